@@ -1,0 +1,159 @@
+// Package metrics keeps Switchboard's request counters and latency
+// histograms and writes them in the Prometheus text format.
+package metrics
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"runtime"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// buckets are the latency histogram's upper bounds in seconds.
+var buckets = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5}
+
+type key struct {
+	method, route string
+	code          int
+}
+
+type series struct {
+	count  uint64
+	sum    float64
+	bucket []uint64
+}
+
+// Registry holds the HTTP metrics of one process.
+type Registry struct {
+	mu      sync.Mutex
+	series  map[key]*series
+	started time.Time
+}
+
+// New returns an empty Registry.
+func New() *Registry {
+	return &Registry{series: map[key]*series{}, started: time.Now()}
+}
+
+// Observe records one finished request.
+func (r *Registry) Observe(method, route string, code int, d time.Duration) {
+	k := key{method, route, code}
+	secs := d.Seconds()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.series[k]
+	if s == nil {
+		s = &series{bucket: make([]uint64, len(buckets))}
+		r.series[k] = s
+	}
+	s.count++
+	s.sum += secs
+	for i, b := range buckets {
+		if secs <= b {
+			s.bucket[i]++
+		}
+	}
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.code == 0 {
+		w.code = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.code == 0 {
+		w.code = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Instrument wraps next so every request is counted under its route
+// pattern (never the raw path, which would hold ids).
+func (r *Registry) Instrument(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, req)
+		route := req.Pattern
+		if route == "" {
+			route = "unmatched"
+		}
+		if sw.code == 0 {
+			sw.code = http.StatusOK
+		}
+		r.Observe(req.Method, route, sw.code, time.Since(start))
+	})
+}
+
+// ServeHTTP writes the metrics in the Prometheus text format.
+func (r *Registry) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	r.Write(w)
+}
+
+// Write writes the metrics in the Prometheus text format.
+func (r *Registry) Write(w io.Writer) {
+	r.mu.Lock()
+	keys := make([]key, 0, len(r.series))
+	for k := range r.series {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if a.route != b.route {
+			return a.route < b.route
+		}
+		if a.method != b.method {
+			return a.method < b.method
+		}
+		return a.code < b.code
+	})
+	fmt.Fprintln(w, "# HELP switchboard_http_requests_total HTTP requests served, by method, route and status code.")
+	fmt.Fprintln(w, "# TYPE switchboard_http_requests_total counter")
+	for _, k := range keys {
+		fmt.Fprintf(w, "switchboard_http_requests_total{%s} %d\n", labels(k), r.series[k].count)
+	}
+	fmt.Fprintln(w, "# HELP switchboard_http_request_duration_seconds HTTP request latency.")
+	fmt.Fprintln(w, "# TYPE switchboard_http_request_duration_seconds histogram")
+	for _, k := range keys {
+		s := r.series[k]
+		for i, b := range buckets {
+			fmt.Fprintf(w, "switchboard_http_request_duration_seconds_bucket{%s,le=%q} %d\n", labels(k), strconv.FormatFloat(b, 'g', -1, 64), s.bucket[i])
+		}
+		fmt.Fprintf(w, "switchboard_http_request_duration_seconds_bucket{%s,le=\"+Inf\"} %d\n", labels(k), s.count)
+		fmt.Fprintf(w, "switchboard_http_request_duration_seconds_sum{%s} %g\n", labels(k), s.sum)
+		fmt.Fprintf(w, "switchboard_http_request_duration_seconds_count{%s} %d\n", labels(k), s.count)
+	}
+	started := r.started
+	r.mu.Unlock()
+
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	fmt.Fprintln(w, "# HELP switchboard_goroutines Goroutines in this process.")
+	fmt.Fprintln(w, "# TYPE switchboard_goroutines gauge")
+	fmt.Fprintf(w, "switchboard_goroutines %d\n", runtime.NumGoroutine())
+	fmt.Fprintln(w, "# HELP switchboard_heap_bytes Bytes of allocated heap objects.")
+	fmt.Fprintln(w, "# TYPE switchboard_heap_bytes gauge")
+	fmt.Fprintf(w, "switchboard_heap_bytes %d\n", ms.HeapAlloc)
+	fmt.Fprintln(w, "# HELP switchboard_uptime_seconds Seconds since the process started serving.")
+	fmt.Fprintln(w, "# TYPE switchboard_uptime_seconds gauge")
+	fmt.Fprintf(w, "switchboard_uptime_seconds %g\n", time.Since(started).Seconds())
+}
+
+func labels(k key) string {
+	return fmt.Sprintf("method=%q,route=%q,code=\"%d\"", k.method, k.route, k.code)
+}

@@ -1,0 +1,252 @@
+package model
+
+import "time"
+
+// Enumerations spelled exactly as the contract seed spells them.
+var (
+	// SMSModes are the values of User.SMS.
+	SMSModes = []string{"DISABLE", "ALLOW", "ALLOW_WITH_SENDER_ID"}
+	// PlayDateTimeModes are the values of User.VoicemailPlayDatetime.
+	PlayDateTimeModes = []string{"DISABLE", "12_HOUR_CLOCK", "24_HOUR_CLOCK"}
+	// Interfaces are the values of User.Interface.
+	Interfaces = []string{"WEB_DOMAIN", "PUBLIC_IPV4", "PUBLIC_IPV6", "PRIVATE_IPV4", "PRIVATE_IPV6", "SBC_DOMAIN"}
+	// Transports are the values of User.PreferredTransport.
+	Transports = []string{"UDP", "TCP", "TLS"}
+	// OfficeHoursModes are the values of OfficeHours.Mode: GLOBAL follows the
+	// tenant's office hours, CUSTOM uses the user's own week.
+	OfficeHoursModes = []string{"GLOBAL", "CUSTOM"}
+	// ForwardActions are the values of every forward rule's action. The seed
+	// shows FORWARD_TO_NUMBER; the rest complete the set a PBX needs.
+	ForwardActions = []string{"RING_EXTENSION", "FORWARD_TO_VOICEMAIL", "FORWARD_TO_NUMBER", "FORWARD_TO_MOBILE", "HANG_UP"}
+	// CustomRuleTypes are the values of CustomForwardRule.Type.
+	CustomRuleTypes = []string{"ALL_HOURS", "OFFICE_HOURS", "NON_OFFICE_HOURS", "SPECIFIC_HOURS"}
+)
+
+// Limits on user input. Every string is bounded.
+const (
+	MaxNameLen        = 64
+	MaxEmailLen       = 254
+	MaxTextLen        = 128
+	MaxAddressLen     = 512
+	MaxCustomOptions  = 8192
+	MaxPhoneLen       = 32
+	MaxCustomRules    = 20
+	MaxBLFs           = 200
+	MaxCallerIDs      = 50
+	MaxRangesPerDay   = 8
+	DefaultMaxBinding = 10
+	MaxMaxBindings    = 100
+)
+
+// TimeRange is a span of one day, "HH:MM" to "HH:MM" (24:00 allowed as end).
+type TimeRange struct {
+	From string `json:"from" maxLength:"5" example:"09:00"`
+	To   string `json:"to" maxLength:"5" example:"17:00"`
+}
+
+// DayHours says whether a weekday has office hours and which.
+type DayHours struct {
+	Enabled bool        `json:"enabled"`
+	Ranges  []TimeRange `json:"ranges" maxItems:"8"`
+}
+
+// WeekHours is a week of DayHours.
+type WeekHours struct {
+	Monday    DayHours `json:"monday"`
+	Tuesday   DayHours `json:"tuesday"`
+	Wednesday DayHours `json:"wednesday"`
+	Thursday  DayHours `json:"thursday"`
+	Friday    DayHours `json:"friday"`
+	Saturday  DayHours `json:"saturday"`
+	Sunday    DayHours `json:"sunday"`
+}
+
+// Days returns the week's days Monday first, with their JSON names.
+func (w *WeekHours) Days() []struct {
+	Name string
+	Day  *DayHours
+} {
+	return []struct {
+		Name string
+		Day  *DayHours
+	}{
+		{"monday", &w.Monday}, {"tuesday", &w.Tuesday}, {"wednesday", &w.Wednesday},
+		{"thursday", &w.Thursday}, {"friday", &w.Friday}, {"saturday", &w.Saturday}, {"sunday", &w.Sunday},
+	}
+}
+
+// OfficeHours is the user's office-hours setting.
+type OfficeHours struct {
+	Mode string `json:"mode" enum:"GLOBAL,CUSTOM"`
+	WeekHours
+}
+
+// ForwardRule is one of the presence x office-hours rules.
+type ForwardRule struct {
+	Action string `json:"action" enum:"RING_EXTENSION,FORWARD_TO_VOICEMAIL,FORWARD_TO_NUMBER,FORWARD_TO_MOBILE,HANG_UP"`
+	Number string `json:"number" maxLength:"32"`
+}
+
+// NoAnswerForwardRule is a forward rule applied after ringing for Timeout
+// seconds.
+type NoAnswerForwardRule struct {
+	Action  string `json:"action" enum:"RING_EXTENSION,FORWARD_TO_VOICEMAIL,FORWARD_TO_NUMBER,FORWARD_TO_MOBILE,HANG_UP"`
+	Number  string `json:"number" maxLength:"32"`
+	Timeout int    `json:"timeout" minimum:"5" maximum:"600"`
+}
+
+// CustomForwardRule forwards calls from one caller ID during some hours.
+type CustomForwardRule struct {
+	Action   string     `json:"action" enum:"RING_EXTENSION,FORWARD_TO_VOICEMAIL,FORWARD_TO_NUMBER,FORWARD_TO_MOBILE,HANG_UP"`
+	Number   string     `json:"number" maxLength:"32"`
+	CallerID string     `json:"caller_id" maxLength:"32"`
+	Type     string     `json:"type" enum:"ALL_HOURS,OFFICE_HOURS,NON_OFFICE_HOURS,SPECIFIC_HOURS"`
+	Hours    *WeekHours `json:"hours,omitempty"`
+}
+
+// OutboundCallerID is a caller ID the user may present on outbound calls.
+type OutboundCallerID struct {
+	ProviderID  string `json:"provider_id" maxLength:"40"`
+	CallerID    string `json:"caller_id" maxLength:"32"`
+	Preferred   bool   `json:"preferred"`
+	Description string `json:"description" maxLength:"128"`
+}
+
+// BLF is one busy-lamp-field key on the user's phones.
+type BLF struct {
+	Key       string `json:"key" maxLength:"32"`
+	Value     string `json:"value" maxLength:"64"`
+	FirstName string `json:"first_name" maxLength:"64"`
+	LastName  string `json:"last_name" maxLength:"64"`
+}
+
+// UserFields are the user's plain, filterable settings, kept in their own
+// database columns. Create and update both accept them.
+type UserFields struct {
+	Email          string `json:"email" maxLength:"254" format:"email"`
+	DisplayName    string `json:"display_name" maxLength:"128"`
+	FirstName      string `json:"first_name" maxLength:"64"`
+	LastName       string `json:"last_name" maxLength:"64"`
+	Enabled        bool   `json:"enabled"`
+	MobilePhone    string `json:"mobile_phone" maxLength:"32"`
+	WorkPhone      string `json:"work_phone" maxLength:"32"`
+	HomePhone      string `json:"home_phone" maxLength:"32"`
+	Address        string `json:"address" maxLength:"512"`
+	Department     string `json:"department" maxLength:"128"`
+	MaxBindings    int    `json:"max_bindings" minimum:"1" maximum:"100"`
+	OnCallPIN      string `json:"oncall_pin" maxLength:"10"`
+	BillingContact bool   `json:"billing_contact"`
+}
+
+// ForwardRules are the contract's eighteen presence x office-hours rules.
+type ForwardRules struct {
+	AvailableOfficeHours    ForwardRule         `json:"available_office_hours_forward_rule"`
+	AvailableNonOfficeHours ForwardRule         `json:"available_non_office_hours_forward_rule"`
+	AvailableNoAnswer       NoAnswerForwardRule `json:"available_no_answer_forward_rule"`
+	BusyOfficeHours         ForwardRule         `json:"busy_office_hours_forward_rule"`
+	BusyNonOfficeHours      ForwardRule         `json:"busy_non_office_hours_forward_rule"`
+	BusyNoAnswer            NoAnswerForwardRule `json:"busy_no_answer_forward_rule"`
+	DNDOfficeHours          ForwardRule         `json:"dnd_office_hours_forward_rule"`
+	DNDNonOfficeHours       ForwardRule         `json:"dnd_non_office_hours_forward_rule"`
+	AwayOfficeHours         ForwardRule         `json:"away_office_hours_forward_rule"`
+	AwayNonOfficeHours      ForwardRule         `json:"away_non_office_hours_forward_rule"`
+	LunchOfficeHours        ForwardRule         `json:"lunch_office_hours_forward_rule"`
+	LunchNonOfficeHours     ForwardRule         `json:"lunch_non_office_hours_forward_rule"`
+	TripOfficeHours         ForwardRule         `json:"trip_office_hours_forward_rule"`
+	TripNonOfficeHours      ForwardRule         `json:"trip_non_office_hours_forward_rule"`
+	OfflineOfficeHours      ForwardRule         `json:"offline_office_hours_forward_rule"`
+	OfflineNonOfficeHours   ForwardRule         `json:"offline_non_office_hours_forward_rule"`
+}
+
+// UserSettings are the user's structured settings, stored together as one
+// JSON document.
+type UserSettings struct {
+	EnableAudioRecording   bool                `json:"enable_audio_recording"`
+	EnableVideoRecording   bool                `json:"enable_video_recording"`
+	EnableDND              bool                `json:"enable_dnd"`
+	EnableACB              bool                `json:"enable_acb"`
+	EnableHotDesking       bool                `json:"enable_hot_desking"`
+	AnonymousOutboundCalls bool                `json:"anonymous_outbound_calls"`
+	DeliveryOutboundCID    bool                `json:"delivery_outbound_cid"`
+	SMS                    string              `json:"sms" enum:"DISABLE,ALLOW,ALLOW_WITH_SENDER_ID"`
+	OutboundCallerIDs      []OutboundCallerID  `json:"outbound_caller_ids" maxItems:"50"`
+	CustomOptions          string              `json:"custom_options" maxLength:"8192"`
+	OfficeHours            OfficeHours         `json:"office_hours"`
+	CustomForwardRules     []CustomForwardRule `json:"custom_forward_rules" maxItems:"20"`
+	VoicemailPrompt        string              `json:"voicemail_prompt" maxLength:"35"`
+	EnableVoicemailPIN     bool                `json:"enable_voicemail_pin"`
+	VoicemailPIN           string              `json:"voicemail_pin" maxLength:"10"`
+	EnableVoicemailNotify  bool                `json:"enable_voicemail_notify"`
+	VoicemailPlayDatetime  string              `json:"voicemail_play_datetime" enum:"DISABLE,12_HOUR_CLOCK,24_HOUR_CLOCK"`
+	Interface              string              `json:"interface" enum:"WEB_DOMAIN,PUBLIC_IPV4,PUBLIC_IPV6,PRIVATE_IPV4,PRIVATE_IPV6,SBC_DOMAIN"`
+	PreferredTransport     string              `json:"preferred_transport" enum:"UDP,TCP,TLS"`
+	BLFs                   []BLF               `json:"blfs" maxItems:"200"`
+	ForwardRules
+}
+
+// User is one person (or fax machine) of a tenant. Secrets carry `json:"-"`
+// so they can never be encoded into a response.
+type User struct {
+	ID       string `json:"id"`
+	TenantID string `json:"-"`
+	// Name is the login username, immutable after creation.
+	Name            string `json:"name"`
+	Role            string `json:"role"`
+	ExtensionNumber string `json:"extension_number"`
+	UserFields
+	UserSettings
+	Profile        string    `json:"profile"`
+	AvatarFileName string    `json:"avatar_file_name"`
+	AvatarFileSize int64     `json:"avatar_file_size"`
+	AvatarFileURL  string    `json:"avatar_file_url"`
+	SyncType       string    `json:"sync_type"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"-"`
+
+	// PasswordHash is the argon2id PHC string of the login password.
+	PasswordHash string `json:"-"`
+	// SIP holds the digest hashes of the extension password.
+	SIP SIPCredentials `json:"-"`
+}
+
+// SIPCredentials are the digest HA1 values of a user's extension password
+// for realm = the tenant's domain and username = the extension number. The
+// plain extension password is never stored.
+type SIPCredentials struct {
+	HA1MD5    string
+	HA1SHA256 string
+}
+
+// UserSummary is the list item shape of GET /api/users.
+type UserSummary struct {
+	ID              string    `json:"id"`
+	Name            string    `json:"name"`
+	Enabled         bool      `json:"enabled"`
+	Email           string    `json:"email"`
+	DisplayName     string    `json:"display_name"`
+	FirstName       string    `json:"first_name"`
+	LastName        string    `json:"last_name"`
+	Role            string    `json:"role"`
+	MobilePhone     string    `json:"mobile_phone"`
+	WorkPhone       string    `json:"work_phone"`
+	HomePhone       string    `json:"home_phone"`
+	Address         string    `json:"address"`
+	Department      string    `json:"department"`
+	ExtensionNumber string    `json:"extension_number"`
+	CreatedAt       time.Time `json:"created_at"`
+	AvatarFileName  string    `json:"avatar_file_name"`
+	AvatarFileSize  int64     `json:"avatar_file_size"`
+	AvatarFileURL   string    `json:"avatar_file_url"`
+	SyncType        string    `json:"sync_type"`
+}
+
+// Summary returns the list item form of u.
+func (u *User) Summary() UserSummary {
+	return UserSummary{
+		ID: u.ID, Name: u.Name, Enabled: u.Enabled, Email: u.Email, DisplayName: u.DisplayName,
+		FirstName: u.FirstName, LastName: u.LastName, Role: u.Role, MobilePhone: u.MobilePhone,
+		WorkPhone: u.WorkPhone, HomePhone: u.HomePhone, Address: u.Address, Department: u.Department,
+		ExtensionNumber: u.ExtensionNumber, CreatedAt: u.CreatedAt, AvatarFileName: u.AvatarFileName,
+		AvatarFileSize: u.AvatarFileSize, AvatarFileURL: u.AvatarFileURL, SyncType: u.SyncType,
+	}
+}
