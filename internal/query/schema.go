@@ -1,0 +1,103 @@
+// Package query implements the list query language of the API: an
+// OData-style filter, free-text search, orderby and paging, compiled to a
+// portable SQL fragment whose literals are all bound arguments.
+package query
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// FieldType is the type of a documented field.
+type FieldType int
+
+// Field types.
+const (
+	String FieldType = iota
+	Bool
+	Int
+	Time
+)
+
+func (t FieldType) String() string {
+	return [...]string{"string", "boolean", "integer", "timestamp"}[t]
+}
+
+// Field describes one documented API field of a resource.
+type Field struct {
+	Column     string // SQL column, from code only
+	Type       FieldType
+	Filterable bool
+	Sortable   bool
+}
+
+// Schema maps API field names to fields.
+type Schema map[string]Field
+
+func (s Schema) names(pred func(Field) bool) string {
+	var out []string
+	for n, f := range s {
+		if pred(f) {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return strings.Join(out, ", ")
+}
+
+// Params are the raw query parameters ("" means absent).
+type Params struct {
+	Filter, Search, OrderBy, Skip, Top string
+}
+
+// List is a compiled, validated list request.
+type List struct {
+	Where   string // SQL boolean expression with ? placeholders, "" for none
+	Args    []any
+	OrderBy []Order
+	Search  []string // folded words, all of which must match
+	Skip    int
+	Top     int
+}
+
+// Order is one sort key.
+type Order struct {
+	Column string
+	Desc   bool
+}
+
+// OrderSQL renders the sort keys as "col ASC, col2 DESC" ("" when none).
+func (l *List) OrderSQL() string {
+	parts := make([]string, len(l.OrderBy))
+	for i, o := range l.OrderBy {
+		dir := " ASC"
+		if o.Desc {
+			dir = " DESC"
+		}
+		parts[i] = o.Column + dir
+	}
+	return strings.Join(parts, ", ")
+}
+
+var special = strings.NewReplacer("ß", "ss", "æ", "ae", "ø", "o", "ł", "l", "đ", "d", "œ", "oe", "þ", "th", "ı", "i")
+
+// Fold lowercases s and strips accents, so "Jérôme" becomes "jerome".
+func Fold(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, strings.ToLower(s))
+	if err != nil {
+		out = strings.ToLower(s)
+	}
+	return special.Replace(out)
+}
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// LikePattern escapes s for LIKE ... ESCAPE '\' and wraps it for a
+// contains match.
+func LikePattern(s string) string { return "%" + likeEscaper.Replace(s) + "%" }
