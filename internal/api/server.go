@@ -1,0 +1,131 @@
+// Package api serves Switchboard's REST API with huma, which generates the
+// OpenAPI document from the same code that registers the routes.
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+
+	"github.com/switchboard-pbx/switchboard/internal/directory"
+	"github.com/switchboard-pbx/switchboard/internal/metrics"
+)
+
+// MaxBodyBytes bounds every request body.
+const MaxBodyBytes = 1 << 20
+
+// Pinger reports whether the database answers.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Deps are what the API needs.
+type Deps struct {
+	Directory *directory.Service
+	DB        Pinger
+	Log       *slog.Logger
+	Metrics   *metrics.Registry
+	Version   string
+}
+
+// Server is the HTTP API.
+type Server struct {
+	deps Deps
+	api  huma.API
+	mux  *http.ServeMux
+}
+
+// access says who may call an operation.
+type access int
+
+const (
+	public access = iota // no credentials
+	self                 // any signed-in user
+	perm                 // a permission flag (Operation.perm)
+)
+
+// New builds the API and its routes.
+func New(d Deps) *Server {
+	installErrorModel()
+	mux := http.NewServeMux()
+	cfg := huma.DefaultConfig("Switchboard API", d.Version)
+	cfg.CreateHooks = nil // no $schema links: bodies keep the contract's shapes
+	cfg.OpenAPIPath = ""
+	cfg.DocsPath = ""
+	cfg.SchemasPath = ""
+	cfg.FieldsOptionalByDefault = true
+	cfg.Info.Description = "Users and extensions of a multi-tenant hosted PBX. Every operation lists the permission it needs in x-permission."
+	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		"bearer": {Type: "http", Scheme: "bearer", Description: "An access token from POST /api/auth/sign_in."},
+	}
+	s := &Server{deps: d, api: humago.New(mux, cfg), mux: mux}
+	s.routes()
+	mux.HandleFunc("GET /api/openapi.json", s.serveOpenAPI)
+	mux.HandleFunc("GET /healthz", s.healthz)
+	if d.Metrics != nil {
+		mux.Handle("GET /metrics", d.Metrics)
+	}
+	return s
+}
+
+// Handler returns the server's root handler with metrics.
+func (s *Server) Handler() http.Handler {
+	var h http.Handler = s.mux
+	h = s.notFoundAsJSON(h)
+	if s.deps.Metrics != nil {
+		h = s.deps.Metrics.Instrument(h)
+	}
+	return h
+}
+
+// OpenAPI returns the OpenAPI document as JSON.
+func (s *Server) OpenAPI() ([]byte, error) {
+	return json.MarshalIndent(s.api.OpenAPI(), "", "  ")
+}
+
+func (s *Server) serveOpenAPI(w http.ResponseWriter, _ *http.Request) {
+	b, err := s.OpenAPI()
+	if err != nil {
+		http.Error(w, "openapi", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(b)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "application/json")
+	if err := s.deps.DB.Ping(ctx); err != nil {
+		s.deps.Log.Warn("health check failed", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte(`{"status":"unavailable"}`))
+		return
+	}
+	_, _ = w.Write([]byte(`{"status":"ok"}`))
+}
+
+// notFoundAsJSON answers unknown /api paths with the error envelope rather
+// than the mux's plain-text 404.
+func (s *Server) notFoundAsJSON(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := s.mux.Handler(r); pattern == "" && strings.HasPrefix(r.URL.Path, "/api/") {
+			writeJSONError(w, newError(http.StatusNotFound, "", "No such endpoint: "+r.Method+" "+r.URL.Path))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func writeJSONError(w http.ResponseWriter, e *Error) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(e.status)
+	_ = json.NewEncoder(w).Encode(e)
+}

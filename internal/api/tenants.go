@@ -1,0 +1,84 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/switchboard-pbx/switchboard/internal/directory"
+	"github.com/switchboard-pbx/switchboard/internal/model"
+)
+
+type tenantCreateOutput struct {
+	Body struct {
+		ID      string `json:"id"`
+		AdminID string `json:"admin_id"`
+	}
+}
+
+type tenantListOutput struct {
+	Body struct {
+		Count int            `json:"count"`
+		Items []model.Tenant `json:"items"`
+	}
+}
+
+type tenantUpdateDoc struct {
+	Name     string `json:"name" maxLength:"128"`
+	Enabled  bool   `json:"enabled"`
+	TimeZone string `json:"time_zone" maxLength:"64"`
+}
+
+func (s *Server) tenantRoutes() {
+	d := s.deps.Directory
+	tenants := func(method, path, id, summary string, status int) route {
+		return route{method: method, path: path, id: id, summary: summary, tag: "Tenants", access: perm,
+			permission: directory.PermTenants, status: status}
+	}
+	register(s, tenants(http.MethodPost, "/api/tenants", "create-tenant", "Create a tenant with its first Admin", http.StatusCreated),
+		func(ctx context.Context, c *directory.Caller, in *struct{ Body directory.TenantCreate }) (*tenantCreateOutput, error) {
+			t, admin, err := d.CreateTenant(ctx, c, in.Body)
+			if err != nil {
+				return nil, err
+			}
+			out := &tenantCreateOutput{}
+			out.Body.ID, out.Body.AdminID = t.ID, admin.ID
+			return out, nil
+		})
+	register(s, tenants(http.MethodGet, "/api/tenants", "list-tenants", "List tenants", 0),
+		func(ctx context.Context, c *directory.Caller, in *listParams) (*tenantListOutput, error) {
+			n, list, err := d.ListTenants(ctx, c, in.params())
+			if err != nil {
+				return nil, err
+			}
+			out := &tenantListOutput{}
+			out.Body.Count, out.Body.Items = n, list
+			return out, nil
+		})
+	register(s, tenants(http.MethodGet, "/api/tenants/{id}", "get-tenant", "Get a tenant", 0),
+		func(ctx context.Context, c *directory.Caller, in *idPath) (*struct{ Body *model.Tenant }, error) {
+			t, err := d.GetTenant(ctx, c, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			return &struct{ Body *model.Tenant }{Body: t}, nil
+		})
+	register(s, tenants(http.MethodPost, "/api/tenants/{id}", "update-tenant", "Change a tenant's name, enabled flag or time zone", http.StatusNoContent),
+		func(ctx context.Context, c *directory.Caller, in *struct {
+			ID      string `path:"id" maxLength:"64"`
+			Body    tenantUpdateDoc
+			RawBody []byte
+		}) (*struct{}, error) {
+			return nil, d.UpdateTenant(ctx, c, in.ID, in.RawBody)
+		})
+	register(s, tenants(http.MethodPost, "/api/tenants/{id}/destroy", "destroy-tenant", "Delete a tenant and everything in it", http.StatusNoContent),
+		func(ctx context.Context, c *directory.Caller, in *idPath) (*struct{}, error) {
+			return nil, d.DeleteTenant(ctx, c, in.ID)
+		})
+}
+
+func (s *Server) routes() {
+	s.authRoutes()
+	s.tenantRoutes()
+	s.userRoutes()
+	s.meRoutes()
+}

@@ -1,0 +1,142 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/switchboard-pbx/switchboard/internal/directory"
+	"github.com/switchboard-pbx/switchboard/internal/model"
+	"github.com/switchboard-pbx/switchboard/internal/query"
+)
+
+// userCreateDoc documents the body of POST /api/users; the handler reads
+// the raw body so that left-out fields get their defaults.
+type userCreateDoc struct {
+	Name              string `json:"name" maxLength:"64" required:"true" doc:"Login username: letters, digits, _ - ' . ; immutable"`
+	Password          string `json:"password" maxLength:"128" required:"true" doc:"8 to 128 characters; common passwords are refused"`
+	ExtensionNumber   string `json:"extension_number" maxLength:"64" required:"true" pattern:"^[0-9]{3,64}$"`
+	ExtensionPassword string `json:"extension_password,omitempty" maxLength:"64" doc:"SIP password; generated when left out"`
+	Role              string `json:"role,omitempty" maxLength:"64" doc:"Default StandardUser"`
+	model.UserFields
+	model.UserSettings
+}
+
+// userUpdateDoc documents the body of POST /api/users/{id} and /api/user.
+type userUpdateDoc struct {
+	model.UserFields
+	model.UserSettings
+}
+
+type listParams struct {
+	Filter  string `query:"filter" maxLength:"2000" doc:"OData-style filter, e.g. enabled eq true and startswith(name,'a')"`
+	Search  string `query:"search" maxLength:"256" doc:"Free text, case- and accent-insensitive"`
+	OrderBy string `query:"orderby" maxLength:"256" doc:"field [asc|desc], comma-separated"`
+	Skip    string `query:"skip" maxLength:"12" doc:"Items to skip (default 0)"`
+	Top     string `query:"top" maxLength:"4" doc:"Page size 1-100 (default 100)"`
+}
+
+func (p listParams) params() query.Params {
+	return query.Params{Filter: p.Filter, Search: p.Search, OrderBy: p.OrderBy, Skip: p.Skip, Top: p.Top}
+}
+
+type userListOutput struct {
+	Body struct {
+		Count int                 `json:"count"`
+		Items []model.UserSummary `json:"items"`
+	}
+}
+
+type idPath struct {
+	ID string `path:"id" maxLength:"64"`
+}
+
+type createdOutput struct {
+	Body struct {
+		ID string `json:"id"`
+	}
+}
+
+type userOutput struct{ Body *model.User }
+
+type rawUpdate struct {
+	ID      string `path:"id" maxLength:"64"`
+	Body    userUpdateDoc
+	RawBody []byte
+}
+
+type passwordInput struct {
+	ID   string `path:"id" maxLength:"64"`
+	Body struct {
+		Password string `json:"password" maxLength:"128" required:"true"`
+	}
+}
+
+type roleInput struct {
+	ID   string `path:"id" maxLength:"64"`
+	Body struct {
+		Role string `json:"role" maxLength:"64" required:"true"`
+	}
+}
+
+func (s *Server) userRoutes() {
+	d := s.deps.Directory
+	users := func(method, path, id, summary string, status int) route {
+		return route{method: method, path: path, id: id, summary: summary, tag: "Users", access: perm,
+			permission: directory.PermUsers, status: status}
+	}
+	register(s, users(http.MethodGet, "/api/users", "list-users", "List the tenant's users", 0),
+		func(ctx context.Context, c *directory.Caller, in *listParams) (*userListOutput, error) {
+			n, list, err := d.ListUsers(ctx, c, in.params())
+			if err != nil {
+				return nil, err
+			}
+			out := &userListOutput{}
+			out.Body.Count = n
+			out.Body.Items = make([]model.UserSummary, len(list))
+			for i := range list {
+				out.Body.Items[i] = list[i].Summary()
+			}
+			return out, nil
+		})
+	register(s, users(http.MethodPost, "/api/users", "create-user", "Create a user", http.StatusCreated),
+		func(ctx context.Context, c *directory.Caller, in *struct {
+			Body    userCreateDoc
+			RawBody []byte
+		}) (*createdOutput, error) {
+			u, err := d.CreateUser(ctx, c, in.RawBody)
+			if err != nil {
+				return nil, err
+			}
+			out := &createdOutput{}
+			out.Body.ID = u.ID
+			return out, nil
+		})
+	register(s, users(http.MethodGet, "/api/users/{id}", "get-user", "Get a user's settings", 0),
+		func(ctx context.Context, c *directory.Caller, in *idPath) (*userOutput, error) {
+			u, err := d.GetUser(ctx, c, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			return &userOutput{Body: u}, nil
+		})
+	register(s, users(http.MethodPost, "/api/users/{id}", "update-user", "Change a user's settings (fields left out keep their value)", http.StatusNoContent),
+		func(ctx context.Context, c *directory.Caller, in *rawUpdate) (*struct{}, error) {
+			return nil, d.UpdateUser(ctx, c, in.ID, in.RawBody)
+		})
+	register(s, users(http.MethodPost, "/api/users/{id}/password", "reset-user-password", "Reset a user's password; ends the user's sessions", http.StatusNoContent),
+		func(ctx context.Context, c *directory.Caller, in *passwordInput) (*struct{}, error) {
+			return nil, d.SetPassword(ctx, c, in.ID, in.Body.Password)
+		})
+	register(s, users(http.MethodPost, "/api/users/{id}/extension_password", "reset-user-extension-password", "Reset a user's SIP password", http.StatusNoContent),
+		func(ctx context.Context, c *directory.Caller, in *passwordInput) (*struct{}, error) {
+			return nil, d.SetExtensionPassword(ctx, c, in.ID, in.Body.Password)
+		})
+	register(s, users(http.MethodPost, "/api/users/{id}/role", "set-user-role", "Change a user's role", http.StatusNoContent),
+		func(ctx context.Context, c *directory.Caller, in *roleInput) (*struct{}, error) {
+			return nil, d.SetRole(ctx, c, in.ID, in.Body.Role)
+		})
+	register(s, users(http.MethodPost, "/api/users/{id}/destroy", "destroy-user", "Delete a user", http.StatusNoContent),
+		func(ctx context.Context, c *directory.Caller, in *idPath) (*struct{}, error) {
+			return nil, d.DeleteUser(ctx, c, in.ID)
+		})
+}

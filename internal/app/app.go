@@ -1,0 +1,157 @@
+// Package app wires Switchboard's parts together and runs them under one
+// lifecycle: open and migrate the store, bootstrap the system tenant,
+// serve HTTP until the context ends, then shut down gracefully.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/switchboard-pbx/switchboard/internal/api"
+	"github.com/switchboard-pbx/switchboard/internal/auth"
+	"github.com/switchboard-pbx/switchboard/internal/config"
+	"github.com/switchboard-pbx/switchboard/internal/directory"
+	"github.com/switchboard-pbx/switchboard/internal/metrics"
+	"github.com/switchboard-pbx/switchboard/internal/store"
+)
+
+// Version is the build's version, set with -ldflags at release time.
+var Version = "dev"
+
+// ShutdownTimeout bounds the graceful shutdown.
+const ShutdownTimeout = 10 * time.Second
+
+// Options are knobs that tests and benchmarks turn; production uses the
+// zero value.
+type Options struct {
+	// HashParams overrides the argon2id cost (tests use auth.FastParams).
+	HashParams *auth.Params
+	// Out receives the one-time generated admin password.
+	Out io.Writer
+}
+
+// App is a started Switchboard node.
+type App struct {
+	cfg      *config.Config
+	log      *slog.Logger
+	store    *store.Store
+	server   *api.Server
+	listener net.Listener
+	dir      *directory.Service
+}
+
+// Start opens the store, migrates it (unless told not to), bootstraps the
+// system tenant and binds the HTTP port. Every failure is returned with a
+// message that names what is wrong.
+func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Options) (*App, error) {
+	st, err := store.Open(ctx, cfg.DB, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			_ = st.Close()
+		}
+	}()
+	if cfg.NoMigrate {
+		if err := st.CheckSchema(ctx); err != nil {
+			return nil, fmt.Errorf("%w (run `switchboard migrate` first)", err)
+		}
+	} else if err := st.Migrate(ctx); err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	params := auth.DefaultParams
+	if opt.HashParams != nil {
+		params = *opt.HashParams
+	}
+	hasher := auth.NewHasher(params, 2)
+	dir := directory.New(st, hasher, log, directory.DefaultConfig())
+	generated, err := dir.Bootstrap(ctx, cfg.AdminPassword)
+	if err != nil {
+		return nil, err
+	}
+	if generated != "" && opt.Out != nil {
+		fmt.Fprintf(opt.Out, "Created the SystemAdmin %q with the generated password: %s\nIt is shown only this once; set SWITCHBOARD_ADMIN_PASSWORD to choose it yourself.\n", directory.BootstrapAdminName, generated)
+	}
+	srv := api.New(api.Deps{Directory: dir, DB: st, Log: log, Metrics: metrics.New(), Version: Version})
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return nil, fmt.Errorf("cannot listen for HTTP on %s: %w", cfg.HTTPAddr, err)
+	}
+	ok = true
+	return &App{cfg: cfg, log: log, store: st, server: srv, listener: ln, dir: dir}, nil
+}
+
+// HTTPAddr is the address the API listens on (useful with port 0).
+func (a *App) HTTPAddr() string { return a.listener.Addr().String() }
+
+// Directory returns the node's directory service (for the CLI and tests).
+func (a *App) Directory() *directory.Service { return a.dir }
+
+// Store returns the node's store (for the CLI and tests).
+func (a *App) Store() *store.Store { return a.store }
+
+// Serve runs until ctx ends, then shuts down within ShutdownTimeout and
+// closes the store.
+func (a *App) Serve(ctx context.Context) error {
+	defer a.store.Close()
+	hs := &http.Server{
+		Handler:           a.server.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	a.log.Info("switchboard serving", "http", a.HTTPAddr(), "db", a.store.Dialect(), "version", Version)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		if err := hs.Serve(a.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("http: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-gctx.Done()
+		a.log.Info("shutting down")
+		sctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+		defer cancel()
+		return hs.Shutdown(sctx)
+	})
+	g.Go(func() error { return a.sweepSessions(gctx) })
+	return g.Wait()
+}
+
+// sweepSessions removes expired sessions every few minutes.
+func (a *App) sweepSessions(ctx context.Context) error {
+	t := time.NewTicker(5 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			if n, err := a.store.PurgeExpiredSessions(ctx, time.Now().UTC()); err != nil {
+				a.log.Warn("purge sessions", "err", err)
+			} else if n > 0 {
+				a.log.Debug("purged expired sessions", "count", n)
+			}
+		}
+	}
+}
+
+// OpenAPI returns the API's OpenAPI document without starting anything.
+func OpenAPI() ([]byte, error) {
+	srv := api.New(api.Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: Version})
+	return srv.OpenAPI()
+}

@@ -1,0 +1,97 @@
+// Package cli implements the switchboard command line.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/switchboard-pbx/switchboard/internal/app"
+	"github.com/switchboard-pbx/switchboard/internal/config"
+	"github.com/switchboard-pbx/switchboard/internal/store"
+)
+
+const usage = `Switchboard: users and extensions of a hosted PBX.
+
+Usage:
+  switchboard serve [flags]     run the REST API (and, later, SIP and the portal)
+  switchboard migrate [flags]   apply database migrations and exit
+  switchboard openapi           print the OpenAPI document
+  switchboard version           print the version
+
+Run "switchboard serve -h" for the flags.
+`
+
+// Main runs the command in args and returns the process exit code.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "serve":
+		err = serve(ctx, args[1:], stdout, stderr, getenv)
+	case "migrate":
+		err = migrate(ctx, args[1:], stdout, stderr, getenv)
+	case "openapi":
+		var b []byte
+		if b, err = app.OpenAPI(); err == nil {
+			_, err = fmt.Fprintln(stdout, string(b))
+		}
+	case "version", "--version", "-v":
+		fmt.Fprintln(stdout, "switchboard", app.Version)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "switchboard: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	if errors.Is(err, config.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "switchboard:", err)
+		return 1
+	}
+	return 0
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	cfg, err := config.Parse("serve", args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stderr, cfg.LogLevel)
+	a, err := app.Start(ctx, cfg, log, app.Options{Out: stdout})
+	if err != nil {
+		return err
+	}
+	return a.Serve(ctx)
+}
+
+func migrate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	cfg, err := config.Parse("migrate", args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, cfg.DB, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "migrated the %s database; schema is up to date\n", st.Dialect())
+	return nil
+}
+

@@ -1,0 +1,58 @@
+package directory
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/switchboard-pbx/switchboard/internal/model"
+)
+
+// BootstrapAdminName is the login name of the first SystemAdmin.
+const BootstrapAdminName = "admin"
+
+// Bootstrap makes sure the system tenant and its SystemAdmin exist. On the
+// first start it creates them; the password is the given one, or a
+// generated one that is returned so it can be shown once. It returns ""
+// when nothing was created.
+func (s *Service) Bootstrap(ctx context.Context, password string) (generated string, err error) {
+	if _, err := s.store.SystemTenant(ctx); err == nil {
+		return "", nil
+	} else if !errors.Is(err, model.ErrNotFound) {
+		return "", err
+	}
+	if password == "" {
+		password = randomPassword()
+		generated = password
+	}
+	t := &model.Tenant{ID: model.NewID(), Name: "System", Domain: model.SystemTenantDomain, Enabled: true, System: true}
+	model.ApplyTenantDefaults(t)
+	body, _ := json.Marshal(map[string]any{"name": BootstrapAdminName, "password": password,
+		"email": "admin@" + model.SystemTenantDomain, "extension_number": "100", "role": model.RoleSystemAdmin})
+	m, _ := decodeObject(body)
+	admin, err := s.newUser(ctx, nil, t, m)
+	if err != nil {
+		return "", fmt.Errorf("bootstrap admin (SWITCHBOARD_ADMIN_PASSWORD): %w", err)
+	}
+	if err := s.store.CreateTenant(ctx, t, admin); err != nil {
+		if errors.Is(err, model.ErrConflict) { // another node won the race
+			return "", nil
+		}
+		return "", err
+	}
+	return generated, nil
+}
+
+func randomPassword() string {
+	const alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+	b := make([]byte, 20)
+	if _, err := rand.Read(b); err != nil {
+		panic("crypto/rand failed: " + err.Error())
+	}
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}

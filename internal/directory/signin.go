@@ -1,0 +1,175 @@
+package directory
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/switchboard-pbx/switchboard/internal/auth"
+	"github.com/switchboard-pbx/switchboard/internal/model"
+	"github.com/switchboard-pbx/switchboard/internal/store"
+)
+
+// Tokens is the answer to a successful sign-in or refresh.
+type Tokens struct {
+	TokenType    string `json:"token_type"`
+	AccessToken  string `json:"access_token"`
+	RefreshToken string `json:"refresh_token"`
+	ExpiresIn    int    `json:"expires_in"`
+}
+
+// errBadCredentials is the one answer for every failed sign-in, so that
+// unknown users, wrong passwords and disabled accounts look the same.
+var errBadCredentials = errors.New("invalid username or password")
+
+// ErrBadCredentials reports a failed sign-in. It matches
+// model.ErrUnauthenticated with errors.Is.
+var ErrBadCredentials = &credentialsError{}
+
+type credentialsError struct{}
+
+func (*credentialsError) Error() string        { return errBadCredentials.Error() }
+func (*credentialsError) Is(target error) bool { return target == model.ErrUnauthenticated }
+
+// SignIn checks a username (the login name, name@domain, or an email) and
+// password and returns fresh tokens. Every failure is ErrBadCredentials and
+// costs one password verification, whether or not the user exists.
+func (s *Service) SignIn(ctx context.Context, username, password, domain string) (*Tokens, error) {
+	if len(username) > 320 || len(password) > 1024 || len(domain) > 253 {
+		return nil, ErrBadCredentials
+	}
+	u, t := s.findLogin(ctx, strings.TrimSpace(username), strings.TrimSpace(domain))
+	hash := ""
+	if u != nil {
+		hash = u.PasswordHash
+	}
+	ok, err := s.hasher.Verify(ctx, hash, password)
+	if err != nil && !errors.Is(err, auth.ErrMalformedHash) {
+		return nil, err
+	}
+	if !ok || u == nil || !u.Enabled || !t.Enabled {
+		s.log.Info("sign-in failed", "username_len", len(username), "domain", domain)
+		return nil, ErrBadCredentials
+	}
+	return s.issue(ctx, u, "password")
+}
+
+// findLogin resolves the login name. It returns (nil, nil) when nobody
+// matches or the match is ambiguous.
+func (s *Service) findLogin(ctx context.Context, username, domain string) (*model.User, *model.Tenant) {
+	if username == "" {
+		return nil, nil
+	}
+	var tenant *model.Tenant
+	var err error
+	if domain != "" {
+		tenant, err = s.store.GetTenantByDomain(ctx, domain)
+	} else if i := strings.LastIndexByte(username, '@'); i > 0 {
+		// name@domain first; if that tenant or user does not exist, the
+		// whole string may be an email address.
+		if t, err := s.store.GetTenantByDomain(ctx, username[i+1:]); err == nil {
+			if u, err := s.store.GetUserByName(ctx, t.ID, username[:i]); err == nil {
+				return u, t
+			}
+		}
+		return s.findByEmail(ctx, "", username)
+	} else {
+		tenant, err = s.store.SystemTenant(ctx)
+	}
+	if err != nil {
+		return nil, nil
+	}
+	if u, err := s.store.GetUserByName(ctx, tenant.ID, username); err == nil {
+		return u, tenant
+	}
+	if strings.Contains(username, "@") {
+		return s.findByEmail(ctx, tenant.ID, username)
+	}
+	return nil, nil
+}
+
+func (s *Service) findByEmail(ctx context.Context, tenantID, email string) (*model.User, *model.Tenant) {
+	users, err := s.store.FindUsersByEmail(ctx, tenantID, email, 2)
+	if err != nil || len(users) != 1 {
+		return nil, nil
+	}
+	t, err := s.store.GetTenant(ctx, users[0].TenantID)
+	if err != nil {
+		return nil, nil
+	}
+	return &users[0], t
+}
+
+func (s *Service) issue(ctx context.Context, u *model.User, via string) (*Tokens, error) {
+	access, accessHash := auth.NewToken(auth.AccessPrefix)
+	refresh, refreshHash := auth.NewToken(auth.RefreshPrefix)
+	now := s.now().UTC()
+	sess := &store.Session{
+		ID: model.NewID(), TenantID: u.TenantID, UserID: u.ID,
+		AccessHash: accessHash, RefreshHash: refreshHash,
+		AccessExpires: now.Add(s.cfg.AccessTTL), RefreshExpires: now.Add(s.cfg.RefreshTTL),
+		CreatedAt: now, Via: via,
+	}
+	if err := s.store.CreateSession(ctx, sess); err != nil {
+		return nil, err
+	}
+	return &Tokens{TokenType: "Bearer", AccessToken: access, RefreshToken: refresh, ExpiresIn: int(s.cfg.AccessTTL.Seconds())}, nil
+}
+
+// Refresh consumes a refresh token (single use) and returns new tokens.
+func (s *Service) Refresh(ctx context.Context, refreshToken string) (*Tokens, error) {
+	if !strings.HasPrefix(refreshToken, auth.RefreshPrefix) || len(refreshToken) > 128 {
+		return nil, model.ErrUnauthenticated
+	}
+	access, accessHash := auth.NewToken(auth.AccessPrefix)
+	refresh, refreshHash := auth.NewToken(auth.RefreshPrefix)
+	now := s.now().UTC()
+	next := &store.Session{
+		ID: model.NewID(), AccessHash: accessHash, RefreshHash: refreshHash,
+		AccessExpires: now.Add(s.cfg.AccessTTL), RefreshExpires: now.Add(s.cfg.RefreshTTL), CreatedAt: now,
+	}
+	if err := s.store.RotateSession(ctx, auth.HashToken(refreshToken), now, next); err != nil {
+		if errors.Is(err, model.ErrNotFound) {
+			return nil, model.ErrUnauthenticated
+		}
+		return nil, err
+	}
+	// The user may have been disabled since the session began.
+	if _, err := s.Authenticate(ctx, access); err != nil {
+		_ = s.store.DeleteSessionByAccess(ctx, accessHash)
+		return nil, err
+	}
+	return &Tokens{TokenType: "Bearer", AccessToken: access, RefreshToken: refresh, ExpiresIn: int(s.cfg.AccessTTL.Seconds())}, nil
+}
+
+// SignOut ends the session of an access token.
+func (s *Service) SignOut(ctx context.Context, accessToken string) error {
+	return s.store.DeleteSessionByAccess(ctx, auth.HashToken(accessToken))
+}
+
+// Authenticate resolves a bearer access token to a Caller. Expired,
+// unknown and refresh tokens, disabled users and disabled tenants all give
+// model.ErrUnauthenticated.
+func (s *Service) Authenticate(ctx context.Context, accessToken string) (*Caller, error) {
+	if !strings.HasPrefix(accessToken, auth.AccessPrefix) || len(accessToken) > 128 {
+		return nil, model.ErrUnauthenticated
+	}
+	p, err := s.store.PrincipalByAccess(ctx, auth.HashToken(accessToken), s.now().UTC())
+	if err != nil {
+		if errors.Is(err, model.ErrNotFound) {
+			return nil, model.ErrUnauthenticated
+		}
+		return nil, err
+	}
+	if !p.UserEnabled || !p.TenantEnabled {
+		return nil, model.ErrUnauthenticated
+	}
+	perms, _ := s.rolePermissions(p.Role)
+	return &Caller{Principal: *p, Perms: perms}, nil
+}
+
+// EndSession signs the caller out: their access and refresh tokens stop
+// working at once.
+func (s *Service) EndSession(ctx context.Context, c *Caller) error {
+	return s.store.DeleteSession(ctx, c.SessionID)
+}

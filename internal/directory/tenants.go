@@ -1,0 +1,145 @@
+package directory
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/switchboard-pbx/switchboard/internal/model"
+	"github.com/switchboard-pbx/switchboard/internal/query"
+	"github.com/switchboard-pbx/switchboard/internal/store"
+)
+
+// PermTenants is the permission that manages tenants.
+const PermTenants = "system.tenant"
+
+// TenantAdmin is the first Admin created with a tenant.
+type TenantAdmin struct {
+	Name            string `json:"name" maxLength:"64" required:"true"`
+	Password        string `json:"password" maxLength:"128" required:"true"`
+	Email           string `json:"email" maxLength:"254" required:"true"`
+	ExtensionNumber string `json:"extension_number" maxLength:"64" required:"true"`
+}
+
+// TenantCreate is the body of POST /api/tenants.
+type TenantCreate struct {
+	Name     string      `json:"name" maxLength:"128" required:"true"`
+	Domain   string      `json:"domain" maxLength:"253" required:"true"`
+	TimeZone string      `json:"time_zone,omitempty" maxLength:"64"`
+	Enabled  *bool       `json:"enabled,omitempty"`
+	Admin    TenantAdmin `json:"admin" required:"true"`
+}
+
+// CreateTenant creates a tenant and its first Admin in one transaction.
+func (s *Service) CreateTenant(ctx context.Context, c *Caller, in TenantCreate) (*model.Tenant, *model.User, error) {
+	if err := c.require(PermTenants); err != nil {
+		return nil, nil, err
+	}
+	t := &model.Tenant{ID: model.NewID(), Name: strings.TrimSpace(in.Name), Domain: strings.ToLower(strings.TrimSpace(in.Domain)),
+		TimeZone: in.TimeZone, Enabled: true}
+	if in.Enabled != nil {
+		t.Enabled = *in.Enabled
+	}
+	model.ApplyTenantDefaults(t)
+	if err := model.ValidateTenant(t); err != nil {
+		return nil, nil, err
+	}
+	if t.Domain == model.SystemTenantDomain {
+		return nil, nil, model.Conflict("domain", "domain %q is already in use", t.Domain)
+	}
+	body, err := json.Marshal(map[string]any{"name": in.Admin.Name, "password": in.Admin.Password,
+		"email": in.Admin.Email, "extension_number": in.Admin.ExtensionNumber, "role": model.RoleAdmin})
+	if err != nil {
+		return nil, nil, err
+	}
+	m, _ := decodeObject(body)
+	admin, err := s.newUser(ctx, c, t, m)
+	if err != nil {
+		return nil, nil, prefixField(err, "admin.")
+	}
+	if err := s.store.CreateTenant(ctx, t, admin); err != nil {
+		return nil, nil, err
+	}
+	return t, admin, nil
+}
+
+func prefixField(err error, prefix string) error {
+	if fe, ok := err.(*model.FieldError); ok {
+		return &model.FieldError{Field: prefix + fe.Field, Message: fe.Message}
+	}
+	return err
+}
+
+// GetTenant returns one tenant.
+func (s *Service) GetTenant(ctx context.Context, c *Caller, id string) (*model.Tenant, error) {
+	if err := c.require(PermTenants); err != nil {
+		return nil, err
+	}
+	if !model.ValidID(id) {
+		return nil, model.ErrNotFound
+	}
+	return s.store.GetTenant(ctx, id)
+}
+
+// ListTenants lists tenants with the query language.
+func (s *Service) ListTenants(ctx context.Context, c *Caller, p query.Params) (int, []model.Tenant, error) {
+	if err := c.require(PermTenants); err != nil {
+		return 0, nil, err
+	}
+	q, err := query.Parse(p, store.TenantSchema())
+	if err != nil {
+		return 0, nil, err
+	}
+	return s.store.ListTenants(ctx, q)
+}
+
+var (
+	tenantKeys     = keySet([]string{"name", "enabled", "time_zone"})
+	tenantReadOnly = keySet([]string{"id", "domain", "system", "created_at"})
+)
+
+// UpdateTenant changes a tenant's name, enabled flag or time zone. The
+// domain is the SIP realm that phones' credentials are bound to, so it
+// cannot change.
+func (s *Service) UpdateTenant(ctx context.Context, c *Caller, id string, body []byte) error {
+	if err := c.require(PermTenants); err != nil {
+		return err
+	}
+	if !model.ValidID(id) {
+		return model.ErrNotFound
+	}
+	m, err := decodeObject(body)
+	if err != nil {
+		return err
+	}
+	_, err = s.store.UpdateTenant(ctx, id, func(t *model.Tenant) error {
+		if err := applyMembers(m, t, tenantKeys, tenantReadOnly, nil); err != nil {
+			return err
+		}
+		if t.System && !t.Enabled {
+			return model.Invalid("enabled", "the system tenant cannot be disabled")
+		}
+		t.Name = strings.TrimSpace(t.Name)
+		return model.ValidateTenant(t)
+	})
+	return err
+}
+
+// DeleteTenant removes a tenant with all its users. The system tenant
+// cannot be removed.
+func (s *Service) DeleteTenant(ctx context.Context, c *Caller, id string) error {
+	if err := c.require(PermTenants); err != nil {
+		return err
+	}
+	if !model.ValidID(id) {
+		return model.ErrNotFound
+	}
+	t, err := s.store.GetTenant(ctx, id)
+	if err != nil {
+		return err
+	}
+	if t.System {
+		return model.Forbidden("the system tenant cannot be deleted")
+	}
+	return s.store.DeleteTenant(ctx, id)
+}

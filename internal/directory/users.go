@@ -1,0 +1,330 @@
+package directory
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"reflect"
+	"strings"
+
+	"github.com/switchboard-pbx/switchboard/internal/auth"
+	"github.com/switchboard-pbx/switchboard/internal/model"
+	"github.com/switchboard-pbx/switchboard/internal/query"
+	"github.com/switchboard-pbx/switchboard/internal/store"
+)
+
+// PermUsers is the permission that manages a tenant's users.
+const PermUsers = "user_management.users"
+
+var (
+	editableKeys = keySet(jsonKeys(reflect.TypeOf(model.UserFields{})), jsonKeys(reflect.TypeOf(model.UserSettings{})))
+	createKeys   = keySet(mapKeys(editableKeys), []string{"name", "role", "extension_number"})
+	// selfKeys are what a user may change on themselves: not whether they
+	// are enabled, their device limit, their billing flag, or SMS (which the
+	// contract reserves to holders of user_management.users).
+	selfKeys     = without(editableKeys, "enabled", "max_bindings", "billing_contact", "sms")
+	userReadOnly = keySet([]string{"id", "name", "role", "extension_number", "created_at", "profile",
+		"avatar_file_name", "avatar_file_size", "avatar_file_url", "sync_type", "password", "extension_password", "sms",
+		"enabled", "max_bindings", "billing_contact"})
+	nullableKeys = keySet([]string{"hours"})
+)
+
+func mapKeys(m map[string]bool) []string { return sortedKeys(m) }
+
+// CreateUser creates a user in the caller's tenant from a JSON body with
+// the contract's fields. Left-out settings get their documented defaults.
+func (s *Service) CreateUser(ctx context.Context, c *Caller, body []byte) (*model.User, error) {
+	if err := c.require(PermUsers); err != nil {
+		return nil, err
+	}
+	tenant, err := s.store.GetTenant(ctx, c.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	m, err := decodeObject(body)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.newUser(ctx, c, tenant, m)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.CreateUser(ctx, u); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// newUser builds and validates a user from JSON members, hashing its
+// passwords. It does not store it.
+func (s *Service) newUser(ctx context.Context, c *Caller, tenant *model.Tenant, m map[string]json.RawMessage) (*model.User, error) {
+	password, hasPW, err := stringMember(m, "password")
+	if err != nil {
+		return nil, err
+	}
+	extPassword, hasExtPW, err := stringMember(m, "extension_password")
+	if err != nil {
+		return nil, err
+	}
+	u := &model.User{ID: model.NewID(), TenantID: tenant.ID}
+	u.Enabled, u.DeliveryOutboundCID, u.EnableVoicemailPIN = true, true, true
+	if err := applyMembers(m, u, createKeys, nil, nullableKeys); err != nil {
+		return nil, err
+	}
+	for _, req := range []struct{ field, value string }{
+		{"name", u.Name}, {"extension_number", u.ExtensionNumber}, {"email", u.Email}, {"password", password},
+	} {
+		if req.value == "" && (req.field != "password" || !hasPW) {
+			return nil, model.Invalid(req.field, "is required")
+		}
+	}
+	model.ApplyUserDefaults(u)
+	if err := model.ValidateUser(u, tenant.System); err != nil {
+		return nil, err
+	}
+	if err := s.checkGrant(c, "role", u.Role); err != nil {
+		return nil, err
+	}
+	if err := model.ValidatePassword("password", password, u.Name, u.Email); err != nil {
+		return nil, err
+	}
+	if !hasExtPW {
+		extPassword = model.RandomExtensionPassword()
+	} else if err := model.ValidateExtensionPassword("extension_password", extPassword); err != nil {
+		return nil, err
+	}
+	if u.PasswordHash, err = s.hasher.Hash(ctx, password); err != nil {
+		return nil, err
+	}
+	u.SIP = auth.SIPCredentials(u.ExtensionNumber, tenant.Domain, extPassword)
+	return u, nil
+}
+
+// checkGrant refuses unknown roles and roles holding a permission the
+// caller lacks, so nobody grants more than they have.
+func (s *Service) checkGrant(c *Caller, field, role string) error {
+	perms, ok := s.rolePermissions(role)
+	if !ok {
+		return model.Invalid(field, "unknown role %q", role)
+	}
+	if c != nil && !c.Perms.Covers(perms) {
+		return model.Forbidden("you cannot grant the role %s: it holds permissions you do not have", role)
+	}
+	return nil
+}
+
+// GetUser returns one user of the caller's tenant.
+func (s *Service) GetUser(ctx context.Context, c *Caller, id string) (*model.User, error) {
+	if err := c.require(PermUsers); err != nil {
+		return nil, err
+	}
+	if !model.ValidID(id) {
+		return nil, model.ErrNotFound
+	}
+	return s.store.GetUser(ctx, c.TenantID, id)
+}
+
+// Me returns the caller's own user.
+func (s *Service) Me(ctx context.Context, c *Caller) (*model.User, error) {
+	return s.store.GetUser(ctx, c.TenantID, c.UserID)
+}
+
+// ListUsers lists the caller's tenant's users with the query language.
+func (s *Service) ListUsers(ctx context.Context, c *Caller, p query.Params) (int, []model.User, error) {
+	if err := c.require(PermUsers); err != nil {
+		return 0, nil, err
+	}
+	q, err := query.Parse(p, store.UserSchema())
+	if err != nil {
+		return 0, nil, err
+	}
+	return s.store.ListUsers(ctx, c.TenantID, q)
+}
+
+// UpdateUser changes the fields present in body on a user of the caller's
+// tenant (an admin's edit). Fields left out keep their value.
+func (s *Service) UpdateUser(ctx context.Context, c *Caller, id string, body []byte) error {
+	if err := c.require(PermUsers); err != nil {
+		return err
+	}
+	if !model.ValidID(id) {
+		return model.ErrNotFound
+	}
+	return s.updateUser(ctx, c, id, body, editableKeys, without(userReadOnly, "sms", "enabled", "max_bindings", "billing_contact"))
+}
+
+// UpdateMe changes the caller's own settings.
+func (s *Service) UpdateMe(ctx context.Context, c *Caller, body []byte) error {
+	allowed := selfKeys
+	if c.Can(PermUsers) {
+		allowed = editableKeys
+	}
+	return s.updateUser(ctx, c, c.UserID, body, allowed, userReadOnly)
+}
+
+func (s *Service) updateUser(ctx context.Context, c *Caller, id string, body []byte, allowed, readOnly map[string]bool) error {
+	m, err := decodeObject(body)
+	if err != nil {
+		return err
+	}
+	tenant, err := s.store.GetTenant(ctx, c.TenantID)
+	if err != nil {
+		return err
+	}
+	disabled := false
+	_, err = s.store.UpdateUser(ctx, c.TenantID, id, func(u *model.User) error {
+		was := u.Enabled
+		if err := applyMembers(m, u, allowed, readOnly, nullableKeys); err != nil {
+			return err
+		}
+		if !u.Enabled && u.ID == c.UserID {
+			return model.Invalid("enabled", "you cannot disable your own account")
+		}
+		disabled = was && !u.Enabled
+		return model.ValidateUser(u, tenant.System)
+	})
+	if err != nil {
+		return err
+	}
+	if disabled {
+		return s.store.DeleteUserSessions(ctx, id, "")
+	}
+	return nil
+}
+
+// DeleteUser removes a user of the caller's tenant and ends its sessions.
+func (s *Service) DeleteUser(ctx context.Context, c *Caller, id string) error {
+	if err := c.require(PermUsers); err != nil {
+		return err
+	}
+	if !model.ValidID(id) {
+		return model.ErrNotFound
+	}
+	if id == c.UserID {
+		return model.Forbidden("you cannot delete your own account")
+	}
+	return s.store.DeleteUser(ctx, c.TenantID, id)
+}
+
+// SetRole gives a user of the caller's tenant another role.
+func (s *Service) SetRole(ctx context.Context, c *Caller, id, role string) error {
+	if err := c.require(PermUsers); err != nil {
+		return err
+	}
+	if !model.ValidID(id) {
+		return model.ErrNotFound
+	}
+	if err := s.checkGrant(c, "role", role); err != nil {
+		return err
+	}
+	// Look the user up first so a foreign id is 404, not 403.
+	if _, err := s.store.GetUser(ctx, c.TenantID, id); err != nil {
+		return err
+	}
+	if id == c.UserID {
+		return model.Forbidden("you cannot change your own role")
+	}
+	_, err := s.store.UpdateUser(ctx, c.TenantID, id, func(u *model.User) error {
+		u.Role = role
+		return nil
+	})
+	return err
+}
+
+// SetPassword resets a user's login password (an admin action) and ends
+// that user's sessions.
+func (s *Service) SetPassword(ctx context.Context, c *Caller, id, password string) error {
+	if err := c.require(PermUsers); err != nil {
+		return err
+	}
+	if !model.ValidID(id) {
+		return model.ErrNotFound
+	}
+	return s.setPassword(ctx, c, id, "password", password)
+}
+
+func (s *Service) setPassword(ctx context.Context, c *Caller, id, field, password string) error {
+	u, err := s.store.GetUser(ctx, c.TenantID, id)
+	if err != nil {
+		return err
+	}
+	if err := model.ValidatePassword(field, password, u.Name, u.Email); err != nil {
+		return err
+	}
+	hash, err := s.hasher.Hash(ctx, password)
+	if err != nil {
+		return err
+	}
+	if _, err := s.store.UpdateUser(ctx, c.TenantID, id, func(u *model.User) error {
+		u.PasswordHash = hash
+		return nil
+	}); err != nil {
+		return err
+	}
+	except := ""
+	if id == c.UserID {
+		except = c.SessionID
+	}
+	return s.store.DeleteUserSessions(ctx, id, except)
+}
+
+// ChangeMyPassword changes the caller's password after checking the old one.
+func (s *Service) ChangeMyPassword(ctx context.Context, c *Caller, oldPassword, newPassword string) error {
+	u, err := s.store.GetUser(ctx, c.TenantID, c.UserID)
+	if err != nil {
+		return err
+	}
+	ok, err := s.hasher.Verify(ctx, u.PasswordHash, oldPassword)
+	if err != nil && !errors.Is(err, auth.ErrMalformedHash) {
+		return err
+	}
+	if !ok {
+		return model.Invalid("old_password", "is not your current password")
+	}
+	return s.setPassword(ctx, c, c.UserID, "new_password", newPassword)
+}
+
+// SetExtensionPassword resets a user's SIP password (an admin action).
+func (s *Service) SetExtensionPassword(ctx context.Context, c *Caller, id, password string) error {
+	if err := c.require(PermUsers); err != nil {
+		return err
+	}
+	if !model.ValidID(id) {
+		return model.ErrNotFound
+	}
+	return s.setExtensionPassword(ctx, c, id, "password", password)
+}
+
+func (s *Service) setExtensionPassword(ctx context.Context, c *Caller, id, field, password string) error {
+	if err := model.ValidateExtensionPassword(field, password); err != nil {
+		return err
+	}
+	tenant, err := s.store.GetTenant(ctx, c.TenantID)
+	if err != nil {
+		return err
+	}
+	_, err = s.store.UpdateUser(ctx, c.TenantID, id, func(u *model.User) error {
+		u.SIP = auth.SIPCredentials(u.ExtensionNumber, tenant.Domain, password)
+		return nil
+	})
+	return err
+}
+
+// ChangeMyExtensionPassword changes the caller's SIP password after
+// checking the old one.
+func (s *Service) ChangeMyExtensionPassword(ctx context.Context, c *Caller, oldPassword, newPassword string) error {
+	u, err := s.store.GetUser(ctx, c.TenantID, c.UserID)
+	if err != nil {
+		return err
+	}
+	tenant, err := s.store.GetTenant(ctx, c.TenantID)
+	if err != nil {
+		return err
+	}
+	if !auth.SIPPasswordMatches(u.SIP, u.ExtensionNumber, tenant.Domain, oldPassword) {
+		return model.Invalid("old_password", "is not your current extension password")
+	}
+	return s.setExtensionPassword(ctx, c, c.UserID, "new_password", newPassword)
+}
+
+func trimmed(s string) string { return strings.TrimSpace(s) }

@@ -1,0 +1,192 @@
+// Package store is Switchboard's persistence layer. One Store type serves
+// both the embedded SQLite database (the default) and PostgreSQL (shared by
+// several stateless nodes) through database/sql and portable SQL.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
+)
+
+// pingTimeout bounds the connectivity check of Open.
+const pingTimeout = 5 * time.Second
+
+// Store is the database of a Switchboard node. It is safe for concurrent
+// use.
+type Store struct {
+	db      *sql.DB
+	dialect string
+}
+
+// Open opens the database named by dbURL: "" means the SQLite file
+// <dataDir>/switchboard.db (dataDir is created with mode 0700 if missing),
+// "sqlite:<path>" a SQLite file at path, and "postgres://..." or
+// "postgresql://..." a PostgreSQL database. Anything else is an error.
+// Open pings the database with a 5 second timeout so that an unreachable
+// database fails fast. It does not migrate the schema; see Migrate.
+func Open(ctx context.Context, dbURL, dataDir string) (*Store, error) {
+	switch {
+	case dbURL == "":
+		if dataDir == "" {
+			return nil, errors.New("open database: no database URL and no data directory given")
+		}
+		if err := os.MkdirAll(dataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("open database: create data directory: %w", err)
+		}
+		return openSQLite(ctx, filepath.Join(dataDir, "switchboard.db"))
+	case strings.HasPrefix(dbURL, "sqlite:"):
+		path := strings.TrimPrefix(dbURL, "sqlite:")
+		if path == "" {
+			return nil, errors.New(`open database: "sqlite:" needs a file path, as in sqlite:/var/lib/switchboard/switchboard.db`)
+		}
+		if dir := filepath.Dir(path); dir != "" {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return nil, fmt.Errorf("open database: create directory %s: %w", dir, err)
+			}
+		}
+		return openSQLite(ctx, path)
+	case strings.HasPrefix(dbURL, "postgres://"), strings.HasPrefix(dbURL, "postgresql://"):
+		return openPostgres(ctx, dbURL)
+	default:
+		return nil, fmt.Errorf("open database: unsupported database URL %q: use postgres://..., postgresql://... or sqlite:<path> (or leave it empty for SQLite in the data directory)", redactURL(dbURL))
+	}
+}
+
+// sqliteDSN is the modernc.org/sqlite DSN of the file at path: WAL, a busy
+// timeout so writers queue instead of failing, foreign keys on (for ON
+// DELETE CASCADE) and IMMEDIATE transactions so a transaction that writes
+// never fails upgrading a read lock.
+func sqliteDSN(path string) string {
+	// The name is an SQLite URI: escape the characters URIs give meaning to.
+	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	return "file:" + esc +
+		"?_pragma=busy_timeout(10000)" +
+		"&_pragma=journal_mode(WAL)" +
+		"&_pragma=foreign_keys(1)" +
+		"&_pragma=synchronous(NORMAL)" +
+		"&_txlock=immediate"
+}
+
+func openSQLite(ctx context.Context, path string) (*Store, error) {
+	db, err := sql.Open("sqlite", sqliteDSN(path))
+	if err != nil {
+		return nil, fmt.Errorf("open SQLite database %s: %w", path, err)
+	}
+	// WAL lets readers run beside the single writer; writers queue on the
+	// busy timeout.
+	n := max(4, runtime.GOMAXPROCS(0))
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	s := &Store{db: db, dialect: DialectSQLite}
+	pctx, cancel := context.WithTimeout(ctx, pingTimeout)
+	defer cancel()
+	if err := db.PingContext(pctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("cannot open SQLite database %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func openPostgres(ctx context.Context, dbURL string) (*Store, error) {
+	where := postgresAddr(dbURL)
+	db, err := sql.Open("pgx", dbURL)
+	if err != nil {
+		return nil, fmt.Errorf("open PostgreSQL database at %s: %s", where, scrub(err.Error(), dbURL))
+	}
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(10)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	db.SetConnMaxLifetime(time.Hour)
+	pctx, cancel := context.WithTimeout(ctx, pingTimeout)
+	defer cancel()
+	if err := db.PingContext(pctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("cannot reach PostgreSQL at %s: %s", where, scrub(err.Error(), dbURL))
+	}
+	return &Store{db: db, dialect: DialectPostgres}, nil
+}
+
+// postgresAddr returns host:port of a PostgreSQL URL, for error messages.
+func postgresAddr(dbURL string) string {
+	u, err := url.Parse(dbURL)
+	if err != nil || u.Host == "" {
+		return "localhost:5432"
+	}
+	host := u.Host
+	if u.Port() == "" && !strings.Contains(host, ",") {
+		host += ":5432"
+	}
+	return host
+}
+
+// redactURL returns dbURL with any password replaced, for error messages.
+func redactURL(dbURL string) string {
+	u, err := url.Parse(dbURL)
+	if err != nil || u.User == nil {
+		if err != nil {
+			return "(unparsable URL)"
+		}
+		return dbURL
+	}
+	return u.Redacted()
+}
+
+// scrub removes the password of dbURL from msg, should a driver echo it.
+func scrub(msg, dbURL string) string {
+	u, err := url.Parse(dbURL)
+	if err != nil || u.User == nil {
+		return msg
+	}
+	if pw, ok := u.User.Password(); ok && pw != "" {
+		msg = strings.ReplaceAll(msg, pw, "xxxxx")
+	}
+	return msg
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping %s database: %w", s.dialect, err)
+	}
+	return nil
+}
+
+// Dialect returns "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.dialect }
+
+// DB returns the underlying database handle, for tests and diagnostics.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// c returns the store's pool as a conn.
+func (s *Store) c() conn { return conn{q: s.db, dialect: s.dialect} }
+
+// inTx runs fn in a transaction, committing when fn returns nil and rolling
+// back otherwise. fn's error is returned as is.
+func (s *Store) inTx(ctx context.Context, fn func(c conn) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	if err := fn(conn{q: tx, dialect: s.dialect}); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,224 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/switchboard-pbx/switchboard/internal/model"
+	"github.com/switchboard-pbx/switchboard/internal/query"
+)
+
+const tenantColumns = `id, name, domain, enabled, time_zone, system, created_at`
+
+// TenantSchema returns the query.Schema of tenant lists: name, domain,
+// enabled, time_zone and created_at, all filterable and sortable.
+func TenantSchema() query.Schema {
+	return query.Schema{
+		"name":       {Column: "name", Type: query.String, Filterable: true, Sortable: true},
+		"domain":     {Column: "domain", Type: query.String, Filterable: true, Sortable: true},
+		"enabled":    {Column: "enabled", Type: query.Bool, Filterable: true, Sortable: true},
+		"time_zone":  {Column: "time_zone", Type: query.String, Filterable: true, Sortable: true},
+		"created_at": {Column: "created_at", Type: query.Time, Filterable: true, Sortable: true},
+	}
+}
+
+func scanTenant(row interface{ Scan(...any) error }) (*model.Tenant, error) {
+	var t model.Tenant
+	var created int64
+	if err := row.Scan(&t.ID, &t.Name, &t.Domain, &t.Enabled, &t.TimeZone, &t.System, &created); err != nil {
+		return nil, err
+	}
+	t.Created = fromMicros(created)
+	return &t, nil
+}
+
+func tenantSearchText(t *model.Tenant) string {
+	return query.Fold(t.Name + " " + t.Domain)
+}
+
+// CreateTenant inserts t and, when admin is not nil, its first user, in one
+// transaction. It lowercases t.Domain, sets admin.TenantID to t.ID and
+// fills t.Created and admin.CreatedAt when they are zero. A taken domain
+// gives a *model.ConflictError for "domain".
+func (s *Store) CreateTenant(ctx context.Context, t *model.Tenant, admin *model.User) error {
+	t.Domain = strings.ToLower(t.Domain)
+	t.Created = norm(t.Created)
+	return s.inTx(ctx, func(c conn) error {
+		_, err := c.exec(ctx, `INSERT INTO tenants (`+tenantColumns+`, search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			t.ID, t.Name, t.Domain, t.Enabled, t.TimeZone, t.System, micros(t.Created), tenantSearchText(t))
+		if err != nil {
+			return tenantConflict("create tenant", err, t)
+		}
+		if admin != nil {
+			admin.TenantID = t.ID
+			if err := insertUser(ctx, c, admin); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// GetTenant returns the tenant with id, or model.ErrNotFound.
+func (s *Store) GetTenant(ctx context.Context, id string) (*model.Tenant, error) {
+	t, err := scanTenant(s.c().queryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE id = ?`, id))
+	if err != nil {
+		return nil, notFound("get tenant", err)
+	}
+	return t, nil
+}
+
+// GetTenantByDomain returns the tenant whose domain is domain, ignoring
+// case, or model.ErrNotFound.
+func (s *Store) GetTenantByDomain(ctx context.Context, domain string) (*model.Tenant, error) {
+	t, err := scanTenant(s.c().queryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE domain = ?`, strings.ToLower(domain)))
+	if err != nil {
+		return nil, notFound("get tenant by domain", err)
+	}
+	return t, nil
+}
+
+// SystemTenant returns the system tenant, or model.ErrNotFound before
+// bootstrap.
+func (s *Store) SystemTenant(ctx context.Context) (*model.Tenant, error) {
+	t, err := scanTenant(s.c().queryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE system = ? ORDER BY created_at, id LIMIT 1`, true))
+	if err != nil {
+		return nil, notFound("get system tenant", err)
+	}
+	return t, nil
+}
+
+// ListTenants returns the number of tenants matching q and the page of
+// them q selects. Search words must each match the name or the domain,
+// ignoring case and accents. A nil q lists everything.
+func (s *Store) ListTenants(ctx context.Context, q *query.List) (int, []model.Tenant, error) {
+	where, args := listWhere(nil, nil, q)
+	c := s.c()
+	var total int
+	if err := c.queryRow(ctx, `SELECT COUNT(*) FROM tenants`+where, args...).Scan(&total); err != nil {
+		return 0, nil, fmt.Errorf("count tenants: %w", err)
+	}
+	page, pageArgs := s.listPage(q)
+	rows, err := c.query(ctx, `SELECT `+tenantColumns+` FROM tenants`+where+page, append(args, pageArgs...)...)
+	if err != nil {
+		return 0, nil, fmt.Errorf("list tenants: %w", err)
+	}
+	defer rows.Close()
+	out := []model.Tenant{}
+	for rows.Next() {
+		t, err := scanTenant(rows)
+		if err != nil {
+			return 0, nil, fmt.Errorf("list tenants: %w", err)
+		}
+		out = append(out, *t)
+	}
+	if err := rows.Err(); err != nil {
+		return 0, nil, fmt.Errorf("list tenants: %w", err)
+	}
+	return total, out, nil
+}
+
+// UpdateTenant loads the tenant with id (locked), applies fn and writes the
+// result back, in one transaction. An error from fn aborts the update and
+// is returned as is. The ID cannot be changed; the domain is lowercased.
+func (s *Store) UpdateTenant(ctx context.Context, id string, fn func(*model.Tenant) error) (*model.Tenant, error) {
+	var out *model.Tenant
+	err := s.inTx(ctx, func(c conn) error {
+		t, err := scanTenant(c.queryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE id = ?`+c.forUpdate(), id))
+		if err != nil {
+			return notFound("update tenant", err)
+		}
+		if err := fn(t); err != nil {
+			return err
+		}
+		t.ID = id
+		t.Domain = strings.ToLower(t.Domain)
+		t.Created = norm(t.Created)
+		_, err = c.exec(ctx, `UPDATE tenants SET name = ?, domain = ?, enabled = ?, time_zone = ?, system = ?, created_at = ?, search_text = ? WHERE id = ?`,
+			t.Name, t.Domain, t.Enabled, t.TimeZone, t.System, micros(t.Created), tenantSearchText(t), id)
+		if err != nil {
+			return tenantConflict("update tenant", err, t)
+		}
+		out = t
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DeleteTenant deletes the tenant with id together with its users and
+// sessions, or returns model.ErrNotFound.
+func (s *Store) DeleteTenant(ctx context.Context, id string) error {
+	res, err := s.c().exec(ctx, `DELETE FROM tenants WHERE id = ?`, id)
+	return deleted("delete tenant", res, err)
+}
+
+// deleted checks the outcome of a DELETE of one row.
+func deleted(op string, res sql.Result, err error) error {
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("%s: %w", op, model.ErrNotFound)
+	}
+	return nil
+}
+
+// listWhere builds the WHERE clause of a list: the fixed conditions, q's
+// filter, and one LIKE per search word on search_text. It returns the
+// clause with a leading space (or "") and its arguments.
+func listWhere(conds []string, args []any, q *query.List) (string, []any) {
+	if q != nil {
+		if strings.TrimSpace(q.Where) != "" {
+			conds = append(conds, "("+q.Where+")")
+			args = append(args, q.Args...)
+		}
+		for _, w := range q.Search {
+			if w == "" {
+				continue
+			}
+			conds = append(conds, `search_text LIKE ? ESCAPE '\'`)
+			args = append(args, query.LikePattern(w))
+		}
+	}
+	if len(conds) == 0 {
+		return "", args
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// listPage returns the ORDER BY (q's order, then id as tie-breaker;
+// created_at, id by default) and LIMIT/OFFSET of a list, with arguments.
+func (s *Store) listPage(q *query.List) (string, []any) {
+	order := "created_at, id"
+	if q != nil {
+		if o := q.OrderSQL(); o != "" {
+			order = o + ", id"
+		}
+	}
+	out := " ORDER BY " + order
+	var args []any
+	if q == nil {
+		return out, nil
+	}
+	if q.Top > 0 {
+		out += " LIMIT ?"
+		args = append(args, q.Top)
+	}
+	if q.Skip > 0 {
+		if q.Top <= 0 && s.dialect == DialectSQLite {
+			out += " LIMIT -1" // SQLite wants a LIMIT before OFFSET
+		}
+		out += " OFFSET ?"
+		args = append(args, q.Skip)
+	}
+	return out, args
+}

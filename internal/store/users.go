@@ -1,0 +1,299 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/switchboard-pbx/switchboard/internal/model"
+	"github.com/switchboard-pbx/switchboard/internal/query"
+)
+
+// userColumns are the users columns read and written by the store, in the
+// order of userArgs and scanUser. search_text is written only.
+const userColumns = `id, tenant_id, name, name_lower, role, extension_number, email, email_lower,
+	display_name, first_name, last_name, enabled, mobile_phone, work_phone, home_phone, address,
+	department, max_bindings, oncall_pin, billing_contact, settings, profile, avatar_file_name,
+	avatar_file_size, avatar_file_url, sync_type, created_at, updated_at, password_hash,
+	sip_ha1_md5, sip_ha1_sha256`
+
+const insertUserSQL = `INSERT INTO users (` + userColumns + `, search_text)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+const updateUserSQL = `UPDATE users SET name = ?, name_lower = ?, role = ?, extension_number = ?,
+	email = ?, email_lower = ?, display_name = ?, first_name = ?, last_name = ?, enabled = ?,
+	mobile_phone = ?, work_phone = ?, home_phone = ?, address = ?, department = ?, max_bindings = ?,
+	oncall_pin = ?, billing_contact = ?, settings = ?, profile = ?, avatar_file_name = ?,
+	avatar_file_size = ?, avatar_file_url = ?, sync_type = ?, created_at = ?, updated_at = ?,
+	password_hash = ?, sip_ha1_md5 = ?, sip_ha1_sha256 = ?, search_text = ?
+	WHERE tenant_id = ? AND id = ?`
+
+// UserSchema returns the query.Schema of user lists: the documented
+// filterable and sortable fields of a user.
+func UserSchema() query.Schema {
+	str := func(col string) query.Field {
+		return query.Field{Column: col, Type: query.String, Filterable: true, Sortable: true}
+	}
+	return query.Schema{
+		"name":             str("name"),
+		"email":            str("email"),
+		"display_name":     str("display_name"),
+		"first_name":       str("first_name"),
+		"last_name":        str("last_name"),
+		"role":             str("role"),
+		"extension_number": str("extension_number"),
+		"mobile_phone":     str("mobile_phone"),
+		"work_phone":       str("work_phone"),
+		"home_phone":       str("home_phone"),
+		"address":          str("address"),
+		"department":       str("department"),
+		"enabled":          {Column: "enabled", Type: query.Bool, Filterable: true, Sortable: true},
+		"max_bindings":     {Column: "max_bindings", Type: query.Int, Filterable: true, Sortable: true},
+		"billing_contact":  {Column: "billing_contact", Type: query.Bool, Filterable: true, Sortable: true},
+		"created_at":       {Column: "created_at", Type: query.Time, Filterable: true, Sortable: true},
+	}
+}
+
+// userSearchText is the folded text that list searches match.
+func userSearchText(u *model.User) string {
+	return query.Fold(strings.Join([]string{u.Name, u.DisplayName, u.Email, u.ExtensionNumber, u.FirstName, u.LastName}, " "))
+}
+
+// userValues returns u's column values, without id and tenant_id, in the
+// order of updateUserSQL up to search_text included.
+func userValues(u *model.User) ([]any, error) {
+	settings, err := json.Marshal(&u.UserSettings)
+	if err != nil {
+		return nil, fmt.Errorf("encode user settings: %w", err)
+	}
+	return []any{
+		u.Name, strings.ToLower(u.Name), u.Role, u.ExtensionNumber,
+		u.Email, strings.ToLower(u.Email), u.DisplayName, u.FirstName, u.LastName, u.Enabled,
+		u.MobilePhone, u.WorkPhone, u.HomePhone, u.Address, u.Department, u.MaxBindings,
+		u.OnCallPIN, u.BillingContact, string(settings), u.Profile, u.AvatarFileName,
+		u.AvatarFileSize, u.AvatarFileURL, u.SyncType, micros(u.CreatedAt), micros(u.UpdatedAt),
+		u.PasswordHash, u.SIP.HA1MD5, u.SIP.HA1SHA256, userSearchText(u),
+	}, nil
+}
+
+// insertArgs prepares u for insertion (timestamps) and returns the values
+// of insertUserSQL.
+func insertArgs(u *model.User) ([]any, error) {
+	u.CreatedAt = norm(u.CreatedAt)
+	if u.UpdatedAt.IsZero() {
+		u.UpdatedAt = u.CreatedAt
+	}
+	u.UpdatedAt = norm(u.UpdatedAt)
+	vals, err := userValues(u)
+	if err != nil {
+		return nil, err
+	}
+	// Column order: id, tenant_id, name, name_lower, ... as in userValues.
+	return append([]any{u.ID, u.TenantID}, vals...), nil
+}
+
+func insertUser(ctx context.Context, c conn, u *model.User) error {
+	args, err := insertArgs(u)
+	if err != nil {
+		return fmt.Errorf("create user: %w", err)
+	}
+	if _, err := c.exec(ctx, insertUserSQL, args...); err != nil {
+		return userConflict("create user", err, u)
+	}
+	return nil
+}
+
+func scanUser(row interface{ Scan(...any) error }) (*model.User, error) {
+	var u model.User
+	var settings string
+	var created, updated int64
+	err := row.Scan(&u.ID, &u.TenantID, &u.Name, new(string), &u.Role, &u.ExtensionNumber, &u.Email, new(string),
+		&u.DisplayName, &u.FirstName, &u.LastName, &u.Enabled, &u.MobilePhone, &u.WorkPhone, &u.HomePhone, &u.Address,
+		&u.Department, &u.MaxBindings, &u.OnCallPIN, &u.BillingContact, &settings, &u.Profile, &u.AvatarFileName,
+		&u.AvatarFileSize, &u.AvatarFileURL, &u.SyncType, &created, &updated, &u.PasswordHash,
+		&u.SIP.HA1MD5, &u.SIP.HA1SHA256)
+	if err != nil {
+		return nil, err
+	}
+	if settings != "" {
+		if err := json.Unmarshal([]byte(settings), &u.UserSettings); err != nil {
+			return nil, fmt.Errorf("decode settings of user %s: %w", u.ID, err)
+		}
+	}
+	u.CreatedAt = fromMicros(created)
+	u.UpdatedAt = fromMicros(updated)
+	return &u, nil
+}
+
+// CreateUser inserts u. The caller sets u.ID and u.TenantID; CreatedAt and
+// UpdatedAt are set when zero. A taken name (ignoring case) or extension in
+// the tenant gives a *model.ConflictError for "name" or "extension_number".
+func (s *Store) CreateUser(ctx context.Context, u *model.User) error {
+	return insertUser(ctx, s.c(), u)
+}
+
+// getUser reads one user matching cond (with ? placeholders).
+func (s *Store) getUser(ctx context.Context, op, cond string, args ...any) (*model.User, error) {
+	u, err := scanUser(s.c().queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE `+cond, args...))
+	if err != nil {
+		return nil, notFound(op, err)
+	}
+	return u, nil
+}
+
+// GetUser returns the user id of tenant tenantID, or model.ErrNotFound
+// (also when the user belongs to another tenant).
+func (s *Store) GetUser(ctx context.Context, tenantID, id string) (*model.User, error) {
+	return s.getUser(ctx, "get user", `tenant_id = ? AND id = ?`, tenantID, id)
+}
+
+// GetUserByName returns the user of tenantID named name, ignoring case,
+// or model.ErrNotFound.
+func (s *Store) GetUserByName(ctx context.Context, tenantID, name string) (*model.User, error) {
+	return s.getUser(ctx, "get user by name", `tenant_id = ? AND name_lower = ?`, tenantID, strings.ToLower(name))
+}
+
+// GetUserByExtension returns the user of tenantID with extension number
+// ext, or model.ErrNotFound.
+func (s *Store) GetUserByExtension(ctx context.Context, tenantID, ext string) (*model.User, error) {
+	return s.getUser(ctx, "get user by extension", `tenant_id = ? AND extension_number = ?`, tenantID, ext)
+}
+
+// FindUsersByEmail returns up to limit users (all when limit <= 0) whose
+// email is email, ignoring case, oldest first. tenantID "" searches every
+// tenant. No match is an empty slice, not an error.
+func (s *Store) FindUsersByEmail(ctx context.Context, tenantID, email string, limit int) ([]model.User, error) {
+	q := `SELECT ` + userColumns + ` FROM users WHERE email_lower = ?`
+	args := []any{strings.ToLower(email)}
+	if tenantID != "" {
+		q += ` AND tenant_id = ?`
+		args = append(args, tenantID)
+	}
+	q += ` ORDER BY created_at, id`
+	if limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	return s.queryUsers(ctx, "find users by email", q, args...)
+}
+
+func (s *Store) queryUsers(ctx context.Context, op, q string, args ...any) ([]model.User, error) {
+	rows, err := s.c().query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	defer rows.Close()
+	out := []model.User{}
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", op, err)
+		}
+		out = append(out, *u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	return out, nil
+}
+
+// ListUsers returns the number of users of tenantID matching q (all pages)
+// and the page q selects, ordered by q's order then id (created_at, id by
+// default). Every search word must occur in the user's folded name,
+// display name, email, extension, first or last name. A nil q lists all.
+func (s *Store) ListUsers(ctx context.Context, tenantID string, q *query.List) (int, []model.User, error) {
+	where, args := listWhere([]string{"tenant_id = ?"}, []any{tenantID}, q)
+	var total int
+	if err := s.c().queryRow(ctx, `SELECT COUNT(*) FROM users`+where, args...).Scan(&total); err != nil {
+		return 0, nil, fmt.Errorf("count users: %w", err)
+	}
+	page, pageArgs := s.listPage(q)
+	users, err := s.queryUsers(ctx, "list users", `SELECT `+userColumns+` FROM users`+where+page, append(args, pageArgs...)...)
+	if err != nil {
+		return 0, nil, err
+	}
+	return total, users, nil
+}
+
+// UpdateUser loads user id of tenantID (locked), applies fn and writes every
+// column back with UpdatedAt set to now, in one transaction. An error from
+// fn aborts the update and is returned as is. ID and TenantID cannot be
+// changed. Unique violations give a *model.ConflictError as in CreateUser.
+func (s *Store) UpdateUser(ctx context.Context, tenantID, id string, fn func(*model.User) error) (*model.User, error) {
+	var out *model.User
+	err := s.inTx(ctx, func(c conn) error {
+		u, err := scanUser(c.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE tenant_id = ? AND id = ?`+c.forUpdate(), tenantID, id))
+		if err != nil {
+			return notFound("update user", err)
+		}
+		if err := fn(u); err != nil {
+			return err
+		}
+		u.ID, u.TenantID = id, tenantID
+		u.CreatedAt = norm(u.CreatedAt)
+		u.UpdatedAt = now()
+		vals, err := userValues(u)
+		if err != nil {
+			return fmt.Errorf("update user: %w", err)
+		}
+		if _, err := c.exec(ctx, updateUserSQL, append(vals, tenantID, id)...); err != nil {
+			return userConflict("update user", err, u)
+		}
+		out = u
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DeleteUser deletes user id of tenantID and its sessions, or returns
+// model.ErrNotFound.
+func (s *Store) DeleteUser(ctx context.Context, tenantID, id string) error {
+	res, err := s.c().exec(ctx, `DELETE FROM users WHERE tenant_id = ? AND id = ?`, tenantID, id)
+	return deleted("delete user", res, err)
+}
+
+// CountUsers returns the number of users of tenantID.
+func (s *Store) CountUsers(ctx context.Context, tenantID string) (int, error) {
+	var n int
+	if err := s.c().queryRow(ctx, `SELECT COUNT(*) FROM users WHERE tenant_id = ?`, tenantID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count users: %w", err)
+	}
+	return n, nil
+}
+
+// BulkInsertUsers inserts users in one transaction with one prepared
+// statement, for seeding. Each user's ID and TenantID must be set. A unique
+// violation aborts the whole batch with a *model.ConflictError.
+func (s *Store) BulkInsertUsers(ctx context.Context, users []model.User) error {
+	if len(users) == 0 {
+		return nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("bulk insert users: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after Commit
+	stmt, err := tx.PrepareContext(ctx, rebind(s.dialect, insertUserSQL))
+	if err != nil {
+		return fmt.Errorf("bulk insert users: %w", err)
+	}
+	defer stmt.Close()
+	for i := range users {
+		u := &users[i]
+		args, err := insertArgs(u)
+		if err != nil {
+			return fmt.Errorf("bulk insert users: %w", err)
+		}
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
+			return userConflict("bulk insert users", err, u)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("bulk insert users: %w", err)
+	}
+	return nil
+}
