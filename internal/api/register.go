@@ -37,6 +37,7 @@ func register[I, O any](s *Server, r route, h func(ctx context.Context, c *direc
 		Method:        r.method,
 		Path:          r.path,
 		Summary:       r.summary,
+		Description:   r.summary + ". Requires: " + permissionDoc(r) + ".",
 		Tags:          []string{r.tag},
 		DefaultStatus: r.status,
 		MaxBodyBytes:  MaxBodyBytes,
