@@ -94,4 +94,3 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	fmt.Fprintf(stdout, "migrated the %s database; schema is up to date\n", st.Dialect())
 	return nil
 }
-

@@ -108,7 +108,7 @@ func lastKey(path string) string {
 func jsonFieldError(err error) error {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		field := te.Field
+		field := jsonPath(te.Field)
 		if field == "" {
 			field = "body"
 		}
@@ -119,6 +119,18 @@ func jsonFieldError(err error) error {
 		return model.Invalid(strings.Trim(strings.TrimPrefix(msg, "json: unknown field "), `"`), "is not a known field")
 	}
 	return model.Invalid("body", "is not valid JSON")
+}
+
+// jsonPath drops the Go names of embedded structs that encoding/json puts
+// in an error's field path ("UserSettings.enable_dnd" -> "enable_dnd").
+func jsonPath(p string) string {
+	var keep []string
+	for _, seg := range strings.Split(p, ".") {
+		if seg != "" && !(seg[0] >= 'A' && seg[0] <= 'Z') {
+			keep = append(keep, seg)
+		}
+	}
+	return strings.Join(keep, ".")
 }
 
 func jsonTypeName(t reflect.Type) string {
