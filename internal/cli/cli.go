@@ -18,6 +18,8 @@ const usage = `Switchboard: users and extensions of a hosted PBX.
 Usage:
   switchboard serve [flags]     run the REST API (and, later, SIP and the portal)
   switchboard migrate [flags]   apply database migrations and exit
+  switchboard user reset-password [--domain D] NAME
+                                set a user's password (read from stdin)
   switchboard openapi           print the OpenAPI document
   switchboard version           print the version
 
@@ -25,7 +27,7 @@ Run "switchboard serve -h" for the flags.
 `
 
 // Main runs the command in args and returns the process exit code.
-func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
@@ -36,6 +38,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 		err = serve(ctx, args[1:], stdout, stderr, getenv)
 	case "migrate":
 		err = migrate(ctx, args[1:], stdout, stderr, getenv)
+	case "user":
+		err = userCommand(ctx, args[1:], stdin, stdout, stderr, getenv)
 	case "openapi":
 		var b []byte
 		if b, err = app.OpenAPI(); err == nil {

@@ -56,3 +56,21 @@ func randomPassword() string {
 	}
 	return string(b)
 }
+
+// OperatorResetPassword sets a user's login password on behalf of someone
+// with direct access to the database (the CLI), for example to recover a
+// lost SystemAdmin password. It ends the user's sessions.
+func (s *Service) OperatorResetPassword(ctx context.Context, domain, name, password string) error {
+	if domain == "" {
+		domain = model.SystemTenantDomain
+	}
+	t, err := s.store.GetTenantByDomain(ctx, domain)
+	if err != nil {
+		return fmt.Errorf("tenant %q: %w", domain, err)
+	}
+	u, err := s.store.GetUserByName(ctx, t.ID, name)
+	if err != nil {
+		return fmt.Errorf("user %q in %q: %w", name, domain, err)
+	}
+	return s.setTenantPassword(ctx, &Caller{}, t.ID, u.ID, "password", password)
+}

@@ -244,7 +244,11 @@ func (s *Service) SetPassword(ctx context.Context, c *Caller, id, password strin
 }
 
 func (s *Service) setPassword(ctx context.Context, c *Caller, id, field, password string) error {
-	u, err := s.store.GetUser(ctx, c.TenantID, id)
+	return s.setTenantPassword(ctx, c, c.TenantID, id, field, password)
+}
+
+func (s *Service) setTenantPassword(ctx context.Context, c *Caller, tenantID, id, field, password string) error {
+	u, err := s.store.GetUser(ctx, tenantID, id)
 	if err != nil {
 		return err
 	}
@@ -255,7 +259,7 @@ func (s *Service) setPassword(ctx context.Context, c *Caller, id, field, passwor
 	if err != nil {
 		return err
 	}
-	if _, err := s.store.UpdateUser(ctx, c.TenantID, id, func(u *model.User) error {
+	if _, err := s.store.UpdateUser(ctx, tenantID, id, func(u *model.User) error {
 		u.PasswordHash = hash
 		return nil
 	}); err != nil {

@@ -1,0 +1,88 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/switchboard-pbx/switchboard/internal/app"
+	"github.com/switchboard-pbx/switchboard/internal/auth"
+	"github.com/switchboard-pbx/switchboard/internal/config"
+	"github.com/switchboard-pbx/switchboard/internal/directory"
+	"github.com/switchboard-pbx/switchboard/internal/store"
+)
+
+func run(t *testing.T, stdin string, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(context.Background(), args, strings.NewReader(stdin), &out, &errb, func(k string) string { return env[k] })
+	return code, out.String(), errb.String()
+}
+
+func TestCommands(t *testing.T) {
+	tests := []struct {
+		args     []string
+		code     int
+		out, err string
+	}{
+		{[]string{"version"}, 0, "switchboard dev", ""},
+		{nil, 2, "", "Usage:"},
+		{[]string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
+		{[]string{"serve", "--nope"}, 1, "", "flag provided but not defined: -nope"},
+		{[]string{"serve", "--http", "8887"}, 1, "", "--http"},
+		{[]string{"user"}, 1, "", "usage: switchboard user reset-password"},
+		{[]string{"openapi"}, 0, `"openapi": "3.1.0"`, ""},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			code, out, errOut := run(t, "", nil, tc.args...)
+			if code != tc.code || !strings.Contains(out, tc.out) || !strings.Contains(errOut, tc.err) {
+				t.Fatalf("code %d out %q err %q", code, out, errOut)
+			}
+		})
+	}
+}
+
+func TestMigrateAndResetPassword(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{config.EnvDataDir: dir}
+	if code, out, errOut := run(t, "", env, "migrate"); code != 0 || !strings.Contains(out, "up to date") {
+		t.Fatalf("migrate: %d %q %q", code, out, errOut)
+	}
+	// Bootstrap the system tenant the way serve does.
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := app.Start(ctx, &config.Config{DataDir: dir, HTTPAddr: "127.0.0.1:0", SIPAddr: "127.0.0.1:0", AdminPassword: "first-Password-1", LogLevel: "info"},
+		slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{HashParams: &auth.FastParams})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if err := a.Serve(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	if code, _, errOut := run(t, "short\n", env, "user", "reset-password", "admin"); code != 1 || !strings.Contains(errOut, "password") {
+		t.Fatalf("weak password accepted: %d %q", code, errOut)
+	}
+	if code, _, errOut := run(t, "x-Password-9\n", env, "user", "reset-password", "nobody"); code != 1 || !strings.Contains(errOut, "not found") {
+		t.Fatalf("unknown user: %d %q", code, errOut)
+	}
+	if code, out, errOut := run(t, "second-Password-2\n", env, "user", "reset-password", "admin"); code != 0 || !strings.Contains(out, "changed") {
+		t.Fatalf("reset: %d %q %q", code, out, errOut)
+	}
+	st, err := store.Open(context.Background(), "", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc := directory.New(st, auth.NewHasher(auth.FastParams, 1), slog.New(slog.NewTextHandler(io.Discard, nil)), directory.DefaultConfig())
+	if _, err := svc.SignIn(context.Background(), "admin", "second-Password-2", ""); err != nil {
+		t.Fatalf("new password does not sign in: %v", err)
+	}
+	if _, err := svc.SignIn(context.Background(), "admin", "first-Password-1", ""); err == nil {
+		t.Fatal("old password still signs in")
+	}
+}

@@ -1,0 +1,65 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/switchboard-pbx/switchboard/internal/auth"
+	"github.com/switchboard-pbx/switchboard/internal/config"
+	"github.com/switchboard-pbx/switchboard/internal/directory"
+	"github.com/switchboard-pbx/switchboard/internal/store"
+)
+
+// userCommand runs `switchboard user reset-password`, which works on the
+// database directly (no server needed).
+func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
+	if len(args) == 0 || args[0] != "reset-password" {
+		return errors.New("usage: switchboard user reset-password [--domain DOMAIN] [--data-dir DIR] [--db URL] NAME  (new password on stdin)")
+	}
+	fs := flag.NewFlagSet("switchboard user reset-password", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	domain := fs.String("domain", "", "tenant domain (default: the system tenant)")
+	dataDir := fs.String("data-dir", orEnv(getenv(config.EnvDataDir), config.DefaultDataDir), "data directory")
+	db := fs.String("db", getenv(config.EnvDB), "database URL")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("give exactly one user name")
+	}
+	line, err := bufio.NewReader(io.LimitReader(stdin, 4096)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("read password from stdin: %w", err)
+	}
+	password := strings.TrimRight(line, "\r\n")
+	if password == "" {
+		return errors.New("no password on stdin")
+	}
+	st, err := store.Open(ctx, *db, *dataDir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.CheckSchema(ctx); err != nil {
+		return err
+	}
+	svc := directory.New(st, auth.NewHasher(auth.DefaultParams, 1), slog.New(slog.NewTextHandler(io.Discard, nil)), directory.DefaultConfig())
+	if err := svc.OperatorResetPassword(ctx, *domain, fs.Arg(0), password); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "password of %s changed; their sessions have ended\n", fs.Arg(0))
+	return nil
+}
+
+func orEnv(v, def string) string {
+	if v != "" {
+		return v
+	}
+	return def
+}
