@@ -96,6 +96,7 @@ func installErrorModel() {
 				if errors.As(err, &d) {
 					det := d.ErrorDetail()
 					field := fieldFromLocation(det.Location)
+					field = requiredField(det.Message, field)
 					e.Errors = append(e.Errors, ErrorItem{Code: codeFor(status), Message: humaMessage(field, det.Message), Detail: detailFor(field)})
 				} else if err != nil {
 					e.Errors = append(e.Errors, ErrorItem{Code: codeFor(status), Message: msg})
@@ -110,6 +111,20 @@ func installErrorModel() {
 			return e
 		}
 	})
+}
+
+// requiredField names the missing property of huma's "expected required
+// property X to be present", so that the envelope's detail says which field.
+func requiredField(msg, field string) string {
+	const pre, post = "expected required property ", " to be present"
+	if strings.HasPrefix(msg, pre) && strings.HasSuffix(msg, post) {
+		name := msg[len(pre) : len(msg)-len(post)]
+		if field != "" {
+			return field + "." + name
+		}
+		return name
+	}
+	return field
 }
 
 func detailFor(field string) *ErrorDetail {

@@ -72,3 +72,15 @@ func TestBearer(t *testing.T) {
 		}
 	}
 }
+
+func TestRequiredFieldIsNamed(t *testing.T) {
+	installErrorModel()
+	err := huma.NewError(422, "validation failed",
+		&huma.ErrorDetail{Message: "expected required property name to be present", Location: "body"},
+		&huma.ErrorDetail{Message: "expected required property password to be present", Location: "body.admin"})
+	e := err.(*Error)
+	if len(e.Errors) != 2 || e.Errors[0].Detail == nil || e.Errors[0].Detail.Field != "name" ||
+		e.Errors[1].Detail == nil || e.Errors[1].Detail.Field != "admin.password" {
+		t.Fatalf("unexpected %+v", e.Errors)
+	}
+}

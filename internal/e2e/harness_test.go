@@ -25,10 +25,11 @@ const adminPassword = "e2e-admin-Secret-42"
 
 // server is a running Switchboard node under test.
 type server struct {
-	t    *testing.T
-	base string
-	logs *syncBuffer
-	app  *app.App
+	t      *testing.T
+	base   string
+	logs   *syncBuffer
+	app    *app.App
+	client *http.Client
 }
 
 // syncBuffer collects the server's log lines so tests can scan them.
@@ -74,7 +75,11 @@ func startServer(t *testing.T, dbURL string) *server {
 	}
 	done := make(chan error, 1)
 	go func() { done <- a.Serve(ctx) }()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 32}, Timeout: 30 * time.Second}
 	t.Cleanup(func() {
+		// Close the client's idle connections first: the server's graceful
+		// shutdown waits a while for connections that never sent a request.
+		client.CloseIdleConnections()
 		cancel()
 		select {
 		case err := <-done:
@@ -85,7 +90,7 @@ func startServer(t *testing.T, dbURL string) *server {
 			t.Error("server did not shut down")
 		}
 	})
-	return &server{t: t, base: "http://" + a.HTTPAddr(), logs: logs, app: a}
+	return &server{t: t, base: "http://" + a.HTTPAddr(), logs: logs, app: a, client: client}
 }
 
 // response is a finished HTTP exchange.
@@ -157,7 +162,7 @@ func (s *server) do(method, path, token string, body any) *response {
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := s.client.Do(req)
 	if err != nil {
 		s.t.Fatalf("%s %s: %v", method, path, err)
 	}

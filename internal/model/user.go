@@ -138,7 +138,8 @@ type UserFields struct {
 	BillingContact bool   `json:"billing_contact"`
 }
 
-// ForwardRules are the contract's eighteen presence x office-hours rules.
+// ForwardRules are the contract's sixteen presence x office-hours rules
+// (fourteen office/non-office rules and two no-answer rules).
 type ForwardRules struct {
 	AvailableOfficeHours    ForwardRule         `json:"available_office_hours_forward_rule"`
 	AvailableNonOfficeHours ForwardRule         `json:"available_non_office_hours_forward_rule"`
