@@ -89,7 +89,7 @@ func parseOrderBy(raw string, s Schema) ([]Order, error) {
 			return nil, model.Invalid("orderby", "field %q appears twice", words[0])
 		}
 		seen[words[0]] = true
-		o := Order{Column: f.Column}
+		o := Order{Column: f.Column, Fold: f.Type == String}
 		if len(words) == 2 {
 			switch strings.ToLower(words[1]) {
 			case "asc":

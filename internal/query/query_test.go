@@ -93,7 +93,7 @@ func TestOrderByAndPaging(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := l.OrderSQL(); got != "enabled DESC, name ASC, email ASC" || l.Skip != 5 || l.Top != 10 {
+	if got := l.OrderSQL(); got != "enabled DESC, lower(name) ASC, name ASC, lower(email) ASC, email ASC" || l.Skip != 5 || l.Top != 10 {
 		t.Fatalf("got %q skip %d top %d", got, l.Skip, l.Top)
 	}
 	def, _ := Parse(Params{}, testSchema)

@@ -69,9 +69,14 @@ type List struct {
 type Order struct {
 	Column string
 	Desc   bool
+	// Fold sorts text the way people read a directory: "anna" before
+	// "Bert" (ASCII case folded the same on SQLite and PostgreSQL), with
+	// the exact value breaking ties so the order stays total.
+	Fold bool
 }
 
-// OrderSQL renders the sort keys as "col ASC, col2 DESC" ("" when none).
+// OrderSQL renders the sort keys as "col ASC, col2 DESC" ("" when none);
+// a folded key becomes "lower(col) ASC, col ASC".
 func (l *List) OrderSQL() string {
 	parts := make([]string, len(l.OrderBy))
 	for i, o := range l.OrderBy {
@@ -80,6 +85,9 @@ func (l *List) OrderSQL() string {
 			dir = " DESC"
 		}
 		parts[i] = o.Column + dir
+		if o.Fold {
+			parts[i] = "lower(" + o.Column + ")" + dir + ", " + parts[i]
+		}
 	}
 	return strings.Join(parts, ", ")
 }

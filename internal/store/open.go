@@ -91,11 +91,29 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	s := &Store{db: db, dialect: DialectSQLite}
 	pctx, cancel := context.WithTimeout(ctx, pingTimeout)
 	defer cancel()
-	if err := db.PingContext(pctx); err != nil {
+	if err := pingSQLite(pctx, db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("cannot open SQLite database %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// pingSQLite opens the first connection. Switching a new file to WAL takes
+// an exclusive lock that SQLite does not wait for, so when two processes
+// open a new data directory at once one of them sees SQLITE_BUSY: retry
+// until ctx ends.
+func pingSQLite(ctx context.Context, db *sql.DB) error {
+	for {
+		err := db.PingContext(ctx)
+		if err == nil || !strings.Contains(err.Error(), "SQLITE_BUSY") {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
 func openPostgres(ctx context.Context, dbURL string) (*Store, error) {
