@@ -36,6 +36,8 @@ type Options struct {
 	HashParams *auth.Params
 	// Out receives the one-time generated admin password.
 	Out io.Writer
+	// Clock replaces time.Now for token lifetimes (tests expire tokens).
+	Clock func() time.Time
 }
 
 // App is a started Switchboard node.
@@ -74,7 +76,9 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Option
 		params = *opt.HashParams
 	}
 	hasher := auth.NewHasher(params, 2)
-	dir := directory.New(st, hasher, log, directory.DefaultConfig())
+	dcfg := directory.DefaultConfig()
+	dcfg.Now = opt.Clock
+	dir := directory.New(st, hasher, log, dcfg)
 	generated, err := dir.Bootstrap(ctx, cfg.AdminPassword)
 	if err != nil {
 		return nil, err

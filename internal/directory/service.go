@@ -16,6 +16,8 @@ import (
 type Config struct {
 	AccessTTL  time.Duration
 	RefreshTTL time.Duration
+	// Now is the clock (time.Now when nil); tests move it to expire tokens.
+	Now func() time.Time
 }
 
 // DefaultConfig returns the documented defaults: access tokens live one
@@ -35,7 +37,11 @@ type Service struct {
 
 // New returns a Service.
 func New(st *store.Store, hasher *auth.Hasher, log *slog.Logger, cfg Config) *Service {
-	return &Service{store: st, hasher: hasher, log: log, cfg: cfg, now: time.Now}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{store: st, hasher: hasher, log: log, cfg: cfg, now: now}
 }
 
 // Caller is an authenticated principal with its resolved permissions.

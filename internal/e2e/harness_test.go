@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,7 +31,11 @@ type server struct {
 	logs   *syncBuffer
 	app    *app.App
 	client *http.Client
+	skew   *atomic.Int64 // nanoseconds added to the server's clock
 }
+
+// advance moves the server's clock forward (token expiry).
+func (s *server) advance(d time.Duration) { s.skew.Add(int64(d)) }
 
 // syncBuffer collects the server's log lines so tests can scan them.
 type syncBuffer struct {
@@ -68,7 +73,9 @@ func startServer(t *testing.T, dbURL string) *server {
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.Start(ctx, cfg, log, app.Options{HashParams: &auth.FastParams, Out: io.Discard})
+	skew := &atomic.Int64{}
+	clock := func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
+	a, err := app.Start(ctx, cfg, log, app.Options{HashParams: &auth.FastParams, Out: io.Discard, Clock: clock})
 	if err != nil {
 		cancel()
 		t.Fatalf("start server: %v", err)
@@ -90,7 +97,7 @@ func startServer(t *testing.T, dbURL string) *server {
 			t.Error("server did not shut down")
 		}
 	})
-	return &server{t: t, base: "http://" + a.HTTPAddr(), logs: logs, app: a, client: client}
+	return &server{t: t, base: "http://" + a.HTTPAddr(), logs: logs, app: a, client: client, skew: skew}
 }
 
 // response is a finished HTTP exchange.
