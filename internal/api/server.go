@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -70,6 +69,11 @@ func New(d Deps) *Server {
 	s.routes()
 	mux.HandleFunc("GET /api/openapi.json", s.serveOpenAPI)
 	mux.HandleFunc("GET /healthz", s.healthz)
+	// The least specific /api/ pattern: only requests that no route takes
+	// reach it, and they get the error envelope instead of a plain 404.
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSONError(w, newError(http.StatusNotFound, "", "No such endpoint: "+r.Method+" "+r.URL.Path))
+	})
 	if d.Metrics != nil {
 		mux.Handle("GET /metrics", d.Metrics)
 	}
@@ -79,7 +83,6 @@ func New(d Deps) *Server {
 // Handler returns the server's root handler with metrics.
 func (s *Server) Handler() http.Handler {
 	var h http.Handler = s.mux
-	h = s.notFoundAsJSON(h)
 	if s.deps.Metrics != nil {
 		h = s.deps.Metrics.Instrument(h)
 	}
@@ -164,18 +167,6 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, _ = w.Write([]byte(`{"status":"ok"}`))
-}
-
-// notFoundAsJSON answers unknown /api paths with the error envelope rather
-// than the mux's plain-text 404.
-func (s *Server) notFoundAsJSON(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, pattern := s.mux.Handler(r); pattern == "" && strings.HasPrefix(r.URL.Path, "/api/") {
-			writeJSONError(w, newError(http.StatusNotFound, "", "No such endpoint: "+r.Method+" "+r.URL.Path))
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
 }
 
 func writeJSONError(w http.ResponseWriter, e *Error) {

@@ -3,6 +3,7 @@ package model
 import (
 	"reflect"
 	"strings"
+	"sync"
 )
 
 // Built-in role names, reserved in any case for custom roles.
@@ -63,25 +64,54 @@ type CallLog struct {
 	CallRecordingFullAccess bool `json:"call_recording_full_access"`
 }
 
+// flagField is one permission flag's dotted name and field index path.
+type flagField struct {
+	name  string
+	index []int
+}
+
+// flagFields lists the matrix's flags once, in declaration order.
+var flagFields = sync.OnceValues(func() ([]flagField, map[string][]int) {
+	var list []flagField
+	byName := map[string][]int{}
+	var walk func(t reflect.Type, prefix string, index []int)
+	walk = func(t reflect.Type, prefix string, index []int) {
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			name := strings.Split(f.Tag.Get("json"), ",")[0]
+			if prefix != "" {
+				name = prefix + "." + name
+			}
+			idx := append(append([]int(nil), index...), i)
+			if f.Type.Kind() == reflect.Struct {
+				walk(f.Type, name, idx)
+				continue
+			}
+			list = append(list, flagField{name: name, index: idx})
+			byName[name] = idx
+		}
+	}
+	walk(reflect.TypeFor[Permissions](), "", nil)
+	return list, byName
+})
+
 // Flags lists the matrix as dotted flag names ("user_management.users")
 // with their values, in a fixed order.
 func (p Permissions) Flags() []Flag {
-	var out []Flag
-	walkFlags(reflect.ValueOf(p), "", func(name string, v reflect.Value) {
-		out = append(out, Flag{Name: name, Value: v.Bool()})
-	})
+	list, _ := flagFields()
+	v := reflect.ValueOf(p)
+	out := make([]Flag, len(list))
+	for i, f := range list {
+		out[i] = Flag{Name: f.name, Value: v.FieldByIndex(f.index).Bool()}
+	}
 	return out
 }
 
 // Has reports whether the dotted flag is set. An unknown flag is false.
 func (p Permissions) Has(flag string) bool {
-	found := false
-	walkFlags(reflect.ValueOf(p), "", func(name string, v reflect.Value) {
-		if name == flag {
-			found = v.Bool()
-		}
-	})
-	return found
+	_, byName := flagFields()
+	idx, ok := byName[flag]
+	return ok && reflect.ValueOf(p).FieldByIndex(idx).Bool()
 }
 
 // Covers reports whether p holds every flag that other holds, so that a
@@ -100,22 +130,6 @@ func (p Permissions) Covers(other Permissions) bool {
 type Flag struct {
 	Name  string
 	Value bool
-}
-
-func walkFlags(v reflect.Value, prefix string, fn func(string, reflect.Value)) {
-	t := v.Type()
-	for i := 0; i < t.NumField(); i++ {
-		name := strings.Split(t.Field(i).Tag.Get("json"), ",")[0]
-		if prefix != "" {
-			name = prefix + "." + name
-		}
-		f := v.Field(i)
-		if f.Kind() == reflect.Struct {
-			walkFlags(f, name, fn)
-			continue
-		}
-		fn(name, f)
-	}
 }
 
 // setAll sets every flag of p to true.
@@ -186,13 +200,17 @@ func BuiltInRoles() []Role {
 
 // BuiltInRole returns the built-in role named name (exact case).
 func BuiltInRole(name string) (Role, bool) {
-	for _, r := range BuiltInRoles() {
-		if r.Name == name {
-			return r, true
-		}
-	}
-	return Role{}, false
+	r, ok := builtInByName()[name]
+	return r, ok // a copy: Role holds no references
 }
+
+var builtInByName = sync.OnceValue(func() map[string]Role {
+	m := map[string]Role{}
+	for _, r := range BuiltInRoles() {
+		m[r.Name] = r
+	}
+	return m
+})
 
 // IsReservedRoleName reports whether name is a built-in role name in any case.
 func IsReservedRoleName(name string) bool {

@@ -65,7 +65,7 @@ func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
 // UserEnabled and TenantEnabled.
 func (s *Store) PrincipalByAccess(ctx context.Context, accessHash string, now time.Time) (*Principal, error) {
 	var p Principal
-	err := s.c().queryRow(ctx, `SELECT s.id, s.user_id, s.tenant_id, u.name, u.role, u.extension_number,
+	err := s.queryRowFixed(ctx, `SELECT s.id, s.user_id, s.tenant_id, u.name, u.role, u.extension_number,
 		u.enabled, t.enabled, t.system, s.via
 		FROM sessions s
 		JOIN users u ON u.id = s.user_id

@@ -63,7 +63,7 @@ func (s *Store) CreateTenant(ctx context.Context, t *model.Tenant, admin *model.
 
 // GetTenant returns the tenant with id, or model.ErrNotFound.
 func (s *Store) GetTenant(ctx context.Context, id string) (*model.Tenant, error) {
-	t, err := scanTenant(s.c().queryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE id = ?`, id))
+	t, err := scanTenant(s.queryRowFixed(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE id = ?`, id))
 	if err != nil {
 		return nil, notFound("get tenant", err)
 	}
@@ -94,7 +94,7 @@ func (s *Store) SystemTenant(ctx context.Context) (*model.Tenant, error) {
 // them q selects. Search words must each match the name or the domain,
 // ignoring case and accents. A nil q lists everything.
 func (s *Store) ListTenants(ctx context.Context, q *query.List) (int, []model.Tenant, error) {
-	where, args := listWhere(nil, nil, q)
+	where, args := s.listWhere(nil, nil, q)
 	c := s.c()
 	var total int
 	if err := c.queryRow(ctx, `SELECT COUNT(*) FROM tenants`+where, args...).Scan(&total); err != nil {
@@ -175,7 +175,7 @@ func deleted(op string, res sql.Result, err error) error {
 // listWhere builds the WHERE clause of a list: the fixed conditions, q's
 // filter, and one LIKE per search word on search_text. It returns the
 // clause with a leading space (or "") and its arguments.
-func listWhere(conds []string, args []any, q *query.List) (string, []any) {
+func (s *Store) listWhere(conds []string, args []any, q *query.List) (string, []any) {
 	if q != nil {
 		if strings.TrimSpace(q.Where) != "" {
 			conds = append(conds, "("+q.Where+")")
@@ -185,8 +185,14 @@ func listWhere(conds []string, args []any, q *query.List) (string, []any) {
 			if w == "" {
 				continue
 			}
-			conds = append(conds, `search_text LIKE ? ESCAPE '\'`)
-			args = append(args, query.LikePattern(w))
+			// search_text and w are both folded: a plain substring test
+			// does, and instr/strpos skip LIKE's per-character matching.
+			if s.dialect == DialectPostgres {
+				conds = append(conds, `strpos(search_text, ?) > 0`)
+			} else {
+				conds = append(conds, `instr(search_text, ?) > 0`)
+			}
+			args = append(args, w)
 		}
 	}
 	if len(conds) == 0 {

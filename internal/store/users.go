@@ -135,7 +135,8 @@ func (s *Store) CreateUser(ctx context.Context, u *model.User) error {
 
 // getUser reads one user matching cond (with ? placeholders).
 func (s *Store) getUser(ctx context.Context, op, cond string, args ...any) (*model.User, error) {
-	u, err := scanUser(s.c().queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE `+cond, args...))
+	// cond is one of this file's constants, so the statement is cacheable.
+	u, err := scanUser(s.queryRowFixed(ctx, `SELECT `+userColumns+` FROM users WHERE `+cond, args...))
 	if err != nil {
 		return nil, notFound(op, err)
 	}
@@ -198,18 +199,31 @@ func (s *Store) queryUsers(ctx context.Context, op, q string, args ...any) ([]mo
 	return out, nil
 }
 
+// sparseSearch is the match count up to which a SQLite search sorts its
+// matches rather than walking the tenant in list order.
+const sparseSearch = 2000
+
 // ListUsers returns the number of users of tenantID matching q (all pages)
 // and the page q selects, ordered by q's order then id (created_at, id by
 // default). Every search word must occur in the user's folded name,
 // display name, email, extension, first or last name. A nil q lists all.
 func (s *Store) ListUsers(ctx context.Context, tenantID string, q *query.List) (int, []model.User, error) {
-	where, args := listWhere([]string{"tenant_id = ?"}, []any{tenantID}, q)
+	where, args := s.listWhere([]string{"tenant_id = ?"}, []any{tenantID}, q)
 	var total int
 	if err := s.c().queryRow(ctx, `SELECT COUNT(*) FROM users`+where, args...).Scan(&total); err != nil {
 		return 0, nil, fmt.Errorf("count users: %w", err)
 	}
+	from := " FROM users"
+	if q != nil && len(q.Search) > 0 && total <= sparseSearch && s.dialect == DialectSQLite {
+		// SQLite's planner cannot tell how selective a substring test is:
+		// left alone it walks the order index and visits rows until the
+		// page fills, which for a rare word means every row of the tenant.
+		// When the count says the matches are few, find them in the
+		// covering search index and sort just those.
+		from = " FROM users INDEXED BY users_tenant_search_idx"
+	}
 	page, pageArgs := s.listPage(q)
-	users, err := s.queryUsers(ctx, "list users", `SELECT `+userColumns+` FROM users`+where+page, append(args, pageArgs...)...)
+	users, err := s.queryUsers(ctx, "list users", `SELECT `+userColumns+from+where+page, append(args, pageArgs...)...)
 	if err != nil {
 		return 0, nil, err
 	}
