@@ -89,28 +89,6 @@ func (s *Server) Handler() http.Handler {
 	return s.accessLog(h)
 }
 
-// statusRecorder remembers the status a handler wrote.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusRecorder) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusRecorder) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
 // accessLog tags each request with an X-Request-Id and logs one line per
 // request at debug level (warn for 5xx). Only the method, the path and the
 // outcome are logged: never the query, headers or body, which may carry
@@ -120,15 +98,19 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 		start := time.Now()
 		id := newRequestID()
 		w.Header().Set("X-Request-Id", id)
-		rec := &statusRecorder{ResponseWriter: w}
+		rec := &metrics.StatusWriter{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
+		status := rec.Status()
+		if status == 0 {
+			status = http.StatusOK // nothing written: net/http sends 200
+		}
 		level := slog.LevelDebug
-		if rec.status >= 500 {
+		if status >= 500 {
 			level = slog.LevelWarn
 		}
 		if s.deps.Log.Enabled(r.Context(), level) {
 			s.deps.Log.LogAttrs(r.Context(), level, "request", slog.String("id", id), slog.String("method", r.Method),
-				slog.String("path", r.URL.Path), slog.Int("status", rec.status),
+				slog.String("path", r.URL.Path), slog.Int("status", status),
 				slog.Duration("took", time.Since(start)), slog.String("remote", r.RemoteAddr))
 		}
 	})
