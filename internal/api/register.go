@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"net"
 	"net/http"
 	"strings"
 
@@ -85,6 +86,7 @@ func (s *Server) requireAccess(r route) func(huma.Context, func(huma.Context)) {
 			s.writeErr(ctx, toError(ctx.Context(), s.deps.Log, err).(*Error))
 			return
 		}
+		c.Source = hostOf(ctx.RemoteAddr())
 		if r.access == perm && !c.Can(r.permission) {
 			s.writeErr(ctx, newError(http.StatusForbidden, "", "This action needs the "+r.permission+" permission"))
 			return
@@ -108,4 +110,12 @@ func (s *Server) writeErr(ctx huma.Context, e *Error) {
 	}
 	ctx.SetStatus(e.status)
 	_ = json.NewEncoder(ctx.BodyWriter()).Encode(e)
+}
+
+// hostOf returns the address part of host:port (the peer's IP).
+func hostOf(addr string) string {
+	if host, _, err := net.SplitHostPort(addr); err == nil {
+		return host
+	}
+	return addr
 }

@@ -81,4 +81,6 @@ func (s *Server) routes() {
 	s.tenantRoutes()
 	s.userRoutes()
 	s.meRoutes()
+	s.roleRoutes()
+	s.auditRoutes()
 }

@@ -85,4 +85,13 @@ func TestMigrateAndResetPassword(t *testing.T) {
 	if _, err := svc.SignIn(context.Background(), "admin", "first-Password-1", ""); err == nil {
 		t.Fatal("old password still signs in")
 	}
+	// The operator's reset is in the audit log like any other change.
+	n, logs, err := st.ListAuditLogs(context.Background(), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 || logs[0].Action != "set_password" || logs[0].UserName != "operator" || logs[0].SourceIP != "cli" ||
+		logs[0].ObjectName != "admin" || logs[0].Fields["password"] != "********" {
+		t.Fatalf("audit log: %d %+v", n, logs)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/switchboard-pbx/switchboard/internal/model"
+	"github.com/switchboard-pbx/switchboard/internal/store"
 )
 
 // BootstrapAdminName is the login name of the first SystemAdmin.
@@ -18,6 +19,9 @@ const BootstrapAdminName = "admin"
 // generated one that is returned so it can be shown once. It returns ""
 // when nothing was created.
 func (s *Service) Bootstrap(ctx context.Context, password string) (generated string, err error) {
+	if err := s.store.SyncBuiltInRoles(ctx, model.BuiltInRoles()); err != nil {
+		return "", err
+	}
 	if _, err := s.store.SystemTenant(ctx); err == nil {
 		return "", nil
 	} else if !errors.Is(err, model.ErrNotFound) {
@@ -36,7 +40,10 @@ func (s *Service) Bootstrap(ctx context.Context, password string) (generated str
 	if err != nil {
 		return "", fmt.Errorf("bootstrap admin (SWITCHBOARD_ADMIN_PASSWORD): %w", err)
 	}
-	if err := s.store.CreateTenant(ctx, t, admin); err != nil {
+	e := &model.AuditLog{TenantID: t.ID, UserName: "system", SourceIP: "bootstrap", Action: "create",
+		ObjectType: "tenant", ObjectID: t.ID, ObjectName: t.Domain,
+		Fields: map[string]any{"admin": map[string]any{"name": admin.Name, "password": model.Masked}}}
+	if err := s.store.CreateTenant(store.WithAudit(ctx, e), t, admin); err != nil {
 		if errors.Is(err, model.ErrConflict) { // another node won the race
 			return "", nil
 		}
@@ -72,5 +79,12 @@ func (s *Service) OperatorResetPassword(ctx context.Context, domain, name, passw
 	if err != nil {
 		return fmt.Errorf("user %q in %q: %w", name, domain, err)
 	}
-	return s.setTenantPassword(ctx, &Caller{}, t.ID, u.ID, "password", password)
+	return s.setTenantPassword(ctx, operator(), t.ID, u.ID, "password", password)
+}
+
+// operator is the caller of the command line's direct database actions:
+// the operator of the machine, who holds every permission.
+func operator() *Caller {
+	all, _ := model.BuiltInRole(model.RoleSystemAdmin)
+	return &Caller{Principal: store.Principal{UserName: "operator"}, Perms: all.Permissions, Source: "cli"}
 }

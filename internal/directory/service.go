@@ -4,7 +4,9 @@
 package directory
 
 import (
+	"encoding/json"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/switchboard-pbx/switchboard/internal/auth"
@@ -48,6 +50,34 @@ func New(st *store.Store, hasher *auth.Hasher, log *slog.Logger, cfg Config) *Se
 type Caller struct {
 	store.Principal
 	Perms model.Permissions
+	// Source is the address the request came from ("cli" for the
+	// operator's command line), for the audit log.
+	Source string
+}
+
+// audit starts the audit entry of a change the caller makes.
+func (c *Caller) audit(action, objectType, objectID, objectName string, fields map[string]any) *model.AuditLog {
+	e := &model.AuditLog{Action: action, ObjectType: objectType, ObjectID: objectID, ObjectName: objectName, Fields: fields}
+	if c != nil {
+		e.TenantID, e.UserID, e.UserName, e.SourceIP = c.TenantID, c.UserID, c.UserName, c.Source
+		if key, ok := strings.CutPrefix(c.Via, ViaAPIKey); ok {
+			e.APIKey = key
+		}
+	}
+	return e
+}
+
+// membersOf decodes a body's members for the audit log (the store masks
+// the secrets among them).
+func membersOf(m map[string]json.RawMessage) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		var x any
+		if json.Unmarshal(v, &x) == nil {
+			out[k] = x
+		}
+	}
+	return out
 }
 
 // Can reports whether the caller holds the dotted permission flag.
@@ -59,11 +89,4 @@ func (c *Caller) require(flag string) error {
 		return model.Forbidden("this action needs the %s permission", flag)
 	}
 	return nil
-}
-
-// rolePermissions resolves a role name. Built-in roles are the only ones
-// until custom roles land; an unknown role grants nothing.
-func (s *Service) rolePermissions(role string) (model.Permissions, bool) {
-	r, ok := model.BuiltInRole(role)
-	return r.Permissions, ok
 }

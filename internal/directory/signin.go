@@ -18,6 +18,12 @@ type Tokens struct {
 	ExpiresIn    int    `json:"expires_in"`
 }
 
+// Session origins (store.Session.Via).
+const (
+	ViaPassword = "password"
+	ViaAPIKey   = "api_key:" // followed by the key's token
+)
+
 // errBadCredentials is the one answer for every failed sign-in, so that
 // unknown users, wrong passwords and disabled accounts look the same.
 var errBadCredentials = errors.New("invalid username or password")
@@ -51,7 +57,7 @@ func (s *Service) SignIn(ctx context.Context, username, password, domain string)
 		s.log.Info("sign-in failed", "username_len", len(username), "domain", domain)
 		return nil, ErrBadCredentials
 	}
-	return s.issue(ctx, u, "password")
+	return s.issue(ctx, u, ViaPassword)
 }
 
 // findLogin resolves the login name. It returns (nil, nil) when nobody
@@ -164,8 +170,7 @@ func (s *Service) Authenticate(ctx context.Context, accessToken string) (*Caller
 	if !p.UserEnabled || !p.TenantEnabled {
 		return nil, model.ErrUnauthenticated
 	}
-	perms, _ := s.rolePermissions(p.Role)
-	return &Caller{Principal: *p, Perms: perms}, nil
+	return &Caller{Principal: *p, Perms: callerPermissions(p)}, nil
 }
 
 // EndSession signs the caller out: their access and refresh tokens stop

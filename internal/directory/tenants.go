@@ -57,7 +57,11 @@ func (s *Service) CreateTenant(ctx context.Context, c *Caller, in TenantCreate) 
 	if err != nil {
 		return nil, nil, prefixField(err, "admin.")
 	}
-	if err := s.store.CreateTenant(ctx, t, admin); err != nil {
+	e := c.audit("create", "tenant", t.ID, t.Domain, map[string]any{"name": t.Name, "domain": t.Domain,
+		"time_zone": t.TimeZone, "enabled": t.Enabled, "admin": map[string]any{"name": admin.Name,
+			"email": admin.Email, "extension_number": admin.ExtensionNumber, "password": model.Masked}})
+	e.TenantID = t.ID
+	if err := s.store.CreateTenant(store.WithAudit(ctx, e), t, admin); err != nil {
 		return nil, nil, err
 	}
 	return t, admin, nil
@@ -112,7 +116,10 @@ func (s *Service) UpdateTenant(ctx context.Context, c *Caller, id string, body [
 	if err != nil {
 		return err
 	}
-	_, err = s.store.UpdateTenant(ctx, id, func(t *model.Tenant) error {
+	e := c.audit("update", "tenant", id, "", membersOf(m))
+	e.TenantID = id
+	_, err = s.store.UpdateTenant(store.WithAudit(ctx, e), id, func(t *model.Tenant) error {
+		e.ObjectName = t.Domain
 		if err := applyMembers(m, t, tenantKeys, tenantReadOnly, nil); err != nil {
 			return err
 		}
@@ -141,5 +148,7 @@ func (s *Service) DeleteTenant(ctx context.Context, c *Caller, id string) error 
 	if t.System {
 		return model.Forbidden("the system tenant cannot be deleted")
 	}
-	return s.store.DeleteTenant(ctx, id)
+	e := c.audit("delete", "tenant", id, t.Domain, nil)
+	e.TenantID = id
+	return s.store.DeleteTenant(store.WithAudit(ctx, e), id)
 }

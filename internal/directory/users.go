@@ -45,11 +45,13 @@ func (s *Service) CreateUser(ctx context.Context, c *Caller, body []byte) (*mode
 	if err != nil {
 		return nil, err
 	}
+	fields := membersOf(m) // before newUser takes the passwords out of m
 	u, err := s.newUser(ctx, c, tenant, m)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.CreateUser(ctx, u); err != nil {
+	e := c.audit("create", "user", u.ID, u.Name, fields)
+	if err := s.store.CreateUser(store.WithAudit(ctx, e), u); err != nil {
 		return nil, err
 	}
 	return u, nil
@@ -82,7 +84,7 @@ func (s *Service) newUser(ctx context.Context, c *Caller, tenant *model.Tenant, 
 	if err := model.ValidateUser(u, tenant.System); err != nil {
 		return nil, err
 	}
-	if err := s.checkGrant(c, "role", u.Role); err != nil {
+	if u.Role, err = s.resolveGrant(ctx, c, tenant.ID, "role", u.Role); err != nil {
 		return nil, err
 	}
 	if err := model.ValidatePassword("password", password, u.Name, u.Email); err != nil {
@@ -98,19 +100,6 @@ func (s *Service) newUser(ctx context.Context, c *Caller, tenant *model.Tenant, 
 	}
 	u.SIP = auth.SIPCredentials(u.ExtensionNumber, tenant.Domain, extPassword)
 	return u, nil
-}
-
-// checkGrant refuses unknown roles and roles holding a permission the
-// caller lacks, so nobody grants more than they have.
-func (s *Service) checkGrant(c *Caller, field, role string) error {
-	perms, ok := s.rolePermissions(role)
-	if !ok {
-		return model.Invalid(field, "unknown role %q", role)
-	}
-	if c != nil && !c.Perms.Covers(perms) {
-		return model.Forbidden("you cannot grant the role %s: it holds permissions you do not have", role)
-	}
-	return nil
 }
 
 // GetUser returns one user of the caller's tenant.
@@ -172,7 +161,12 @@ func (s *Service) updateUser(ctx context.Context, c *Caller, id string, body []b
 		return err
 	}
 	disabled := false
-	_, err = s.store.UpdateUser(ctx, c.TenantID, id, func(u *model.User) error {
+	e := c.audit("update", "user", id, "", membersOf(m))
+	_, err = s.store.UpdateUser(store.WithAudit(ctx, e), c.TenantID, id, func(u *model.User) error {
+		if err := s.requireOutranks(ctx, c, u); err != nil {
+			return err
+		}
+		e.ObjectName = u.Name
 		was := u.Enabled
 		if err := applyMembers(m, u, allowed, readOnly, nullableKeys); err != nil {
 			return err
@@ -203,7 +197,14 @@ func (s *Service) DeleteUser(ctx context.Context, c *Caller, id string) error {
 	if id == c.UserID {
 		return model.Forbidden("you cannot delete your own account")
 	}
-	return s.store.DeleteUser(ctx, c.TenantID, id)
+	u, err := s.store.GetUser(ctx, c.TenantID, id)
+	if err != nil {
+		return err
+	}
+	if err := s.requireOutranks(ctx, c, u); err != nil {
+		return err
+	}
+	return s.store.DeleteUser(store.WithAudit(ctx, c.audit("delete", "user", id, u.Name, nil)), c.TenantID, id)
 }
 
 // SetRole gives a user of the caller's tenant another role.
@@ -214,21 +215,48 @@ func (s *Service) SetRole(ctx context.Context, c *Caller, id, role string) error
 	if !model.ValidID(id) {
 		return model.ErrNotFound
 	}
-	if err := s.checkGrant(c, "role", role); err != nil {
+	role, err := s.resolveGrant(ctx, c, c.TenantID, "role", role)
+	if err != nil {
 		return err
 	}
 	// Look the user up first so a foreign id is 404, not 403.
-	if _, err := s.store.GetUser(ctx, c.TenantID, id); err != nil {
+	target, err := s.store.GetUser(ctx, c.TenantID, id)
+	if err != nil {
 		return err
 	}
 	if id == c.UserID {
 		return model.Forbidden("you cannot change your own role")
 	}
-	_, err := s.store.UpdateUser(ctx, c.TenantID, id, func(u *model.User) error {
+	if err := s.requireOutranks(ctx, c, target); err != nil {
+		return err
+	}
+	e := c.audit("set_role", "user", id, target.Name, map[string]any{"role": role})
+	_, err = s.store.UpdateUser(store.WithAudit(ctx, e), c.TenantID, id, func(u *model.User) error {
 		u.Role = role
 		return nil
 	})
 	return err
+}
+
+// requireOutranks refuses to let the caller manage a user who holds a
+// permission the caller lacks: someone who may manage users but not roles
+// must not reset an Admin's password and sign in as them.
+func (s *Service) requireOutranks(ctx context.Context, c *Caller, target *model.User) error {
+	if c == nil || target.ID == c.UserID {
+		return nil
+	}
+	perms := model.Permissions{}
+	if r, ok := model.BuiltInRole(target.Role); ok {
+		perms = r.Permissions
+	} else if r, err := s.store.GetRole(ctx, target.TenantID, target.Role); err == nil {
+		perms = r.Permissions
+	} else if !errors.Is(err, model.ErrNotFound) {
+		return err
+	}
+	if !c.Perms.Covers(perms) {
+		return model.Forbidden("%s holds permissions you do not have", target.Name)
+	}
+	return nil
 }
 
 // SetPassword resets a user's login password (an admin action) and ends
@@ -255,11 +283,16 @@ func (s *Service) setTenantPassword(ctx context.Context, c *Caller, tenantID, id
 	if err := model.ValidatePassword(field, password, u.Name, u.Email); err != nil {
 		return err
 	}
+	if err := s.requireOutranks(ctx, c, u); err != nil {
+		return err
+	}
 	hash, err := s.hasher.Hash(ctx, password)
 	if err != nil {
 		return err
 	}
-	if _, err := s.store.UpdateUser(ctx, tenantID, id, func(u *model.User) error {
+	e := c.audit("set_password", "user", id, u.Name, map[string]any{"password": model.Masked})
+	e.TenantID = tenantID
+	if _, err := s.store.UpdateUser(store.WithAudit(ctx, e), tenantID, id, func(u *model.User) error {
 		u.PasswordHash = hash
 		return nil
 	}); err != nil {
@@ -307,7 +340,12 @@ func (s *Service) setExtensionPassword(ctx context.Context, c *Caller, id, field
 	if err != nil {
 		return err
 	}
-	_, err = s.store.UpdateUser(ctx, c.TenantID, id, func(u *model.User) error {
+	e := c.audit("set_extension_password", "user", id, "", map[string]any{"extension_password": model.Masked})
+	_, err = s.store.UpdateUser(store.WithAudit(ctx, e), c.TenantID, id, func(u *model.User) error {
+		if err := s.requireOutranks(ctx, c, u); err != nil {
+			return err
+		}
+		e.ObjectName = u.Name
 		u.SIP = auth.SIPCredentials(u.ExtensionNumber, tenant.Domain, password)
 		return nil
 	})

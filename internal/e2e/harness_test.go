@@ -186,7 +186,13 @@ func (s *server) must(want int, method, path, token string, body any) *response 
 	s.t.Helper()
 	r := s.do(method, path, token, body)
 	if r.Status != want {
-		s.t.Fatalf("%s %s: status %d, want %d: %s", method, path, r.Status, want, r.Body)
+		var errs []string
+		for _, l := range strings.Split(s.logs.String(), "\n") {
+			if strings.Contains(l, `"level":"ERROR"`) {
+				errs = append(errs, l)
+			}
+		}
+		s.t.Fatalf("%s %s: status %d, want %d: %s\nserver errors: %s", method, path, r.Status, want, r.Body, strings.Join(errs, "\n"))
 	}
 	return r
 }

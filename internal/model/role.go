@@ -154,7 +154,7 @@ type Role struct {
 	Name        string      `json:"name"`
 	Description string      `json:"description"`
 	Permissions Permissions `json:"permissions"`
-	BuiltIn     bool        `json:"-"`
+	BuiltIn     bool        `json:"built_in"`
 }
 
 // BuiltInRoles returns the contract's built-in roles, freshly built.
@@ -204,6 +204,16 @@ func BuiltInRole(name string) (Role, bool) {
 	return r, ok // a copy: Role holds no references
 }
 
+// BuiltInRoleFold returns the built-in role whose name is name in any case.
+func BuiltInRoleFold(name string) (Role, bool) {
+	for n, r := range builtInByName() {
+		if strings.EqualFold(n, name) {
+			return r, true
+		}
+	}
+	return Role{}, false
+}
+
 var builtInByName = sync.OnceValue(func() map[string]Role {
 	m := map[string]Role{}
 	for _, r := range BuiltInRoles() {
@@ -220,4 +230,34 @@ func IsReservedRoleName(name string) bool {
 		}
 	}
 	return false
+}
+
+// MaxRoleDescription bounds a role's description.
+const MaxRoleDescription = 256
+
+// ValidateRole checks a custom role: a name of 1 to 64 ASCII letters,
+// digits, spaces and _ - . (not starting or ending with a space), not a
+// built-in role's name in any case, and a bounded description.
+func ValidateRole(r *Role) error {
+	name := r.Name
+	if name == "" {
+		return Invalid("name", "is required")
+	}
+	if len(name) > MaxNameLen {
+		return Invalid("name", "must be at most %d characters", MaxNameLen)
+	}
+	for _, c := range name {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '_', c == '-', c == '.', c == ' ':
+		default:
+			return Invalid("name", "contains %q; use ASCII letters, digits, spaces and _ - . only", c)
+		}
+	}
+	if strings.TrimSpace(name) != name {
+		return Invalid("name", "must not start or end with a space")
+	}
+	if IsReservedRoleName(name) {
+		return Invalid("name", "%q is a built-in role's name", name)
+	}
+	return checkText("description", r.Description, MaxRoleDescription, false)
 }

@@ -38,6 +38,8 @@ var uniqueKeys = []uniqueKey{
 	{"tenants_pkey", "tenants.id", "id"},
 	{"users_pkey", "users.id", "id"},
 	{"sessions_pkey", "sessions.id", "id"},
+	{"roles_pkey", "roles.name_lower", "role_name"},
+	{"api_keys_pkey", "api_keys.token", "api_key_token"},
 	{"sessions_access_hash_key", "sessions.access_hash", "access_hash"},
 	{"sessions_refresh_hash_key", "sessions.refresh_hash", "refresh_hash"},
 }

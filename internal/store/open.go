@@ -201,15 +201,23 @@ func (s *Store) DB() *sql.DB { return s.db }
 func (s *Store) c() conn { return conn{q: s.db, dialect: s.dialect} }
 
 // inTx runs fn in a transaction, committing when fn returns nil and rolling
-// back otherwise. fn's error is returned as is.
+// back otherwise. fn's error is returned as is. The audit entry ctx carries
+// (WithAudit) is written in the same transaction.
 func (s *Store) inTx(ctx context.Context, fn func(c conn) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	if err := fn(conn{q: tx, dialect: s.dialect}); err != nil {
+	c := conn{q: tx, dialect: s.dialect}
+	if err := fn(c); err != nil {
 		_ = tx.Rollback()
 		return err
+	}
+	if e := auditFrom(ctx); e != nil {
+		if err := insertAudit(ctx, c, e); err != nil {
+			_ = tx.Rollback()
+			return err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)

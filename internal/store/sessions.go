@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -35,6 +36,9 @@ type Principal struct {
 	TenantEnabled bool
 	TenantSystem  bool
 	Via           string
+	// RolePermissions is the JSON permission matrix of Role when it is one
+	// of the tenant's custom roles, "" otherwise.
+	RolePermissions string
 }
 
 const insertSessionSQL = `INSERT INTO sessions (id, tenant_id, user_id, access_hash, refresh_hash,
@@ -65,14 +69,17 @@ func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
 // UserEnabled and TenantEnabled.
 func (s *Store) PrincipalByAccess(ctx context.Context, accessHash string, now time.Time) (*Principal, error) {
 	var p Principal
+	var perms sql.NullString
 	err := s.queryRowFixed(ctx, `SELECT s.id, s.user_id, s.tenant_id, u.name, u.role, u.extension_number,
-		u.enabled, t.enabled, t.system, s.via
+		u.enabled, t.enabled, t.system, s.via, r.permissions
 		FROM sessions s
 		JOIN users u ON u.id = s.user_id
 		JOIN tenants t ON t.id = s.tenant_id
+		LEFT JOIN roles r ON r.tenant_id = s.tenant_id AND r.name = u.role
 		WHERE s.access_hash = ? AND s.access_expires > ?`, accessHash, micros(now)).
 		Scan(&p.SessionID, &p.UserID, &p.TenantID, &p.UserName, &p.Role, &p.Extension,
-			&p.UserEnabled, &p.TenantEnabled, &p.TenantSystem, &p.Via)
+			&p.UserEnabled, &p.TenantEnabled, &p.TenantSystem, &p.Via, &perms)
+	p.RolePermissions = perms.String
 	if err != nil {
 		return nil, notFound("resolve access token", err)
 	}

@@ -150,11 +150,21 @@ func (s *Store) UpdateTenant(ctx context.Context, id string, fn func(*model.Tena
 	return out, nil
 }
 
-// DeleteTenant deletes the tenant with id together with its users and
-// sessions, or returns model.ErrNotFound.
+// DeleteTenant deletes the tenant with id together with everything in it
+// (users, sessions, roles, API keys), or returns model.ErrNotFound. Its
+// audit log stays.
 func (s *Store) DeleteTenant(ctx context.Context, id string) error {
-	res, err := s.c().exec(ctx, `DELETE FROM tenants WHERE id = ?`, id)
-	return deleted("delete tenant", res, err)
+	return s.inTx(ctx, func(c conn) error {
+		res, err := c.exec(ctx, `DELETE FROM tenants WHERE id = ?`, id)
+		if err := deleted("delete tenant", res, err); err != nil {
+			return err
+		}
+		// Roles have no foreign key (the built-in ones belong to no tenant).
+		if _, err := c.exec(ctx, `DELETE FROM roles WHERE tenant_id = ?`, id); err != nil {
+			return fmt.Errorf("delete tenant roles: %w", err)
+		}
+		return nil
+	})
 }
 
 // deleted checks the outcome of a DELETE of one row.
@@ -204,10 +214,15 @@ func (s *Store) listWhere(conds []string, args []any, q *query.List) (string, []
 // listPage returns the ORDER BY (q's order, then id as tie-breaker;
 // created_at, id by default) and LIMIT/OFFSET of a list, with arguments.
 func (s *Store) listPage(q *query.List) (string, []any) {
-	order := "created_at, id"
+	return s.listPageOrder(q, "created_at, id", "id")
+}
+
+// listPageOrder is listPage with another default order and another
+// tie-breaking key (a unique column).
+func (s *Store) listPageOrder(q *query.List, order, tiebreak string) (string, []any) {
 	if q != nil {
 		if o := q.OrderSQL(); o != "" {
-			order = o + ", id"
+			order = o + ", " + tiebreak
 		}
 	}
 	out := " ORDER BY " + order

@@ -130,7 +130,7 @@ func scanUser(row interface{ Scan(...any) error }) (*model.User, error) {
 // UpdatedAt are set when zero. A taken name (ignoring case) or extension in
 // the tenant gives a *model.ConflictError for "name" or "extension_number".
 func (s *Store) CreateUser(ctx context.Context, u *model.User) error {
-	return insertUser(ctx, s.c(), u)
+	return s.inTx(ctx, func(c conn) error { return insertUser(ctx, c, u) })
 }
 
 // getUser reads one user matching cond (with ? placeholders).
@@ -266,8 +266,10 @@ func (s *Store) UpdateUser(ctx context.Context, tenantID, id string, fn func(*mo
 // DeleteUser deletes user id of tenantID and its sessions, or returns
 // model.ErrNotFound.
 func (s *Store) DeleteUser(ctx context.Context, tenantID, id string) error {
-	res, err := s.c().exec(ctx, `DELETE FROM users WHERE tenant_id = ? AND id = ?`, tenantID, id)
-	return deleted("delete user", res, err)
+	return s.inTx(ctx, func(c conn) error {
+		res, err := c.exec(ctx, `DELETE FROM users WHERE tenant_id = ? AND id = ?`, tenantID, id)
+		return deleted("delete user", res, err)
+	})
 }
 
 // CountUsers returns the number of users of tenantID.
