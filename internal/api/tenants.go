@@ -83,4 +83,5 @@ func (s *Server) routes() {
 	s.meRoutes()
 	s.roleRoutes()
 	s.auditRoutes()
+	s.apiKeyRoutes()
 }

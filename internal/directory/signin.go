@@ -21,7 +21,7 @@ type Tokens struct {
 // Session origins (store.Session.Via).
 const (
 	ViaPassword = "password"
-	ViaAPIKey   = "api_key:" // followed by the key's token
+	ViaAPIKey   = store.ViaAPIKey // followed by the key's token
 )
 
 // errBadCredentials is the one answer for every failed sign-in, so that

@@ -307,6 +307,9 @@ func (s *Service) setTenantPassword(ctx context.Context, c *Caller, tenantID, id
 
 // ChangeMyPassword changes the caller's password after checking the old one.
 func (s *Service) ChangeMyPassword(ctx context.Context, c *Caller, oldPassword, newPassword string) error {
+	if err := c.requirePasswordSession(); err != nil {
+		return err
+	}
 	u, err := s.store.GetUser(ctx, c.TenantID, c.UserID)
 	if err != nil {
 		return err
