@@ -26,6 +26,8 @@ type tenantUpdateDoc struct {
 	Name     string `json:"name" maxLength:"128"`
 	Enabled  bool   `json:"enabled"`
 	TimeZone string `json:"time_zone" maxLength:"64"`
+	// OTPRequired makes two-factor login the rule for the tenant's users.
+	OTPRequired bool `json:"otp_required"`
 }
 
 func (s *Server) tenantRoutes() {
@@ -84,4 +86,5 @@ func (s *Server) routes() {
 	s.roleRoutes()
 	s.auditRoutes()
 	s.apiKeyRoutes()
+	s.otpRoutes()
 }

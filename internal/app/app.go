@@ -150,6 +150,9 @@ func (a *App) sweepSessions(ctx context.Context) error {
 			} else if n > 0 {
 				a.log.Debug("purged expired sessions", "count", n)
 			}
+			if _, err := a.store.PurgeExpiredOTPChallenges(ctx, time.Now().UTC()); err != nil {
+				a.log.Warn("purge two-factor challenges", "err", err)
+			}
 		}
 	}
 }

@@ -40,7 +40,7 @@ func (*credentialsError) Is(target error) bool { return target == model.ErrUnaut
 // SignIn checks a username (the login name, name@domain, or an email) and
 // password and returns fresh tokens. Every failure is ErrBadCredentials and
 // costs one password verification, whether or not the user exists.
-func (s *Service) SignIn(ctx context.Context, username, password, domain string) (*Tokens, error) {
+func (s *Service) SignIn(ctx context.Context, username, password, domain string) (*SignInResult, error) {
 	if len(username) > 320 || len(password) > 1024 || len(domain) > 253 {
 		return nil, ErrBadCredentials
 	}
@@ -57,7 +57,14 @@ func (s *Service) SignIn(ctx context.Context, username, password, domain string)
 		s.log.Info("sign-in failed", "username_len", len(username), "domain", domain)
 		return nil, ErrBadCredentials
 	}
-	return s.issue(ctx, u, ViaPassword)
+	if u.OTPEnabled || otpRequired(u, t) {
+		return s.challenge(ctx, u, t)
+	}
+	tokens, err := s.issue(ctx, u, ViaPassword)
+	if err != nil {
+		return nil, err
+	}
+	return &SignInResult{Tokens: tokens}, nil
 }
 
 // findLogin resolves the login name. It returns (nil, nil) when nobody

@@ -28,6 +28,8 @@ type TenantCreate struct {
 	TimeZone string      `json:"time_zone,omitempty" maxLength:"64"`
 	Enabled  *bool       `json:"enabled,omitempty"`
 	Admin    TenantAdmin `json:"admin" required:"true"`
+	// OTPRequired makes two-factor login the rule for the tenant's users.
+	OTPRequired bool `json:"otp_required,omitempty"`
 }
 
 // CreateTenant creates a tenant and its first Admin in one transaction.
@@ -36,7 +38,7 @@ func (s *Service) CreateTenant(ctx context.Context, c *Caller, in TenantCreate) 
 		return nil, nil, err
 	}
 	t := &model.Tenant{ID: model.NewID(), Name: strings.TrimSpace(in.Name), Domain: strings.ToLower(strings.TrimSpace(in.Domain)),
-		TimeZone: in.TimeZone, Enabled: true}
+		TimeZone: in.TimeZone, Enabled: true, OTPRequired: in.OTPRequired}
 	if in.Enabled != nil {
 		t.Enabled = *in.Enabled
 	}
@@ -98,7 +100,7 @@ func (s *Service) ListTenants(ctx context.Context, c *Caller, p query.Params) (i
 }
 
 var (
-	tenantKeys     = keySet([]string{"name", "enabled", "time_zone"})
+	tenantKeys     = keySet([]string{"name", "enabled", "time_zone", "otp_required"})
 	tenantReadOnly = keySet([]string{"id", "domain", "system", "created_at"})
 )
 

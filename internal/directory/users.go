@@ -22,10 +22,10 @@ var (
 	// selfKeys are what a user may change on themselves: not whether they
 	// are enabled, their device limit, their billing flag, or SMS (which the
 	// contract reserves to holders of user_management.users).
-	selfKeys     = without(editableKeys, "enabled", "max_bindings", "billing_contact", "sms")
+	selfKeys     = without(editableKeys, "enabled", "max_bindings", "billing_contact", "sms", "otp_required")
 	userReadOnly = keySet([]string{"id", "name", "role", "extension_number", "created_at", "profile",
 		"avatar_file_name", "avatar_file_size", "avatar_file_url", "sync_type", "password", "extension_password", "sms",
-		"enabled", "max_bindings", "billing_contact"})
+		"enabled", "max_bindings", "billing_contact", "otp_required", "otp_enabled"})
 	nullableKeys = keySet([]string{"hours"})
 )
 
@@ -139,7 +139,7 @@ func (s *Service) UpdateUser(ctx context.Context, c *Caller, id string, body []b
 	if !model.ValidID(id) {
 		return model.ErrNotFound
 	}
-	return s.updateUser(ctx, c, id, body, editableKeys, without(userReadOnly, "sms", "enabled", "max_bindings", "billing_contact"))
+	return s.updateUser(ctx, c, id, body, editableKeys, without(userReadOnly, "sms", "enabled", "max_bindings", "billing_contact", "otp_required"))
 }
 
 // UpdateMe changes the caller's own settings.

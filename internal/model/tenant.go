@@ -15,4 +15,6 @@ type Tenant struct {
 	TimeZone string    `json:"time_zone"`
 	System   bool      `json:"system"`
 	Created  time.Time `json:"created_at"`
+	// OTPRequired makes two-factor login the default for the tenant's users.
+	OTPRequired bool `json:"otp_required"`
 }

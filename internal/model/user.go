@@ -136,6 +136,9 @@ type UserFields struct {
 	MaxBindings    int    `json:"max_bindings" minimum:"1" maximum:"100"`
 	OnCallPIN      string `json:"oncall_pin" maxLength:"10"`
 	BillingContact bool   `json:"billing_contact"`
+	// OTPRequired makes the user sign in with a second factor (set by
+	// admins; the tenant may require it of everyone).
+	OTPRequired bool `json:"otp_required"`
 }
 
 // ForwardRules are the contract's sixteen presence x office-hours rules
@@ -203,11 +206,23 @@ type User struct {
 	SyncType       string    `json:"sync_type"`
 	CreatedAt      time.Time `json:"created_at"`
 	UpdatedAt      time.Time `json:"-"`
+	// OTPEnabled says the user has enrolled an authenticator.
+	OTPEnabled bool `json:"otp_enabled"`
 
 	// PasswordHash is the argon2id PHC string of the login password.
 	PasswordHash string `json:"-"`
 	// SIP holds the digest hashes of the extension password.
 	SIP SIPCredentials `json:"-"`
+	// OTP is the user's two-factor state.
+	OTP OTPState `json:"-"`
+}
+
+// OTPState is a user's two-factor secret material: never in a response.
+type OTPState struct {
+	Secret        string   // base32 TOTP secret, once enrolled
+	PendingSecret string   // base32 secret waiting for its first code
+	LastStep      int64    // last accepted step: a code works once
+	Recovery      []string // hex SHA-256 of the unused recovery codes
 }
 
 // SIPCredentials are the digest HA1 values of a user's extension password

@@ -15,7 +15,9 @@ type auditKey struct{}
 // WithAudit returns a context whose next write transaction records e in
 // the audit log, in the same transaction as the change: if the change
 // rolls back, so does its entry. Pass it only to the one store call that
-// makes the change being recorded.
+// makes the change being recorded. An entry whose Action is still empty
+// when the transaction commits is not written (the change turned out to
+// be nothing worth recording).
 func WithAudit(ctx context.Context, e *model.AuditLog) context.Context {
 	return context.WithValue(ctx, auditKey{}, e)
 }

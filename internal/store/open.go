@@ -213,7 +213,7 @@ func (s *Store) inTx(ctx context.Context, fn func(c conn) error) error {
 		_ = tx.Rollback()
 		return err
 	}
-	if e := auditFrom(ctx); e != nil {
+	if e := auditFrom(ctx); e != nil && e.Action != "" {
 		if err := insertAudit(ctx, c, e); err != nil {
 			_ = tx.Rollback()
 			return err

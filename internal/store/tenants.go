@@ -10,7 +10,7 @@ import (
 	"github.com/switchboard-pbx/switchboard/internal/query"
 )
 
-const tenantColumns = `id, name, domain, enabled, time_zone, system, created_at`
+const tenantColumns = `id, name, domain, enabled, time_zone, system, created_at, otp_required`
 
 // TenantSchema returns the query.Schema of tenant lists: name, domain,
 // enabled, time_zone and created_at, all filterable and sortable.
@@ -27,7 +27,7 @@ func TenantSchema() query.Schema {
 func scanTenant(row interface{ Scan(...any) error }) (*model.Tenant, error) {
 	var t model.Tenant
 	var created int64
-	if err := row.Scan(&t.ID, &t.Name, &t.Domain, &t.Enabled, &t.TimeZone, &t.System, &created); err != nil {
+	if err := row.Scan(&t.ID, &t.Name, &t.Domain, &t.Enabled, &t.TimeZone, &t.System, &created, &t.OTPRequired); err != nil {
 		return nil, err
 	}
 	t.Created = fromMicros(created)
@@ -46,8 +46,8 @@ func (s *Store) CreateTenant(ctx context.Context, t *model.Tenant, admin *model.
 	t.Domain = strings.ToLower(t.Domain)
 	t.Created = norm(t.Created)
 	return s.inTx(ctx, func(c conn) error {
-		_, err := c.exec(ctx, `INSERT INTO tenants (`+tenantColumns+`, search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			t.ID, t.Name, t.Domain, t.Enabled, t.TimeZone, t.System, micros(t.Created), tenantSearchText(t))
+		_, err := c.exec(ctx, `INSERT INTO tenants (`+tenantColumns+`, search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			t.ID, t.Name, t.Domain, t.Enabled, t.TimeZone, t.System, micros(t.Created), t.OTPRequired, tenantSearchText(t))
 		if err != nil {
 			return tenantConflict("create tenant", err, t)
 		}
@@ -136,8 +136,9 @@ func (s *Store) UpdateTenant(ctx context.Context, id string, fn func(*model.Tena
 		t.ID = id
 		t.Domain = strings.ToLower(t.Domain)
 		t.Created = norm(t.Created)
-		_, err = c.exec(ctx, `UPDATE tenants SET name = ?, domain = ?, enabled = ?, time_zone = ?, system = ?, created_at = ?, search_text = ? WHERE id = ?`,
-			t.Name, t.Domain, t.Enabled, t.TimeZone, t.System, micros(t.Created), tenantSearchText(t), id)
+		_, err = c.exec(ctx, `UPDATE tenants SET name = ?, domain = ?, enabled = ?, time_zone = ?, system = ?, created_at = ?,
+			otp_required = ?, search_text = ? WHERE id = ?`,
+			t.Name, t.Domain, t.Enabled, t.TimeZone, t.System, micros(t.Created), t.OTPRequired, tenantSearchText(t), id)
 		if err != nil {
 			return tenantConflict("update tenant", err, t)
 		}

@@ -16,17 +16,20 @@ const userColumns = `id, tenant_id, name, name_lower, role, extension_number, em
 	display_name, first_name, last_name, enabled, mobile_phone, work_phone, home_phone, address,
 	department, max_bindings, oncall_pin, billing_contact, settings, profile, avatar_file_name,
 	avatar_file_size, avatar_file_url, sync_type, created_at, updated_at, password_hash,
-	sip_ha1_md5, sip_ha1_sha256`
+	sip_ha1_md5, sip_ha1_sha256, otp_required, otp_enabled, otp_secret, otp_pending_secret, otp_last_step,
+	otp_recovery`
 
 const insertUserSQL = `INSERT INTO users (` + userColumns + `, search_text)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+	?, ?, ?, ?, ?, ?, ?)`
 
 const updateUserSQL = `UPDATE users SET name = ?, name_lower = ?, role = ?, extension_number = ?,
 	email = ?, email_lower = ?, display_name = ?, first_name = ?, last_name = ?, enabled = ?,
 	mobile_phone = ?, work_phone = ?, home_phone = ?, address = ?, department = ?, max_bindings = ?,
 	oncall_pin = ?, billing_contact = ?, settings = ?, profile = ?, avatar_file_name = ?,
 	avatar_file_size = ?, avatar_file_url = ?, sync_type = ?, created_at = ?, updated_at = ?,
-	password_hash = ?, sip_ha1_md5 = ?, sip_ha1_sha256 = ?, search_text = ?
+	password_hash = ?, sip_ha1_md5 = ?, sip_ha1_sha256 = ?, otp_required = ?, otp_enabled = ?, otp_secret = ?,
+	otp_pending_secret = ?, otp_last_step = ?, otp_recovery = ?, search_text = ?
 	WHERE tenant_id = ? AND id = ?`
 
 // UserSchema returns the query.Schema of user lists: the documented
@@ -67,13 +70,22 @@ func userValues(u *model.User) ([]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode user settings: %w", err)
 	}
+	recovery := u.OTP.Recovery
+	if recovery == nil {
+		recovery = []string{}
+	}
+	rec, err := json.Marshal(recovery)
+	if err != nil {
+		return nil, fmt.Errorf("encode recovery codes: %w", err)
+	}
 	return []any{
 		u.Name, strings.ToLower(u.Name), u.Role, u.ExtensionNumber,
 		u.Email, strings.ToLower(u.Email), u.DisplayName, u.FirstName, u.LastName, u.Enabled,
 		u.MobilePhone, u.WorkPhone, u.HomePhone, u.Address, u.Department, u.MaxBindings,
 		u.OnCallPIN, u.BillingContact, string(settings), u.Profile, u.AvatarFileName,
 		u.AvatarFileSize, u.AvatarFileURL, u.SyncType, micros(u.CreatedAt), micros(u.UpdatedAt),
-		u.PasswordHash, u.SIP.HA1MD5, u.SIP.HA1SHA256, userSearchText(u),
+		u.PasswordHash, u.SIP.HA1MD5, u.SIP.HA1SHA256, u.OTPRequired, u.OTPEnabled, u.OTP.Secret,
+		u.OTP.PendingSecret, u.OTP.LastStep, string(rec), userSearchText(u),
 	}, nil
 }
 
@@ -106,13 +118,14 @@ func insertUser(ctx context.Context, c conn, u *model.User) error {
 
 func scanUser(row interface{ Scan(...any) error }) (*model.User, error) {
 	var u model.User
-	var settings string
+	var settings, recovery string
 	var created, updated int64
 	err := row.Scan(&u.ID, &u.TenantID, &u.Name, new(string), &u.Role, &u.ExtensionNumber, &u.Email, new(string),
 		&u.DisplayName, &u.FirstName, &u.LastName, &u.Enabled, &u.MobilePhone, &u.WorkPhone, &u.HomePhone, &u.Address,
 		&u.Department, &u.MaxBindings, &u.OnCallPIN, &u.BillingContact, &settings, &u.Profile, &u.AvatarFileName,
 		&u.AvatarFileSize, &u.AvatarFileURL, &u.SyncType, &created, &updated, &u.PasswordHash,
-		&u.SIP.HA1MD5, &u.SIP.HA1SHA256)
+		&u.SIP.HA1MD5, &u.SIP.HA1SHA256, &u.OTPRequired, &u.OTPEnabled, &u.OTP.Secret, &u.OTP.PendingSecret,
+		&u.OTP.LastStep, &recovery)
 	if err != nil {
 		return nil, err
 	}
@@ -120,6 +133,12 @@ func scanUser(row interface{ Scan(...any) error }) (*model.User, error) {
 		if err := json.Unmarshal([]byte(settings), &u.UserSettings); err != nil {
 			return nil, fmt.Errorf("decode settings of user %s: %w", u.ID, err)
 		}
+	}
+	if err := json.Unmarshal([]byte(recovery), &u.OTP.Recovery); err != nil {
+		return nil, fmt.Errorf("decode recovery codes of user %s: %w", u.ID, err)
+	}
+	if len(u.OTP.Recovery) == 0 {
+		u.OTP.Recovery = nil
 	}
 	u.CreatedAt = fromMicros(created)
 	u.UpdatedAt = fromMicros(updated)
