@@ -81,7 +81,7 @@ func (s *Server) apiKeyRoutes() {
 				Secret string `json:"secret" maxLength:"128" required:"true"`
 			}
 		}) (*tokensOutput, error) {
-			t, err := d.ExchangeAPIKey(ctx, in.Body.Token, in.Body.Secret)
+			t, err := d.ExchangeAPIKey(ctx, in.Body.Token, in.Body.Secret, sourceFrom(ctx))
 			if err != nil {
 				return nil, err
 			}

@@ -51,7 +51,7 @@ func (s *Server) authRoutes() {
 	register(s, route{method: http.MethodPost, path: "/api/auth/sign_in", id: "sign-in", tag: "Auth",
 		summary: "Sign in with a username and password", access: public},
 		func(ctx context.Context, _ *directory.Caller, in *signInInput) (*struct{ Body signInBody }, error) {
-			r, err := s.deps.Directory.SignIn(ctx, in.Body.Username, in.Body.Password, in.Body.Domain)
+			r, err := s.deps.Directory.SignIn(ctx, in.Body.Username, in.Body.Password, in.Body.Domain, sourceFrom(ctx))
 			if err != nil {
 				return nil, err
 			}
@@ -63,7 +63,7 @@ func (s *Server) authRoutes() {
 	register(s, route{method: http.MethodPost, path: "/api/auth/verify_otp", id: "verify-otp", tag: "Auth",
 		summary: "Complete a two-factor sign-in with a code or a recovery code", access: public},
 		func(ctx context.Context, _ *directory.Caller, in *otpChallengeInput) (*struct{ Body signInBody }, error) {
-			v, err := s.deps.Directory.VerifyOTP(ctx, in.Body.Token, in.Body.Code)
+			v, err := s.deps.Directory.VerifyOTP(ctx, in.Body.Token, in.Body.Code, sourceFrom(ctx))
 			if err != nil {
 				return nil, err
 			}

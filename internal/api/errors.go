@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/switchboard-pbx/switchboard/internal/directory"
 	"github.com/switchboard-pbx/switchboard/internal/model"
 )
 
@@ -172,9 +174,13 @@ func toError(ctx context.Context, log *slog.Logger, err error) error {
 	var ce *model.ConflictError
 	var fb *model.ForbiddenError
 	var ae *Error
+	var le *directory.LockedError
 	switch {
 	case errors.As(err, &ae):
 		return ae
+	case errors.As(err, &le):
+		return huma.ErrorWithHeaders(newError(http.StatusTooManyRequests, "", sentence(le.Error())),
+			http.Header{"Retry-After": {strconv.Itoa(le.Seconds())}})
 	case errors.As(err, &fe):
 		return newError(http.StatusBadRequest, fe.Field, fe.Error())
 	case errors.As(err, &ce):

@@ -14,6 +14,20 @@ import (
 
 type callerKey struct{}
 
+type sourceKey struct{}
+
+// withSource puts the peer's address into the context (sign-in limits
+// and the audit log use it).
+func withSource(ctx huma.Context, next func(huma.Context)) {
+	next(huma.WithValue(ctx, sourceKey{}, hostOf(ctx.RemoteAddr())))
+}
+
+// sourceFrom returns the peer address withSource stored.
+func sourceFrom(ctx context.Context) string {
+	s, _ := ctx.Value(sourceKey{}).(string)
+	return s
+}
+
 // callerFrom returns the authenticated caller that the access middleware
 // stored in ctx.
 func callerFrom(ctx context.Context) *directory.Caller {
@@ -44,9 +58,10 @@ func register[I, O any](s *Server, r route, h func(ctx context.Context, c *direc
 		MaxBodyBytes:  MaxBodyBytes,
 		Extensions:    map[string]any{"x-permission": permissionDoc(r)},
 	}
+	op.Middlewares = huma.Middlewares{withSource}
 	if r.access != public {
 		op.Security = []map[string][]string{{"bearer": {}}}
-		op.Middlewares = huma.Middlewares{s.requireAccess(r)}
+		op.Middlewares = append(op.Middlewares, s.requireAccess(r))
 		op.Errors = []int{http.StatusUnauthorized}
 		if r.access == perm {
 			op.Errors = append(op.Errors, http.StatusForbidden)

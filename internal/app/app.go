@@ -78,6 +78,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Option
 	hasher := auth.NewHasher(params, 2)
 	dcfg := directory.DefaultConfig()
 	dcfg.Now = opt.Clock
+	dcfg.Login = directory.LoginLimits(cfg.Login)
 	dir := directory.New(st, hasher, log, dcfg)
 	generated, err := dir.Bootstrap(ctx, cfg.AdminPassword)
 	if err != nil {
@@ -152,6 +153,10 @@ func (a *App) sweepSessions(ctx context.Context) error {
 			}
 			if _, err := a.store.PurgeExpiredOTPChallenges(ctx, time.Now().UTC()); err != nil {
 				a.log.Warn("purge two-factor challenges", "err", err)
+			}
+			// Counters older than a day are past any window or lock.
+			if err := a.store.PurgeLoginFailures(ctx, time.Now().UTC().Add(-24*time.Hour)); err != nil {
+				a.log.Warn("purge sign-in failure counters", "err", err)
 			}
 		}
 	}

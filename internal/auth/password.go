@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -45,7 +46,12 @@ type Hasher struct {
 	params Params
 	sem    chan struct{}
 	dummy  string
+	active atomic.Int32
+	peak   atomic.Int32
 }
+
+// Peak is the most hashes that have run at once.
+func (h *Hasher) Peak() int { return int(h.peak.Load()) }
 
 // NewHasher returns a Hasher using p with at most limit concurrent hashes.
 func NewHasher(p Params, limit int) *Hasher {
@@ -60,13 +66,23 @@ func NewHasher(p Params, limit int) *Hasher {
 func (h *Hasher) acquire(ctx context.Context) error {
 	select {
 	case h.sem <- struct{}{}:
+		n := h.active.Add(1)
+		for {
+			p := h.peak.Load()
+			if n <= p || h.peak.CompareAndSwap(p, n) {
+				break
+			}
+		}
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 }
 
-func (h *Hasher) release() { <-h.sem }
+func (h *Hasher) release() {
+	h.active.Add(-1)
+	<-h.sem
+}
 
 // Hash returns the PHC-formatted argon2id hash of password.
 func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {

@@ -79,10 +79,10 @@ func TestMigrateAndResetPassword(t *testing.T) {
 	}
 	defer st.Close()
 	svc := directory.New(st, auth.NewHasher(auth.FastParams, 1), slog.New(slog.NewTextHandler(io.Discard, nil)), directory.DefaultConfig())
-	if r, err := svc.SignIn(context.Background(), "admin", "second-Password-2", ""); err != nil || r.Tokens == nil {
+	if r, err := svc.SignIn(context.Background(), "admin", "second-Password-2", "", "test"); err != nil || r.Tokens == nil {
 		t.Fatalf("new password does not sign in: %v", err)
 	}
-	if _, err := svc.SignIn(context.Background(), "admin", "first-Password-1", ""); err == nil {
+	if _, err := svc.SignIn(context.Background(), "admin", "first-Password-1", "", "test"); err == nil {
 		t.Fatal("old password still signs in")
 	}
 	// The operator's reset is in the audit log like any other change.

@@ -10,6 +10,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is the configuration of `switchboard serve` and `migrate`.
@@ -21,7 +22,23 @@ type Config struct {
 	AdminPassword string
 	NoMigrate     bool
 	LogLevel      string
+	Login         LoginLimits
 }
+
+// LoginLimits are the defences against password guessing: failed
+// sign-ins are counted per account and per source address over Window;
+// reaching a limit locks that account or address out for Lockout.
+type LoginLimits struct {
+	AccountLimit int
+	SourceLimit  int
+	Window       time.Duration
+	Lockout      time.Duration
+}
+
+// DefaultLoginLimits: five failures lock an account, fifty lock an
+// address (an office behind one NAT shares it), counted over fifteen
+// minutes, for fifteen minutes.
+var DefaultLoginLimits = LoginLimits{AccountLimit: 5, SourceLimit: 50, Window: 15 * time.Minute, Lockout: 15 * time.Minute}
 
 // Defaults, as documented in the README.
 const (
@@ -38,6 +55,10 @@ const (
 	EnvSIP           = "SWITCHBOARD_SIP"
 	EnvAdminPassword = "SWITCHBOARD_ADMIN_PASSWORD"
 	EnvLogLevel      = "SWITCHBOARD_LOG_LEVEL"
+	EnvLoginAccount  = "SWITCHBOARD_LOGIN_ACCOUNT_LIMIT"
+	EnvLoginSource   = "SWITCHBOARD_LOGIN_SOURCE_LIMIT"
+	EnvLoginWindow   = "SWITCHBOARD_LOGIN_WINDOW"
+	EnvLoginLockout  = "SWITCHBOARD_LOGIN_LOCKOUT"
 )
 
 // ErrHelp is returned when -h or --help was asked for; usage is printed.
@@ -55,6 +76,35 @@ func Parse(name string, args []string, getenv func(string) string, out io.Writer
 	fs.StringVar(&c.SIPAddr, "sip", or(getenv(EnvSIP), DefaultSIP), "SIP listen address host:port, UDP and TCP (env "+EnvSIP+")")
 	fs.BoolVar(&c.NoMigrate, "no-migrate", false, "do not apply migrations on start; refuse to start on an old schema")
 	fs.StringVar(&c.LogLevel, "log-level", or(getenv(EnvLogLevel), "info"), "debug, info, warn or error (env "+EnvLogLevel+")")
+	d := DefaultLoginLimits
+	var envErr error
+	envInt := func(name string, def int) int {
+		if v := getenv(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil && envErr == nil {
+				envErr = fmt.Errorf("%s: %q is not a whole number", name, v)
+			}
+			return n
+		}
+		return def
+	}
+	envDur := func(name string, def time.Duration) time.Duration {
+		if v := getenv(name); v != "" {
+			t, err := time.ParseDuration(v)
+			if err != nil && envErr == nil {
+				envErr = fmt.Errorf("%s: %q is not a duration like 15m", name, v)
+			}
+			return t
+		}
+		return def
+	}
+	fs.IntVar(&c.Login.AccountLimit, "login-account-limit", envInt(EnvLoginAccount, d.AccountLimit), "failed sign-ins that lock an account (env "+EnvLoginAccount+")")
+	fs.IntVar(&c.Login.SourceLimit, "login-source-limit", envInt(EnvLoginSource, d.SourceLimit), "failed sign-ins that lock a source address (env "+EnvLoginSource+")")
+	fs.DurationVar(&c.Login.Window, "login-window", envDur(EnvLoginWindow, d.Window), "period over which failed sign-ins add up (env "+EnvLoginWindow+")")
+	fs.DurationVar(&c.Login.Lockout, "login-lockout", envDur(EnvLoginLockout, d.Lockout), "how long a lock lasts (env "+EnvLoginLockout+")")
+	if envErr != nil {
+		return nil, envErr
+	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -90,6 +140,26 @@ func (c *Config) Validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		return fmt.Errorf("--log-level: %q is not one of debug, info, warn, error", c.LogLevel)
+	}
+	return c.Login.Validate()
+}
+
+// Validate checks the limits: at least one failure, windows and locks
+// from one second to one day.
+func (l LoginLimits) Validate() error {
+	if l.AccountLimit < 1 || l.AccountLimit > 1000 {
+		return fmt.Errorf("--login-account-limit: %d is not from 1 to 1000", l.AccountLimit)
+	}
+	if l.SourceLimit < 1 || l.SourceLimit > 100000 {
+		return fmt.Errorf("--login-source-limit: %d is not from 1 to 100000", l.SourceLimit)
+	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"--login-window", l.Window}, {"--login-lockout", l.Lockout}} {
+		if d.v < time.Second || d.v > 24*time.Hour {
+			return fmt.Errorf("%s: %v is not from 1s to 24h", d.name, d.v)
+		}
 	}
 	return nil
 }

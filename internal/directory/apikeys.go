@@ -103,19 +103,27 @@ func (s *Service) DeleteUserAPIKey(ctx context.Context, c *Caller, userID, token
 // ExchangeAPIKey trades a key's token and secret for tokens that act with
 // the key's user's permissions. Unknown keys, wrong secrets, disabled
 // users and tenants all give ErrBadCredentials.
-func (s *Service) ExchangeAPIKey(ctx context.Context, token, secret string) (*Tokens, error) {
+func (s *Service) ExchangeAPIKey(ctx context.Context, token, secret, source string) (*Tokens, error) {
+	g := guard{account: accountKey("key|" + token), source: sourceKey(source)}
+	if err := s.checkLocks(ctx, g); err != nil {
+		return nil, err
+	}
 	if !strings.HasPrefix(token, APIKeyTokenPrefix) || len(token) > 64 || len(secret) > 128 {
+		s.fail(ctx, g)
 		return nil, ErrBadCredentials
 	}
 	k, err := s.store.GetAPIKey(ctx, token)
 	if errors.Is(err, model.ErrNotFound) {
+		s.fail(ctx, g)
 		return nil, ErrBadCredentials
 	} else if err != nil {
 		return nil, err
 	}
 	if subtle.ConstantTimeCompare([]byte(auth.HashToken(secret)), []byte(k.SecretHash)) != 1 {
+		s.fail(ctx, g)
 		return nil, ErrBadCredentials
 	}
+	s.succeed(ctx, g)
 	u, err := s.store.GetUser(ctx, k.TenantID, k.UserID)
 	if err != nil {
 		return nil, ErrBadCredentials

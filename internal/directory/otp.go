@@ -138,12 +138,22 @@ func (s *Service) EnrollDuringSignIn(ctx context.Context, token string) (*OTPEnr
 
 // VerifyOTP completes a sign-in with a code from the authenticator (valid
 // for one step either side, once) or an unused recovery code.
-func (s *Service) VerifyOTP(ctx context.Context, token, code string) (*OTPVerified, error) {
+func (s *Service) VerifyOTP(ctx context.Context, token, code, source string) (*OTPVerified, error) {
+	g := guard{source: sourceKey(source)}
+	if err := s.checkLocks(ctx, g); err != nil {
+		return nil, err
+	}
 	ch, u, _, err := s.attempt(ctx, token)
 	if err != nil {
+		s.fail(ctx, g)
+		return nil, err
+	}
+	g.account = accountKey(u.ID)
+	if err := s.checkLocks(ctx, g); err != nil {
 		return nil, err
 	}
 	if len(code) > 32 {
+		s.fail(ctx, g)
 		return nil, ErrBadCredentials
 	}
 	var codes []string
@@ -176,10 +186,12 @@ func (s *Service) VerifyOTP(ctx context.Context, token, code string) (*OTPVerifi
 		return errBadCode
 	})
 	if errors.Is(err, errBadCode) {
+		s.fail(ctx, g)
 		return nil, ErrBadCredentials
 	} else if err != nil {
 		return nil, err
 	}
+	s.succeed(ctx, g)
 	if err := s.store.DeleteOTPChallenge(ctx, ch.TokenHash); err != nil {
 		return nil, err
 	}

@@ -20,6 +20,8 @@ type Config struct {
 	RefreshTTL time.Duration
 	// Now is the clock (time.Now when nil); tests move it to expire tokens.
 	Now func() time.Time
+	// Login bounds password guessing (DefaultLoginLimits when zero).
+	Login LoginLimits
 }
 
 // DefaultConfig returns the documented defaults: access tokens live one

@@ -40,11 +40,20 @@ func (*credentialsError) Is(target error) bool { return target == model.ErrUnaut
 // SignIn checks a username (the login name, name@domain, or an email) and
 // password and returns fresh tokens. Every failure is ErrBadCredentials and
 // costs one password verification, whether or not the user exists.
-func (s *Service) SignIn(ctx context.Context, username, password, domain string) (*SignInResult, error) {
+func (s *Service) SignIn(ctx context.Context, username, password, domain, source string) (*SignInResult, error) {
 	if len(username) > 320 || len(password) > 1024 || len(domain) > 253 {
 		return nil, ErrBadCredentials
 	}
 	u, t := s.findLogin(ctx, strings.TrimSpace(username), strings.TrimSpace(domain))
+	// Failures count against the account found, or against the name as
+	// typed when there is none, so unknown names are limited alike.
+	g := guard{account: accountKey(strings.ToLower(strings.TrimSpace(domain)) + "|" + strings.TrimSpace(username)), source: sourceKey(source)}
+	if u != nil {
+		g.account = accountKey(u.ID)
+	}
+	if err := s.checkLocks(ctx, g); err != nil {
+		return nil, err
+	}
 	hash := ""
 	if u != nil {
 		hash = u.PasswordHash
@@ -54,9 +63,11 @@ func (s *Service) SignIn(ctx context.Context, username, password, domain string)
 		return nil, err
 	}
 	if !ok || u == nil || !u.Enabled || !t.Enabled {
-		s.log.Info("sign-in failed", "username_len", len(username), "domain", domain)
+		s.log.Info("sign-in failed", "username_len", len(username), "domain", domain, "source", source)
+		s.fail(ctx, g)
 		return nil, ErrBadCredentials
 	}
+	s.succeed(ctx, g)
 	if u.OTPEnabled || otpRequired(u, t) {
 		return s.challenge(ctx, u, t)
 	}

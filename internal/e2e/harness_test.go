@@ -68,14 +68,29 @@ func eachDB(t *testing.T, fn func(t *testing.T, s *server)) {
 // startServer starts a node on dbURL ("" for SQLite in a temp dir).
 func startServer(t *testing.T, dbURL string) *server {
 	t.Helper()
+	return startServerWith(t, dbURL, nil, nil)
+}
+
+// startServerWith starts a node whose configuration and options tune may
+// change first.
+func startServerWith(t *testing.T, dbURL string, tune func(*config.Config), hash *auth.Params) *server {
+	t.Helper()
 	cfg := &config.Config{DataDir: t.TempDir(), DB: dbURL, HTTPAddr: "127.0.0.1:0", SIPAddr: "127.0.0.1:0",
-		AdminPassword: adminPassword, LogLevel: "debug"}
+		AdminPassword: adminPassword, LogLevel: "debug",
+		// Tests fail sign-ins on purpose; TestLockout sets real limits.
+		Login: config.LoginLimits{AccountLimit: 1000, SourceLimit: 100000, Window: time.Minute, Lockout: time.Minute}}
+	if tune != nil {
+		tune(cfg)
+	}
+	if hash == nil {
+		hash = &auth.FastParams
+	}
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	ctx, cancel := context.WithCancel(context.Background())
 	skew := &atomic.Int64{}
 	clock := func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
-	a, err := app.Start(ctx, cfg, log, app.Options{HashParams: &auth.FastParams, Out: io.Discard, Clock: clock})
+	a, err := app.Start(ctx, cfg, log, app.Options{HashParams: hash, Out: io.Discard, Clock: clock})
 	if err != nil {
 		cancel()
 		t.Fatalf("start server: %v", err)
