@@ -103,6 +103,7 @@ func startServerWith(t *testing.T, dbURL string, tune func(*config.Config), hash
 		// shutdown waits a while for connections that never sent a request.
 		client.CloseIdleConnections()
 		cancel()
+		defer func() { suite.addLogs(logs.String()) }()
 		select {
 		case err := <-done:
 			if err != nil {
@@ -193,6 +194,17 @@ func (s *server) do(method, path, token string, body any) *response {
 	if err != nil {
 		s.t.Fatal(err)
 	}
+	var sent []byte
+	switch b := body.(type) {
+	case string:
+		sent = []byte(b)
+	case []byte:
+		sent = b
+	case nil:
+	default:
+		sent, _ = json.Marshal(b)
+	}
+	suite.record(s.t.Name(), method, path, sent, raw)
 	return &response{Status: res.StatusCode, Header: res.Header, Body: raw}
 }
 

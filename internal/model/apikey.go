@@ -8,7 +8,7 @@ type APIKey struct {
 	Token      string    `json:"token"`
 	Name       string    `json:"name"`
 	CreatedAt  time.Time `json:"created_at"`
-	LastUsedAt time.Time `json:"last_used_at"`
+	LastUsedAt *time.Time `json:"last_used_at" doc:"null until the key is first used"`
 
 	TenantID   string `json:"-"`
 	UserID     string `json:"-"`

@@ -21,7 +21,8 @@ func scanAPIKey(row interface{ Scan(...any) error }) (*model.APIKey, error) {
 	}
 	k.CreatedAt = fromMicros(created)
 	if used != 0 {
-		k.LastUsedAt = fromMicros(used)
+		t := fromMicros(used)
+		k.LastUsedAt = &t
 	}
 	return &k, nil
 }

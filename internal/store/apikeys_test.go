@@ -25,13 +25,13 @@ func TestAPIKeys(t *testing.T) {
 		}
 		list, err := s.ListAPIKeys(ctx, tn.ID, u.ID)
 		must(t, err)
-		if len(list) != 2 || list[0].Token != "k1" || !list[0].LastUsedAt.IsZero() {
+		if len(list) != 2 || list[0].Token != "k1" || list[0].LastUsedAt != nil {
 			t.Fatalf("list: %+v", list)
 		}
 		must(t, s.TouchAPIKey(ctx, "k1"))
 		k, err := s.GetAPIKey(ctx, "k1")
 		must(t, err)
-		if k.SecretHash != "h-k1" || k.LastUsedAt.IsZero() {
+		if k.SecretHash != "h-k1" || k.LastUsedAt == nil {
 			t.Fatalf("get: %+v", k)
 		}
 		// Deleting a key ends its sessions and only its sessions.
