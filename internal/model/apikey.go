@@ -5,9 +5,9 @@ import "time"
 // APIKey lets an integration act as its user: the token is public, the
 // secret is shown once at creation and kept only as its SHA-256.
 type APIKey struct {
-	Token      string    `json:"token"`
-	Name       string    `json:"name"`
-	CreatedAt  time.Time `json:"created_at"`
+	Token      string     `json:"token"`
+	Name       string     `json:"name"`
+	CreatedAt  time.Time  `json:"created_at"`
 	LastUsedAt *time.Time `json:"last_used_at" doc:"null until the key is first used"`
 
 	TenantID   string `json:"-"`
