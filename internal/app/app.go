@@ -78,7 +78,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Option
 	hasher := auth.NewHasher(params, 2)
 	dcfg := directory.DefaultConfig()
 	dcfg.Now = opt.Clock
-	dcfg.Login = directory.LoginLimits(cfg.Login)
+	dcfg.Login = cfg.Login
 	dir := directory.New(st, hasher, log, dcfg)
 	generated, err := dir.Bootstrap(ctx, cfg.AdminPassword)
 	if err != nil {

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/switchboard-pbx/switchboard/internal/auth"
 )
 
 // Config is the configuration of `switchboard serve` and `migrate`.
@@ -25,20 +27,11 @@ type Config struct {
 	Login         LoginLimits
 }
 
-// LoginLimits are the defences against password guessing: failed
-// sign-ins are counted per account and per source address over Window;
-// reaching a limit locks that account or address out for Lockout.
-type LoginLimits struct {
-	AccountLimit int
-	SourceLimit  int
-	Window       time.Duration
-	Lockout      time.Duration
-}
+// LoginLimits are the defences against password guessing.
+type LoginLimits = auth.LoginLimits
 
-// DefaultLoginLimits: five failures lock an account, fifty lock an
-// address (an office behind one NAT shares it), counted over fifteen
-// minutes, for fifteen minutes.
-var DefaultLoginLimits = LoginLimits{AccountLimit: 5, SourceLimit: 50, Window: 15 * time.Minute, Lockout: 15 * time.Minute}
+// DefaultLoginLimits are the documented defaults.
+var DefaultLoginLimits = auth.DefaultLoginLimits
 
 // Defaults, as documented in the README.
 const (
@@ -141,12 +134,12 @@ func (c *Config) Validate() error {
 	default:
 		return fmt.Errorf("--log-level: %q is not one of debug, info, warn, error", c.LogLevel)
 	}
-	return c.Login.Validate()
+	return validateLogin(c.Login)
 }
 
-// Validate checks the limits: at least one failure, windows and locks
-// from one second to one day.
-func (l LoginLimits) Validate() error {
+// validateLogin checks the limits: at least one failure, windows and
+// locks from one second to one day.
+func validateLogin(l LoginLimits) error {
 	if l.AccountLimit < 1 || l.AccountLimit > 1000 {
 		return fmt.Errorf("--login-account-limit: %d is not from 1 to 1000", l.AccountLimit)
 	}

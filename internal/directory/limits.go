@@ -5,27 +5,12 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/switchboard-pbx/switchboard/internal/auth"
 )
 
-// LoginLimits bound password guessing: failures add up per account and
-// per source address over Window; reaching a limit locks that account or
-// address for Lockout. Zero values take DefaultLoginLimits.
-type LoginLimits struct {
-	AccountLimit int
-	SourceLimit  int
-	Window       time.Duration
-	Lockout      time.Duration
-}
-
-// DefaultLoginLimits matches config.DefaultLoginLimits.
-var DefaultLoginLimits = LoginLimits{AccountLimit: 5, SourceLimit: 50, Window: 15 * time.Minute, Lockout: 15 * time.Minute}
-
-func (l LoginLimits) orDefault() LoginLimits {
-	if l.AccountLimit <= 0 || l.SourceLimit <= 0 || l.Window <= 0 || l.Lockout <= 0 {
-		return DefaultLoginLimits
-	}
-	return l
-}
+// LoginLimits bound password guessing (DefaultLoginLimits when zero).
+type LoginLimits = auth.LoginLimits
 
 // LockedError answers a sign-in from a locked account or address (429).
 type LockedError struct{ RetryAfter time.Duration }
@@ -73,7 +58,7 @@ func (s *Service) checkLocks(ctx context.Context, g guard) error {
 
 // fail counts a failed attempt against the guard's keys.
 func (s *Service) fail(ctx context.Context, g guard) {
-	l := s.cfg.Login.orDefault()
+	l := s.cfg.Login.OrDefault()
 	now := s.now().UTC()
 	for _, k := range []struct {
 		key   string

@@ -56,14 +56,22 @@ func recoveryHash(userID, code string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func (s *Service) newEnrollment(u *model.User, t *model.Tenant) (*OTPEnrollment, string, error) {
+// enrol gives u a new pending secret, which its first code turns on.
+func (s *Service) enrol(ctx context.Context, u *model.User, t *model.Tenant) (*OTPEnrollment, error) {
 	secret := totp.NewSecret()
 	uri := totp.URI(otpIssuer+" "+t.Domain, u.Name+"@"+t.Domain, secret)
 	png, err := totp.QRPNG(uri)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	return &OTPEnrollment{Secret: secret, URI: uri, QRPNG: png}, secret, nil
+	_, err = s.store.UpdateUser(ctx, u.TenantID, u.ID, func(u *model.User) error {
+		u.OTP.PendingSecret = secret
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &OTPEnrollment{Secret: secret, URI: uri, QRPNG: png}, nil
 }
 
 // enable turns two-factor login on with the pending secret and returns
@@ -122,18 +130,7 @@ func (s *Service) EnrollDuringSignIn(ctx context.Context, token string) (*OTPEnr
 	if u.OTPEnabled {
 		return nil, model.Conflict("token", "two-factor login is already set up: send a code to verify_otp")
 	}
-	enr, secret, err := s.newEnrollment(u, t)
-	if err != nil {
-		return nil, err
-	}
-	_, err = s.store.UpdateUser(ctx, u.TenantID, u.ID, func(u *model.User) error {
-		u.OTP.PendingSecret = secret
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return enr, nil
+	return s.enrol(ctx, u, t)
 }
 
 // VerifyOTP completes a sign-in with a code from the authenticator (valid
@@ -219,18 +216,7 @@ func (s *Service) StartMyOTP(ctx context.Context, c *Caller) (*OTPEnrollment, er
 	if err != nil {
 		return nil, err
 	}
-	enr, secret, err := s.newEnrollment(u, t)
-	if err != nil {
-		return nil, err
-	}
-	_, err = s.store.UpdateUser(ctx, c.TenantID, c.UserID, func(u *model.User) error {
-		u.OTP.PendingSecret = secret
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return enr, nil
+	return s.enrol(ctx, u, t)
 }
 
 // ConfirmMyOTP turns two-factor login on with the first code of the secret
@@ -269,12 +255,8 @@ func (s *Service) DisableMyOTP(ctx context.Context, c *Caller, password string) 
 	if err != nil {
 		return err
 	}
-	ok, err := s.hasher.Verify(ctx, u.PasswordHash, password)
-	if err != nil && !errors.Is(err, auth.ErrMalformedHash) {
+	if err := s.checkPassword(ctx, u, "password", password); err != nil {
 		return err
-	}
-	if !ok {
-		return model.Invalid("password", "is not your current password")
 	}
 	t, err := s.store.GetTenant(ctx, c.TenantID)
 	if err != nil {

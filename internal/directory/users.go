@@ -314,14 +314,22 @@ func (s *Service) ChangeMyPassword(ctx context.Context, c *Caller, oldPassword, 
 	if err != nil {
 		return err
 	}
-	ok, err := s.hasher.Verify(ctx, u.PasswordHash, oldPassword)
+	if err := s.checkPassword(ctx, u, "old_password", oldPassword); err != nil {
+		return err
+	}
+	return s.setPassword(ctx, c, c.UserID, "new_password", newPassword)
+}
+
+// checkPassword refuses, on field, a password that is not u's.
+func (s *Service) checkPassword(ctx context.Context, u *model.User, field, password string) error {
+	ok, err := s.hasher.Verify(ctx, u.PasswordHash, password)
 	if err != nil && !errors.Is(err, auth.ErrMalformedHash) {
 		return err
 	}
 	if !ok {
-		return model.Invalid("old_password", "is not your current password")
+		return model.Invalid(field, "is not your current password")
 	}
-	return s.setPassword(ctx, c, c.UserID, "new_password", newPassword)
+	return nil
 }
 
 // SetExtensionPassword resets a user's SIP password (an admin action).
