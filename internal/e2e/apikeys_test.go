@@ -31,6 +31,9 @@ func TestAPIKeys(t *testing.T) {
 			}
 		}
 
+		// A key is no password: it cannot sign in (to the API or the portal).
+		s.must(401, "POST", "/api/auth/sign_in", "", signInBody(token, secret, "acme.example"))
+		s.must(401, "POST", "/api/auth/sign_in", "", signInBody("ian", secret, "acme.example"))
 		// The key acts as its user, with its user's permissions.
 		tok := s.must(200, "POST", "/api/auth/token", "", map[string]any{"token": token, "secret": secret}).JSON(t)
 		access := tok["access_token"].(string)
