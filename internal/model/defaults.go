@@ -28,6 +28,7 @@ func ApplyUserDefaults(u *User) {
 			u.DisplayName = u.Name
 		}
 	}
+	setDefault(&u.Presence, PresenceAvailable)
 	if u.MaxBindings == 0 {
 		u.MaxBindings = DefaultMaxBinding
 	}

@@ -215,6 +215,15 @@ type User struct {
 	SIP SIPCredentials `json:"-"`
 	// OTP is the user's two-factor state.
 	OTP OTPState `json:"-"`
+	// Presence and PresenceNote are what the user says of themselves
+	// (POST /api/user/presence); see GET .../status.
+	Presence     string `json:"-"`
+	PresenceNote string `json:"-"`
+	// MS365ID is the Microsoft 365 object id or principal name the user is
+	// bound to ("" when not bound); SyncType says "Microsoft 365" then.
+	MS365ID string `json:"-"`
+	// Balance is the extension's credit, exact to five decimals.
+	Balance Balance `json:"-"`
 }
 
 // OTPState is a user's two-factor secret material: never in a response.

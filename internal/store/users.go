@@ -17,11 +17,11 @@ const userColumns = `id, tenant_id, name, name_lower, role, extension_number, em
 	department, max_bindings, oncall_pin, billing_contact, settings, profile, avatar_file_name,
 	avatar_file_size, avatar_file_url, sync_type, created_at, updated_at, password_hash,
 	sip_ha1_md5, sip_ha1_sha256, otp_required, otp_enabled, otp_secret, otp_pending_secret, otp_last_step,
-	otp_recovery`
+	otp_recovery, presence, presence_note, ms365_id, balance`
 
 const insertUserSQL = `INSERT INTO users (` + userColumns + `, search_text)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-	?, ?, ?, ?, ?, ?, ?)`
+	?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 const updateUserSQL = `UPDATE users SET name = ?, name_lower = ?, role = ?, extension_number = ?,
 	email = ?, email_lower = ?, display_name = ?, first_name = ?, last_name = ?, enabled = ?,
@@ -29,7 +29,8 @@ const updateUserSQL = `UPDATE users SET name = ?, name_lower = ?, role = ?, exte
 	oncall_pin = ?, billing_contact = ?, settings = ?, profile = ?, avatar_file_name = ?,
 	avatar_file_size = ?, avatar_file_url = ?, sync_type = ?, created_at = ?, updated_at = ?,
 	password_hash = ?, sip_ha1_md5 = ?, sip_ha1_sha256 = ?, otp_required = ?, otp_enabled = ?, otp_secret = ?,
-	otp_pending_secret = ?, otp_last_step = ?, otp_recovery = ?, search_text = ?
+	otp_pending_secret = ?, otp_last_step = ?, otp_recovery = ?, presence = ?, presence_note = ?, ms365_id = ?,
+	balance = ?, search_text = ?
 	WHERE tenant_id = ? AND id = ?`
 
 // UserSchema returns the query.Schema of user lists: the documented
@@ -85,7 +86,8 @@ func userValues(u *model.User) ([]any, error) {
 		u.OnCallPIN, u.BillingContact, string(settings), u.Profile, u.AvatarFileName,
 		u.AvatarFileSize, u.AvatarFileURL, u.SyncType, micros(u.CreatedAt), micros(u.UpdatedAt),
 		u.PasswordHash, u.SIP.HA1MD5, u.SIP.HA1SHA256, u.OTPRequired, u.OTPEnabled, u.OTP.Secret,
-		u.OTP.PendingSecret, u.OTP.LastStep, string(rec), userSearchText(u),
+		u.OTP.PendingSecret, u.OTP.LastStep, string(rec), u.Presence, u.PresenceNote, u.MS365ID,
+		int64(u.Balance), userSearchText(u),
 	}, nil
 }
 
@@ -125,7 +127,7 @@ func scanUser(row interface{ Scan(...any) error }) (*model.User, error) {
 		&u.Department, &u.MaxBindings, &u.OnCallPIN, &u.BillingContact, &settings, &u.Profile, &u.AvatarFileName,
 		&u.AvatarFileSize, &u.AvatarFileURL, &u.SyncType, &created, &updated, &u.PasswordHash,
 		&u.SIP.HA1MD5, &u.SIP.HA1SHA256, &u.OTPRequired, &u.OTPEnabled, &u.OTP.Secret, &u.OTP.PendingSecret,
-		&u.OTP.LastStep, &recovery)
+		&u.OTP.LastStep, &recovery, &u.Presence, &u.PresenceNote, &u.MS365ID, (*int64)(&u.Balance))
 	if err != nil {
 		return nil, err
 	}
@@ -287,7 +289,15 @@ func (s *Store) UpdateUser(ctx context.Context, tenantID, id string, fn func(*mo
 func (s *Store) DeleteUser(ctx context.Context, tenantID, id string) error {
 	return s.inTx(ctx, func(c conn) error {
 		res, err := c.exec(ctx, `DELETE FROM users WHERE tenant_id = ? AND id = ?`, tenantID, id)
-		return deleted("delete user", res, err)
+		if err := deleted("delete user", res, err); err != nil {
+			return err
+		}
+		// The user's own collections (no foreign key: tenant-wide items
+		// share the table with user_id '').
+		if _, err := c.exec(ctx, `DELETE FROM user_items WHERE tenant_id = ? AND user_id = ?`, tenantID, id); err != nil {
+			return fmt.Errorf("delete user items: %w", err)
+		}
+		return nil
 	})
 }
 

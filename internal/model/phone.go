@@ -1,0 +1,206 @@
+package model
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Phone is an IP phone assigned to a user, with every field of the
+// contract's phone body. The web-interface password is write-only: it is
+// kept for provisioning and never returned.
+type Phone struct {
+	ID               string   `json:"id"`
+	MAC              string   `json:"mac" maxLength:"17" doc:"Normalised to lower-case aa:bb:cc:dd:ee:ff; unique in the tenant; fixed once assigned"`
+	Filename         string   `json:"filename" maxLength:"128" doc:"Provisioning template file name; fixed once assigned"`
+	Vendor           string   `json:"vendor" maxLength:"32" doc:"One of the documented vendors; fixed once assigned"`
+	Model            string   `json:"model" maxLength:"32" doc:"One of the vendor's documented models; fixed once assigned"`
+	FirmwareVersion  string   `json:"fwver" maxLength:"64" doc:"Read-only: reported by the phone"`
+	Password         string   `json:"password,omitempty" maxLength:"64" doc:"Web-interface password; write-only"`
+	Language         string   `json:"language" enum:"ENGLISH,CHINESE,DUTCH,FRENCH,GERMAN,GREEK,ITALIAN,JAPANESE,POLISH,RUSSIAN,SPANISH,SWEDISH,UKRAINIAN,BULGARIAN"`
+	Transfer         string   `json:"transfer" enum:"BLIND,ATTENDED,NEW_CALL"`
+	Timezone         string   `json:"timezone" maxLength:"64"`
+	Ringtone         string   `json:"ringtone" maxLength:"64"`
+	QueueRingtone    string   `json:"queue_ringtone" maxLength:"64"`
+	ExternalRingtone string   `json:"external_ringtone" maxLength:"64"`
+	DateFormat       string   `json:"date_format" maxLength:"32"`
+	TimeFormat       string   `json:"time_format" maxLength:"32"`
+	PowerLED         string   `json:"powerled" maxLength:"32"`
+	Backlight        string   `json:"backlight" maxLength:"32"`
+	Screensaver      string   `json:"screensaver" maxLength:"32"`
+	RPS              bool     `json:"rps"`
+	HTTPS            bool     `json:"https"`
+	Codecs           []string `json:"codecs" maxItems:"16"`
+	EnableLLDP       bool     `json:"enable_lldp"`
+	EnableVLANWAN    bool     `json:"enable_vlan_wan_port"`
+	WANPortID        int      `json:"wan_port_id" doc:"VLAN id 1-4094"`
+	WANPortPriority  int      `json:"wan_port_priority" doc:"0-7"`
+	EnableVLANPC     bool     `json:"enable_vlan_pc_port"`
+	PCPortID         int      `json:"pc_port_id" doc:"VLAN id 1-4094"`
+	PCPortPriority   int      `json:"pc_port_priority" doc:"0-7"`
+	Interface        string   `json:"interface" enum:"WEB_DOMAIN,PUBLIC_IPV4,PUBLIC_IPV6,PRIVATE_IPV4,PRIVATE_IPV6,SBC_DOMAIN"`
+	Transport        string   `json:"preferred_transport" enum:"UDP,TCP,TLS"`
+	SerialNumber     string   `json:"serial_number" maxLength:"64"`
+	DoorPassword1    string   `json:"door_password1" maxLength:"16" doc:"Digits only"`
+	DoorPassword2    string   `json:"door_password2" maxLength:"16" doc:"Digits only"`
+	URL              string   `json:"url" doc:"Read-only: where the phone fetches its configuration"`
+}
+
+// PhoneLanguages, PhoneTransfers and PhoneCodecs are the accepted values.
+var (
+	PhoneLanguages = []string{"ENGLISH", "CHINESE", "DUTCH", "FRENCH", "GERMAN", "GREEK", "ITALIAN", "JAPANESE",
+		"POLISH", "RUSSIAN", "SPANISH", "SWEDISH", "UKRAINIAN", "BULGARIAN"}
+	PhoneTransfers = []string{"BLIND", "ATTENDED", "NEW_CALL"}
+	PhoneCodecs    = []string{"PCMU", "PCMA", "G722", "G729", "OPUS", "ILBC", "GSM", "H264", "VP8"}
+)
+
+// PhoneModels is the documented catalogue of vendors and their models.
+var PhoneModels = map[string][]string{
+	"Yealink":     {"T31P", "T33G", "T43U", "T46U", "T48U", "T53W", "T54W", "T57W", "W70B"},
+	"Poly":        {"VVX150", "VVX250", "VVX350", "VVX450", "EdgeE220", "EdgeE350"},
+	"Grandstream": {"GXP1610", "GXP1630", "GXP2160", "GRP2614", "GRP2615", "GRP2616"},
+	"Snom":        {"D315", "D385", "D735", "D785", "300"},
+	"Fanvil":      {"X3U", "X4U", "X6U", "X7"},
+	"Cisco":       {"SPA504G", "CP-7841", "CP-8841"},
+}
+
+// PhoneVendors lists the catalogue's vendors in order.
+func PhoneVendors() []string {
+	v := make([]string, 0, len(PhoneModels))
+	for k := range PhoneModels {
+		v = append(v, k)
+	}
+	sort.Strings(v)
+	return v
+}
+
+// NormalizeMAC accepts aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff, aabb.ccdd.eeff
+// or aabbccddeeff in any case and returns lower-case colon form.
+func NormalizeMAC(mac string) (string, error) {
+	hex := strings.Map(func(r rune) rune {
+		switch r {
+		case ':', '-', '.':
+			return -1
+		}
+		return r
+	}, strings.ToLower(strings.TrimSpace(mac)))
+	if len(hex) != 12 || strings.Trim(hex, "0123456789abcdef") != "" {
+		return "", Invalid("mac", "must be a MAC address such as 00:15:65:12:34:56")
+	}
+	if hex == "000000000000" || hex == "ffffffffffff" {
+		return "", Invalid("mac", "must be a device's address, not all zeros or broadcast")
+	}
+	var b strings.Builder
+	for i := 0; i < 12; i += 2 {
+		if i > 0 {
+			b.WriteByte(':')
+		}
+		b.WriteString(hex[i : i+2])
+	}
+	return b.String(), nil
+}
+
+// ApplyPhoneDefaults fills what a new phone leaves out.
+func ApplyPhoneDefaults(p *Phone) {
+	setDefault(&p.Language, "ENGLISH")
+	setDefault(&p.Transfer, "BLIND")
+	setDefault(&p.Interface, defaultInterface)
+	setDefault(&p.Transport, defaultTransport)
+	if p.Filename == "" && p.Vendor != "" {
+		p.Filename = strings.ToLower(p.Vendor+"_"+p.Model) + ".xml"
+	}
+	if p.Codecs == nil {
+		p.Codecs = []string{"OPUS", "G722", "PCMU", "PCMA"}
+	}
+	if p.WANPortID == 0 {
+		p.WANPortID = 1
+	}
+	if p.PCPortID == 0 {
+		p.PCPortID = 1
+	}
+}
+
+// ValidatePhone checks every field of a phone.
+func ValidatePhone(p *Phone) error {
+	mac, err := NormalizeMAC(p.MAC)
+	if err != nil {
+		return err
+	}
+	p.MAC = mac
+	models, ok := PhoneModels[p.Vendor]
+	if !ok {
+		return Invalid("vendor", "must be one of %s (got %q)", strings.Join(PhoneVendors(), ", "), clip(p.Vendor, 32))
+	}
+	if !slices.Contains(models, p.Model) {
+		return Invalid("model", "must be one of the %s models %s (got %q)", p.Vendor, strings.Join(models, ", "), clip(p.Model, 32))
+	}
+	if p.Filename == "" || len(p.Filename) > 128 || strings.Trim(strings.ToLower(p.Filename), "abcdefghijklmnopqrstuvwxyz0123456789._-") != "" ||
+		strings.HasPrefix(p.Filename, ".") {
+		return Invalid("filename", "must be a file name of letters, digits and . _ - (at most 128)")
+	}
+	if p.Password != "" {
+		if err := checkText("password", p.Password, 64, false); err != nil {
+			return err
+		}
+	}
+	if err := OneOf("language", p.Language, PhoneLanguages); err != nil {
+		return err
+	}
+	if err := OneOf("transfer", p.Transfer, PhoneTransfers); err != nil {
+		return err
+	}
+	if err := OneOf("interface", p.Interface, Interfaces); err != nil {
+		return err
+	}
+	if err := OneOf("preferred_transport", p.Transport, Transports); err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		name, v string
+		max     int
+	}{{"timezone", p.Timezone, 64}, {"ringtone", p.Ringtone, 64}, {"queue_ringtone", p.QueueRingtone, 64},
+		{"external_ringtone", p.ExternalRingtone, 64}, {"date_format", p.DateFormat, 32}, {"time_format", p.TimeFormat, 32},
+		{"powerled", p.PowerLED, 32}, {"backlight", p.Backlight, 32}, {"screensaver", p.Screensaver, 32},
+		{"serial_number", p.SerialNumber, 64}} {
+		if err := checkText(f.name, f.v, f.max, false); err != nil {
+			return err
+		}
+	}
+	if len(p.Codecs) > 16 {
+		return Invalid("codecs", "may list at most 16 codecs")
+	}
+	seen := map[string]bool{}
+	for i, c := range p.Codecs {
+		field := fmt.Sprintf("codecs[%d]", i)
+		if err := OneOf(field, c, PhoneCodecs); err != nil {
+			return err
+		}
+		if seen[c] {
+			return Invalid(field, "%s is listed twice", c)
+		}
+		seen[c] = true
+	}
+	for _, v := range []struct {
+		name string
+		id   int
+	}{{"wan_port_id", p.WANPortID}, {"pc_port_id", p.PCPortID}} {
+		if v.id < 1 || v.id > 4094 {
+			return Invalid(v.name, "must be a VLAN id from 1 to 4094 (got %d)", v.id)
+		}
+	}
+	for _, v := range []struct {
+		name string
+		pr   int
+	}{{"wan_port_priority", p.WANPortPriority}, {"pc_port_priority", p.PCPortPriority}} {
+		if v.pr < 0 || v.pr > 7 {
+			return Invalid(v.name, "must be a VLAN priority from 0 to 7 (got %d)", v.pr)
+		}
+	}
+	for _, d := range []struct{ name, v string }{{"door_password1", p.DoorPassword1}, {"door_password2", p.DoorPassword2}} {
+		if d.v != "" && (!allDigits(d.v) || len(d.v) > 16) {
+			return Invalid(d.name, "may contain only digits (at most 16)")
+		}
+	}
+	return nil
+}

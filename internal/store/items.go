@@ -1,0 +1,216 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/switchboard-pbx/switchboard/internal/model"
+)
+
+// Item is one row of a per-user collection (a phone, a speed dial, a
+// holiday, a greeting): its body is Data, as JSON.
+type Item struct {
+	ID        string
+	TenantID  string
+	UserID    string // "" for tenant-wide items
+	Kind      string
+	TenantKey string // unique per tenant and kind when not ""
+	UserKey   string // unique per user and kind when not ""
+	Data      json.RawMessage
+}
+
+// ItemKeyField names the body field each key comes from, for conflicts.
+type ItemKeyField struct{ Tenant, User string }
+
+const itemColumns = `id, tenant_id, user_id, kind, tenant_key, user_key, data`
+
+func scanItem(row interface{ Scan(...any) error }) (*Item, error) {
+	var it Item
+	var data string
+	if err := row.Scan(&it.ID, &it.TenantID, &it.UserID, &it.Kind, &it.TenantKey, &it.UserKey, &data); err != nil {
+		return nil, err
+	}
+	it.Data = json.RawMessage(data)
+	return &it, nil
+}
+
+func itemConflict(op string, err error, f ItemKeyField, it *Item) error {
+	if field, ok := uniqueViolation(err); ok {
+		switch field {
+		case "tenant_key":
+			return model.Conflict(f.Tenant, "%s %q is already in use", f.Tenant, it.TenantKey)
+		case "user_key":
+			return model.Conflict(f.User, "%s %q is already in use", f.User, it.UserKey)
+		}
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// ListItems returns a user's items of kind (userID "" for tenant-wide
+// ones), oldest first, at most max.
+func (s *Store) ListItems(ctx context.Context, tenantID, userID, kind string, max int) ([]Item, error) {
+	rows, err := s.c().query(ctx, `SELECT `+itemColumns+` FROM user_items WHERE tenant_id = ? AND user_id = ? AND kind = ?
+		ORDER BY created_at, id LIMIT ?`, tenantID, userID, kind, max)
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", kind, err)
+	}
+	defer rows.Close()
+	out := []Item{}
+	for rows.Next() {
+		it, err := scanItem(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list %s: %w", kind, err)
+		}
+		out = append(out, *it)
+	}
+	return out, rows.Err()
+}
+
+// CountItems counts a user's items of kind.
+func (s *Store) CountItems(ctx context.Context, tenantID, userID, kind string) (int, error) {
+	var n int
+	err := s.c().queryRow(ctx, `SELECT COUNT(*) FROM user_items WHERE tenant_id = ? AND user_id = ? AND kind = ?`, tenantID, userID, kind).Scan(&n)
+	return n, err
+}
+
+// GetItem returns one item of a user, or model.ErrNotFound.
+func (s *Store) GetItem(ctx context.Context, tenantID, userID, kind, id string) (*Item, error) {
+	it, err := scanItem(s.c().queryRow(ctx, `SELECT `+itemColumns+` FROM user_items
+		WHERE tenant_id = ? AND user_id = ? AND kind = ? AND id = ?`, tenantID, userID, kind, id))
+	if err != nil {
+		return nil, notFound("get "+kind, err)
+	}
+	return it, nil
+}
+
+// CreateItem stores it unless the user already holds max items of its
+// kind (a *model.ConflictError on maxField). Key clashes give a
+// *model.ConflictError naming the key's field.
+func (s *Store) CreateItem(ctx context.Context, it *Item, keys ItemKeyField, max int, maxField string) error {
+	return s.inTx(ctx, func(c conn) error {
+		if it.UserID != "" {
+			// Lock the owner so concurrent creates count each other.
+			var id string
+			if err := c.queryRow(ctx, `SELECT id FROM users WHERE tenant_id = ? AND id = ?`+c.forUpdate(), it.TenantID, it.UserID).Scan(&id); err != nil {
+				return notFound("create "+it.Kind, err)
+			}
+		}
+		var n int
+		if err := c.queryRow(ctx, `SELECT COUNT(*) FROM user_items WHERE tenant_id = ? AND user_id = ? AND kind = ?`,
+			it.TenantID, it.UserID, it.Kind).Scan(&n); err != nil {
+			return err
+		}
+		if n >= max {
+			return model.Conflict(maxField, "at most %d of these are allowed", max)
+		}
+		_, err := c.exec(ctx, `INSERT INTO user_items (`+itemColumns+`, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			it.ID, it.TenantID, it.UserID, it.Kind, it.TenantKey, it.UserKey, string(it.Data), micros(now()))
+		if err != nil {
+			return itemConflict("create "+it.Kind, err, keys, it)
+		}
+		return nil
+	})
+}
+
+// UpdateItem loads an item (locked), lets fn change it, and writes it back.
+func (s *Store) UpdateItem(ctx context.Context, tenantID, userID, kind, id string, keys ItemKeyField, fn func(*Item) error) error {
+	return s.inTx(ctx, func(c conn) error {
+		it, err := scanItem(c.queryRow(ctx, `SELECT `+itemColumns+` FROM user_items
+			WHERE tenant_id = ? AND user_id = ? AND kind = ? AND id = ?`+c.forUpdate(), tenantID, userID, kind, id))
+		if err != nil {
+			return notFound("update "+kind, err)
+		}
+		if err := fn(it); err != nil {
+			return err
+		}
+		_, err = c.exec(ctx, `UPDATE user_items SET tenant_key = ?, user_key = ?, data = ? WHERE id = ?`,
+			it.TenantKey, it.UserKey, string(it.Data), id)
+		if err != nil {
+			return itemConflict("update "+kind, err, keys, it)
+		}
+		return nil
+	})
+}
+
+// DeleteItem deletes one item of a user, or returns model.ErrNotFound.
+func (s *Store) DeleteItem(ctx context.Context, tenantID, userID, kind, id string) error {
+	return s.inTx(ctx, func(c conn) error {
+		res, err := c.exec(ctx, `DELETE FROM user_items WHERE tenant_id = ? AND user_id = ? AND kind = ? AND id = ?`,
+			tenantID, userID, kind, id)
+		return deleted("delete "+kind, res, err)
+	})
+}
+
+// ReplaceItems swaps all of a user's items of kind for items, in one
+// transaction (the user's selection of tenant holidays).
+func (s *Store) ReplaceItems(ctx context.Context, tenantID, userID, kind string, items []Item) error {
+	return s.inTx(ctx, func(c conn) error {
+		if _, err := c.exec(ctx, `DELETE FROM user_items WHERE tenant_id = ? AND user_id = ? AND kind = ?`, tenantID, userID, kind); err != nil {
+			return err
+		}
+		for i := range items {
+			it := &items[i]
+			if _, err := c.exec(ctx, `INSERT INTO user_items (`+itemColumns+`, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+				it.ID, tenantID, userID, kind, it.TenantKey, it.UserKey, string(it.Data), micros(now())+int64(i)); err != nil {
+				return fmt.Errorf("replace %s: %w", kind, err)
+			}
+		}
+		return nil
+	})
+}
+
+// DeleteItemsByUserKey deletes every item of kind, of any user in the
+// tenant, whose user_key is key (the selections of a deleted tenant holiday).
+func deleteItemsByUserKey(ctx context.Context, c conn, tenantID, kind, key string) error {
+	_, err := c.exec(ctx, `DELETE FROM user_items WHERE tenant_id = ? AND kind = ? AND user_key = ?`, tenantID, kind, key)
+	return err
+}
+
+// DeleteTenantItem deletes a tenant-wide item and every item of refKind
+// that points at it (through user_key), in one transaction.
+func (s *Store) DeleteTenantItem(ctx context.Context, tenantID, kind, id, refKind string) error {
+	return s.inTx(ctx, func(c conn) error {
+		res, err := c.exec(ctx, `DELETE FROM user_items WHERE tenant_id = ? AND user_id = '' AND kind = ? AND id = ?`, tenantID, kind, id)
+		if err := deleted("delete "+kind, res, err); err != nil {
+			return err
+		}
+		return deleteItemsByUserKey(ctx, c, tenantID, refKind, id)
+	})
+}
+
+// UpdateItems locks all of a user's items of kind and lets fn change
+// them together; fn returns the items to write back (the one active
+// greeting: enabling one disables the others in the same transaction).
+func (s *Store) UpdateItems(ctx context.Context, tenantID, userID, kind string, fn func([]Item) ([]Item, error)) error {
+	return s.inTx(ctx, func(c conn) error {
+		rows, err := c.query(ctx, `SELECT `+itemColumns+` FROM user_items WHERE tenant_id = ? AND user_id = ? AND kind = ?
+			ORDER BY created_at, id`+c.forUpdate(), tenantID, userID, kind)
+		if err != nil {
+			return err
+		}
+		var items []Item
+		for rows.Next() {
+			it, err := scanItem(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			items = append(items, *it)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		changed, err := fn(items)
+		if err != nil {
+			return err
+		}
+		for _, it := range changed {
+			if _, err := c.exec(ctx, `UPDATE user_items SET data = ? WHERE id = ?`, string(it.Data), it.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
