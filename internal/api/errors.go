@@ -175,7 +175,10 @@ func toError(ctx context.Context, log *slog.Logger, err error) error {
 	var fb *model.ForbiddenError
 	var ae *Error
 	var le *directory.LockedError
+	var tl *directory.TooLargeError
 	switch {
+	case errors.As(err, &tl):
+		return newError(http.StatusRequestEntityTooLarge, "body", sentence(tl.Error()))
 	case errors.As(err, &ae):
 		return ae
 	case errors.As(err, &le):

@@ -41,6 +41,7 @@ type route struct {
 	access                         access
 	permission                     string // for access == perm
 	status                         int    // success status, default 200
+	maxBody                        int64  // body limit, default MaxBodyBytes
 }
 
 // register adds an operation whose handler gets the authenticated caller
@@ -55,7 +56,7 @@ func register[I, O any](s *Server, r route, h func(ctx context.Context, c *direc
 		Description:   r.summary + ". Requires: " + permissionDoc(r) + ".",
 		Tags:          []string{r.tag},
 		DefaultStatus: r.status,
-		MaxBodyBytes:  MaxBodyBytes,
+		MaxBodyBytes:  max(r.maxBody, MaxBodyBytes),
 		Extensions:    map[string]any{"x-permission": permissionDoc(r)},
 	}
 	op.Middlewares = huma.Middlewares{withSource}
@@ -102,7 +103,7 @@ func (s *Server) requireAccess(r route) func(huma.Context, func(huma.Context)) {
 			return
 		}
 		c.Source = hostOf(ctx.RemoteAddr())
-		if r.access == perm && !c.Can(r.permission) {
+		if r.access == perm && !c.Allowed(r.permission) {
 			s.writeErr(ctx, newError(http.StatusForbidden, "", "This action needs the "+r.permission+" permission"))
 			return
 		}

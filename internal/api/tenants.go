@@ -87,4 +87,8 @@ func (s *Server) routes() {
 	s.auditRoutes()
 	s.apiKeyRoutes()
 	s.otpRoutes()
+	s.userSettingsRoutes()
+	s.groupRoutes()
+	s.tenantHolidayRoutes()
+	s.blobRoutes()
 }

@@ -25,6 +25,7 @@ type userCreateDoc struct {
 type userUpdateDoc struct {
 	model.UserFields
 	model.UserSettings
+	AvatarFileID string `json:"avatar_file_id,omitempty" maxLength:"64" doc:"An uploaded PNG or JPEG (POST /api/blobs) to use as the avatar; empty removes it"`
 }
 
 type listParams struct {

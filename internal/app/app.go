@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -79,6 +80,13 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Option
 	dcfg := directory.DefaultConfig()
 	dcfg.Now = opt.Clock
 	dcfg.Login = cfg.Login
+	dcfg.BlobMaxSize = cfg.BlobMaxSize
+	switch {
+	case cfg.BlobStore == "db", cfg.BlobStore == "" && st.Dialect() == store.DialectPostgres:
+		dcfg.Blobs = directory.DBBlobs{Store: st}
+	default:
+		dcfg.Blobs = directory.FileBlobs{Dir: filepath.Join(cfg.DataDir, "blobs"), Store: st}
+	}
 	dir := directory.New(st, hasher, log, dcfg)
 	generated, err := dir.Bootstrap(ctx, cfg.AdminPassword)
 	if err != nil {

@@ -25,6 +25,11 @@ type Config struct {
 	NoMigrate     bool
 	LogLevel      string
 	Login         LoginLimits
+	// BlobStore is where uploaded files go: "fs" (files under the data
+	// dir) or "db" (the database, for nodes that share only PostgreSQL).
+	// Empty picks fs for SQLite and db for PostgreSQL.
+	BlobStore   string
+	BlobMaxSize int64
 }
 
 // LoginLimits are the defences against password guessing.
@@ -52,7 +57,12 @@ const (
 	EnvLoginSource   = "SWITCHBOARD_LOGIN_SOURCE_LIMIT"
 	EnvLoginWindow   = "SWITCHBOARD_LOGIN_WINDOW"
 	EnvLoginLockout  = "SWITCHBOARD_LOGIN_LOCKOUT"
+	EnvBlobStore     = "SWITCHBOARD_BLOB_STORE"
+	EnvBlobMaxSize   = "SWITCHBOARD_BLOB_MAX_SIZE"
 )
+
+// DefaultBlobMaxSize is the largest upload accepted by default.
+const DefaultBlobMaxSize = 10 << 20
 
 // ErrHelp is returned when -h or --help was asked for; usage is printed.
 var ErrHelp = flag.ErrHelp
@@ -95,6 +105,8 @@ func Parse(name string, args []string, getenv func(string) string, out io.Writer
 	fs.IntVar(&c.Login.SourceLimit, "login-source-limit", envInt(EnvLoginSource, d.SourceLimit), "failed sign-ins that lock a source address (env "+EnvLoginSource+")")
 	fs.DurationVar(&c.Login.Window, "login-window", envDur(EnvLoginWindow, d.Window), "period over which failed sign-ins add up (env "+EnvLoginWindow+")")
 	fs.DurationVar(&c.Login.Lockout, "login-lockout", envDur(EnvLoginLockout, d.Lockout), "how long a lock lasts (env "+EnvLoginLockout+")")
+	fs.StringVar(&c.BlobStore, "blob-store", getenv(EnvBlobStore), "where uploads go: fs (data dir) or db (database); default fs on SQLite, db on PostgreSQL (env "+EnvBlobStore+")")
+	fs.Int64Var(&c.BlobMaxSize, "blob-max-size", int64(envInt(EnvBlobMaxSize, DefaultBlobMaxSize)), "largest upload in bytes (env "+EnvBlobMaxSize+")")
 	if envErr != nil {
 		return nil, envErr
 	}
@@ -133,6 +145,14 @@ func (c *Config) Validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		return fmt.Errorf("--log-level: %q is not one of debug, info, warn, error", c.LogLevel)
+	}
+	switch c.BlobStore {
+	case "", "fs", "db":
+	default:
+		return fmt.Errorf("--blob-store: %q is not fs or db", c.BlobStore)
+	}
+	if c.BlobMaxSize < 1024 || c.BlobMaxSize > 1<<30 {
+		return fmt.Errorf("--blob-max-size: %d is not from 1024 bytes to 1 GiB", c.BlobMaxSize)
 	}
 	return validateLogin(c.Login)
 }

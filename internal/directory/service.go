@@ -22,6 +22,10 @@ type Config struct {
 	Now func() time.Time
 	// Login bounds password guessing (DefaultLoginLimits when zero).
 	Login LoginLimits
+	// Blobs keeps uploaded files; BlobMaxSize bounds them
+	// (DefaultBlobMaxSize when zero).
+	Blobs       BlobStorage
+	BlobMaxSize int64
 }
 
 // DefaultConfig returns the documented defaults: access tokens live one
@@ -85,10 +89,21 @@ func membersOf(m map[string]json.RawMessage) map[string]any {
 // Can reports whether the caller holds the dotted permission flag.
 func (c *Caller) Can(flag string) bool { return c.Perms.Has(flag) }
 
-// require returns a ForbiddenError unless the caller holds flag.
-func (c *Caller) require(flag string) error {
-	if !c.Can(flag) {
-		return model.Forbidden("this action needs the %s permission", flag)
+// Allowed reports whether the caller holds perm: one dotted flag, or
+// alternatives joined by " or ".
+func (c *Caller) Allowed(perm string) bool {
+	for _, f := range strings.Split(perm, " or ") {
+		if c.Can(f) {
+			return true
+		}
+	}
+	return false
+}
+
+// require returns a ForbiddenError unless the caller holds perm.
+func (c *Caller) require(perm string) error {
+	if !c.Allowed(perm) {
+		return model.Forbidden("this action needs the %s permission", perm)
 	}
 	return nil
 }

@@ -160,9 +160,20 @@ func (s *Service) updateUser(ctx context.Context, c *Caller, id string, body []b
 	if err != nil {
 		return err
 	}
+	fields := membersOf(m)
+	avatar, setAvatar, err := s.avatarMember(ctx, c, m)
+	if err != nil {
+		return err
+	}
 	disabled := false
-	e := c.audit("update", "user", id, "", membersOf(m))
+	e := c.audit("update", "user", id, "", fields)
 	_, err = s.store.UpdateUser(store.WithAudit(ctx, e), c.TenantID, id, func(u *model.User) error {
+		if setAvatar {
+			u.AvatarFileName, u.AvatarFileSize, u.AvatarFileURL = "", 0, ""
+			if avatar != nil {
+				u.AvatarFileName, u.AvatarFileSize, u.AvatarFileURL = avatar.Name, avatar.Size, blobURL(avatar.ID)
+			}
+		}
 		if err := s.requireOutranks(ctx, c, u); err != nil {
 			return err
 		}
@@ -381,3 +392,24 @@ func (s *Service) ChangeMyExtensionPassword(ctx context.Context, c *Caller, oldP
 }
 
 func trimmed(s string) string { return strings.TrimSpace(s) }
+
+// avatarMember takes "avatar_file_id" out of m: an uploaded PNG or JPEG
+// of the tenant becomes the user's avatar; "" removes it. set is false
+// when the member is absent.
+func (s *Service) avatarMember(ctx context.Context, c *Caller, m map[string]json.RawMessage) (b *model.Blob, set bool, err error) {
+	id, present, err := stringMember(m, "avatar_file_id")
+	if err != nil || !present {
+		return nil, false, err
+	}
+	if id == "" {
+		return nil, true, nil
+	}
+	b, err = s.blobFor(ctx, c, id)
+	if err != nil {
+		return nil, false, model.Invalid("avatar_file_id", "is not a file you uploaded")
+	}
+	if b.Kind != model.BlobImage {
+		return nil, false, model.Invalid("avatar_file_id", "is a %s, not a PNG or JPEG image", b.ContentType)
+	}
+	return b, true, nil
+}

@@ -68,7 +68,9 @@ func TestEachPermissionOpensExactlyItsEndpoints(t *testing.T) {
 				if o.perm == "none" {
 					continue
 				}
-				path := strings.NewReplacer("{id}", "bm90LWEtcmVhbC1pZA==", "{name}", "no-such-role", "{token}", "no-such-token").Replace(o.path)
+				path := strings.NewReplacer("{id}", "bm90LWEtcmVhbC1pZA==", "{name}", "no-such-role", "{token}", "no-such-token",
+					"{item_id}", "bm90LWEtcmVhbC1pZA==", "{greeting_id}", "bm90LWEtcmVhbC1pZA==", "{extension_number}", "999999",
+					"{instance_id}", "no-such-instance").Replace(o.path)
 				if strings.Contains(path, "{") {
 					t.Fatalf("unhandled path parameter in %s", o.path)
 				}

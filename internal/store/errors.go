@@ -42,6 +42,7 @@ var uniqueKeys = []uniqueKey{
 	{"user_items_tenant_key", "user_items.tenant_key", "tenant_key"},
 	{"user_items_user_key", "user_items.user_key", "user_key"},
 	{"user_groups_tenant_name_key", "user_groups.name_lower", "group_name"},
+	{"users_ms365_key", "users.ms365_id", "ms365_id"},
 	{"api_keys_pkey", "api_keys.token", "api_key_token"},
 	{"sessions_access_hash_key", "sessions.access_hash", "access_hash"},
 	{"sessions_refresh_hash_key", "sessions.refresh_hash", "refresh_hash"},

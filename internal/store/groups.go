@@ -171,3 +171,23 @@ func (s *Store) IsGroupMember(ctx context.Context, groupID, userID string) (bool
 	err := s.c().queryRow(ctx, `SELECT COUNT(*) FROM user_group_members WHERE group_id = ? AND user_id = ?`, groupID, userID).Scan(&n)
 	return n > 0, err
 }
+
+// GroupsOfUser lists the groups userID belongs to, by name.
+func (s *Store) GroupsOfUser(ctx context.Context, tenantID, userID string) ([]model.Group, error) {
+	rows, err := s.c().query(ctx, `SELECT g.id, g.name, g.description, g.outbound_caller_ids
+		FROM user_groups g JOIN user_group_members m ON m.group_id = g.id
+		WHERE g.tenant_id = ? AND m.user_id = ? ORDER BY g.name_lower, g.id`, tenantID, userID)
+	if err != nil {
+		return nil, fmt.Errorf("groups of user: %w", err)
+	}
+	defer rows.Close()
+	out := []model.Group{}
+	for rows.Next() {
+		g, err := scanGroup(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *g)
+	}
+	return out, rows.Err()
+}

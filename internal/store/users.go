@@ -342,3 +342,65 @@ func (s *Store) BulkInsertUsers(ctx context.Context, users []model.User) error {
 	}
 	return nil
 }
+
+// UpdateAllUsers applies fn to every user of tenantID in one transaction,
+// writing back those for which it returns true.
+func (s *Store) UpdateAllUsers(ctx context.Context, tenantID string, fn func(*model.User) (bool, error)) error {
+	return s.inTx(ctx, func(c conn) error {
+		rows, err := c.query(ctx, `SELECT `+userColumns+` FROM users WHERE tenant_id = ? ORDER BY id`+c.forUpdate(), tenantID)
+		if err != nil {
+			return err
+		}
+		var users []*model.User
+		for rows.Next() {
+			u, err := scanUser(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			users = append(users, u)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, u := range users {
+			write, err := fn(u)
+			if err != nil {
+				return err
+			}
+			if !write {
+				continue
+			}
+			u.UpdatedAt = now()
+			vals, err := userValues(u)
+			if err != nil {
+				return err
+			}
+			if _, err := c.exec(ctx, updateUserSQL, append(vals, tenantID, u.ID)...); err != nil {
+				return userConflict("update users", err, u)
+			}
+		}
+		return nil
+	})
+}
+
+// BindMS365 sets (or, with account "", clears) a user's Microsoft 365
+// binding and sync type. An account already bound to another user of the
+// tenant gives a *model.ConflictError on "id" (a unique index decides,
+// so concurrent binds on several nodes cannot both win). The account is
+// kept lower-case: object ids and principal names ignore case.
+func (s *Store) BindMS365(ctx context.Context, tenantID, userID, account, syncType string) error {
+	return s.inTx(ctx, func(c conn) error {
+		var id string
+		if err := c.queryRow(ctx, `SELECT id FROM users WHERE tenant_id = ? AND id = ?`+c.forUpdate(), tenantID, userID).Scan(&id); err != nil {
+			return notFound("bind Microsoft 365", err)
+		}
+		_, err := c.exec(ctx, `UPDATE users SET ms365_id = ?, sync_type = ?, updated_at = ? WHERE tenant_id = ? AND id = ?`,
+			strings.ToLower(account), syncType, micros(now()), tenantID, userID)
+		if field, ok := uniqueViolation(err); ok && field == "ms365_id" {
+			return model.Conflict("id", "this Microsoft 365 account is already bound to another user")
+		}
+		return err
+	})
+}

@@ -1,0 +1,140 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/switchboard-pbx/switchboard/internal/directory"
+)
+
+// Every per-user endpoint of the contract comes in two forms sharing one
+// implementation: /api/user/<x> for the signed-in user, and
+// /api/users/{id}/<x> for an admin (user_management.users). The handlers
+// below take the target user's id, "" for the signed-in user.
+
+type itemsOutput[T any] struct {
+	Body struct {
+		Items []T `json:"items"`
+	}
+}
+
+type countedItemsOutput[T any] struct {
+	Body struct {
+		Count int `json:"count"`
+		Items []T `json:"items"`
+	}
+}
+
+type itemOutput[T any] struct{ Body *T }
+
+// both registers an operation in its two forms. self and admin are the
+// paths; adminItem tells whether the admin path ends with an item id
+// ({item_id}; the self path then names it {id}).
+type formRoutes struct {
+	s          *Server
+	tag        string
+	selfPrefix string // "/api/user/phones"
+	adminBase  string // "/api/users/{id}/phones"
+	idPrefix   string // operation id prefix, e.g. "phone"
+}
+
+func (f formRoutes) selfRoute(method, suffix, id, summary string, status int) route {
+	return route{method: method, path: f.selfPrefix + suffix, id: "my-" + id, summary: summary, tag: f.tag, access: self, status: status}
+}
+
+func (f formRoutes) adminRoute(method, suffix, id, summary string, status int) route {
+	return route{method: method, path: f.adminBase + suffix, id: "user-" + id, summary: summary + " (of a user)", tag: f.tag,
+		access: perm, permission: directory.PermUsers, status: status}
+}
+
+// crud registers list, create, get, update and destroy in both forms for
+// a collection of T with create/update body documentation B.
+func crud[T any, B any](f formRoutes, col directory.Collection[T], noun string) {
+	s := f.s
+	register(s, f.selfRoute(http.MethodGet, "", "list-"+f.idPrefix+"s", "List "+noun+"s", 0),
+		func(ctx context.Context, c *directory.Caller, _ *struct{}) (*itemsOutput[T], error) {
+			return listOut(col.List(ctx, c, ""))
+		})
+	register(s, f.adminRoute(http.MethodGet, "", "list-"+f.idPrefix+"s", "List "+noun+"s", 0),
+		func(ctx context.Context, c *directory.Caller, in *idPath) (*itemsOutput[T], error) {
+			return listOut(col.List(ctx, c, in.ID))
+		})
+	register(s, f.selfRoute(http.MethodPost, "", "create-"+f.idPrefix, "Create a "+noun, http.StatusCreated),
+		func(ctx context.Context, c *directory.Caller, in *struct {
+			Body    B
+			RawBody []byte
+		}) (*createdOutput, error) {
+			return created(col.Create(ctx, c, "", in.RawBody))
+		})
+	register(s, f.adminRoute(http.MethodPost, "", "create-"+f.idPrefix, "Create a "+noun, http.StatusCreated),
+		func(ctx context.Context, c *directory.Caller, in *struct {
+			ID      string `path:"id" maxLength:"64"`
+			Body    B
+			RawBody []byte
+		}) (*createdOutput, error) {
+			return created(col.Create(ctx, c, in.ID, in.RawBody))
+		})
+	register(s, f.selfRoute(http.MethodGet, "/{id}", "get-"+f.idPrefix, "Get a "+noun, 0),
+		func(ctx context.Context, c *directory.Caller, in *idPath) (*itemOutput[T], error) {
+			return oneOut(col.Get(ctx, c, "", in.ID))
+		})
+	register(s, f.adminRoute(http.MethodGet, "/{item_id}", "get-"+f.idPrefix, "Get a "+noun, 0),
+		func(ctx context.Context, c *directory.Caller, in *userItemPath) (*itemOutput[T], error) {
+			return oneOut(col.Get(ctx, c, in.ID, in.ItemID))
+		})
+	register(s, f.selfRoute(http.MethodPost, "/{id}", "update-"+f.idPrefix, "Change a "+noun+" (members left out keep their value)", http.StatusNoContent),
+		func(ctx context.Context, c *directory.Caller, in *struct {
+			ID      string `path:"id" maxLength:"64"`
+			Body    B
+			RawBody []byte
+		}) (*struct{}, error) {
+			return nil, col.Update(ctx, c, "", in.ID, in.RawBody)
+		})
+	register(s, f.adminRoute(http.MethodPost, "/{item_id}", "update-"+f.idPrefix, "Change a "+noun+" (members left out keep their value)", http.StatusNoContent),
+		func(ctx context.Context, c *directory.Caller, in *struct {
+			ID      string `path:"id" maxLength:"64"`
+			ItemID  string `path:"item_id" maxLength:"64"`
+			Body    B
+			RawBody []byte
+		}) (*struct{}, error) {
+			return nil, col.Update(ctx, c, in.ID, in.ItemID, in.RawBody)
+		})
+	register(s, f.selfRoute(http.MethodPost, "/{id}/destroy", "destroy-"+f.idPrefix, "Delete a "+noun, http.StatusNoContent),
+		func(ctx context.Context, c *directory.Caller, in *idPath) (*struct{}, error) {
+			return nil, col.Delete(ctx, c, "", in.ID)
+		})
+	register(s, f.adminRoute(http.MethodPost, "/{item_id}/destroy", "destroy-"+f.idPrefix, "Delete a "+noun, http.StatusNoContent),
+		func(ctx context.Context, c *directory.Caller, in *userItemPath) (*struct{}, error) {
+			return nil, col.Delete(ctx, c, in.ID, in.ItemID)
+		})
+}
+
+type userItemPath struct {
+	ID     string `path:"id" maxLength:"64"`
+	ItemID string `path:"item_id" maxLength:"64"`
+}
+
+func listOut[T any](list []T, err error) (*itemsOutput[T], error) {
+	if err != nil {
+		return nil, err
+	}
+	out := &itemsOutput[T]{}
+	out.Body.Items = list
+	return out, nil
+}
+
+func oneOut[T any](v *T, err error) (*itemOutput[T], error) {
+	if err != nil {
+		return nil, err
+	}
+	return &itemOutput[T]{Body: v}, nil
+}
+
+func created(id string, err error) (*createdOutput, error) {
+	if err != nil {
+		return nil, err
+	}
+	out := &createdOutput{}
+	out.Body.ID = id
+	return out, nil
+}

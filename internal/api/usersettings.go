@@ -1,0 +1,217 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/switchboard-pbx/switchboard/internal/directory"
+	"github.com/switchboard-pbx/switchboard/internal/model"
+)
+
+func (s *Server) userSettingsRoutes() {
+	d := s.deps.Directory
+	forms := func(tag, x, idPrefix string) formRoutes {
+		return formRoutes{s: s, tag: tag, selfPrefix: "/api/user/" + x, adminBase: "/api/users/{id}/" + x, idPrefix: idPrefix}
+	}
+	crud[model.Phone, model.Phone](forms("IP phones", "phones", "phone"), d.Phones(), "phone")
+	crud[model.SpeedDial, model.SpeedDial](forms("Speed dials", "speed_dial_8", "speed-dial-8"), d.SpeedDial8(), "speed dial 8 entry")
+	crud[model.SpeedDial, model.SpeedDial](forms("Speed dials", "speed_dial_100", "speed-dial-100"), d.SpeedDial100(), "speed dial 100 entry")
+	crud[model.Holiday, model.Holiday](forms("Holidays", "holidays", "holiday"), d.Holidays(), "holiday")
+	s.greetingRoutes(forms("Voicemail greetings", "greetings", "greeting"))
+	s.globalHolidayRoutes(forms("Holidays", "global_holidays", "global-holidays"))
+	s.statusRoutes()
+}
+
+type greetingPath struct {
+	ID         string `path:"id" maxLength:"64"`
+	GreetingID string `path:"greeting_id" maxLength:"64"`
+}
+
+func (s *Server) greetingRoutes(f formRoutes) {
+	d := s.deps.Directory
+	f.adminBase = "/api/users/{id}/greetings"
+	type fileBody struct {
+		FileID string `json:"file_id" maxLength:"64" required:"true" doc:"An uploaded WAV or MP3 (POST /api/blobs)"`
+	}
+	register(s, f.selfRoute(http.MethodGet, "", "list-greetings", "List voicemail greetings", 0),
+		func(ctx context.Context, c *directory.Caller, _ *struct{}) (*itemsOutput[directory.Greeting], error) {
+			return listOut(d.ListGreetings(ctx, c, ""))
+		})
+	register(s, f.adminRoute(http.MethodGet, "", "list-greetings", "List voicemail greetings", 0),
+		func(ctx context.Context, c *directory.Caller, in *idPath) (*itemsOutput[directory.Greeting], error) {
+			return listOut(d.ListGreetings(ctx, c, in.ID))
+		})
+	register(s, f.selfRoute(http.MethodPost, "", "create-greeting", "Make a voicemail greeting of an uploaded audio file", http.StatusCreated),
+		func(ctx context.Context, c *directory.Caller, in *struct{ Body fileBody }) (*createdOutput, error) {
+			return created(d.CreateGreeting(ctx, c, "", in.Body.FileID))
+		})
+	register(s, f.adminRoute(http.MethodPost, "", "create-greeting", "Make a voicemail greeting of an uploaded audio file", http.StatusCreated),
+		func(ctx context.Context, c *directory.Caller, in *struct {
+			ID   string `path:"id" maxLength:"64"`
+			Body fileBody
+		}) (*createdOutput, error) {
+			return created(d.CreateGreeting(ctx, c, in.ID, in.Body.FileID))
+		})
+	for _, op := range []struct {
+		verb string
+		on   bool
+	}{{"enable", true}, {"disable", false}} {
+		on := op.on
+		summary := "Disable a voicemail greeting"
+		if on {
+			summary = "Enable a voicemail greeting (the others are disabled)"
+		}
+		register(s, f.selfRoute(http.MethodPost, "/{id}/"+op.verb, op.verb+"-greeting", summary, http.StatusNoContent),
+			func(ctx context.Context, c *directory.Caller, in *idPath) (*struct{}, error) {
+				return nil, d.SetGreetingEnabled(ctx, c, "", in.ID, on)
+			})
+		register(s, f.adminRoute(http.MethodPost, "/{greeting_id}/"+op.verb, op.verb+"-greeting", summary, http.StatusNoContent),
+			func(ctx context.Context, c *directory.Caller, in *greetingPath) (*struct{}, error) {
+				return nil, d.SetGreetingEnabled(ctx, c, in.ID, in.GreetingID, on)
+			})
+	}
+	register(s, f.selfRoute(http.MethodPost, "/{id}/destroy", "destroy-greeting", "Delete a voicemail greeting", http.StatusNoContent),
+		func(ctx context.Context, c *directory.Caller, in *idPath) (*struct{}, error) {
+			return nil, d.DeleteGreeting(ctx, c, "", in.ID)
+		})
+	register(s, f.adminRoute(http.MethodPost, "/{greeting_id}/destroy", "destroy-greeting", "Delete a voicemail greeting", http.StatusNoContent),
+		func(ctx context.Context, c *directory.Caller, in *greetingPath) (*struct{}, error) {
+			return nil, d.DeleteGreeting(ctx, c, in.ID, in.GreetingID)
+		})
+}
+
+type idList struct {
+	Items []string `json:"items" maxItems:"500" required:"true" doc:"Ids of tenant holidays (GET /api/holidays)"`
+}
+
+func (s *Server) globalHolidayRoutes(f formRoutes) {
+	d := s.deps.Directory
+	register(s, f.selfRoute(http.MethodGet, "", "list-global-holidays", "List the tenant holidays observed", 0),
+		func(ctx context.Context, c *directory.Caller, _ *struct{}) (*itemsOutput[model.Holiday], error) {
+			return listOut(d.GlobalHolidays(ctx, c, ""))
+		})
+	register(s, f.adminRoute(http.MethodGet, "", "list-global-holidays", "List the tenant holidays observed", 0),
+		func(ctx context.Context, c *directory.Caller, in *idPath) (*itemsOutput[model.Holiday], error) {
+			return listOut(d.GlobalHolidays(ctx, c, in.ID))
+		})
+	register(s, f.selfRoute(http.MethodPost, "", "set-global-holidays", "Choose the tenant holidays observed", 0),
+		func(ctx context.Context, c *directory.Caller, in *struct{ Body idList }) (*createdOutput, error) {
+			return created(c.UserID, d.SetGlobalHolidays(ctx, c, "", in.Body.Items))
+		})
+	register(s, f.adminRoute(http.MethodPost, "", "set-global-holidays", "Choose the tenant holidays observed", 0),
+		func(ctx context.Context, c *directory.Caller, in *struct {
+			ID   string `path:"id" maxLength:"64"`
+			Body idList
+		}) (*createdOutput, error) {
+			return created(in.ID, d.SetGlobalHolidays(ctx, c, in.ID, in.Body.Items))
+		})
+}
+
+func (s *Server) statusRoutes() {
+	d := s.deps.Directory
+	f := formRoutes{s: s, tag: "Presence and status", selfPrefix: "/api/user", adminBase: "/api/users/{id}", idPrefix: "status"}
+	register(s, f.selfRoute(http.MethodGet, "/status", "status", "Get status, presence and registered devices", 0),
+		func(ctx context.Context, c *directory.Caller, _ *struct{}) (*itemOutput[directory.Status], error) {
+			return oneOut(d.UserStatus(ctx, c, ""))
+		})
+	register(s, f.adminRoute(http.MethodGet, "/status", "status", "Get status, presence and registered devices", 0),
+		func(ctx context.Context, c *directory.Caller, in *idPath) (*itemOutput[directory.Status], error) {
+			return oneOut(d.UserStatus(ctx, c, in.ID))
+		})
+	register(s, f.adminRoute(http.MethodPost, "/status/{instance_id}/destroy_status", "destroy-registration", "Remove a registered device", http.StatusNoContent),
+		func(ctx context.Context, c *directory.Caller, in *struct {
+			ID         string `path:"id" maxLength:"64"`
+			InstanceID string `path:"instance_id" maxLength:"256"`
+		}) (*struct{}, error) {
+			return nil, d.DeleteRegistration(ctx, c, in.ID, in.InstanceID)
+		})
+	register(s, f.selfRoute(http.MethodPost, "/presence", "set-presence", "Set the signed-in user's presence", http.StatusNoContent),
+		func(ctx context.Context, c *directory.Caller, in *struct {
+			Body struct {
+				Presence     string `json:"presence" required:"true" enum:"DO_NOT_DISTURB,AVAILABLE,AWAY,BUSINESS_TRIP,LUNCH"`
+				PresenceNote string `json:"presence_note,omitempty" maxLength:"128"`
+			}
+		}) (*struct{}, error) {
+			return nil, d.SetPresence(ctx, c, in.Body.Presence, in.Body.PresenceNote)
+		})
+	register(s, f.selfRoute(http.MethodGet, "/outbound_caller_ids", "outbound-caller-ids", "List the caller IDs the signed-in user may present", 0),
+		func(ctx context.Context, c *directory.Caller, _ *struct{}) (*itemsOutput[directory.CallerID], error) {
+			return listOut(d.OutboundCallerIDs(ctx, c))
+		})
+	type balanceBody struct {
+		Balance balanceValue `json:"balance" required:"true"`
+	}
+	register(s, route{method: http.MethodGet, path: "/api/users/{id}/balance", id: "get-balance", tag: "Balance",
+		summary: "Get an extension's balance", access: perm, permission: directory.PermBillingView},
+		func(ctx context.Context, c *directory.Caller, in *idPath) (*struct{ Body balanceBody }, error) {
+			b, err := d.GetBalance(ctx, c, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			return &struct{ Body balanceBody }{Body: balanceBody{Balance: balanceValue(b)}}, nil
+		})
+	register(s, route{method: http.MethodPost, path: "/api/users/{id}/balance", id: "set-balance", tag: "Balance",
+		summary: "Set an extension's balance", access: perm, permission: directory.PermBillingFull, status: http.StatusNoContent},
+		func(ctx context.Context, c *directory.Caller, in *struct {
+			ID   string `path:"id" maxLength:"64"`
+			Body balanceBody
+		}) (*struct{}, error) {
+			return nil, d.SetBalance(ctx, c, in.ID, model.Balance(in.Body.Balance))
+		})
+	register(s, route{method: http.MethodPost, path: "/api/users/profile", id: "reset-profiles", tag: "Users",
+		summary: "Reset the profile of the user given by ?id=, or of every user you outrank", access: perm,
+		permission: directory.PermUsers, status: http.StatusNoContent},
+		func(ctx context.Context, c *directory.Caller, in *struct {
+			ID string `query:"id" maxLength:"64"`
+		}) (*struct{}, error) {
+			if in.ID != "" {
+				return nil, d.ResetProfile(ctx, c, in.ID)
+			}
+			_, err := d.ResetAllProfiles(ctx, c)
+			return nil, err
+		})
+	register(s, route{method: http.MethodPost, path: "/api/users/{id}/profile", id: "reset-profile", tag: "Users",
+		summary: "Reset a user's call handling to the defaults", access: perm, permission: directory.PermUsers, status: http.StatusNoContent},
+		func(ctx context.Context, c *directory.Caller, in *idPath) (*struct{}, error) {
+			return nil, d.ResetProfile(ctx, c, in.ID)
+		})
+	register(s, route{method: http.MethodPost, path: "/api/users/{id}/ms365_binding", id: "bind-ms365", tag: "Users",
+		summary: "Bind a user to a Microsoft 365 account", access: perm, permission: directory.PermUsers, status: http.StatusNoContent},
+		func(ctx context.Context, c *directory.Caller, in *struct {
+			ID   string `path:"id" maxLength:"64"`
+			Body struct {
+				Account string `json:"id" maxLength:"254" required:"true" doc:"Object id (GUID) or user principal name"`
+			}
+		}) (*struct{}, error) {
+			return nil, d.BindMS365(ctx, c, in.ID, in.Body.Account)
+		})
+	register(s, route{method: http.MethodPost, path: "/api/users/{id}/ms365_binding/destroy", id: "unbind-ms365", tag: "Users",
+		summary: "Unbind a user from Microsoft 365", access: perm, permission: directory.PermUsers, status: http.StatusNoContent},
+		func(ctx context.Context, c *directory.Caller, in *idPath) (*struct{}, error) {
+			return nil, d.UnbindMS365(ctx, c, in.ID)
+		})
+}
+
+// balanceValue is model.Balance in the API: a JSON number in the schema,
+// read and written from its decimal text (never through float64).
+type balanceValue model.Balance
+
+// Schema tells huma it is a number.
+func (balanceValue) Schema(huma.Registry) *huma.Schema {
+	return &huma.Schema{Type: huma.TypeNumber, Description: "Exact to five decimal places"}
+}
+
+// MarshalJSON writes the number.
+func (b balanceValue) MarshalJSON() ([]byte, error) { return model.Balance(b).MarshalJSON() }
+
+// UnmarshalJSON reads the number exactly.
+func (b *balanceValue) UnmarshalJSON(data []byte) error {
+	var v model.Balance
+	if err := v.UnmarshalJSON(data); err != nil {
+		return err
+	}
+	*b = balanceValue(v)
+	return nil
+}
