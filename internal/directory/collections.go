@@ -49,6 +49,9 @@ type collection[T any] struct {
 	// create and update are the members a body may hold; readOnly the
 	// ones that are refused as read-only rather than unknown.
 	create, update, readOnly map[string]bool
+	// init, when set, fills a new item's defaults before the body's
+	// members are applied (so an explicit zero is checked, not replaced).
+	init func(v *T)
 	// prepare fills defaults (on create), validates and returns the keys.
 	prepare func(v *T, creating bool) (tenantKey, userKey string, err error)
 	// show adjusts an item for a response (drops write-only members).
@@ -122,6 +125,9 @@ func colCreate[T any](ctx context.Context, s *Service, c *Caller, col *collectio
 		return "", err
 	}
 	var v T
+	if col.init != nil {
+		col.init(&v)
+	}
 	if err := applyMembers(m, &v, col.create, col.readOnly, nil); err != nil {
 		return "", err
 	}

@@ -24,6 +24,7 @@ var phones = &collection[model.Phone]{
 	create:   keysOf(model.Phone{}, "id", "fwver", "url"),
 	update:   keysOf(model.Phone{}, phoneFixed...),
 	readOnly: keySet(phoneFixed),
+	init:     func(p *model.Phone) { p.WANPortID, p.PCPortID = 1, 1 },
 	prepare: func(p *model.Phone, creating bool) (string, string, error) {
 		if creating {
 			model.ApplyPhoneDefaults(p)

@@ -113,12 +113,6 @@ func ApplyPhoneDefaults(p *Phone) {
 	if p.Codecs == nil {
 		p.Codecs = []string{"OPUS", "G722", "PCMU", "PCMA"}
 	}
-	if p.WANPortID == 0 {
-		p.WANPortID = 1
-	}
-	if p.PCPortID == 0 {
-		p.PCPortID = 1
-	}
 }
 
 // ValidatePhone checks every field of a phone.

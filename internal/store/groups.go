@@ -152,8 +152,21 @@ func (s *Store) GroupMembers(ctx context.Context, tenantID, groupID string) ([]m
 // AddGroupMember adds user userID to the group (idempotent).
 func (s *Store) AddGroupMember(ctx context.Context, tenantID, groupID, userID string) error {
 	return s.inTx(ctx, func(c conn) error {
-		_, err := c.exec(ctx, `INSERT INTO user_group_members (group_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, groupID, userID)
-		return err
+		// Both must belong to the tenant: the insert selects them by it.
+		if _, err := c.exec(ctx, `INSERT INTO user_group_members (group_id, user_id)
+			SELECT g.id, u.id FROM user_groups g, users u
+			WHERE g.id = ? AND g.tenant_id = ? AND u.id = ? AND u.tenant_id = ?
+			ON CONFLICT DO NOTHING`, groupID, tenantID, userID, tenantID); err != nil {
+			return fmt.Errorf("add group member: %w", err)
+		}
+		var n int
+		if err := c.queryRow(ctx, `SELECT COUNT(*) FROM user_group_members WHERE group_id = ? AND user_id = ?`, groupID, userID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("add group member: %w", model.ErrNotFound)
+		}
+		return nil
 	})
 }
 
