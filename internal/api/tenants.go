@@ -28,6 +28,8 @@ type tenantUpdateDoc struct {
 	TimeZone string `json:"time_zone" maxLength:"64"`
 	// OTPRequired makes two-factor login the rule for the tenant's users.
 	OTPRequired bool `json:"otp_required"`
+	// SIPDigest is the digest algorithms offered to phones, in order.
+	SIPDigest string `json:"sip_digest"`
 }
 
 func (s *Server) tenantRoutes() {

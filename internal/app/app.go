@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +22,7 @@ import (
 	"github.com/switchboard-pbx/switchboard/internal/config"
 	"github.com/switchboard-pbx/switchboard/internal/directory"
 	"github.com/switchboard-pbx/switchboard/internal/metrics"
+	"github.com/switchboard-pbx/switchboard/internal/registrar"
 	"github.com/switchboard-pbx/switchboard/internal/store"
 )
 
@@ -48,6 +50,7 @@ type App struct {
 	store    *store.Store
 	server   *api.Server
 	listener net.Listener
+	sip      *registrar.Server
 	dir      *directory.Service
 }
 
@@ -96,16 +99,38 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Option
 		fmt.Fprintf(opt.Out, "Created the SystemAdmin %q with the generated password: %s\nIt is shown only this once; set SWITCHBOARD_ADMIN_PASSWORD to choose it yourself.\n", directory.BootstrapAdminName, generated)
 	}
 	srv := api.New(api.Deps{Directory: dir, DB: st, Log: log, Metrics: metrics.New(), Version: Version})
+	rcfg := registrar.Config{Addr: cfg.SIPAddr, TLSAddr: cfg.SIP.TLSAddr, Now: opt.Clock, Log: log, Store: st,
+		Limits: registrar.Limits{Min: time.Duration(cfg.SIP.MinExpires) * time.Second, Max: time.Duration(cfg.SIP.MaxExpires) * time.Second,
+			Default: time.Duration(cfg.SIP.DefaultExpires) * time.Second},
+		FailLimit: cfg.SIP.FailLimit, FailWindow: cfg.SIP.FailWindow, Ban: cfg.SIP.Ban}
+	if cfg.SIP.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.SIP.TLSCert, cfg.SIP.TLSKey)
+		if err != nil {
+			return nil, fmt.Errorf("--sip-tls-cert/--sip-tls-key: %w", err)
+		}
+		rcfg.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	reg, err := registrar.Listen(ctx, rcfg)
+	if err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
+		reg.Close()
 		return nil, fmt.Errorf("cannot listen for HTTP on %s: %w", cfg.HTTPAddr, err)
 	}
 	ok = true
-	return &App{cfg: cfg, log: log, store: st, server: srv, listener: ln, dir: dir}, nil
+	return &App{cfg: cfg, log: log, store: st, server: srv, listener: ln, dir: dir, sip: reg}, nil
 }
 
 // HTTPAddr is the address the API listens on (useful with port 0).
 func (a *App) HTTPAddr() string { return a.listener.Addr().String() }
+
+// SIPAddr is the address the registrar listens on, UDP and TCP.
+func (a *App) SIPAddr() string { return a.sip.Addr() }
+
+// SIPTLSAddr is the registrar's TLS address ("" without TLS).
+func (a *App) SIPTLSAddr() string { return a.sip.TLSAddr() }
 
 // Directory returns the node's directory service (for the CLI and tests).
 func (a *App) Directory() *directory.Service { return a.dir }
@@ -126,7 +151,7 @@ func (a *App) Serve(ctx context.Context) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}
-	a.log.Info("switchboard serving", "http", a.HTTPAddr(), "db", a.store.Dialect(), "version", Version)
+	a.log.Info("switchboard serving", "http", a.HTTPAddr(), "sip", a.SIPAddr(), "sip_tls", a.SIPTLSAddr(), "db", a.store.Dialect(), "version", Version)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		if err := hs.Serve(a.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -142,6 +167,7 @@ func (a *App) Serve(ctx context.Context) error {
 		return hs.Shutdown(sctx)
 	})
 	g.Go(func() error { return a.sweepSessions(gctx) })
+	g.Go(func() error { return a.sip.Serve(gctx) })
 	return g.Wait()
 }
 

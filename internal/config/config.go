@@ -30,7 +30,25 @@ type Config struct {
 	// Empty picks fs for SQLite and db for PostgreSQL.
 	BlobStore   string
 	BlobMaxSize int64
+	SIP         SIPSettings
 }
+
+// SIPSettings configure the registrar.
+type SIPSettings struct {
+	TLSAddr        string // TLS listen address; default host of --sip, port 5061, when a certificate is given
+	TLSCert        string
+	TLSKey         string
+	MinExpires     int // seconds; shorter registrations get 423
+	MaxExpires     int // seconds; longer ones are clamped
+	DefaultExpires int // seconds, when the phone gives none
+	FailLimit      int // failed authentications from one IP before it is ignored (0: never)
+	FailWindow     time.Duration
+	Ban            time.Duration
+}
+
+// DefaultSIPSettings are the documented defaults.
+var DefaultSIPSettings = SIPSettings{MinExpires: 60, MaxExpires: 3600, DefaultExpires: 3600, FailLimit: 20,
+	FailWindow: time.Minute, Ban: 15 * time.Minute}
 
 // LoginLimits are the defences against password guessing.
 type LoginLimits = auth.LoginLimits
@@ -59,6 +77,15 @@ const (
 	EnvLoginLockout  = "SWITCHBOARD_LOGIN_LOCKOUT"
 	EnvBlobStore     = "SWITCHBOARD_BLOB_STORE"
 	EnvBlobMaxSize   = "SWITCHBOARD_BLOB_MAX_SIZE"
+	EnvSIPTLS        = "SWITCHBOARD_SIP_TLS"
+	EnvSIPTLSCert    = "SWITCHBOARD_SIP_TLS_CERT"
+	EnvSIPTLSKey     = "SWITCHBOARD_SIP_TLS_KEY"
+	EnvSIPMinExpires = "SWITCHBOARD_SIP_MIN_EXPIRES"
+	EnvSIPMaxExpires = "SWITCHBOARD_SIP_MAX_EXPIRES"
+	EnvSIPDefExpires = "SWITCHBOARD_SIP_DEFAULT_EXPIRES"
+	EnvSIPFailLimit  = "SWITCHBOARD_SIP_FAIL_LIMIT"
+	EnvSIPFailWindow = "SWITCHBOARD_SIP_FAIL_WINDOW"
+	EnvSIPBan        = "SWITCHBOARD_SIP_BAN"
 )
 
 // DefaultBlobMaxSize is the largest upload accepted by default.
@@ -107,6 +134,16 @@ func Parse(name string, args []string, getenv func(string) string, out io.Writer
 	fs.DurationVar(&c.Login.Lockout, "login-lockout", envDur(EnvLoginLockout, d.Lockout), "how long a lock lasts (env "+EnvLoginLockout+")")
 	fs.StringVar(&c.BlobStore, "blob-store", getenv(EnvBlobStore), "where uploads go: fs (data dir) or db (database); default fs on SQLite, db on PostgreSQL (env "+EnvBlobStore+")")
 	fs.Int64Var(&c.BlobMaxSize, "blob-max-size", int64(envInt(EnvBlobMaxSize, DefaultBlobMaxSize)), "largest upload in bytes (env "+EnvBlobMaxSize+")")
+	sd := DefaultSIPSettings
+	fs.StringVar(&c.SIP.TLSAddr, "sip-tls", getenv(EnvSIPTLS), "SIP over TLS listen address; default the --sip host on port 5061 when a certificate is given (env "+EnvSIPTLS+")")
+	fs.StringVar(&c.SIP.TLSCert, "sip-tls-cert", getenv(EnvSIPTLSCert), "PEM certificate file for SIP over TLS (env "+EnvSIPTLSCert+")")
+	fs.StringVar(&c.SIP.TLSKey, "sip-tls-key", getenv(EnvSIPTLSKey), "PEM private key file for SIP over TLS (env "+EnvSIPTLSKey+")")
+	fs.IntVar(&c.SIP.MinExpires, "sip-min-expires", envInt(EnvSIPMinExpires, sd.MinExpires), "shortest registration in seconds; shorter ones get 423 (env "+EnvSIPMinExpires+")")
+	fs.IntVar(&c.SIP.MaxExpires, "sip-max-expires", envInt(EnvSIPMaxExpires, sd.MaxExpires), "longest registration in seconds; longer ones are shortened (env "+EnvSIPMaxExpires+")")
+	fs.IntVar(&c.SIP.DefaultExpires, "sip-default-expires", envInt(EnvSIPDefExpires, sd.DefaultExpires), "registration length when the phone asks none (env "+EnvSIPDefExpires+")")
+	fs.IntVar(&c.SIP.FailLimit, "sip-fail-limit", envInt(EnvSIPFailLimit, sd.FailLimit), "failed SIP authentications from one IP address before it is ignored; 0 never (env "+EnvSIPFailLimit+")")
+	fs.DurationVar(&c.SIP.FailWindow, "sip-fail-window", envDur(EnvSIPFailWindow, sd.FailWindow), "period over which SIP failures add up (env "+EnvSIPFailWindow+")")
+	fs.DurationVar(&c.SIP.Ban, "sip-ban", envDur(EnvSIPBan, sd.Ban), "how long a source address is ignored (env "+EnvSIPBan+")")
 	if envErr != nil {
 		return nil, envErr
 	}
@@ -154,7 +191,49 @@ func (c *Config) Validate() error {
 	if c.BlobMaxSize < 1024 || c.BlobMaxSize > 1<<30 {
 		return fmt.Errorf("--blob-max-size: %d is not from 1024 bytes to 1 GiB", c.BlobMaxSize)
 	}
+	if err := c.SIP.validate(c.SIPAddr); err != nil {
+		return err
+	}
 	return validateLogin(c.Login)
+}
+
+func (s *SIPSettings) validate(sipAddr string) error {
+	if (s.TLSCert == "") != (s.TLSKey == "") {
+		return errors.New("--sip-tls-cert and --sip-tls-key go together")
+	}
+	if s.TLSCert != "" && s.TLSAddr == "" {
+		host, _, _ := net.SplitHostPort(sipAddr)
+		s.TLSAddr = net.JoinHostPort(host, "5061")
+	}
+	if s.TLSAddr != "" {
+		if s.TLSCert == "" {
+			return errors.New("--sip-tls needs --sip-tls-cert and --sip-tls-key")
+		}
+		if err := ValidateAddr(s.TLSAddr); err != nil {
+			return fmt.Errorf("--sip-tls: %w", err)
+		}
+	}
+	if s.MinExpires < 1 || s.MinExpires > 86400 {
+		return fmt.Errorf("--sip-min-expires: %d is not from 1 to 86400", s.MinExpires)
+	}
+	if s.MaxExpires < s.MinExpires || s.MaxExpires > 604800 {
+		return fmt.Errorf("--sip-max-expires: %d is not from --sip-min-expires (%d) to 604800", s.MaxExpires, s.MinExpires)
+	}
+	if s.DefaultExpires < s.MinExpires || s.DefaultExpires > s.MaxExpires {
+		return fmt.Errorf("--sip-default-expires: %d is not from --sip-min-expires to --sip-max-expires", s.DefaultExpires)
+	}
+	if s.FailLimit < 0 || s.FailLimit > 100000 {
+		return fmt.Errorf("--sip-fail-limit: %d is not from 0 to 100000", s.FailLimit)
+	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"--sip-fail-window", s.FailWindow}, {"--sip-ban", s.Ban}} {
+		if d.v < time.Second || d.v > 24*time.Hour {
+			return fmt.Errorf("%s: %v is not from 1s to 24h", d.name, d.v)
+		}
+	}
+	return nil
 }
 
 // validateLogin checks the limits: at least one failure, windows and

@@ -31,7 +31,7 @@ func (s *Service) Bootstrap(ctx context.Context, password string) (generated str
 		password = randomPassword()
 		generated = password
 	}
-	t := &model.Tenant{ID: model.NewID(), Name: "System", Domain: model.SystemTenantDomain, Enabled: true, System: true}
+	t := &model.Tenant{ID: model.NewID(), Name: "System", Domain: model.SystemTenantDomain, Enabled: true, System: true, SIPDigest: model.SIPDigestDefault}
 	model.ApplyTenantDefaults(t)
 	body, _ := json.Marshal(map[string]any{"name": BootstrapAdminName, "password": password,
 		"email": "admin@" + model.SystemTenantDomain, "extension_number": "100", "role": model.RoleSystemAdmin})

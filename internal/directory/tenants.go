@@ -30,6 +30,8 @@ type TenantCreate struct {
 	Admin    TenantAdmin `json:"admin" required:"true"`
 	// OTPRequired makes two-factor login the rule for the tenant's users.
 	OTPRequired bool `json:"otp_required,omitempty"`
+	// SIPDigest is the digest algorithms offered to phones, in order.
+	SIPDigest string `json:"sip_digest,omitempty" enum:"SHA256_THEN_MD5,MD5_THEN_SHA256,SHA256_ONLY"`
 }
 
 // CreateTenant creates a tenant and its first Admin in one transaction.
@@ -42,6 +44,7 @@ func (s *Service) CreateTenant(ctx context.Context, c *Caller, in TenantCreate) 
 	if in.Enabled != nil {
 		t.Enabled = *in.Enabled
 	}
+	t.SIPDigest = in.SIPDigest
 	model.ApplyTenantDefaults(t)
 	if err := model.ValidateTenant(t); err != nil {
 		return nil, nil, err
@@ -100,7 +103,7 @@ func (s *Service) ListTenants(ctx context.Context, c *Caller, p query.Params) (i
 }
 
 var (
-	tenantKeys     = keySet([]string{"name", "enabled", "time_zone", "otp_required"})
+	tenantKeys     = keySet([]string{"name", "enabled", "time_zone", "otp_required", "sip_digest"})
 	tenantReadOnly = keySet([]string{"id", "domain", "system", "created_at"})
 )
 

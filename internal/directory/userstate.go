@@ -2,7 +2,9 @@ package directory
 
 import (
 	"context"
+	"net"
 	"regexp"
+	"strings"
 
 	"github.com/switchboard-pbx/switchboard/internal/model"
 	"github.com/switchboard-pbx/switchboard/internal/store"
@@ -28,9 +30,8 @@ type Registration struct {
 	ContactAddress string `json:"contact_address"`
 }
 
-// UserStatus reports a user's status and presence. Devices register with
-// the SIP registrar, which does not exist yet: the registration list is
-// empty and the status OFFLINE until it does.
+// UserStatus reports a user's status, presence and registered devices:
+// ONLINE while one binding is registered.
 func (s *Service) UserStatus(ctx context.Context, c *Caller, userID string) (*Status, error) {
 	u, err := s.target(ctx, c, userID, false)
 	if err != nil {
@@ -40,17 +41,48 @@ func (s *Service) UserStatus(ctx context.Context, c *Caller, userID string) (*St
 	if presence == "" {
 		presence = model.PresenceAvailable
 	}
-	return &Status{Status: "OFFLINE", Presence: presence, PresenceNote: u.PresenceNote, Registration: []Registration{},
-		EnableDND: u.EnableDND, EnableACB: u.EnableACB}, nil
+	bindings, err := s.store.ListBindings(ctx, u.TenantID, u.ID, s.now())
+	if err != nil {
+		return nil, err
+	}
+	st := &Status{Status: "OFFLINE", Presence: presence, PresenceNote: u.PresenceNote, Registration: []Registration{},
+		EnableDND: u.EnableDND, EnableACB: u.EnableACB}
+	for _, b := range bindings {
+		ip, _, err := net.SplitHostPort(b.Source)
+		if err != nil {
+			ip = b.Source
+		}
+		st.Registration = append(st.Registration, Registration{InstanceID: b.InstanceID, UserAgent: b.UserAgent,
+			Application: b.UserAgent, IP: ip, EnablePush: b.EnablePush, ContactAddress: contactAddress(b.Contact)})
+	}
+	if len(st.Registration) > 0 {
+		st.Status = "ONLINE"
+	}
+	return st, nil
 }
 
-// DeleteRegistration removes one registered device of a user. No device
-// can be registered yet, so every instance is not found.
+// contactAddress is the URI of a Contact value (inside <> when present).
+func contactAddress(v string) string {
+	if i := strings.IndexByte(v, '<'); i >= 0 {
+		if j := strings.IndexByte(v[i:], '>'); j > 0 {
+			return v[i+1 : i+j]
+		}
+	}
+	if i := strings.IndexByte(v, ';'); i >= 0 {
+		return v[:i]
+	}
+	return v
+}
+
+// DeleteRegistration removes one registered device of a user (the
+// device's next REGISTER adds it again, as with any registrar).
 func (s *Service) DeleteRegistration(ctx context.Context, c *Caller, userID, instanceID string) error {
-	if _, err := s.target(ctx, c, userID, true); err != nil {
+	u, err := s.target(ctx, c, userID, true)
+	if err != nil {
 		return err
 	}
-	return model.ErrNotFound
+	e := c.audit("destroy_registration", "user", u.ID, u.Name, map[string]any{"instance_id": instanceID})
+	return s.store.DeleteBinding(store.WithAudit(ctx, e), u.TenantID, u.ID, instanceID, s.now())
 }
 
 // SetPresence sets the caller's presence and note.

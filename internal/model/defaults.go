@@ -108,6 +108,7 @@ func applyWeekDefaults(w *WeekHours) {
 // becomes "UTC". Enabled is left to the caller.
 func ApplyTenantDefaults(t *Tenant) {
 	setDefault(&t.TimeZone, defaultTenantTimeZone)
+	setDefault(&t.SIPDigest, SIPDigestDefault)
 }
 
 func setDefault(p *string, v string) {

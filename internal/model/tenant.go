@@ -17,4 +17,18 @@ type Tenant struct {
 	Created  time.Time `json:"created_at"`
 	// OTPRequired makes two-factor login the default for the tenant's users.
 	OTPRequired bool `json:"otp_required"`
+	// SIPDigest is the digest algorithms the registrar offers, in order.
+	SIPDigest string `json:"sip_digest" enum:"SHA256_THEN_MD5,MD5_THEN_SHA256,SHA256_ONLY"`
 }
+
+// The values of Tenant.SIPDigest: SHA-256 then MD5 (the default, RFC
+// 8760), MD5 first (old phones that read only the first challenge), or
+// SHA-256 alone (MD5 switched off).
+const (
+	SIPDigestDefault = "SHA256_THEN_MD5"
+	SIPDigestMD5     = "MD5_THEN_SHA256"
+	SIPDigestSHA256  = "SHA256_ONLY"
+)
+
+// SIPDigests lists the accepted values of Tenant.SIPDigest.
+var SIPDigests = []string{SIPDigestDefault, SIPDigestMD5, SIPDigestSHA256}

@@ -10,7 +10,7 @@ import (
 	"github.com/switchboard-pbx/switchboard/internal/query"
 )
 
-const tenantColumns = `id, name, domain, enabled, time_zone, system, created_at, otp_required`
+const tenantColumns = `id, name, domain, enabled, time_zone, system, created_at, otp_required, sip_digest`
 
 // TenantSchema returns the query.Schema of tenant lists: name, domain,
 // enabled, time_zone and created_at, all filterable and sortable.
@@ -27,7 +27,7 @@ func TenantSchema() query.Schema {
 func scanTenant(row interface{ Scan(...any) error }) (*model.Tenant, error) {
 	var t model.Tenant
 	var created int64
-	if err := row.Scan(&t.ID, &t.Name, &t.Domain, &t.Enabled, &t.TimeZone, &t.System, &created, &t.OTPRequired); err != nil {
+	if err := row.Scan(&t.ID, &t.Name, &t.Domain, &t.Enabled, &t.TimeZone, &t.System, &created, &t.OTPRequired, &t.SIPDigest); err != nil {
 		return nil, err
 	}
 	t.Created = fromMicros(created)
@@ -46,8 +46,8 @@ func (s *Store) CreateTenant(ctx context.Context, t *model.Tenant, admin *model.
 	t.Domain = strings.ToLower(t.Domain)
 	t.Created = norm(t.Created)
 	return s.inTx(ctx, func(c conn) error {
-		_, err := c.exec(ctx, `INSERT INTO tenants (`+tenantColumns+`, search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			t.ID, t.Name, t.Domain, t.Enabled, t.TimeZone, t.System, micros(t.Created), t.OTPRequired, tenantSearchText(t))
+		_, err := c.exec(ctx, `INSERT INTO tenants (`+tenantColumns+`, search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			t.ID, t.Name, t.Domain, t.Enabled, t.TimeZone, t.System, micros(t.Created), t.OTPRequired, t.SIPDigest, tenantSearchText(t))
 		if err != nil {
 			return tenantConflict("create tenant", err, t)
 		}
@@ -137,8 +137,8 @@ func (s *Store) UpdateTenant(ctx context.Context, id string, fn func(*model.Tena
 		t.Domain = strings.ToLower(t.Domain)
 		t.Created = norm(t.Created)
 		_, err = c.exec(ctx, `UPDATE tenants SET name = ?, domain = ?, enabled = ?, time_zone = ?, system = ?, created_at = ?,
-			otp_required = ?, search_text = ? WHERE id = ?`,
-			t.Name, t.Domain, t.Enabled, t.TimeZone, t.System, micros(t.Created), t.OTPRequired, tenantSearchText(t), id)
+			otp_required = ?, sip_digest = ?, search_text = ? WHERE id = ?`,
+			t.Name, t.Domain, t.Enabled, t.TimeZone, t.System, micros(t.Created), t.OTPRequired, t.SIPDigest, tenantSearchText(t), id)
 		if err != nil {
 			return tenantConflict("update tenant", err, t)
 		}

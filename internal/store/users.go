@@ -275,6 +275,12 @@ func (s *Store) UpdateUser(ctx context.Context, tenantID, id string, fn func(*mo
 		if _, err := c.exec(ctx, updateUserSQL, append(vals, tenantID, id)...); err != nil {
 			return userConflict("update user", err, u)
 		}
+		if !u.Enabled {
+			// A disabled user's devices are unregistered with it.
+			if _, err := c.exec(ctx, `DELETE FROM sip_bindings WHERE user_id = ?`, id); err != nil {
+				return fmt.Errorf("update user: %w", err)
+			}
+		}
 		out = u
 		return nil
 	})
