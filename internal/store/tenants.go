@@ -45,6 +45,9 @@ func tenantSearchText(t *model.Tenant) string {
 func (s *Store) CreateTenant(ctx context.Context, t *model.Tenant, admin *model.User) error {
 	t.Domain = strings.ToLower(t.Domain)
 	t.Created = norm(t.Created)
+	if t.SIPDigest == "" {
+		t.SIPDigest = model.SIPDigestDefault
+	}
 	return s.inTx(ctx, func(c conn) error {
 		_, err := c.exec(ctx, `INSERT INTO tenants (`+tenantColumns+`, search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.ID, t.Name, t.Domain, t.Enabled, t.TimeZone, t.System, micros(t.Created), t.OTPRequired, t.SIPDigest, tenantSearchText(t))

@@ -1,0 +1,114 @@
+package registrar
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emiago/sipgo/sip"
+
+	"github.com/switchboard-pbx/switchboard/internal/auth"
+	"github.com/switchboard-pbx/switchboard/internal/model"
+	"github.com/switchboard-pbx/switchboard/internal/store"
+	"github.com/switchboard-pbx/switchboard/internal/store/storetest"
+)
+
+// fuzzServer is a registrar on a SQLite store with user 201 of acme.example.
+func fuzzServer(t testing.TB) *Server {
+	st := storetest.Open(t, store.DialectSQLite)
+	ctx := context.Background()
+	tn := &model.Tenant{ID: model.NewID(), Name: "Acme", Domain: "acme.example", Enabled: true, TimeZone: "UTC", SIPDigest: model.SIPDigestDefault}
+	if err := st.CreateTenant(ctx, tn, nil); err != nil {
+		t.Fatal(err)
+	}
+	u := &model.User{ID: model.NewID(), TenantID: tn.ID, Name: "alice", Role: model.RoleStandardUser, ExtensionNumber: "201"}
+	u.Enabled, u.Email, u.MaxBindings = true, "alice@acme.example", 3
+	u.SIP = auth.SIPCredentials("201", "acme.example", "Sip-secret-201")
+	if err := st.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(ctx, Config{Store: st, Now: func() time.Time { return time.Unix(1_800_000_000, 0) }, FailLimit: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+const seedRegister = "REGISTER sip:acme.example SIP/2.0\r\n" +
+	"Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK776asdhds;rport\r\n" +
+	"Max-Forwards: 70\r\nFrom: <sip:201@acme.example>;tag=1928301774\r\nTo: <sip:201@acme.example>\r\n" +
+	"Call-ID: a84b4c76e66710@192.0.2.1\r\nCSeq: %d REGISTER\r\n%sContent-Length: 0\r\n\r\n"
+
+// FuzzRegister feeds the REGISTER handling mutated messages: it must never
+// panic, never answer 5xx, and only answer with the registrar's statuses.
+func FuzzRegister(f *testing.F) {
+	s := fuzzServer(f)
+	for _, extra := range []string{
+		"Contact: <sip:201@192.0.2.1:5060>\r\nExpires: 600\r\n",
+		"Contact: *\r\nExpires: 0\r\n",
+		"Contact: <sip:201@192.0.2.1>;expires=30\r\n",
+		"Contact: <sip:201@192.0.2.1>;+sip.instance=\"<urn:uuid:1>\";reg-id=1, <sip:201@192.0.2.2>;q=0.5\r\n",
+		"Authorization: Digest username=\"201\", realm=\"acme.example\", nonce=\"x\", uri=\"sip:acme.example\", response=\"0\", algorithm=MD5, qop=auth, nc=00000001, cnonce=\"c\"\r\nContact: <sip:201@192.0.2.1>\r\n",
+		"",
+	} {
+		f.Add([]byte(fmt.Sprintf(seedRegister, 1, extra)))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		msg, err := sip.ParseMessage(data)
+		if err != nil {
+			return
+		}
+		req, ok := msg.(*sip.Request)
+		if !ok || req.Method != sip.REGISTER {
+			return
+		}
+		req.SetSource("192.0.2.1:5060")
+		res := s.Handle(context.Background(), req)
+		if res == nil {
+			return
+		}
+		switch res.StatusCode {
+		case 200, 400, 401, 403, 423:
+		default:
+			t.Fatalf("status %d for:\n%s", res.StatusCode, data)
+		}
+		if res.StatusCode == 401 && len(res.GetHeaders("WWW-Authenticate")) == 0 {
+			t.Fatal("401 without a challenge")
+		}
+		if strings.Contains(res.String(), "Sip-secret") {
+			t.Fatal("the answer holds the password")
+		}
+	})
+}
+
+// TestRegisterFlowDirect walks a REGISTER through Handle: challenge,
+// answer, 200 listing the binding.
+func TestRegisterFlowDirect(t *testing.T) {
+	s := fuzzServer(t)
+	parse := func(text string) *sip.Request {
+		msg, err := sip.ParseMessage([]byte(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := msg.(*sip.Request)
+		r.SetSource("192.0.2.1:5060")
+		return r
+	}
+	res := s.Handle(context.Background(), parse(fmt.Sprintf(seedRegister, 1, "Contact: <sip:201@192.0.2.1:5060>\r\nExpires: 600\r\n")))
+	if res.StatusCode != 401 {
+		t.Fatalf("first: %d", res.StatusCode)
+	}
+	ch := res.GetHeaders("WWW-Authenticate")[0].Value()
+	nonce := ch[strings.Index(ch, `nonce="`)+7:]
+	nonce = nonce[:strings.IndexByte(nonce, '"')]
+	c := &Credentials{Username: "201", Realm: "acme.example", Nonce: nonce, URI: "sip:acme.example", CNonce: "c1", QOP: "auth", NC: "00000001"}
+	ha1 := auth.SIPCredentials("201", "acme.example", "Sip-secret-201").HA1SHA256
+	c.Response = ExpectedResponse(AlgSHA256, ha1, "REGISTER", c)
+	authz := fmt.Sprintf("Authorization: Digest username=\"201\", realm=\"acme.example\", nonce=\"%s\", uri=\"sip:acme.example\", response=\"%s\", algorithm=SHA-256, qop=auth, nc=00000001, cnonce=\"c1\"\r\n", nonce, c.Response)
+	res = s.Handle(context.Background(), parse(fmt.Sprintf(seedRegister, 2, authz+"Contact: <sip:201@192.0.2.1:5060>\r\nExpires: 600\r\n")))
+	if res.StatusCode != 200 || len(res.GetHeaders("Contact")) != 1 || res.GetHeaders("Contact")[0].Value() != "<sip:201@192.0.2.1:5060>;expires=600" {
+		t.Fatalf("second: %v", res)
+	}
+}
