@@ -1,0 +1,270 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/switchboard-pbx/switchboard/internal/config"
+	"github.com/switchboard-pbx/switchboard/internal/store/storetest"
+)
+
+// Tests with real SIP peers: Debian's sipp (sip-tester) and sipvicious.
+// .ci/run installs them; elsewhere the tests skip when they are missing.
+
+func needTool(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		t.Skipf("%s is not installed (apt-get install -y sip-tester sipvicious); .ci/run installs it", name)
+	}
+	return p
+}
+
+// freePort returns a UDP and TCP port free on 127.0.0.1 right now.
+func freePort(t *testing.T) int {
+	t.Helper()
+	for i := 0; i < 20; i++ {
+		pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := pc.LocalAddr().(*net.UDPAddr).Port
+		ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+		pc.Close()
+		if err == nil {
+			ln.Close()
+			return port
+		}
+	}
+	t.Fatal("no free port")
+	return 0
+}
+
+// sippStep is one REGISTER of a scenario and the answer it must get.
+type sippStep struct {
+	auth    bool     // answer the previous 401
+	contact string   // "" this UA's contact, "*" wildcard, "-" none
+	headers []string // extra headers, e.g. "Expires: 300"
+	expect  int
+}
+
+// sippScenario writes a sipp scenario of steps. Injection fields:
+// extension; domain; [authentication ...]; contact user.
+func sippScenario(steps []sippStep) string {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="ISO-8859-1" ?>` + "\n<scenario name=\"register steps\">\n")
+	for _, s := range steps {
+		b.WriteString("  <send retrans=\"500\">\n    <![CDATA[\n\n")
+		b.WriteString("      REGISTER sip:[field1] SIP/2.0\n")
+		b.WriteString("      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport\n")
+		b.WriteString("      From: <sip:[field0]@[field1]>;tag=[pid]SIPpTag[call_number]\n")
+		b.WriteString("      To: <sip:[field0]@[field1]>\n")
+		b.WriteString("      Call-ID: [call_id]\n      CSeq: [cseq] REGISTER\n      Max-Forwards: 70\n      User-Agent: sipp\n")
+		switch s.contact {
+		case "":
+			// A fixed contact: each sipp run has its own port.
+			b.WriteString("      Contact: <sip:[field3]@127.0.0.1:5999>\n")
+		case "-":
+		default:
+			b.WriteString("      Contact: " + s.contact + "\n")
+		}
+		if s.auth {
+			b.WriteString("      [field2]\n")
+		}
+		for _, h := range s.headers {
+			b.WriteString("      " + h + "\n")
+		}
+		b.WriteString("      Content-Length: 0\n\n    ]]>\n  </send>\n")
+		if s.expect == 401 {
+			b.WriteString("  <recv response=\"401\" auth=\"true\"/>\n")
+		} else {
+			fmt.Fprintf(&b, "  <recv response=\"%d\"/>\n", s.expect)
+		}
+	}
+	b.WriteString("</scenario>\n")
+	return b.String()
+}
+
+// sipp runs steps once per injection line against addr; it fails the test
+// when a call does not get every expected answer.
+func sipp(t *testing.T, addr, transport string, lines []string, steps []sippStep) {
+	t.Helper()
+	bin := needTool(t, "sipp")
+	dir := t.TempDir()
+	sf, inf := filepath.Join(dir, "scenario.xml"), filepath.Join(dir, "users.csv")
+	if err := os.WriteFile(sf, []byte(sippScenario(steps)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(inf, []byte("SEQUENTIAL\n"+strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	errFile := filepath.Join(dir, "errors.log")
+	cmd := exec.CommandContext(ctx, bin, addr, "-sf", sf, "-inf", inf, "-m", strconv.Itoa(len(lines)), "-l", "1",
+		"-i", "127.0.0.1", "-p", strconv.Itoa(freePort(t)), "-t", transport, "-timeout", "30s", "-timeout_error",
+		"-recv_timeout", "5000", "-nostdin", "-trace_err", "-error_file", errFile)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		errs, _ := os.ReadFile(errFile)
+		t.Fatalf("sipp (%s): %v\n%s\n%s", transport, err, tail(string(out), 1500), tail(string(errs), 3000))
+	}
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "..." + s[len(s)-n:]
+	}
+	return s
+}
+
+func sippLine(ext, domain, password, contactUser string) string {
+	return fmt.Sprintf("%s;%s;[authentication username=%s password=%s];%s", ext, domain, ext, password, contactUser)
+}
+
+// legacyTenant is a tenant whose challenges offer MD5 first: sipp 3.6 and
+// sipvicious only know MD5 and read only the first challenge.
+func legacyTenant(s *server, domain string) (admin, id201, id202 string) {
+	s.t.Helper()
+	admin, id201, id202 = sipTenant(s, domain)
+	tenants := s.must(200, "GET", "/api/tenants?filter="+urlq("domain eq '"+domain+"'"), s.adminToken(), nil).JSON(s.t)["items"].([]any)
+	tid := tenants[0].(map[string]any)["id"].(string)
+	s.must(204, "POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"sip_digest": "MD5_THEN_SHA256"})
+	return admin, id201, id202
+}
+
+func TestSippRegistrations(t *testing.T) {
+	needTool(t, "sipp")
+	eachDB(t, func(t *testing.T, s *server) {
+		admin, id201, id202 := legacyTenant(s, "acme.example")
+		addr := s.app.SIPAddr()
+		alice := sippLine("201", "acme.example", "Sip-secret-201", "201")
+		registered := func(id string, n int) {
+			t.Helper()
+			if _, regs := registrations(t, s, admin, id); len(regs) != n {
+				t.Fatalf("%d bindings, want %d: %v", len(regs), n, regs)
+			}
+		}
+		reg := func(headers ...string) []sippStep {
+			return []sippStep{{expect: 401}, {auth: true, headers: headers, expect: 200}}
+		}
+
+		// Register, refresh, unregister, over UDP and TCP.
+		for _, tr := range []string{"u1", "t1"} {
+			steps := append(reg("Expires: 120"), reg("Expires: 300")...)
+			sipp(t, addr, tr, []string{alice}, steps)
+			registered(id201, 1)
+			sipp(t, addr, tr, []string{alice}, append(reg("Expires: 120"), reg("Expires: 0")...))
+			registered(id201, 0)
+		}
+		// Query: a REGISTER without Contact lists the bindings.
+		sipp(t, addr, "u1", []string{alice}, append(reg("Expires: 300"), sippStep{contact: "-", expect: 401}, sippStep{auth: true, contact: "-", expect: 200}))
+		registered(id201, 1)
+		// Wildcard removes everything.
+		sipp(t, addr, "u1", []string{sippLine("201", "acme.example", "Sip-secret-201", "201b")}, reg("Expires: 300"))
+		registered(id201, 2)
+		sipp(t, addr, "u1", []string{alice}, []sippStep{{contact: "*", headers: []string{"Expires: 0"}, expect: 401},
+			{auth: true, contact: "*", headers: []string{"Expires: 0"}, expect: 200}})
+		registered(id201, 0)
+		// Too brief: 423.
+		sipp(t, addr, "u1", []string{alice}, []sippStep{{headers: []string{"Expires: 30"}, expect: 401}, {auth: true, headers: []string{"Expires: 30"}, expect: 423}})
+		// A wrong password and an unknown extension get the same 401 again.
+		sipp(t, addr, "u1", []string{sippLine("201", "acme.example", "wrong-one", "201"), sippLine("299", "acme.example", "Sip-secret-201", "299")},
+			[]sippStep{{expect: 401}, {auth: true, headers: []string{"Expires: 300"}, expect: 401}})
+		registered(id201, 0)
+		// Max bindings: the second contact of a user allowed one is refused.
+		s.must(204, "POST", "/api/users/"+id202, admin, map[string]any{"max_bindings": 1})
+		bob := func(user string) string { return sippLine("202", "acme.example", "Sip-secret-202", user) }
+		sipp(t, addr, "t1", []string{bob("202a")}, reg("Expires: 300"))
+		sipp(t, addr, "t1", []string{bob("202b")}, []sippStep{{expect: 401}, {auth: true, headers: []string{"Expires: 300"}, expect: 403}})
+		registered(id202, 1)
+	})
+}
+
+// TestSipviciousFindsNothing: svwar cannot tell existing extensions from
+// missing ones, by REGISTER, OPTIONS or INVITE.
+func TestSipviciousFindsNothing(t *testing.T) {
+	bin := needTool(t, "svwar")
+	s := startServer(t, storetest.DSN(t, "sqlite"))
+	legacyTenant(s, "acme.example")
+	host, port, _ := net.SplitHostPort(s.app.SIPAddr())
+	for _, args := range [][]string{
+		{"-e200-210", "-m", "REGISTER"},
+		{"--force", "-e195-215", "-m", "REGISTER"},
+		{"--force", "-e200-205", "-m", "OPTIONS"},
+		{"--force", "-e200-205", "-m", "INVITE"},
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		cmd := exec.CommandContext(ctx, bin, append(args, "--domain", "acme.example", "-P", strconv.Itoa(freePort(t)), "-p", port, host)...)
+		out, _ := cmd.CombinedOutput()
+		timedOut := ctx.Err() != nil
+		cancel()
+		if timedOut {
+			t.Fatalf("svwar %v did not finish: %s", args, out)
+		}
+		text := string(out)
+		if !strings.Contains(text, "found nothing") || strings.Contains(text, "| 201") || strings.Contains(text, "| 202") {
+			t.Fatalf("svwar %v:\n%s", args, text)
+		}
+	}
+}
+
+// TestSvcrackIsStopped: svcrack finds a password early in its list (the
+// tool works against this registrar), but not one at position 500 of 1,000:
+// the source is ignored after --sip-fail-limit failures.
+func TestSvcrackIsStopped(t *testing.T) {
+	bin := needTool(t, "svcrack")
+	run := func(t *testing.T, position int) (string, *server) {
+		s := startServerWith(t, storetest.DSN(t, "sqlite"), func(c *config.Config) {
+			c.SIP = config.DefaultSIPSettings // 20 failures
+		}, nil)
+		legacyTenant(s, "acme.example")
+		words := make([]string, 1000)
+		for i := range words {
+			words[i] = fmt.Sprintf("guess-%04d", i)
+		}
+		words[position] = "Sip-secret-201"
+		list := filepath.Join(t.TempDir(), "words.txt")
+		if err := os.WriteFile(list, []byte(strings.Join(words, "\n")+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		host, port, _ := net.SplitHostPort(s.app.SIPAddr())
+		ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+		defer cancel()
+		out, _ := exec.CommandContext(ctx, bin, "-u", "201", "-d", list, "--domain", "acme.example", "-P", strconv.Itoa(freePort(t)),
+			"-p", port, host).CombinedOutput()
+		if ctx.Err() != nil {
+			t.Fatalf("svcrack did not finish: %s", out)
+		}
+		return string(out), s
+	}
+	t.Run("control", func(t *testing.T) {
+		t.Parallel()
+		out, _ := run(t, 5)
+		if !strings.Contains(out, "Sip-secret-201") {
+			t.Fatalf("svcrack did not find a password at position 5, so it is not really testing the registrar:\n%s", out)
+		}
+	})
+	t.Run("stopped", func(t *testing.T) {
+		t.Parallel()
+		out, s := run(t, 500)
+		if strings.Contains(out, "Sip-secret-201") || !strings.Contains(out, "found nothing") {
+			t.Fatalf("svcrack:\n%s", out)
+		}
+		logs := s.logs.String()
+		if n := strings.Count(logs, "sip authentication failed"); n != 20 {
+			t.Fatalf("%d failures logged, want 20 (then silence)", n)
+		}
+		if !strings.Contains(logs, "sip source ignored after repeated failures") {
+			t.Fatal("no ban logged")
+		}
+	})
+}
