@@ -3,6 +3,7 @@ package registrar
 import (
 	"context"
 	"fmt"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -111,4 +112,92 @@ func TestRegisterFlowDirect(t *testing.T) {
 	if res.StatusCode != 200 || len(res.GetHeaders("Contact")) != 1 || res.GetHeaders("Contact")[0].Value() != "<sip:201@192.0.2.1:5060>;expires=600" {
 		t.Fatalf("second: %v", res)
 	}
+}
+
+// BenchmarkRegister measures one authenticated registration (REGISTER,
+// 401, REGISTER with credentials, 200) through Handle, on SQLite, without
+// the network.
+func BenchmarkRegister(b *testing.B) {
+	s := fuzzServer(b)
+	ha1 := auth.SIPCredentials("201", "acme.example", "Sip-secret-201").HA1SHA256
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		first, _ := sip.ParseMessage([]byte(fmt.Sprintf(seedRegister, 2*i+1, "Contact: <sip:201@192.0.2.1:5060>\r\nExpires: 600\r\n")))
+		r1 := first.(*sip.Request)
+		r1.SetSource("192.0.2.1:5060")
+		res := s.Handle(ctx, r1)
+		ch := res.GetHeaders("WWW-Authenticate")[0].Value()
+		nonce := ch[strings.Index(ch, `nonce="`)+7:]
+		nonce = nonce[:strings.IndexByte(nonce, '"')]
+		c := &Credentials{Nonce: nonce, URI: "sip:acme.example", CNonce: "c1", QOP: "auth", NC: "00000001"}
+		resp := ExpectedResponse(AlgSHA256, ha1, "REGISTER", c)
+		authz := fmt.Sprintf("Authorization: Digest username=\"201\", realm=\"acme.example\", nonce=\"%s\", uri=\"sip:acme.example\", response=\"%s\", algorithm=SHA-256, qop=auth, nc=00000001, cnonce=\"c1\"\r\n", nonce, resp)
+		second, _ := sip.ParseMessage([]byte(fmt.Sprintf(seedRegister, 2*i+2, authz+"Contact: <sip:201@192.0.2.1:5060>\r\nExpires: 600\r\n")))
+		r2 := second.(*sip.Request)
+		r2.SetSource("192.0.2.1:5060")
+		if res := s.Handle(ctx, r2); res.StatusCode != 200 {
+			b.Fatalf("status %d", res.StatusCode)
+		}
+	}
+}
+
+// BenchmarkRegisterUDP measures authenticated registrations through the
+// real UDP transport: 32 phones register over and over in parallel.
+func BenchmarkRegisterUDP(b *testing.B) {
+	s := fuzzServer(b)
+	srv, err := Listen(context.Background(), Config{Addr: "127.0.0.1:0", Store: s.st, FailLimit: 0})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { _ = srv.Serve(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	ha1 := auth.SIPCredentials("201", "acme.example", "Sip-secret-201").HA1SHA256
+	b.SetParallelism(8)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		c, err := net.Dial("udp", srv.Addr())
+		if err != nil {
+			b.Error(err)
+			return
+		}
+		defer c.Close()
+		buf := make([]byte, 4096)
+		cseq := 0
+		callID := fmt.Sprintf("%p", c)
+		send := func(extra string) string {
+			cseq++
+			msg := fmt.Sprintf("REGISTER sip:acme.example SIP/2.0\r\nVia: SIP/2.0/UDP %s;branch=z9hG4bK%s%d\r\nMax-Forwards: 70\r\n"+
+				"From: <sip:201@acme.example>;tag=1\r\nTo: <sip:201@acme.example>\r\nCall-ID: %s\r\nCSeq: %d REGISTER\r\n"+
+				"Contact: <sip:201@192.0.2.1>\r\nExpires: 600\r\n%sContent-Length: 0\r\n\r\n", c.LocalAddr(), callID, cseq, callID, cseq, extra)
+			for {
+				_, _ = c.Write([]byte(msg))
+				_ = c.SetReadDeadline(time.Now().Add(2 * time.Second))
+				n, err := c.Read(buf)
+				if err == nil {
+					return string(buf[:n])
+				}
+			}
+		}
+		for pb.Next() {
+			res := send("")
+			i := strings.Index(res, `nonce="`)
+			if i < 0 {
+				b.Errorf("no challenge: %s", res)
+				return
+			}
+			nonce := res[i+7:]
+			nonce = nonce[:strings.IndexByte(nonce, '"')]
+			cr := &Credentials{Nonce: nonce, URI: "sip:acme.example", CNonce: "c1", QOP: "auth", NC: "00000001"}
+			authz := fmt.Sprintf("Authorization: Digest username=\"201\", realm=\"acme.example\", nonce=\"%s\", uri=\"sip:acme.example\", response=\"%s\", algorithm=SHA-256, qop=auth, nc=00000001, cnonce=\"c1\"\r\n",
+				nonce, ExpectedResponse(AlgSHA256, ha1, "REGISTER", cr))
+			if res := send(authz); !strings.HasPrefix(res, "SIP/2.0 200") {
+				b.Errorf("answer: %.40s", res)
+				return
+			}
+		}
+	})
 }

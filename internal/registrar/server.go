@@ -59,6 +59,9 @@ type Server struct {
 	udp    net.PacketConn
 	tcp    net.Listener
 	tls    net.Listener
+
+	digestMu sync.Mutex
+	digests  map[string]digestEntry
 }
 
 // New prepares a registrar without binding sockets (tests and fuzzing
@@ -88,7 +91,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("sip nonce key: %w", err)
 	}
 	return &Server{cfg: cfg, st: cfg.Store, log: cfg.Log.With("component", "sip"), now: cfg.Now,
-		nonces: NewNonces(key, cfg.NonceTTL), guard: NewGuard(cfg.FailLimit, cfg.FailWindow, cfg.Ban)}, nil
+		nonces: NewNonces(key, cfg.NonceTTL), guard: NewGuard(cfg.FailLimit, cfg.FailWindow, cfg.Ban),
+		digests: map[string]digestEntry{}}, nil
 }
 
 // Listen binds UDP and TCP on cfg.Addr (the same port for both) and TLS
@@ -519,18 +523,48 @@ func algorithmOffered(setting, alg string) bool {
 func (s *Server) challenge(req *sip.Request, a aor, _ *store.SIPUser, stale bool, now time.Time) *sip.Response {
 	res := sip.NewResponseFromRequest(req, 401, "Unauthorized", nil)
 	order := []string{AlgSHA256, AlgMD5}
-	if setting, err := s.st.TenantSIPDigest(context.Background(), a.domain); err == nil {
-		switch setting {
-		case model.SIPDigestMD5:
-			order = []string{AlgMD5, AlgSHA256}
-		case model.SIPDigestSHA256:
-			order = []string{AlgSHA256}
-		}
+	switch s.digestSetting(a.domain, now) {
+	case model.SIPDigestMD5:
+		order = []string{AlgMD5, AlgSHA256}
+	case model.SIPDigestSHA256:
+		order = []string{AlgSHA256}
 	}
 	for _, alg := range order {
 		res.AppendHeader(sip.NewHeader("WWW-Authenticate", Challenge(alg, a.domain, s.nonces.Issue(now), stale)))
 	}
 	return res
+}
+
+// digestCacheTTL is how long a tenant's sip_digest setting is reused for
+// challenges (checking an answer always reads it fresh).
+const digestCacheTTL = 5 * time.Second
+
+type digestEntry struct {
+	setting string
+	until   time.Time
+}
+
+// digestSetting returns the tenant's sip_digest ("" for an unknown
+// domain), cached briefly: every REGISTER without credentials needs it.
+func (s *Server) digestSetting(domain string, now time.Time) string {
+	s.digestMu.Lock()
+	e, ok := s.digests[domain]
+	s.digestMu.Unlock()
+	if ok && now.Before(e.until) {
+		return e.setting
+	}
+	setting, err := s.st.TenantSIPDigest(context.Background(), domain)
+	if err != nil && !errors.Is(err, model.ErrNotFound) {
+		s.log.Warn("sip digest setting", "error", err)
+		return ""
+	}
+	s.digestMu.Lock()
+	if len(s.digests) >= 10000 { // unknown domains cannot grow it without bound
+		clear(s.digests)
+	}
+	s.digests[domain] = digestEntry{setting: setting, until: now.Add(digestCacheTTL)}
+	s.digestMu.Unlock()
+	return setting
 }
 
 // ok is the 200 listing every binding with its remaining time.
