@@ -225,12 +225,15 @@ func (s *SIPSettings) validate(sipAddr string) error {
 	if s.FailLimit < 0 || s.FailLimit > 100000 {
 		return fmt.Errorf("--sip-fail-limit: %d is not from 0 to 100000", s.FailLimit)
 	}
-	for _, d := range []struct {
-		name string
-		v    time.Duration
-	}{{"--sip-fail-window", s.FailWindow}, {"--sip-ban", s.Ban}} {
-		if d.v < time.Second || d.v > 24*time.Hour {
-			return fmt.Errorf("%s: %v is not from 1s to 24h", d.name, d.v)
+	return periods("--sip-fail-window", s.FailWindow, "--sip-ban", s.Ban)
+}
+
+// periods checks flag name, duration pairs: each from one second to one day.
+func periods(pairs ...any) error {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		name, v := pairs[i].(string), pairs[i+1].(time.Duration)
+		if v < time.Second || v > 24*time.Hour {
+			return fmt.Errorf("%s: %v is not from 1s to 24h", name, v)
 		}
 	}
 	return nil
@@ -245,15 +248,7 @@ func validateLogin(l LoginLimits) error {
 	if l.SourceLimit < 1 || l.SourceLimit > 100000 {
 		return fmt.Errorf("--login-source-limit: %d is not from 1 to 100000", l.SourceLimit)
 	}
-	for _, d := range []struct {
-		name string
-		v    time.Duration
-	}{{"--login-window", l.Window}, {"--login-lockout", l.Lockout}} {
-		if d.v < time.Second || d.v > 24*time.Hour {
-			return fmt.Errorf("%s: %v is not from 1s to 24h", d.name, d.v)
-		}
-	}
-	return nil
+	return periods("--login-window", l.Window, "--login-lockout", l.Lockout)
 }
 
 // ValidateAddr checks a host:port listen address (port 0 picks a free one).

@@ -41,6 +41,21 @@ func TestParse(t *testing.T) {
 		{name: "bad db", args: []string{"--db", "mysql://x"}, wantErr: "--db"},
 		{name: "bad level", args: []string{"--log-level", "loud"}, wantErr: "--log-level"},
 		{name: "stray arg", args: []string{"extra"}, wantErr: "unexpected argument"},
+		{name: "sip defaults", check: func(c *Config) bool { return c.SIP == DefaultSIPSettings }},
+		{name: "sip settings", args: []string{"--sip-min-expires", "30", "--sip-fail-limit", "0", "--sip-ban", "1h"},
+			env: map[string]string{EnvSIPMaxExpires: "7200", EnvSIPFailWindow: "5m"}, check: func(c *Config) bool {
+				return c.SIP.MinExpires == 30 && c.SIP.MaxExpires == 7200 && c.SIP.FailLimit == 0 && c.SIP.Ban == time.Hour && c.SIP.FailWindow == 5*time.Minute
+			}},
+		{name: "sip tls address from --sip", args: []string{"--sip", "0.0.0.0:5080", "--sip-tls-cert", "c.pem", "--sip-tls-key", "k.pem"},
+			check: func(c *Config) bool { return c.SIP.TLSAddr == "0.0.0.0:5061" }},
+		{name: "sip cert without key", args: []string{"--sip-tls-cert", "c.pem"}, wantErr: "--sip-tls-key"},
+		{name: "sip tls without cert", args: []string{"--sip-tls", "127.0.0.1:5061"}, wantErr: "--sip-tls needs"},
+		{name: "sip min expires zero", args: []string{"--sip-min-expires", "0"}, wantErr: "--sip-min-expires"},
+		{name: "sip max below min", args: []string{"--sip-min-expires", "600", "--sip-max-expires", "300", "--sip-default-expires", "600"}, wantErr: "--sip-max-expires"},
+		{name: "sip default above max", args: []string{"--sip-default-expires", "7200"}, wantErr: "--sip-default-expires"},
+		{name: "sip negative fail limit", args: []string{"--sip-fail-limit", "-1"}, wantErr: "--sip-fail-limit"},
+		{name: "sip ban too long", args: []string{"--sip-ban", "48h"}, wantErr: "--sip-ban"},
+		{name: "bad sip env", env: map[string]string{EnvSIPMinExpires: "soon"}, wantErr: EnvSIPMinExpires},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

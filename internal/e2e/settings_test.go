@@ -598,7 +598,7 @@ func TestPresenceStatusCallerIDs(t *testing.T) {
 		}
 		s.must(403, "GET", "/api/users/"+p.aliceID+"/status", p.bob, nil)
 		s.must(404, "GET", "/api/users/"+p.aliceID+"/status", globex, nil)
-		// No device registers before the registrar exists: nothing to remove.
+		// No device is registered: nothing to remove.
 		s.must(404, "POST", "/api/users/"+p.aliceID+"/status/any-instance/destroy_status", p.admin, nil)
 
 		// Outbound caller IDs: the preferred one first; two preferred are refused.

@@ -302,8 +302,10 @@ func ValidateTenant(t *Tenant) error {
 	if err := ValidateDomainName("domain", t.Domain); err != nil {
 		return err
 	}
-	if err := OneOf("sip_digest", t.SIPDigest, SIPDigests); err != nil {
-		return err
+	if t.SIPDigest != "" { // "" is the default, SHA256_THEN_MD5
+		if err := OneOf("sip_digest", t.SIPDigest, SIPDigests); err != nil {
+			return err
+		}
 	}
 	if t.TimeZone == "" {
 		return Invalid("time_zone", "is required; use an IANA time zone such as UTC or Europe/Paris")

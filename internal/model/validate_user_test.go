@@ -161,5 +161,7 @@ func TestValidateTenant(t *testing.T) {
 		{"tz unknown", ValidateTenant(tenant("Acme", "acme.example.com", "Mars/Olympus")), "time_zone", "not a known time zone"},
 		{"tz local", ValidateTenant(tenant("Acme", "acme.example.com", "Local")), "time_zone", "not Local"},
 		{"tz path", ValidateTenant(tenant("Acme", "acme.example.com", "../etc/passwd")), "time_zone", "not a known time zone"},
+		{"sip digest", ValidateTenant(&Tenant{Name: "Acme", Domain: "acme.example.com", TimeZone: "UTC", SIPDigest: SIPDigestSHA256}), "", ""},
+		{"sip digest unknown", ValidateTenant(&Tenant{Name: "Acme", Domain: "acme.example.com", TimeZone: "UTC", SIPDigest: "MD4"}), "sip_digest", "must be one of"},
 	})
 }

@@ -29,6 +29,33 @@ type Credentials struct {
 	Username, Realm, Nonce, URI, Response, Algorithm, CNonce, QOP, NC, Opaque string
 }
 
+// field is where the parameter named key goes (nil: ignored).
+func (c *Credentials) field(key string) *string {
+	switch key {
+	case "username":
+		return &c.Username
+	case "realm":
+		return &c.Realm
+	case "nonce":
+		return &c.Nonce
+	case "uri":
+		return &c.URI
+	case "response":
+		return &c.Response
+	case "algorithm":
+		return &c.Algorithm
+	case "cnonce":
+		return &c.CNonce
+	case "qop":
+		return &c.QOP
+	case "nc":
+		return &c.NC
+	case "opaque":
+		return &c.Opaque
+	}
+	return nil
+}
+
 // maxAuthHeader bounds an Authorization value.
 const maxAuthHeader = 2048
 
@@ -87,29 +114,11 @@ func ParseCredentials(h string) (*Credentials, error) {
 			return nil, errBadCredentials
 		}
 		seen[key] = true
-		switch key {
-		case "username":
-			c.Username = val
-		case "realm":
-			c.Realm = val
-		case "nonce":
-			c.Nonce = val
-		case "uri":
-			c.URI = val
-		case "response":
-			c.Response = strings.ToLower(val)
-		case "algorithm":
-			c.Algorithm = val
-		case "cnonce":
-			c.CNonce = val
-		case "qop":
-			c.QOP = val
-		case "nc":
-			c.NC = val
-		case "opaque":
-			c.Opaque = val
+		if f := c.field(key); f != nil {
+			*f = val
 		}
 	}
+	c.Response = strings.ToLower(c.Response)
 	if c.Username == "" || c.Nonce == "" || c.Response == "" || c.URI == "" {
 		return nil, errBadCredentials
 	}

@@ -74,6 +74,14 @@ func (s *Store) SIPUserByAOR(ctx context.Context, domain, ext string) (*SIPUser,
 // it is written in the same transaction. fn's error changes nothing.
 func (s *Store) UpdateBindings(ctx context.Context, tenantID, userID string, now time.Time, fn func(u *SIPUser, current []Binding) ([]Binding, error)) error {
 	return s.inTx(ctx, func(c conn) error {
+		if c.dialect == DialectPostgres {
+			// Registrations are soft state that phones refresh: like
+			// SQLite's WAL with synchronous=NORMAL, a crash may lose the
+			// last moments of them, and a commit need not wait for fsync.
+			if _, err := c.exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+				return err
+			}
+		}
 		var u SIPUser
 		if err := c.queryRow(ctx, `SELECT t.id, t.enabled, t.sip_digest, u.id, u.enabled, u.max_bindings, u.sip_ha1_md5, u.sip_ha1_sha256
 			FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.tenant_id = ? AND u.id = ?`+c.forUpdate(), tenantID, userID).Scan(
