@@ -1,12 +1,24 @@
 package e2e
 
 import (
+	"bufio"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"log/slog"
+	"math/big"
+	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -503,5 +515,46 @@ func TestSIPMalformed(t *testing.T) {
 	ua2 := s.newUA("udp", "201", "acme.example", "Sip-secret-201")
 	if res := ua2.register("Contact: "+ua2.localContact("201"), "Expires: 300"); res.StatusCode != 200 {
 		t.Fatalf("after malformed messages: %v", res)
+	}
+}
+
+// TestSIPOverTLS: with a certificate and key, the registrar also listens
+// for SIP over TLS.
+func TestSIPOverTLS(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "sip.acme.example"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), DNSNames: []string{"sip.acme.example"},
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kder, _ := x509.MarshalECPrivateKey(key)
+	_ = os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	_ = os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600)
+	s := startServerWith(t, "", func(c *config.Config) {
+		c.SIP = config.DefaultSIPSettings
+		c.SIP.TLSCert, c.SIP.TLSKey, c.SIP.TLSAddr = certFile, keyFile, "127.0.0.1:0"
+	}, nil)
+	admin, id201, _ := sipTenant(s, "acme.example")
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+	c, err := tls.Dial("tcp", s.app.SIPTLSAddr(), &tls.Config{RootCAs: pool, ServerName: "sip.acme.example"})
+	if err != nil {
+		t.Fatalf("TLS dial: %v", err)
+	}
+	defer c.Close()
+	ua := &sipUA{t: t, conn: c, rd: bufio.NewReader(c), network: "tls", ext: "201", domain: "acme.example",
+		password: "Sip-secret-201", callID: randHex(8) + "@tls", algorithm: "SHA-256"}
+	if res := ua.register("Contact: <sip:201@192.0.2.9:5061;transport=tls>", "Expires: 300"); res.StatusCode != 200 {
+		t.Fatalf("register over TLS: %v", res)
+	}
+	if status, regs := registrations(t, s, admin, id201); status != "ONLINE" || len(regs) != 1 {
+		t.Fatalf("after TLS register: %s %v", status, regs)
 	}
 }
