@@ -21,11 +21,12 @@ var (
 	createKeys   = keySet(mapKeys(editableKeys), []string{"name", "role", "extension_number"})
 	// selfKeys are what a user may change on themselves: not whether they
 	// are enabled, their device limit, their billing flag, or SMS (which the
-	// contract reserves to holders of user_management.users).
-	selfKeys     = without(editableKeys, "enabled", "max_bindings", "billing_contact", "sms", "otp_required")
+	// contract reserves to holders of user_management.users), nor their
+	// call restrictions.
+	selfKeys     = without(editableKeys, "enabled", "max_bindings", "billing_contact", "sms", "otp_required", "call_restrictions")
 	userReadOnly = keySet([]string{"id", "name", "role", "extension_number", "created_at", "profile",
 		"avatar_file_name", "avatar_file_size", "avatar_file_url", "sync_type", "password", "extension_password", "sms",
-		"enabled", "max_bindings", "billing_contact", "otp_required", "otp_enabled"})
+		"enabled", "max_bindings", "billing_contact", "otp_required", "otp_enabled", "call_restrictions"})
 	nullableKeys = keySet([]string{"hours"})
 )
 
@@ -70,6 +71,7 @@ func (s *Service) newUser(ctx context.Context, c *Caller, tenant *model.Tenant, 
 	}
 	u := &model.User{ID: model.NewID(), TenantID: tenant.ID}
 	u.Enabled, u.DeliveryOutboundCID, u.EnableVoicemailPIN = true, true, true
+	model.PresetCallHandling(&u.CallHandling)
 	if err := applyMembers(m, u, createKeys, nil, nullableKeys); err != nil {
 		return nil, err
 	}
@@ -186,6 +188,8 @@ func (s *Service) updateUser(ctx context.Context, c *Caller, id string, body []b
 			return model.Invalid("enabled", "you cannot disable your own account")
 		}
 		disabled = was && !u.Enabled
+		// Users stored before a setting existed get its default.
+		model.ApplyCallHandlingDefaults(&u.CallHandling)
 		return model.ValidateUser(u, tenant.System)
 	})
 	if err != nil {

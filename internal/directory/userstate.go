@@ -192,8 +192,10 @@ func resetProfile(u *model.User) {
 	u.UserSettings = model.UserSettings{}
 	u.VoicemailPIN = keep.VoicemailPIN
 	u.OutboundCallerIDs = keep.OutboundCallerIDs
+	u.CallRestrictions = keep.CallRestrictions // a security setting, not a preference
 	u.SMS = keep.SMS
 	u.DeliveryOutboundCID, u.EnableVoicemailPIN = true, true
+	model.PresetCallHandling(&u.CallHandling)
 	u.Presence, u.PresenceNote, u.Profile = model.PresenceAvailable, "", ""
 	model.ApplyUserDefaults(u)
 }

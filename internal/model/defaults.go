@@ -79,6 +79,7 @@ func ApplyUserDefaults(u *User) {
 	if u.BLFs == nil {
 		u.BLFs = []BLF{}
 	}
+	ApplyCallHandlingDefaults(&u.CallHandling)
 }
 
 // applyWeekDefaults gives a week with no day set the default office hours,

@@ -186,6 +186,7 @@ type UserSettings struct {
 	PreferredTransport     string              `json:"preferred_transport" enum:"UDP,TCP,TLS"`
 	BLFs                   []BLF               `json:"blfs" maxItems:"200"`
 	ForwardRules
+	CallHandling
 }
 
 // User is one person (or fax machine) of a tenant. Secrets carry `json:"-"`

@@ -153,7 +153,10 @@ func validateUserSettings(s *UserSettings) error {
 	if err := validateBLFs(s.BLFs); err != nil {
 		return err
 	}
-	return validateForwardRules(&s.ForwardRules)
+	if err := validateForwardRules(&s.ForwardRules); err != nil {
+		return err
+	}
+	return validateCallHandling(&s.CallHandling)
 }
 
 func validateCallerIDs(ids []OutboundCallerID) error {
