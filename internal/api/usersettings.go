@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -22,6 +23,49 @@ func (s *Server) userSettingsRoutes() {
 	s.greetingRoutes(forms("Voicemail greetings", "greetings", "greeting"))
 	s.globalHolidayRoutes(forms("Holidays", "global_holidays", "global-holidays"))
 	s.statusRoutes()
+	s.routingRoutes()
+}
+
+type routingQuery struct {
+	Caller string `query:"caller" maxLength:"32" doc:"The calling number or extension (empty: anonymous)"`
+	At     string `query:"at" maxLength:"40" doc:"When, RFC 3339 (default: now)"`
+}
+
+func (q *routingQuery) time() (time.Time, error) {
+	if q.At == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, q.At)
+	if err != nil {
+		return time.Time{}, model.Invalid("at", "must be an RFC 3339 time such as 2026-11-24T10:00:00+01:00")
+	}
+	return t, nil
+}
+
+func (s *Server) routingRoutes() {
+	d := s.deps.Directory
+	f := formRoutes{s: s, tag: "Call routing", selfPrefix: "/api/user", adminBase: "/api/users/{id}", idPrefix: "routing"}
+	const summary = "Explain what happens to a call from caller at a time: the plan of each user it reaches"
+	register(s, f.selfRoute(http.MethodGet, "/routing", "routing", summary, 0),
+		func(ctx context.Context, c *directory.Caller, in *routingQuery) (*itemOutput[directory.RoutingExplanation], error) {
+			at, err := in.time()
+			if err != nil {
+				return nil, err
+			}
+			return oneOut(d.Routing(ctx, c, "", in.Caller, at))
+		})
+	register(s, f.adminRoute(http.MethodGet, "/routing", "routing", summary, 0),
+		func(ctx context.Context, c *directory.Caller, in *struct {
+			ID     string `path:"id" maxLength:"64"`
+			Caller string `query:"caller" maxLength:"32" doc:"The calling number or extension (empty: anonymous)"`
+			At     string `query:"at" maxLength:"40" doc:"When, RFC 3339 (default: now)"`
+		}) (*itemOutput[directory.RoutingExplanation], error) {
+			at, err := (&routingQuery{Caller: in.Caller, At: in.At}).time()
+			if err != nil {
+				return nil, err
+			}
+			return oneOut(d.Routing(ctx, c, in.ID, in.Caller, at))
+		})
 }
 
 type greetingPath struct {

@@ -174,11 +174,17 @@ func (s *Service) GlobalHolidays(ctx context.Context, c *Caller, userID string) 
 	if err != nil {
 		return nil, err
 	}
-	refs, err := s.store.ListItems(ctx, sc.tenantID, sc.userID, globalHolidayRef, maxTenantHolidays)
-	if err != nil {
-		return nil, err
+	return s.observedHolidays(ctx, sc.tenantID, sc.userID)
+}
+
+// observedHolidays are the tenant holidays a user observes.
+func (s *Service) observedHolidays(ctx context.Context, tenantID, userID string) ([]model.Holiday, error) {
+	out := []model.Holiday{}
+	refs, err := s.store.ListItems(ctx, tenantID, userID, globalHolidayRef, maxTenantHolidays)
+	if err != nil || len(refs) == 0 {
+		return out, err
 	}
-	all, err := colList(ctx, s, tenantHolidays, scope{tenantID: sc.tenantID})
+	all, err := colList(ctx, s, tenantHolidays, scope{tenantID: tenantID})
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +192,6 @@ func (s *Service) GlobalHolidays(ctx context.Context, c *Caller, userID string) 
 	for _, h := range all {
 		byID[h.ID] = h
 	}
-	out := []model.Holiday{}
 	for _, r := range refs {
 		if h, ok := byID[r.UserKey]; ok {
 			out = append(out, h)

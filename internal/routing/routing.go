@@ -46,6 +46,9 @@ type Callee struct {
 	// FollowMeLast is the index of the Follow Me number that answered the
 	// last call (-1: none), for MEMORY_HUNT.
 	FollowMeLast int
+	// Holidays are the user's own holidays and the tenant holidays they
+	// observe.
+	Holidays []model.Holiday
 }
 
 // Call is the call being routed.
@@ -60,8 +63,6 @@ type Call struct {
 type Env struct {
 	Location    *time.Location  // the tenant's time zone
 	TenantHours model.WeekHours // the office hours of office_hours.mode GLOBAL
-	// Holidays are the user's holidays and the tenant holidays they observe.
-	Holidays []model.Holiday
 }
 
 // Step actions.
@@ -127,7 +128,7 @@ func Decide(c *Callee, call Call, env Env) Plan {
 	if f.Presence == "" {
 		f.Presence = model.PresenceAvailable
 	}
-	if h := holidayAt(env.Holidays, now); h != "" {
+	if h := holidayAt(c.Holidays, now); h != "" {
 		f.Holiday = h
 	} else {
 		f.OfficeHours = InHours(week, now)

@@ -135,13 +135,11 @@ func TestDecide(t *testing.T) {
 			w := model.WeekHours{Tuesday: model.DayHours{Enabled: true, Ranges: []model.TimeRange{{From: "09:30", To: "10:30"}}}}
 			c.Settings.CustomForwardRules = []model.CustomForwardRule{{Action: "FORWARD_TO_VOICEMAIL", CallerID: "+14155550100", Type: "SPECIFIC_HOURS", Hours: &w}}
 		}), call, env(), "VOICEMAIL@custom_forward_rules[0]"},
-		{"holiday counts as non-office hours", callee(func(c *Callee) { c.Settings.AvailableNonOfficeHours = fr("FORWARD_TO_VOICEMAIL", "") }), call,
-			func() Env {
-				e := env()
-				e.Holidays = []model.Holiday{{Name: "Strike day", Consecutive: true, YearStart: 2026, YearEnd: 2026, MonthStart: 11, MonthEnd: 11,
-					DayStart: 24, DayEnd: 24, HourEnd: 23, MinuteEnd: 59}}
-				return e
-			}(), "VOICEMAIL@available_non_office_hours_forward_rule"},
+		{"holiday counts as non-office hours", callee(func(c *Callee) {
+			c.Settings.AvailableNonOfficeHours = fr("FORWARD_TO_VOICEMAIL", "")
+			c.Holidays = []model.Holiday{{Name: "Strike day", Consecutive: true, YearStart: 2026, YearEnd: 2026, MonthStart: 11, MonthEnd: 11,
+				DayStart: 24, DayEnd: 24, HourEnd: 23, MinuteEnd: 59}}
+		}), call, env(), "VOICEMAIL@available_non_office_hours_forward_rule"},
 		{"custom office hours", callee(func(c *Callee) {
 			c.Settings.OfficeHours = model.OfficeHours{Mode: "CUSTOM", WeekHours: model.WeekHours{Tuesday: model.DayHours{Enabled: true, Ranges: []model.TimeRange{{From: "18:00", To: "22:00"}}}}}
 			c.Settings.AvailableOfficeHours = fr("FORWARD_TO_NUMBER", "204")

@@ -1,0 +1,114 @@
+package directory
+
+import (
+	"context"
+	"time"
+
+	"github.com/switchboard-pbx/switchboard/internal/model"
+	"github.com/switchboard-pbx/switchboard/internal/routing"
+)
+
+// RoutingExplanation answers "what happens if someone calls this user
+// now?": the plan of the user and of each user the call is forwarded to.
+type RoutingExplanation struct {
+	Caller string        `json:"caller"`
+	At     time.Time     `json:"at"`
+	Hops   []routing.Hop `json:"hops"`
+}
+
+// Routing explains the plan for a call from caller (a number or an
+// extension; "" for anonymous) at the given time (zero: now) to a user.
+// Calls in progress are not tracked yet (the SIP proxy will tell), so the
+// user is taken as idle; the tenant's office hours, used by users whose
+// office_hours.mode is GLOBAL, are Monday to Friday 09:00-17:00.
+func (s *Service) Routing(ctx context.Context, c *Caller, userID, caller string, at time.Time) (*RoutingExplanation, error) {
+	u, err := s.target(ctx, c, userID, false)
+	if err != nil {
+		return nil, err
+	}
+	if caller != "" {
+		if err := model.ValidatePhoneNumber("caller", caller); err != nil {
+			return nil, err
+		}
+	}
+	if at.IsZero() {
+		at = s.now()
+	}
+	tenant, err := s.store.GetTenant(ctx, u.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	loc, err := time.LoadLocation(tenant.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	var defaults model.User
+	model.ApplyUserDefaults(&defaults)
+	env := routing.Env{Location: loc, TenantHours: defaults.OfficeHours.WeekHours}
+	var lookupErr error
+	callee := func(u *model.User) *routing.Callee {
+		rc, err := s.routingCallee(ctx, u)
+		if err != nil && lookupErr == nil {
+			lookupErr = err
+		}
+		return rc
+	}
+	first := callee(u)
+	if lookupErr != nil {
+		return nil, lookupErr
+	}
+	internal := false
+	if routing.IsExtensionLike(caller) {
+		if _, err := s.store.GetUserByExtension(ctx, u.TenantID, caller); err == nil {
+			internal = true
+		}
+	}
+	call := routing.Call{From: caller, Internal: internal, Direct: true, At: at}
+	hops := routing.Resolve(first, call, env, func(ext string) *routing.Callee {
+		next, err := s.store.GetUserByExtension(ctx, u.TenantID, ext)
+		if err != nil || !next.Enabled {
+			return nil
+		}
+		return callee(next)
+	})
+	if lookupErr != nil {
+		return nil, lookupErr
+	}
+	return &RoutingExplanation{Caller: caller, At: at.UTC(), Hops: hops}, nil
+}
+
+// routingCallee gathers what the decision needs of a user: settings,
+// presence, registered devices and holidays.
+func (s *Service) routingCallee(ctx context.Context, u *model.User) (*routing.Callee, error) {
+	bindings, err := s.store.ListBindings(ctx, u.TenantID, u.ID, s.now())
+	if err != nil {
+		return nil, err
+	}
+	rc := &routing.Callee{Extension: u.ExtensionNumber, MobilePhone: u.MobilePhone, OwnNumber: u.ExtensionNumber,
+		Presence: u.Presence, Settings: u.UserSettings, FollowMeLast: -1, Contacts: []string{}}
+	model.ApplyCallHandlingDefaults(&rc.Settings.CallHandling)
+	for _, id := range u.OutboundCallerIDs {
+		if id.Preferred {
+			rc.OwnNumber = id.CallerID
+		}
+	}
+	for _, b := range bindings {
+		rc.Contacts = append(rc.Contacts, contactAddress(b.Contact))
+	}
+	holidays, err := s.userHolidays(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	rc.Holidays = holidays
+	return rc, nil
+}
+
+// userHolidays are a user's own holidays and the tenant holidays they observe.
+func (s *Service) userHolidays(ctx context.Context, u *model.User) ([]model.Holiday, error) {
+	own, err := colList(ctx, s, userHolidays, scope{tenantID: u.TenantID, userID: u.ID})
+	if err != nil {
+		return nil, err
+	}
+	observed, err := s.observedHolidays(ctx, u.TenantID, u.ID)
+	return append(own, observed...), err
+}
