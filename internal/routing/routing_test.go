@@ -56,7 +56,9 @@ func summary(p Plan) string {
 	return strings.Join(parts, ", ")
 }
 
-func fr(action, number string) model.ForwardRule { return model.ForwardRule{Action: action, Number: number} }
+func fr(action, number string) model.ForwardRule {
+	return model.ForwardRule{Action: action, Number: number}
+}
 
 func TestDecide(t *testing.T) {
 	call := Call{From: "+14155550100", At: office, Direct: true}
@@ -78,7 +80,10 @@ func TestDecide(t *testing.T) {
 		}), call, env(), "RING[" + phone + "]/15@available_office_hours_forward_rule, FORWARD[202]@available_no_answer_forward_rule"},
 		{"no-answer ring again means give up", callee(func(c *Callee) { c.Settings.AvailableNoAnswer.Action = "RING_EXTENSION" }), call, env(),
 			"RING[" + phone + "]/30@available_office_hours_forward_rule, REFUSE(480)@available_no_answer_forward_rule"},
-		{"away", callee(func(c *Callee) { c.Presence = model.PresenceAway; c.Settings.AwayOfficeHours = fr("FORWARD_TO_VOICEMAIL", "") }), call, env(),
+		{"away", callee(func(c *Callee) {
+			c.Presence = model.PresenceAway
+			c.Settings.AwayOfficeHours = fr("FORWARD_TO_VOICEMAIL", "")
+		}), call, env(),
 			"VOICEMAIL@away_office_hours_forward_rule"},
 		{"lunch", callee(func(c *Callee) { c.Presence = model.PresenceLunch; c.Settings.LunchNonOfficeHours = fr("HANG_UP", "") }), after, env(),
 			"REFUSE(603)@lunch_non_office_hours_forward_rule"},
