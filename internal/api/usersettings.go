@@ -24,6 +24,65 @@ func (s *Server) userSettingsRoutes() {
 	s.globalHolidayRoutes(forms("Holidays", "global_holidays", "global-holidays"))
 	s.statusRoutes()
 	s.routingRoutes()
+	s.cdrRoutes()
+}
+
+func (s *Server) cdrRoutes() {
+	d := s.deps.Directory
+	register(s, route{method: http.MethodGet, path: "/api/user/cdrs", id: "my-list-cdrs", tag: "Call history", access: perm, permission: directory.PermOwnCallLog,
+		summary: "List the signed-in user's call detail records (newest first; filter, orderby, skip, top, search)"},
+		func(ctx context.Context, c *directory.Caller, in *listParams) (*countedItemsOutput[model.CDR], error) {
+			n, list, err := d.ListCDRs(ctx, c, in.params())
+			if err != nil {
+				return nil, err
+			}
+			out := &countedItemsOutput[model.CDR]{}
+			out.Body.Count, out.Body.Items = n, list
+			return out, nil
+		})
+	register(s, route{method: http.MethodGet, path: "/api/user/cdrs/{id}", id: "my-get-cdr", tag: "Call history", access: perm, permission: directory.PermOwnCallLog,
+		summary: "Get one of the signed-in user's call detail records"},
+		func(ctx context.Context, c *directory.Caller, in *idPath) (*struct {
+			Body struct {
+				Items *model.CDR `json:"items"`
+			}
+		}, error) {
+			r, err := d.GetCDR(ctx, c, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			out := &struct {
+				Body struct {
+					Items *model.CDR `json:"items"`
+				}
+			}{}
+			out.Body.Items = r
+			return out, nil
+		})
+	register(s, route{method: http.MethodPost, path: "/api/cdrs", id: "ingest-cdrs", tag: "Call history", access: perm,
+		permission: directory.PermIngestCallLogs, status: http.StatusCreated, maxBody: 4 << 20,
+		summary: "Store call detail records sent by a trusted switch (all or none)"},
+		func(ctx context.Context, c *directory.Caller, in *struct {
+			Body struct {
+				Items []directory.CDRIn `json:"items" maxItems:"1000" required:"true"`
+			}
+		}) (*struct {
+			Body struct {
+				IDs []string `json:"ids"`
+			}
+		}, error) {
+			ids, err := d.IngestCDRs(ctx, c, in.Body.Items)
+			if err != nil {
+				return nil, err
+			}
+			out := &struct {
+				Body struct {
+					IDs []string `json:"ids"`
+				}
+			}{}
+			out.Body.IDs = ids
+			return out, nil
+		})
 }
 
 type routingQuery struct {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
 )
 
 // Balance is an amount exact to five decimal places, kept as an integer
@@ -97,4 +99,9 @@ func (b *Balance) UnmarshalJSON(data []byte) error {
 	}
 	*b = v
 	return nil
+}
+
+// Schema tells the OpenAPI document (huma) that a Balance is a JSON number.
+func (Balance) Schema(huma.Registry) *huma.Schema {
+	return &huma.Schema{Type: huma.TypeNumber, Description: "Exact to five decimal places"}
 }
