@@ -30,6 +30,10 @@ type tenantUpdateDoc struct {
 	OTPRequired bool `json:"otp_required"`
 	// SIPDigest is the digest algorithms offered to phones, in order.
 	SIPDigest string `json:"sip_digest"`
+	// OfficeHours is the week users with office_hours.mode GLOBAL follow.
+	OfficeHours model.WeekHours `json:"office_hours"`
+	// CountryCode is the tenant's country calling code, without "+".
+	CountryCode string `json:"country_code" maxLength:"3"`
 }
 
 func (s *Server) tenantRoutes() {

@@ -19,8 +19,7 @@ type RoutingExplanation struct {
 // Routing explains the plan for a call from caller (a number or an
 // extension; "" for anonymous) at the given time (zero: now) to a user.
 // Calls in progress are not tracked yet (the SIP proxy will tell), so the
-// user is taken as idle; the tenant's office hours, used by users whose
-// office_hours.mode is GLOBAL, are Monday to Friday 09:00-17:00.
+// user is taken as idle.
 func (s *Service) Routing(ctx context.Context, c *Caller, userID, caller string, at time.Time) (*RoutingExplanation, error) {
 	u, err := s.target(ctx, c, userID, false)
 	if err != nil {
@@ -42,9 +41,8 @@ func (s *Service) Routing(ctx context.Context, c *Caller, userID, caller string,
 	if err != nil {
 		loc = time.UTC
 	}
-	var defaults model.User
-	model.ApplyUserDefaults(&defaults)
-	env := routing.Env{Location: loc, TenantHours: defaults.OfficeHours.WeekHours}
+	model.ApplyTenantDefaults(tenant) // an unset week is Monday to Friday 09:00-17:00
+	env := routing.Env{Location: loc, TenantHours: tenant.OfficeHours}
 	var lookupErr error
 	callee := func(u *model.User) *routing.Callee {
 		rc, err := s.routingCallee(ctx, u)

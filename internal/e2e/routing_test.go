@@ -115,6 +115,25 @@ func TestRoutingExplain(t *testing.T) {
 			t.Fatalf("call handling: %v %v %v", u["call_restrictions"], u["enable_call_waiting"], u["keep_original_caller_id"])
 		}
 
+		// The tenant's own office hours apply to users in GLOBAL mode (Bob).
+		tid := tenants[0].(map[string]any)["id"].(string)
+		wantInvalid(t, s.do("POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"country_code": "+33"}), "country_code")
+		wantInvalid(t, s.do("POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"office_hours": map[string]any{
+			"tuesday": map[string]any{"enabled": true, "ranges": []any{map[string]any{"from": "22:00", "to": "18:00"}}}}}), "office_hours.tuesday.ranges[0].to")
+		s.must(204, "POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"country_code": "33", "office_hours": map[string]any{
+			"tuesday": map[string]any{"enabled": true, "ranges": []any{map[string]any{"from": "18:00", "to": "22:00"}}}}})
+		s.must(204, "POST", "/api/users/"+id202, admin, map[string]any{"available_office_hours_forward_rule": map[string]any{"action": "FORWARD_TO_VOICEMAIL"}})
+		bobUA := s.newUA("udp", "202", "acme.example", "Sip-secret-202")
+		if res := bobUA.register("Contact: <sip:202@192.0.2.2:5060>", "Expires: 600"); res.StatusCode != 200 {
+			t.Fatalf("register bob: %v", res)
+		}
+		if got := plan(t, s.must(200, "GET", routingURL(id202, "", evening), admin, nil)); got != "202: VOICEMAIL@available_office_hours_forward_rule" {
+			t.Fatalf("tenant office hours in the evening: %s", got)
+		}
+		if got := plan(t, s.must(200, "GET", routingURL(id202, "", office), admin, nil)); !strings.HasPrefix(got, "202: RING[sip:202@192.0.2.2:5060]@available_non_office_hours_forward_rule") {
+			t.Fatalf("tenant office hours in the morning: %s", got)
+		}
+
 		// Permissions and isolation.
 		bob := s.signIn("bob", "Bob-password-1", "acme.example")
 		s.must(403, "GET", routingURL(id201, "", ""), bob, nil)

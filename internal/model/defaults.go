@@ -110,6 +110,7 @@ func applyWeekDefaults(w *WeekHours) {
 func ApplyTenantDefaults(t *Tenant) {
 	setDefault(&t.TimeZone, defaultTenantTimeZone)
 	setDefault(&t.SIPDigest, SIPDigestDefault)
+	applyWeekDefaults(&t.OfficeHours)
 }
 
 func setDefault(p *string, v string) {

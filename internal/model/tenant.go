@@ -19,6 +19,11 @@ type Tenant struct {
 	OTPRequired bool `json:"otp_required"`
 	// SIPDigest is the digest algorithms the registrar offers, in order.
 	SIPDigest string `json:"sip_digest" enum:"SHA256_THEN_MD5,MD5_THEN_SHA256,SHA256_ONLY"`
+	// OfficeHours is the week users with office_hours.mode GLOBAL follow.
+	OfficeHours WeekHours `json:"office_hours"`
+	// CountryCode is the tenant's country calling code without "+" (e.g.
+	// "33"): calls to numbers with another code are international.
+	CountryCode string `json:"country_code" maxLength:"3" pattern:"^[1-9][0-9]{0,2}$|^$"`
 }
 
 // The values of Tenant.SIPDigest: SHA-256 then MD5 (the default, RFC

@@ -305,6 +305,12 @@ func ValidateTenant(t *Tenant) error {
 	if err := ValidateDomainName("domain", t.Domain); err != nil {
 		return err
 	}
+	if t.CountryCode != "" && (len(t.CountryCode) > 3 || !allDigits(t.CountryCode) || t.CountryCode[0] == '0') {
+		return Invalid("country_code", "must be a country calling code of 1 to 3 digits without '+', such as 1 or 33")
+	}
+	if err := ValidateWeekHours("office_hours", &t.OfficeHours); err != nil {
+		return err
+	}
 	if t.SIPDigest != "" { // "" is the default, SHA256_THEN_MD5
 		if err := OneOf("sip_digest", t.SIPDigest, SIPDigests); err != nil {
 			return err

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -10,7 +11,7 @@ import (
 	"github.com/switchboard-pbx/switchboard/internal/query"
 )
 
-const tenantColumns = `id, name, domain, enabled, time_zone, system, created_at, otp_required, sip_digest`
+const tenantColumns = `id, name, domain, enabled, time_zone, system, created_at, otp_required, sip_digest, office_hours, country_code`
 
 // TenantSchema returns the query.Schema of tenant lists: name, domain,
 // enabled, time_zone and created_at, all filterable and sortable.
@@ -27,11 +28,29 @@ func TenantSchema() query.Schema {
 func scanTenant(row interface{ Scan(...any) error }) (*model.Tenant, error) {
 	var t model.Tenant
 	var created int64
-	if err := row.Scan(&t.ID, &t.Name, &t.Domain, &t.Enabled, &t.TimeZone, &t.System, &created, &t.OTPRequired, &t.SIPDigest); err != nil {
+	var hours string
+	if err := row.Scan(&t.ID, &t.Name, &t.Domain, &t.Enabled, &t.TimeZone, &t.System, &created, &t.OTPRequired, &t.SIPDigest,
+		&hours, &t.CountryCode); err != nil {
 		return nil, err
 	}
 	t.Created = fromMicros(created)
+	if hours != "" {
+		if err := json.Unmarshal([]byte(hours), &t.OfficeHours); err != nil {
+			return nil, fmt.Errorf("decode office hours of tenant %s: %w", t.ID, err)
+		}
+	}
 	return &t, nil
+}
+
+// hoursJSON encodes a week ("" for an empty one: the default applies).
+func hoursJSON(w *model.WeekHours) string {
+	for _, d := range w.Days() {
+		if d.Day.Enabled || len(d.Day.Ranges) > 0 {
+			b, _ := json.Marshal(w)
+			return string(b)
+		}
+	}
+	return ""
 }
 
 func tenantSearchText(t *model.Tenant) string {
@@ -49,8 +68,9 @@ func (s *Store) CreateTenant(ctx context.Context, t *model.Tenant, admin *model.
 		t.SIPDigest = model.SIPDigestDefault
 	}
 	return s.inTx(ctx, func(c conn) error {
-		_, err := c.exec(ctx, `INSERT INTO tenants (`+tenantColumns+`, search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			t.ID, t.Name, t.Domain, t.Enabled, t.TimeZone, t.System, micros(t.Created), t.OTPRequired, t.SIPDigest, tenantSearchText(t))
+		_, err := c.exec(ctx, `INSERT INTO tenants (`+tenantColumns+`, search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			t.ID, t.Name, t.Domain, t.Enabled, t.TimeZone, t.System, micros(t.Created), t.OTPRequired, t.SIPDigest, hoursJSON(&t.OfficeHours),
+			t.CountryCode, tenantSearchText(t))
 		if err != nil {
 			return tenantConflict("create tenant", err, t)
 		}
@@ -140,8 +160,9 @@ func (s *Store) UpdateTenant(ctx context.Context, id string, fn func(*model.Tena
 		t.Domain = strings.ToLower(t.Domain)
 		t.Created = norm(t.Created)
 		_, err = c.exec(ctx, `UPDATE tenants SET name = ?, domain = ?, enabled = ?, time_zone = ?, system = ?, created_at = ?,
-			otp_required = ?, sip_digest = ?, search_text = ? WHERE id = ?`,
-			t.Name, t.Domain, t.Enabled, t.TimeZone, t.System, micros(t.Created), t.OTPRequired, t.SIPDigest, tenantSearchText(t), id)
+			otp_required = ?, sip_digest = ?, office_hours = ?, country_code = ?, search_text = ? WHERE id = ?`,
+			t.Name, t.Domain, t.Enabled, t.TimeZone, t.System, micros(t.Created), t.OTPRequired, t.SIPDigest, hoursJSON(&t.OfficeHours),
+			t.CountryCode, tenantSearchText(t), id)
 		if err != nil {
 			return tenantConflict("update tenant", err, t)
 		}

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"reflect"
 	"testing"
 
 	"github.com/switchboard-pbx/switchboard/internal/model"
@@ -21,13 +22,15 @@ func TestTenantCRUD(t *testing.T) {
 			t.Fatal("timestamps not set")
 		}
 
-		tn := &model.Tenant{ID: model.NewID(), Name: "Acme Corp", Domain: "Acme.Example.COM", Enabled: true, TimeZone: "Europe/Paris", Created: at(0)}
+		tn := &model.Tenant{ID: model.NewID(), Name: "Acme Corp", Domain: "Acme.Example.COM", Enabled: true, TimeZone: "Europe/Paris", Created: at(0),
+			CountryCode: "33"}
+		tn.OfficeHours.Monday = model.DayHours{Enabled: true, Ranges: []model.TimeRange{{From: "08:00", To: "12:00"}}}
 		must(t, s.CreateTenant(ctx, tn, nil))
 		eq(t, "stored domain", tn.Domain, "acme.example.com")
 
 		got, err := s.GetTenant(ctx, tn.ID)
 		must(t, err)
-		if *got != *tn {
+		if !reflect.DeepEqual(got, tn) {
 			t.Fatalf("GetTenant = %+v, want %+v", got, tn)
 		}
 		got, err = s.GetTenantByDomain(ctx, "ACME.example.com")
