@@ -2,6 +2,7 @@ package directory
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/switchboard-pbx/switchboard/internal/model"
@@ -33,6 +34,22 @@ func (s *Service) Routing(ctx context.Context, c *Caller, userID, caller string,
 	if at.IsZero() {
 		at = s.now()
 	}
+	internal := false
+	if routing.IsExtensionLike(caller) {
+		if _, err := s.store.GetUserByExtension(ctx, u.TenantID, caller); err == nil {
+			internal = true
+		}
+	}
+	hops, err := s.routeCall(ctx, u, caller, internal, at)
+	if err != nil {
+		return nil, err
+	}
+	return &RoutingExplanation{Caller: caller, At: at.UTC(), Hops: hops}, nil
+}
+
+// routeCall decides the plan of a call to user u and of every user it is
+// forwarded to.
+func (s *Service) routeCall(ctx context.Context, u *model.User, caller string, internal bool, at time.Time) ([]routing.Hop, error) {
 	tenant, err := s.store.GetTenant(ctx, u.TenantID)
 	if err != nil {
 		return nil, err
@@ -55,12 +72,6 @@ func (s *Service) Routing(ctx context.Context, c *Caller, userID, caller string,
 	if lookupErr != nil {
 		return nil, lookupErr
 	}
-	internal := false
-	if routing.IsExtensionLike(caller) {
-		if _, err := s.store.GetUserByExtension(ctx, u.TenantID, caller); err == nil {
-			internal = true
-		}
-	}
 	call := routing.Call{From: caller, Internal: internal, Direct: true, At: at}
 	hops := routing.Resolve(first, call, env, func(ext string) *routing.Callee {
 		next, err := s.store.GetUserByExtension(ctx, u.TenantID, ext)
@@ -69,10 +80,56 @@ func (s *Service) Routing(ctx context.Context, c *Caller, userID, caller string,
 		}
 		return callee(next)
 	})
-	if lookupErr != nil {
-		return nil, lookupErr
+	return hops, lookupErr
+}
+
+// SIPRouter is the directory as the SIP proxy sees it.
+type SIPRouter struct{ S *Service }
+
+// Route is the plan of a call to extension ext of a tenant.
+func (r SIPRouter) Route(ctx context.Context, tenantID, ext, caller string, internal bool, at time.Time) ([]routing.Hop, error) {
+	u, err := r.S.store.GetUserByExtension(ctx, tenantID, ext)
+	if err != nil {
+		return nil, err
 	}
-	return &RoutingExplanation{Caller: caller, At: at.UTC(), Hops: hops}, nil
+	return r.S.routeCall(ctx, u, caller, internal, at)
+}
+
+// UserByExtension returns an enabled user of the tenant, or nil.
+func (r SIPRouter) UserByExtension(ctx context.Context, tenantID, ext string) (*model.User, error) {
+	u, err := r.S.store.GetUserByExtension(ctx, tenantID, ext)
+	if errors.Is(err, model.ErrNotFound) || (err == nil && !u.Enabled) {
+		return nil, nil
+	}
+	return u, err
+}
+
+// Outbound tells whether user may call number: its class against the
+// role's policy and the user's call restrictions.
+func (r SIPRouter) Outbound(ctx context.Context, tenantID, userID, number string) (bool, int, string, error) {
+	u, err := r.S.store.GetUser(ctx, tenantID, userID)
+	if err != nil {
+		return false, 0, "", err
+	}
+	tenant, err := r.S.store.GetTenant(ctx, tenantID)
+	if err != nil {
+		return false, 0, "", err
+	}
+	role, err := r.S.store.GetRole(ctx, tenantID, u.Role)
+	if err != nil {
+		return false, 0, "", err
+	}
+	p := role.Permissions.Policies
+	class := routing.Classify(number, false, tenant.CountryCode)
+	model.ApplyCallHandlingDefaults(&u.CallHandling)
+	ok, status, reason := routing.Outbound(routing.Policies{Internal: p.InternalCalls, Domestic: p.DomesticCalls,
+		International: p.InternationalCalls}, u.CallRestrictions, class)
+	return ok, status, reason, nil
+}
+
+// WriteCDRs stores records the proxy made.
+func (r SIPRouter) WriteCDRs(ctx context.Context, cdrs []model.CDR) error {
+	return r.S.store.CreateCDRs(ctx, cdrs)
 }
 
 // routingCallee gathers what the decision needs of a user: settings,

@@ -268,3 +268,205 @@ func TestSvcrackIsStopped(t *testing.T) {
 		}
 	})
 }
+
+// sippUAS starts Debian sipp's built-in UAS (answers INVITE with 180 and
+// 200, then BYE with 200) for n calls on a free port; wait reports its end.
+func sippUAS(t *testing.T, n int) (port int, wait func() error) {
+	t.Helper()
+	bin := needTool(t, "sipp")
+	port = freePort(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	cmd := exec.CommandContext(ctx, bin, "-sn", "uas", "-i", "127.0.0.1", "-p", strconv.Itoa(port), "-m", strconv.Itoa(n), "-nostdin",
+		"-timeout", "30s", "-timeout_error")
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	t.Cleanup(cancel)
+	return port, func() error {
+		err := cmd.Wait()
+		if err != nil {
+			return fmt.Errorf("%v: %s", err, tail(out.String(), 1500))
+		}
+		return nil
+	}
+}
+
+// sippUAC runs testdata/sipp/uac_auth.xml once per injection line.
+func sippUAC(t *testing.T, addr string, lines []string) error {
+	t.Helper()
+	sf, _ := filepath.Abs("testdata/sipp/uac_auth.xml")
+	return sippRun(t, addr, sf, lines)
+}
+
+// sippUACRefused runs a call that must end with final status (after the
+// 407 round): the scenario is testdata/sipp/uac_auth.xml cut after the
+// authenticated INVITE, expecting status, then the ACK.
+func sippUACRefused(t *testing.T, addr string, lines []string, status int) error {
+	t.Helper()
+	raw, err := os.ReadFile("testdata/sipp/uac_auth.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(raw)
+	cut := strings.Index(text, `  <recv response="200" rrs="true"/>`)
+	text = text[:cut] + fmt.Sprintf(`  <recv response="%d"/>
+  <send>
+    <![CDATA[
+
+      ACK sip:[field3]@[field1] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch-4];rport
+      From: <sip:[field0]@[field1]>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[field3]@[field1]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: 2 ACK
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+</scenario>
+`, status)
+	sf := filepath.Join(t.TempDir(), "refused.xml")
+	if err := os.WriteFile(sf, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return sippRun(t, addr, sf, lines)
+}
+
+func sippRun(t *testing.T, addr, sf string, lines []string) error {
+	t.Helper()
+	bin := needTool(t, "sipp")
+	dir := t.TempDir()
+	inf := filepath.Join(dir, "calls.csv")
+	if err := os.WriteFile(inf, []byte("SEQUENTIAL\n"+strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, bin, addr, "-sf", sf, "-inf", inf, "-m", strconv.Itoa(len(lines)), "-l", "1", "-i", "127.0.0.1",
+		"-p", strconv.Itoa(freePort(t)), "-nostdin", "-timeout", "30s", "-timeout_error", "-recv_timeout", "10000",
+		"-trace_err", "-error_file", filepath.Join(dir, "errors.log")).CombinedOutput()
+	if err != nil {
+		errs, _ := os.ReadFile(filepath.Join(dir, "errors.log"))
+		return fmt.Errorf("%v: %s\n%s", err, tail(string(out), 300), tail(string(errs), 3000))
+	}
+	return nil
+}
+
+// TestSippCallThroughProxy: a call between two registered extensions,
+// with real SIP peers on both ends, through the proxy's 407 challenge,
+// the callee's plan, Record-Route for ACK and BYE, and call records.
+func TestSippCallThroughProxy(t *testing.T) {
+	needTool(t, "sipp")
+	eachDB(t, func(t *testing.T, s *server) {
+		legacyTenant(s, "acme.example") // sipp answers MD5 challenges only
+		uasPort, wait := sippUAS(t, 1)
+		bob := s.newUA("udp", "202", "acme.example", "Sip-secret-202")
+		if res := bob.register(fmt.Sprintf("Contact: <sip:202@127.0.0.1:%d>", uasPort), "Expires: 600"); res.StatusCode != 200 {
+			t.Fatalf("register the callee: %v", res)
+		}
+		if err := sippUAC(t, s.app.SIPAddr(), []string{sippLine("201", "acme.example", "Sip-secret-201", "202")}); err != nil {
+			t.Fatalf("caller: %v", err)
+		}
+		if err := wait(); err != nil {
+			t.Fatalf("callee: %v", err)
+		}
+		for _, who := range []struct{ name, pw string }{{"alice", "Alice-password-1"}, {"bob", "Bob-password-1"}} {
+			tok := s.signIn(who.name, who.pw, "acme.example")
+			var list []map[string]any
+			for i := 0; i < 50; i++ { // the record is written when the BYE is answered
+				if list = items(t, s.must(200, "GET", "/api/user/cdrs", tok, nil)); len(list) > 0 {
+					break
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			if len(list) != 1 {
+				t.Fatalf("%s has %d records", who.name, len(list))
+			}
+			r := list[0]
+			if r["caller"] != "201" || r["callee"] != "202" || r["direction"] != "INTERNAL_CALL" || r["status_code"] != float64(200) ||
+				r["answered_at"] == nil || r["end_reason"] != "CALLER_DISCONNECTED" {
+				t.Fatalf("%s's record: %v", who.name, r)
+			}
+		}
+	})
+}
+
+// records waits for a user's call records (written when the call ends).
+func records(t *testing.T, s *server, token string, n int) []map[string]any {
+	t.Helper()
+	var list []map[string]any
+	for i := 0; i < 100; i++ {
+		if list = items(t, s.must(200, "GET", "/api/user/cdrs", token, nil)); len(list) >= n {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return list
+}
+
+// TestSippCallPlans: the callee's settings change what happens to real
+// calls — no answer then forward to another extension, DND to voicemail
+// (refused while no voicemail server is configured), an international
+// call refused by the role's policy, a domestic one without a trunk.
+func TestSippCallPlans(t *testing.T) {
+	needTool(t, "sipp")
+	s := startServer(t, storetest.DSN(t, "sqlite"))
+	admin, _, id202 := legacyTenant(s, "acme.example")
+	id203 := s.createUser(admin, map[string]any{"name": "carol", "email": "carol@acme.example", "extension_number": "203",
+		"password": "Carol-password-1", "extension_password": "Sip-secret-203"})
+	alice := sippLine("201", "acme.example", "Sip-secret-201", "")
+
+	// 202 rings 5 s without answering, then forwards to 203, who answers.
+	s.must(204, "POST", "/api/users/"+id202, admin, map[string]any{"available_no_answer_forward_rule": map[string]any{
+		"action": "FORWARD_TO_NUMBER", "number": "203", "timeout": 5}})
+	silent := s.newUA("udp", "202", "acme.example", "Sip-secret-202")
+	if res := silent.register("Contact: <sip:202@127.0.0.1:9>", "Expires: 600"); res.StatusCode != 200 { // nobody listens there
+		t.Fatalf("register 202: %v", res)
+	}
+	uasPort, wait := sippUAS(t, 1)
+	carol := s.newUA("udp", "203", "acme.example", "Sip-secret-203")
+	if res := carol.register(fmt.Sprintf("Contact: <sip:203@127.0.0.1:%d>", uasPort), "Expires: 600"); res.StatusCode != 200 {
+		t.Fatalf("register 203: %v", res)
+	}
+	if err := sippUAC(t, s.app.SIPAddr(), []string{alice + "202"}); err != nil {
+		t.Fatalf("call 202: %v", err)
+	}
+	if err := wait(); err != nil {
+		t.Fatalf("203's phone: %v", err)
+	}
+	recs := records(t, s, s.signIn("alice", "Alice-password-1", "acme.example"), 1)
+	if len(recs) != 1 || recs[0]["status_code"] != float64(200) || recs[0]["reroute_reason"] != "FORWARD" {
+		t.Fatalf("alice's record of the forwarded call: %v", recs)
+	}
+	_ = id203
+
+	// DND: voicemail, refused with 480 while no voicemail server is set.
+	s.must(204, "POST", "/api/users/"+id202, admin, map[string]any{"enable_dnd": true})
+	if err := sippUACRefused(t, s.app.SIPAddr(), []string{alice + "202"}, 480); err != nil {
+		t.Fatalf("DND: %v", err)
+	}
+	// A StandardUser may not call abroad; domestic calls need a trunk.
+	if err := sippUACRefused(t, s.app.SIPAddr(), []string{alice + "+14155550100"}, 403); err != nil {
+		t.Fatalf("international: %v", err)
+	}
+	s.must(204, "POST", "/api/tenants/"+tenantID(t, s, "acme.example"), s.adminToken(), map[string]any{"country_code": "1"})
+	if err := sippUACRefused(t, s.app.SIPAddr(), []string{alice + "+14155550100"}, 503); err != nil {
+		t.Fatalf("domestic without a trunk: %v", err)
+	}
+	// A user's own restriction refuses domestic calls too.
+	s.must(204, "POST", "/api/users/"+s.must(200, "GET", "/api/users?filter="+urlq("name eq 'alice'"), admin, nil).JSON(t)["items"].([]any)[0].(map[string]any)["id"].(string),
+		admin, map[string]any{"call_restrictions": map[string]any{"domestic": "DENY"}})
+	if err := sippUACRefused(t, s.app.SIPAddr(), []string{alice + "+14155550100"}, 403); err != nil {
+		t.Fatalf("restricted domestic: %v", err)
+	}
+}
+
+func tenantID(t *testing.T, s *server, domain string) string {
+	t.Helper()
+	l := s.must(200, "GET", "/api/tenants?filter="+urlq("domain eq '"+domain+"'"), s.adminToken(), nil).JSON(t)["items"].([]any)
+	return l[0].(map[string]any)["id"].(string)
+}

@@ -37,6 +37,8 @@ type Config struct {
 	Now        func() time.Time
 	Log        *slog.Logger
 	Store      *store.Store
+	// Router, when set, makes the server a proxy for INVITEs.
+	Router Router
 }
 
 // Bounds of what a request may carry.
@@ -62,6 +64,10 @@ type Server struct {
 
 	digestMu sync.Mutex
 	digests  map[string]digestEntry
+
+	router  Router
+	client  *sipgo.Client
+	dialogs dialogs
 }
 
 // New prepares a registrar without binding sockets (tests and fuzzing
@@ -92,7 +98,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	return &Server{cfg: cfg, st: cfg.Store, log: cfg.Log.With("component", "sip"), now: cfg.Now,
 		nonces: NewNonces(key, cfg.NonceTTL), guard: NewGuard(cfg.FailLimit, cfg.FailWindow, cfg.Ban),
-		digests: map[string]digestEntry{}}, nil
+		digests: map[string]digestEntry{}, router: cfg.Router, dialogs: dialogs{m: map[string]*call{}}}, nil
 }
 
 // Listen binds UDP and TCP on cfg.Addr (the same port for both) and TLS
@@ -121,9 +127,20 @@ func Listen(ctx context.Context, cfg Config) (*Server, error) {
 		s.closeSockets()
 		return nil, err
 	}
-	s.ua, s.srv = ua, srv
+	host, _, _ := net.SplitHostPort(s.Addr())
+	client, err := sipgo.NewClient(ua, sipgo.WithClientHostname(host))
+	if err != nil {
+		s.closeSockets()
+		return nil, err
+	}
+	s.ua, s.srv, s.client = ua, srv, client
 	srv.OnRegister(s.onRegister)
 	srv.OnOptions(s.onOptions)
+	if s.router != nil {
+		srv.OnInvite(s.onInvite)
+		srv.OnAck(s.onInDialog)
+		srv.OnBye(s.onInDialog)
+	}
 	return s, nil
 }
 
@@ -223,7 +240,7 @@ func (s *Server) onOptions(req *sip.Request, tx sip.ServerTransaction) {
 		return
 	}
 	res := sip.NewResponseFromRequest(req, 200, "OK", nil)
-	res.AppendHeader(sip.NewHeader("Allow", "REGISTER, OPTIONS"))
+	res.AppendHeader(sip.NewHeader("Allow", "REGISTER, OPTIONS, INVITE, ACK, BYE, CANCEL"))
 	res.AppendHeader(sip.NewHeader("Accept", "application/sdp"))
 	_ = tx.Respond(res)
 }
@@ -448,7 +465,13 @@ func clip(s string, n int) string {
 // address of record. It returns the user, or why it failed ("" when the
 // request simply had no credentials) and whether the nonce was stale.
 func (s *Server) authenticate(ctx context.Context, req *sip.Request, a aor, now time.Time) (*store.SIPUser, string, bool) {
-	h := req.GetHeader("Authorization")
+	return s.authenticateAs(ctx, req, a, "Authorization", now)
+}
+
+// authenticateAs is authenticate with the credentials of header (Proxy-
+// Authorization for INVITEs).
+func (s *Server) authenticateAs(ctx context.Context, req *sip.Request, a aor, header string, now time.Time) (*store.SIPUser, string, bool) {
+	h := req.GetHeader(header)
 	if h == nil {
 		return nil, "", false
 	}

@@ -1,0 +1,435 @@
+package registrar
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/emiago/sipgo"
+	"github.com/emiago/sipgo/sip"
+
+	"github.com/switchboard-pbx/switchboard/internal/model"
+	"github.com/switchboard-pbx/switchboard/internal/routing"
+)
+
+// Router is what the proxy needs of the directory: the plan of a call and
+// the place to write its records.
+type Router interface {
+	// Route returns the plan of a call from caller (an extension of the
+	// tenant or a number) to extension ext, or model.ErrNotFound.
+	Route(ctx context.Context, tenantID, ext, caller string, internal bool, at time.Time) ([]routing.Hop, error)
+	// Outbound tells whether user may call number (call restrictions).
+	Outbound(ctx context.Context, tenantID, userID, number string) (ok bool, status int, reason string, err error)
+	// WriteCDRs stores call records.
+	WriteCDRs(ctx context.Context, cdrs []model.CDR) error
+	// UserByExtension resolves an extension of a tenant (nil, nil if none).
+	UserByExtension(ctx context.Context, tenantID, ext string) (*model.User, error)
+}
+
+// call is the proxy's state of one call it routed.
+type call struct {
+	caller, callee       *model.User
+	started, rang, ans   time.Time
+	status               int
+	endReason, reroute   string
+	callID, callerNumber string
+}
+
+// dialogs remembers answered calls until their BYE, for their records.
+type dialogs struct {
+	mu sync.Mutex
+	m  map[string]*call
+}
+
+const maxDialogs = 100000
+
+func (d *dialogs) put(id string, c *call) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if len(d.m) < maxDialogs {
+		d.m[id] = c
+	}
+}
+
+func (d *dialogs) take(id string) *call {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	c := d.m[id]
+	delete(d.m, id)
+	return c
+}
+
+// onInvite authenticates the caller (407), decides the plan and carries
+// it out: ringing forks to every target of a step at once, the first 2xx
+// wins and the other branches are cancelled; a step that is not answered
+// in time, or whose branches all fail, gives way to the next.
+func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) {
+	now := s.now()
+	ip := sourceIP(req.Source())
+	if s.guard.Banned(ip, now) || s.router == nil {
+		return
+	}
+	// The caller's CANCEL ends the INVITE's processing.
+	ctx, cancelCtx := context.WithCancel(context.Background())
+	defer cancelCtx()
+	tx.OnCancel(func(*sip.Request) { cancelCtx() })
+	respond := func(code int, reason string) { _ = tx.Respond(sip.NewResponseFromRequest(req, code, reason, nil)) }
+	from, to := req.From(), req.To()
+	if from == nil || to == nil || req.CallID() == nil || req.CSeq() == nil || len(req.Headers()) > MaxHeaders {
+		respond(400, "Bad Request")
+		return
+	}
+	a := aor{ext: from.Address.User, domain: strings.ToLower(from.Address.Host)}
+	u, fail, stale := s.authenticateAs(ctx, req, a, "Proxy-Authorization", now)
+	if u == nil {
+		if fail != "" {
+			s.log.Warn("sip authentication failed", "source", req.Source(), "aor", a.String(), "reason", fail, "method", "INVITE")
+			if s.guard.Fail(ip, now) {
+				s.log.Warn("sip source ignored after repeated failures", "source_ip", ip, "for", s.guard.Ban.String())
+			}
+		}
+		res := s.challenge(req, a, nil, stale, now)
+		res.StatusCode, res.Reason = 407, "Proxy Authentication Required"
+		for _, h := range res.GetHeaders("WWW-Authenticate") {
+			res.AppendHeader(sip.NewHeader("Proxy-Authenticate", h.Value()))
+		}
+		res.RemoveHeader("WWW-Authenticate")
+		_ = tx.Respond(res)
+		return
+	}
+	_ = tx.Respond(sip.NewResponseFromRequest(req, 100, "Trying", nil))
+	caller, err := s.router.UserByExtension(ctx, u.TenantID, a.ext)
+	if err != nil || caller == nil {
+		respond(403, "Forbidden")
+		return
+	}
+	target := req.Recipient.User
+	c := &call{caller: caller, started: now, callID: req.CallID().Value(), callerNumber: a.ext}
+	callee, err := s.router.UserByExtension(ctx, u.TenantID, target)
+	if err != nil {
+		respond(500, "Server Internal Error")
+		return
+	}
+	if callee == nil {
+		// Not an extension: an outbound call, allowed or refused by policy.
+		ok, status, reason, err := s.router.Outbound(ctx, u.TenantID, caller.ID, target)
+		switch {
+		case err != nil:
+			respond(500, "Server Internal Error")
+		case !ok:
+			respond(status, reason)
+		default:
+			respond(503, "No Outbound Trunk Configured")
+		}
+		return
+	}
+	c.callee = callee
+	hops, err := s.router.Route(ctx, u.TenantID, target, a.ext, true, now)
+	if err != nil {
+		respond(500, "Server Internal Error")
+		return
+	}
+	s.execute(ctx, req, tx, c, hops)
+}
+
+// execute runs the plan's steps in order.
+func (s *Server) execute(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, hops []routing.Hop) {
+	finish := func(code int, reason, endReason string) {
+		c.status, c.endReason = code, endReason
+		_ = tx.Respond(sip.NewResponseFromRequest(req, code, reason, nil))
+		s.writeCDRs(c, s.now())
+	}
+	for hi, hop := range hops {
+		if hi > 0 {
+			c.reroute = "FORWARD"
+		}
+		for si, step := range hop.Plan.Steps {
+			if ctx.Err() != nil {
+				finish(487, "Request Terminated", "CANCELLED")
+				return
+			}
+			last := si == len(hop.Plan.Steps)-1
+			switch step.Action {
+			case routing.ActRing:
+				var contacts []string
+				for _, t := range step.Targets {
+					if strings.HasPrefix(t, "sip:") || strings.HasPrefix(t, "sips:") {
+						contacts = append(contacts, t)
+					}
+				}
+				if len(contacts) == 0 {
+					continue // numbers need an outbound trunk, which is not built
+				}
+				if res := s.fork(ctx, req, tx, c, contacts, time.Duration(step.Timeout)*time.Second); res != nil {
+					// Answered: relay the 2xx; the record is written at BYE.
+					c.status, c.ans = res.StatusCode, s.now()
+					_ = tx.Respond(res)
+					s.dialogs.put(c.callID, c)
+					return
+				}
+				c.reroute = "NO_ANSWER"
+			case routing.ActForward:
+				if hi < len(hops)-1 && last {
+					continue // the next hop is that user's plan
+				}
+				finish(503, "No Outbound Trunk Configured", "FAILED")
+				return
+			case routing.ActVoicemail:
+				c.reroute = "VOICEMAIL"
+				finish(480, "Voicemail Unavailable", "UNREACHABLE")
+				return
+			case routing.ActRefuse:
+				end := "REJECTED"
+				if step.Status == 486 {
+					end = "BUSY"
+				} else if step.Status == 480 {
+					end = "NO_ANSWER"
+				}
+				finish(step.Status, step.Reason, end)
+				return
+			}
+		}
+	}
+	finish(480, "Temporarily Unavailable", "NO_ANSWER")
+}
+
+// fork sends the INVITE to every contact at once and returns the first
+// 2xx, cancelling the other branches; nil when none answered in time.
+func (s *Server) fork(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, contacts []string, timeout time.Duration) *sip.Response {
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	type branch struct {
+		req *sip.Request
+		tx  sip.ClientTransaction
+	}
+	var branches []branch
+	for _, contact := range contacts {
+		out := req.Clone()
+		var uri sip.Uri
+		if err := sip.ParseUri(contact, &uri); err != nil {
+			continue
+		}
+		out.Recipient = uri
+		out.RemoveHeader("Proxy-Authorization")
+		out.RemoveHeader("Route")
+		out.SetDestination("")
+		out.SetTransport(transportOf(&uri))
+		ctx2 := context.Background()
+		ctx2, cancel := context.WithTimeout(ctx2, timeout+35*time.Second)
+		defer cancel()
+		btx, err := s.client.TransactionRequest(ctx2, out, sipgo.ClientRequestDecreaseMaxForward, sipgo.ClientRequestAddVia, sipgo.ClientRequestAddRecordRoute)
+		if err != nil {
+			s.log.Debug("sip fork", "contact", contact, "error", err)
+			continue
+		}
+		branches = append(branches, branch{req: out, tx: btx})
+	}
+	if len(branches) == 0 {
+		return nil
+	}
+	type result struct {
+		i   int
+		res *sip.Response
+	}
+	results := make(chan result, 16*len(branches))
+	for i, b := range branches {
+		go func(i int, b branch) {
+			for {
+				select {
+				case res, ok := <-b.tx.Responses():
+					if !ok {
+						return
+					}
+					results <- result{i, res}
+					if res.StatusCode >= 200 {
+						return
+					}
+				case <-b.tx.Done():
+					results <- result{i, nil}
+					return
+				}
+			}
+		}(i, b)
+	}
+	cancelAll := func(except int) {
+		for i, b := range branches {
+			if i != except {
+				s.cancelBranch(b.req)
+			}
+		}
+	}
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	finals, ringing := 0, false
+	for finals < len(branches) {
+		select {
+		case r := <-results:
+			switch {
+			case r.res == nil || r.res.StatusCode >= 300:
+				finals++
+			case r.res.StatusCode >= 200:
+				cancelAll(r.i)
+				return relayVia(req, branches[r.i].req, r.res)
+			case r.res.StatusCode >= 180 && !ringing:
+				ringing = true
+				if c.rang.IsZero() {
+					c.rang = s.now()
+				}
+				_ = tx.Respond(relayVia(req, branches[r.i].req, r.res))
+			}
+		case <-timer.C:
+			cancelAll(-1)
+			return nil
+		case <-ctx.Done():
+			cancelAll(-1)
+			return nil
+		}
+	}
+	return nil
+}
+
+// cancelBranch sends CANCEL for a forwarded INVITE (same Via branch).
+func (s *Server) cancelBranch(inv *sip.Request) {
+	cancel := sip.NewRequest(sip.CANCEL, inv.Recipient)
+	if v := inv.Via(); v != nil {
+		cancel.AppendHeader(v.Clone())
+	}
+	for _, name := range []string{"From", "To", "Call-ID", "Max-Forwards"} {
+		sip.CopyHeaders(name, inv, cancel)
+	}
+	cancel.AppendHeader(&sip.CSeqHeader{SeqNo: inv.CSeq().SeqNo, MethodName: sip.CANCEL})
+	cancel.SetTransport(inv.Transport())
+	cancel.SetDestination(inv.Destination())
+	ctx, stop := context.WithTimeout(context.Background(), 32*time.Second)
+	ctxTx, err := s.client.TransactionRequest(ctx, cancel, func(*sipgo.Client, *sip.Request) error { return nil })
+	if err != nil {
+		stop()
+		return
+	}
+	go func() {
+		defer stop()
+		<-ctxTx.Done()
+	}()
+}
+
+// relayVia is relay for a response to a request we forwarded as fwd: when
+// the callee did not copy the Record-Route into its answer (some user
+// agents do not), ours is added so in-dialog requests still pass the proxy.
+func relayVia(req, fwd *sip.Request, res *sip.Response) *sip.Response {
+	out := relay(req, res)
+	if out.GetHeader("Record-Route") == nil && res.StatusCode < 300 && res.StatusCode > 100 {
+		sip.CopyHeaders("Record-Route", fwd, out)
+	}
+	return out
+}
+
+// relay turns a downstream response into the upstream one for req.
+func relay(req *sip.Request, res *sip.Response) *sip.Response {
+	out := sip.NewResponseFromRequest(req, res.StatusCode, res.Reason, res.Body())
+	if to := res.To(); to != nil {
+		out.RemoveHeader("To")
+		sip.CopyHeaders("To", res, out)
+	}
+	for _, name := range []string{"Contact", "Content-Type", "Record-Route", "Allow", "Supported"} {
+		out.RemoveHeader(name)
+		sip.CopyHeaders(name, res, out)
+	}
+	return out
+}
+
+func transportOf(u *sip.Uri) string {
+	if t, ok := u.UriParams.Get("transport"); ok && t != "" {
+		return strings.ToUpper(t)
+	}
+	return "UDP"
+}
+
+// onInDialog forwards ACK and BYE (and other in-dialog requests) that
+// reach the proxy through its Record-Route to their Request-URI.
+func (s *Server) onInDialog(req *sip.Request, tx sip.ServerTransaction) {
+	if s.guard.Banned(sourceIP(req.Source()), s.now()) {
+		return
+	}
+	if req.GetHeader("Route") == nil {
+		// Not routed through us (a stray ACK, or a request for a dialog
+		// we did not record-route): nothing to forward.
+		if !req.IsAck() {
+			_ = tx.Respond(sip.NewResponseFromRequest(req, 481, "Call/Transaction Does Not Exist", nil))
+		}
+		return
+	}
+	out := req.Clone()
+	out.RemoveHeader("Route") // our own loose route, the only hop
+	out.SetDestination("")
+	out.SetTransport(transportOf(&out.Recipient))
+	if req.IsAck() {
+		_ = s.client.WriteRequest(out, sipgo.ClientRequestAddVia)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 32*time.Second)
+	defer cancel()
+	ctx2, stop := context.WithTimeout(ctx, 32*time.Second)
+	defer stop()
+	btx, err := s.client.TransactionRequest(ctx2, out, sipgo.ClientRequestDecreaseMaxForward, sipgo.ClientRequestAddVia)
+	if err != nil {
+		_ = tx.Respond(sip.NewResponseFromRequest(req, 503, "Service Unavailable", nil))
+		return
+	}
+	for {
+		select {
+		case res, ok := <-btx.Responses():
+			if !ok {
+				return
+			}
+			if res.StatusCode < 200 {
+				continue
+			}
+			_ = tx.Respond(relay(req, res))
+			if req.Method == sip.BYE {
+				if c := s.dialogs.take(req.CallID().Value()); c != nil {
+					c.endReason = "CALLEE_DISCONNECTED"
+					if f := req.From(); f != nil && f.Address.User == c.callerNumber {
+						c.endReason = "CALLER_DISCONNECTED"
+					}
+					s.writeCDRs(c, s.now())
+				}
+			}
+			return
+		case <-btx.Done():
+			_ = tx.Respond(sip.NewResponseFromRequest(req, 408, "Request Timeout", nil))
+			return
+		}
+	}
+}
+
+// writeCDRs records the call for the caller and for the callee.
+func (s *Server) writeCDRs(c *call, end time.Time) {
+	opt := func(t time.Time) *time.Time {
+		if t.IsZero() {
+			return nil
+		}
+		return &t
+	}
+	base := model.CDR{Caller: c.caller.ExtensionNumber, CallerDisplayName: c.caller.DisplayName, Callee: c.callee.ExtensionNumber,
+		CalleeDisplayName: c.callee.DisplayName, StartedAt: c.started, RangAt: opt(c.rang), AnsweredAt: opt(c.ans), EndedAt: &end,
+		CallID: c.callID, Direction: "INTERNAL_CALL", EndReason: c.endReason, RerouteReason: c.reroute, StatusCode: c.status}
+	if base.EndReason == "" {
+		base.EndReason = "FAILED"
+	}
+	var out []model.CDR
+	for _, u := range []*model.User{c.caller, c.callee} {
+		r := base
+		r.ID, r.TenantID, r.UserID = model.NewID(), u.TenantID, u.ID
+		if err := model.ValidateCDR(&r); err != nil {
+			s.log.Warn("sip call record", "error", err)
+			return
+		}
+		out = append(out, r)
+	}
+	if err := s.router.WriteCDRs(context.Background(), out); err != nil && !errors.Is(err, model.ErrConflict) {
+		s.log.Warn("sip call record", "error", err)
+	}
+}
