@@ -34,6 +34,10 @@ type tenantUpdateDoc struct {
 	OfficeHours model.WeekHours `json:"office_hours"`
 	// CountryCode is the tenant's country calling code, without "+".
 	CountryCode string `json:"country_code" maxLength:"3"`
+	// SIPTrunk is where calls to outside numbers go (sip:host[:port]).
+	SIPTrunk string `json:"sip_trunk" maxLength:"256"`
+	// VoicemailServer takes calls for the users' mailboxes.
+	VoicemailServer string `json:"voicemail_server" maxLength:"256"`
 }
 
 func (s *Server) tenantRoutes() {

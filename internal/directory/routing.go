@@ -127,6 +127,11 @@ func (r SIPRouter) Outbound(ctx context.Context, tenantID, userID, number string
 	return ok, status, reason, nil
 }
 
+// Tenant returns a tenant.
+func (r SIPRouter) Tenant(ctx context.Context, tenantID string) (*model.Tenant, error) {
+	return r.S.store.GetTenant(ctx, tenantID)
+}
+
 // WriteCDRs stores records the proxy made.
 func (r SIPRouter) WriteCDRs(ctx context.Context, cdrs []model.CDR) error {
 	return r.S.store.CreateCDRs(ctx, cdrs)

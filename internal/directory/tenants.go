@@ -103,7 +103,7 @@ func (s *Service) ListTenants(ctx context.Context, c *Caller, p query.Params) (i
 }
 
 var (
-	tenantKeys     = keySet([]string{"name", "enabled", "time_zone", "otp_required", "sip_digest", "office_hours", "country_code"})
+	tenantKeys     = keySet([]string{"name", "enabled", "time_zone", "otp_required", "sip_digest", "office_hours", "country_code", "sip_trunk", "voicemail_server"})
 	tenantReadOnly = keySet([]string{"id", "domain", "system", "created_at"})
 )
 

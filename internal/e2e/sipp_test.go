@@ -470,3 +470,132 @@ func tenantID(t *testing.T, s *server, domain string) string {
 	l := s.must(200, "GET", "/api/tenants?filter="+urlq("domain eq '"+domain+"'"), s.adminToken(), nil).JSON(t)["items"].([]any)
 	return l[0].(map[string]any)["id"].(string)
 }
+
+// sippUASChecking is a UAS for n calls that fails unless each INVITE's
+// header matches regexp; it answers 180, 200 and the BYE.
+func sippUASChecking(t *testing.T, header, regexp string) (port int, wait func() error) {
+	t.Helper()
+	bin := needTool(t, "sipp")
+	scenario := fmt.Sprintf(`<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="uas checking %[1]s">
+  <recv request="INVITE">
+    <action>
+      <ereg regexp="%[2]s" search_in="hdr" header="%[1]s:" check_it="true" assign_to="dummy"/>
+    </action>
+  </recv>
+  <send>
+    <![CDATA[
+
+      SIP/2.0 180 Ringing
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <send retrans="500">
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      [last_Record-Route:]
+      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="ACK"/>
+  <recv request="BYE"/>
+  <send>
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <Reference variables="dummy"/>
+</scenario>
+`, header, regexp)
+	sf := filepath.Join(t.TempDir(), "uas.xml")
+	if err := os.WriteFile(sf, []byte(scenario), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	port = freePort(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	cmd := exec.CommandContext(ctx, bin, "-sf", sf, "-i", "127.0.0.1", "-p", strconv.Itoa(port), "-m", "1", "-nostdin",
+		"-timeout", "30s", "-timeout_error")
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	t.Cleanup(cancel)
+	return port, func() error {
+		if err := cmd.Wait(); err != nil {
+			return fmt.Errorf("%v: %s", err, tail(out.String(), 1500))
+		}
+		return nil
+	}
+}
+
+// TestSippTrunkAndVoicemail: outbound calls leave through the tenant's
+// trunk with the caller's number asserted; voicemail goes to the
+// tenant's voicemail server with the mailbox and a Diversion header.
+func TestSippTrunkAndVoicemail(t *testing.T) {
+	needTool(t, "sipp")
+	s := startServer(t, storetest.DSN(t, "sqlite"))
+	admin, _, id202 := legacyTenant(s, "acme.example")
+	tid := tenantID(t, s, "acme.example")
+	wantInvalid(t, s.do("POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"sip_trunk": "http://trunk.example"}), "sip_trunk")
+	wantInvalid(t, s.do("POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"voicemail_server": "sip:vm@host"}), "voicemail_server")
+	trunkPort, trunkDone := sippUASChecking(t, "P-Asserted-Identity", "sip:201@acme.example")
+	vmPort, vmDone := sippUASChecking(t, "Diversion", "sip:202@acme.example>;reason=unconditional")
+	s.must(204, "POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"country_code": "33",
+		"sip_trunk": fmt.Sprintf("sip:127.0.0.1:%d", trunkPort), "voicemail_server": fmt.Sprintf("sip:127.0.0.1:%d", vmPort)})
+	alice := sippLine("201", "acme.example", "Sip-secret-201", "")
+
+	if err := sippUAC(t, s.app.SIPAddr(), []string{alice + "+33123456789"}); err != nil {
+		t.Fatalf("outbound call: %v", err)
+	}
+	if err := trunkDone(); err != nil {
+		t.Fatalf("trunk: %v", err)
+	}
+	s.must(204, "POST", "/api/users/"+id202, admin, map[string]any{"enable_dnd": true})
+	if err := sippUAC(t, s.app.SIPAddr(), []string{alice + "202"}); err != nil {
+		t.Fatalf("call to voicemail: %v", err)
+	}
+	if err := vmDone(); err != nil {
+		t.Fatalf("voicemail server: %v", err)
+	}
+	recs := records(t, s, s.signIn("alice", "Alice-password-1", "acme.example"), 2)
+	var out, vm map[string]any
+	for _, r := range recs {
+		switch r["callee"] {
+		case "+33123456789":
+			out = r
+		case "202":
+			vm = r
+		}
+	}
+	if out == nil || out["direction"] != "OUTBOUND_CALL" || out["destination"] != "+33123456789" || out["trunk"] == "" || out["status_code"] != float64(200) {
+		t.Fatalf("outbound record: %v (all: %v)", out, recs)
+	}
+	if vm == nil || vm["reroute_reason"] != "VOICEMAIL" || vm["answered_at"] == nil {
+		t.Fatalf("voicemail record: %v", vm)
+	}
+}

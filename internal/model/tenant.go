@@ -24,6 +24,10 @@ type Tenant struct {
 	// CountryCode is the tenant's country calling code without "+" (e.g.
 	// "33"): calls to numbers with another code are international.
 	CountryCode string `json:"country_code" maxLength:"3" pattern:"^[1-9][0-9]{0,2}$|^$"`
+	// SIPTrunk is where calls to outside numbers go (sip:host[:port]).
+	SIPTrunk string `json:"sip_trunk" maxLength:"256"`
+	// VoicemailServer takes calls for the users' mailboxes (sip:host[:port]).
+	VoicemailServer string `json:"voicemail_server" maxLength:"256"`
 }
 
 // The values of Tenant.SIPDigest: SHA-256 then MD5 (the default, RFC

@@ -3,6 +3,8 @@ package model
 import (
 	"encoding/json"
 	"fmt"
+	"net"
+	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // time zones validate the same on hosts without tzdata
@@ -308,6 +310,11 @@ func ValidateTenant(t *Tenant) error {
 	if t.CountryCode != "" && (len(t.CountryCode) > 3 || !allDigits(t.CountryCode) || t.CountryCode[0] == '0') {
 		return Invalid("country_code", "must be a country calling code of 1 to 3 digits without '+', such as 1 or 33")
 	}
+	for _, f := range []struct{ name, v string }{{"sip_trunk", t.SIPTrunk}, {"voicemail_server", t.VoicemailServer}} {
+		if f.v != "" && !validSIPHost(f.v) {
+			return Invalid(f.name, "must be a SIP URI of a host, such as sip:192.0.2.10:5060 or sip:trunk.example.com;transport=tcp")
+		}
+	}
 	if err := ValidateWeekHours("office_hours", &t.OfficeHours); err != nil {
 		return err
 	}
@@ -326,4 +333,25 @@ func ValidateTenant(t *Tenant) error {
 		return Invalid("time_zone", "%q is not a known time zone; use an IANA name such as UTC or Europe/Paris", clip(t.TimeZone, 40))
 	}
 	return nil
+}
+
+// validSIPHost accepts sip:host[:port][;transport=udp|tcp|tls] with a
+// DNS name or an IP address and no user part.
+func validSIPHost(u string) bool {
+	rest, ok := strings.CutPrefix(u, "sip:")
+	if !ok || len(u) > 256 || strings.ContainsAny(rest, "@ <>\"") {
+		return false
+	}
+	host, params, _ := strings.Cut(rest, ";")
+	if params != "" && params != "transport=udp" && params != "transport=tcp" && params != "transport=tls" {
+		return false
+	}
+	if h, port, err := net.SplitHostPort(host); err == nil {
+		n, err := strconv.Atoi(port)
+		if err != nil || n < 1 || n > 65535 {
+			return false
+		}
+		host = h
+	}
+	return net.ParseIP(host) != nil || ValidateDomainName("host", host) == nil
 }

@@ -26,15 +26,21 @@ type Router interface {
 	WriteCDRs(ctx context.Context, cdrs []model.CDR) error
 	// UserByExtension resolves an extension of a tenant (nil, nil if none).
 	UserByExtension(ctx context.Context, tenantID, ext string) (*model.User, error)
+	// Tenant returns a tenant (its domain, trunk and voicemail server).
+	Tenant(ctx context.Context, tenantID string) (*model.Tenant, error)
 }
 
 // call is the proxy's state of one call it routed.
 type call struct {
-	caller, callee       *model.User
+	tenant               *model.Tenant
+	caller, callee       *model.User // callee nil for a call to an outside number
+	calleeNumber         string
+	direction            string
 	started, rang, ans   time.Time
 	status               int
 	endReason, reroute   string
 	callID, callerNumber string
+	trunk                string
 }
 
 // dialogs remembers answered calls until their BYE, for their records.
@@ -106,14 +112,21 @@ func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 		return
 	}
 	target := req.Recipient.User
-	c := &call{caller: caller, started: now, callID: req.CallID().Value(), callerNumber: a.ext}
+	tenant, err := s.router.Tenant(ctx, u.TenantID)
+	if err != nil {
+		respond(500, "Server Internal Error")
+		return
+	}
+	c := &call{tenant: tenant, caller: caller, started: now, callID: req.CallID().Value(), callerNumber: a.ext,
+		calleeNumber: target, direction: "INTERNAL_CALL"}
 	callee, err := s.router.UserByExtension(ctx, u.TenantID, target)
 	if err != nil {
 		respond(500, "Server Internal Error")
 		return
 	}
 	if callee == nil {
-		// Not an extension: an outbound call, allowed or refused by policy.
+		// Not an extension: an outbound call, allowed or refused by policy,
+		// then sent out through the tenant's trunk.
 		ok, status, reason, err := s.router.Outbound(ctx, u.TenantID, caller.ID, target)
 		switch {
 		case err != nil:
@@ -121,7 +134,9 @@ func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 		case !ok:
 			respond(status, reason)
 		default:
-			respond(503, "No Outbound Trunk Configured")
+			c.direction = "OUTBOUND_CALL"
+			s.execute(ctx, req, tx, c, []routing.Hop{{Extension: a.ext, Plan: routing.Plan{Steps: []routing.Step{
+				{Action: routing.ActForward, Targets: []string{target}, CallerID: outboundCallerID(caller), Setting: "outbound"}}}}})
 		}
 		return
 	}
@@ -157,12 +172,35 @@ func (s *Server) execute(ctx context.Context, req *sip.Request, tx sip.ServerTra
 				for _, t := range step.Targets {
 					if strings.HasPrefix(t, "sip:") || strings.HasPrefix(t, "sips:") {
 						contacts = append(contacts, t)
+					} else if uri := trunkURI(c.tenant.SIPTrunk, t); uri != "" {
+						contacts = append(contacts, uri) // Follow Me numbers, through the trunk
 					}
 				}
 				if len(contacts) == 0 {
-					continue // numbers need an outbound trunk, which is not built
+					continue // numbers without a trunk cannot ring
 				}
-				if res := s.fork(ctx, req, tx, c, contacts, time.Duration(step.Timeout)*time.Second); res != nil {
+				var extra []sip.Header
+				if step.CallerID != "" { // numbers rung for the user (Follow Me, unavailability)
+					extra = append(extra, assertedIdentity(step.CallerID, c.tenant.Domain))
+				}
+				if !step.Parallel && len(contacts) > 1 {
+					// Hunt: one target after another, each for the step's time.
+					var answered *sip.Response
+					for _, one := range contacts {
+						if answered = s.fork(ctx, req, tx, c, []string{one}, time.Duration(step.Timeout)*time.Second, extra...); answered != nil {
+							break
+						}
+					}
+					if answered != nil {
+						c.status, c.ans = answered.StatusCode, s.now()
+						_ = tx.Respond(answered)
+						s.dialogs.put(c.callID, c)
+						return
+					}
+					c.reroute = "NO_ANSWER"
+					continue
+				}
+				if res := s.fork(ctx, req, tx, c, contacts, time.Duration(step.Timeout)*time.Second, extra...); res != nil {
 					// Answered: relay the 2xx; the record is written at BYE.
 					c.status, c.ans = res.StatusCode, s.now()
 					_ = tx.Respond(res)
@@ -174,10 +212,38 @@ func (s *Server) execute(ctx context.Context, req *sip.Request, tx sip.ServerTra
 				if hi < len(hops)-1 && last {
 					continue // the next hop is that user's plan
 				}
-				finish(503, "No Outbound Trunk Configured", "FAILED")
+				uri := trunkURI(c.tenant.SIPTrunk, step.Targets[0])
+				if uri == "" {
+					finish(503, "No Outbound Trunk Configured", "FAILED")
+					return
+				}
+				if c.direction != "OUTBOUND_CALL" {
+					c.reroute = "FORWARD"
+				}
+				c.trunk = c.tenant.SIPTrunk
+				if s.answerVia(ctx, req, tx, c, uri, assertedIdentity(step.CallerID, c.tenant.Domain)) {
+					return
+				}
+				finish(480, "Temporarily Unavailable", "NO_ANSWER")
 				return
 			case routing.ActVoicemail:
 				c.reroute = "VOICEMAIL"
+				server := strings.TrimPrefix(c.tenant.VoicemailServer, "sip:")
+				if server == "" {
+					finish(480, "Voicemail Unavailable", "UNREACHABLE")
+					return
+				}
+				// The mailbox is the Request-URI's user, and the diverting
+				// user is named in a Diversion header (RFC 5806).
+				mailbox := "sip:" + hop.Extension + "@" + server
+				reason := "unconditional"
+				if si > 0 {
+					reason = "no-answer"
+				}
+				div := sip.NewHeader("Diversion", "<sip:"+hop.Extension+"@"+c.tenant.Domain+">;reason="+reason)
+				if s.answerVia(ctx, req, tx, c, mailbox, div) {
+					return
+				}
 				finish(480, "Voicemail Unavailable", "UNREACHABLE")
 				return
 			case routing.ActRefuse:
@@ -195,9 +261,51 @@ func (s *Server) execute(ctx context.Context, req *sip.Request, tx sip.ServerTra
 	finish(480, "Temporarily Unavailable", "NO_ANSWER")
 }
 
+// answerVia forks to one URI without a time limit and, when it answers,
+// relays the answer and keeps the dialog; false when it did not answer.
+func (s *Server) answerVia(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, uri string, extra ...sip.Header) bool {
+	res := s.fork(ctx, req, tx, c, []string{uri}, 120*time.Second, extra...)
+	if res == nil {
+		return false
+	}
+	c.status, c.ans = res.StatusCode, s.now()
+	_ = tx.Respond(res)
+	s.dialogs.put(c.callID, c)
+	return true
+}
+
+// trunkURI is the URI of number at the trunk ("" without a trunk).
+func trunkURI(trunk, number string) string {
+	host, ok := strings.CutPrefix(trunk, "sip:")
+	if !ok || host == "" || number == "" {
+		return ""
+	}
+	return "sip:" + number + "@" + host
+}
+
+// assertedIdentity is the P-Asserted-Identity (RFC 3325) a forwarded call
+// carries: the caller ID the plan chose.
+func assertedIdentity(callerID, domain string) sip.Header {
+	if callerID == "" {
+		callerID = "anonymous"
+	}
+	return sip.NewHeader("P-Asserted-Identity", "<sip:"+callerID+"@"+domain+">")
+}
+
+// outboundCallerID is the number an outbound call presents: the user's
+// preferred outbound caller ID, else the extension.
+func outboundCallerID(u *model.User) string {
+	for _, id := range u.OutboundCallerIDs {
+		if id.Preferred {
+			return id.CallerID
+		}
+	}
+	return u.ExtensionNumber
+}
+
 // fork sends the INVITE to every contact at once and returns the first
 // 2xx, cancelling the other branches; nil when none answered in time.
-func (s *Server) fork(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, contacts []string, timeout time.Duration) *sip.Response {
+func (s *Server) fork(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, contacts []string, timeout time.Duration, extra ...sip.Header) *sip.Response {
 	if timeout <= 0 {
 		timeout = 30 * time.Second
 	}
@@ -215,6 +323,10 @@ func (s *Server) fork(ctx context.Context, req *sip.Request, tx sip.ServerTransa
 		out.Recipient = uri
 		out.RemoveHeader("Proxy-Authorization")
 		out.RemoveHeader("Route")
+		for _, h := range extra {
+			out.RemoveHeader(h.Name())
+			out.AppendHeader(h)
+		}
 		out.SetDestination("")
 		out.SetTransport(transportOf(&uri))
 		ctx2 := context.Background()
@@ -413,14 +525,22 @@ func (s *Server) writeCDRs(c *call, end time.Time) {
 		}
 		return &t
 	}
-	base := model.CDR{Caller: c.caller.ExtensionNumber, CallerDisplayName: c.caller.DisplayName, Callee: c.callee.ExtensionNumber,
-		CalleeDisplayName: c.callee.DisplayName, StartedAt: c.started, RangAt: opt(c.rang), AnsweredAt: opt(c.ans), EndedAt: &end,
-		CallID: c.callID, Direction: "INTERNAL_CALL", EndReason: c.endReason, RerouteReason: c.reroute, StatusCode: c.status}
+	base := model.CDR{Caller: c.caller.ExtensionNumber, CallerDisplayName: c.caller.DisplayName, Callee: c.calleeNumber,
+		CallerDomain: c.tenant.Domain, StartedAt: c.started, RangAt: opt(c.rang), AnsweredAt: opt(c.ans), EndedAt: &end,
+		CallID: c.callID, Direction: c.direction, EndReason: c.endReason, RerouteReason: c.reroute, StatusCode: c.status, Trunk: c.trunk}
+	users := []*model.User{c.caller}
+	if c.callee != nil {
+		base.CalleeDisplayName, base.CalleeDomain = c.callee.DisplayName, c.tenant.Domain
+		users = append(users, c.callee)
+	} else {
+		base.Destination = c.calleeNumber
+		base.OutboundCallerID = outboundCallerID(c.caller)
+	}
 	if base.EndReason == "" {
 		base.EndReason = "FAILED"
 	}
 	var out []model.CDR
-	for _, u := range []*model.User{c.caller, c.callee} {
+	for _, u := range users {
 		r := base
 		r.ID, r.TenantID, r.UserID = model.NewID(), u.TenantID, u.ID
 		if err := model.ValidateCDR(&r); err != nil {
