@@ -114,6 +114,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Option
 	if err != nil {
 		return nil, err
 	}
+	dir.SetCallState(reg.CallState())
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		reg.Close()

@@ -19,8 +19,7 @@ type RoutingExplanation struct {
 
 // Routing explains the plan for a call from caller (a number or an
 // extension; "" for anonymous) at the given time (zero: now) to a user.
-// Calls in progress are not tracked yet (the SIP proxy will tell), so the
-// user is taken as idle.
+// Calls in progress are those this node's SIP proxy connected.
 func (s *Service) Routing(ctx context.Context, c *Caller, userID, caller string, at time.Time) (*RoutingExplanation, error) {
 	u, err := s.target(ctx, c, userID, false)
 	if err != nil {
@@ -40,7 +39,7 @@ func (s *Service) Routing(ctx context.Context, c *Caller, userID, caller string,
 			internal = true
 		}
 	}
-	hops, err := s.routeCall(ctx, u, caller, internal, at)
+	hops, err := s.routeCall(ctx, u, caller, internal, at, s.callState())
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +48,7 @@ func (s *Service) Routing(ctx context.Context, c *Caller, userID, caller string,
 
 // routeCall decides the plan of a call to user u and of every user it is
 // forwarded to.
-func (s *Service) routeCall(ctx context.Context, u *model.User, caller string, internal bool, at time.Time) ([]routing.Hop, error) {
+func (s *Service) routeCall(ctx context.Context, u *model.User, caller string, internal bool, at time.Time, state routing.CallState) ([]routing.Hop, error) {
 	tenant, err := s.store.GetTenant(ctx, u.TenantID)
 	if err != nil {
 		return nil, err
@@ -65,6 +64,16 @@ func (s *Service) routeCall(ctx context.Context, u *model.User, caller string, i
 		rc, err := s.routingCallee(ctx, u)
 		if err != nil && lookupErr == nil {
 			lookupErr = err
+		}
+		if rc != nil && state != nil {
+			rc.ActiveCalls = state.ActiveCalls(u.ID)
+			if n := state.LastAnswered(u.ID); n != "" {
+				for i, x := range rc.Settings.FollowMe.Numbers {
+					if x == n {
+						rc.FollowMeLast = i
+					}
+				}
+			}
 		}
 		return rc
 	}
@@ -87,12 +96,12 @@ func (s *Service) routeCall(ctx context.Context, u *model.User, caller string, i
 type SIPRouter struct{ S *Service }
 
 // Route is the plan of a call to extension ext of a tenant.
-func (r SIPRouter) Route(ctx context.Context, tenantID, ext, caller string, internal bool, at time.Time) ([]routing.Hop, error) {
+func (r SIPRouter) Route(ctx context.Context, tenantID, ext, caller string, internal bool, at time.Time, state routing.CallState) ([]routing.Hop, error) {
 	u, err := r.S.store.GetUserByExtension(ctx, tenantID, ext)
 	if err != nil {
 		return nil, err
 	}
-	return r.S.routeCall(ctx, u, caller, internal, at)
+	return r.S.routeCall(ctx, u, caller, internal, at, state)
 }
 
 // UserByExtension returns an enabled user of the tenant, or nil.

@@ -7,10 +7,12 @@ import (
 	"encoding/json"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/switchboard-pbx/switchboard/internal/auth"
 	"github.com/switchboard-pbx/switchboard/internal/model"
+	"github.com/switchboard-pbx/switchboard/internal/routing"
 	"github.com/switchboard-pbx/switchboard/internal/store"
 )
 
@@ -41,6 +43,17 @@ type Service struct {
 	log    *slog.Logger
 	cfg    Config
 	now    func() time.Time
+	// calls tells about calls in progress (the SIP proxy of this node).
+	calls atomic.Value // routing.CallState
+}
+
+// SetCallState gives the service the SIP proxy's view of calls in
+// progress, for routing explanations.
+func (s *Service) SetCallState(cs routing.CallState) { s.calls.Store(cs) }
+
+func (s *Service) callState() routing.CallState {
+	cs, _ := s.calls.Load().(routing.CallState)
+	return cs
 }
 
 // New returns a Service.

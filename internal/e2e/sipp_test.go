@@ -476,11 +476,16 @@ func tenantID(t *testing.T, s *server, domain string) string {
 func sippUASChecking(t *testing.T, header, regexp string) (port int, wait func() error) {
 	t.Helper()
 	bin := needTool(t, "sipp")
+	// header "" checks the whole message (e.g. the request line).
+	ereg := fmt.Sprintf(`<ereg regexp="%s" search_in="hdr" header="%s:" check_it="true" assign_to="dummy"/>`, regexp, header)
+	if header == "" {
+		ereg = fmt.Sprintf(`<ereg regexp="%s" search_in="msg" check_it="true" assign_to="dummy"/>`, regexp)
+	}
 	scenario := fmt.Sprintf(`<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="uas checking %[1]s">
   <recv request="INVITE">
     <action>
-      <ereg regexp="%[2]s" search_in="hdr" header="%[1]s:" check_it="true" assign_to="dummy"/>
+      %[3]s
     </action>
   </recv>
   <send>
@@ -529,7 +534,7 @@ func sippUASChecking(t *testing.T, header, regexp string) (port int, wait func()
   </send>
   <Reference variables="dummy"/>
 </scenario>
-`, header, regexp)
+`, header, regexp, ereg)
 	sf := filepath.Join(t.TempDir(), "uas.xml")
 	if err := os.WriteFile(sf, []byte(scenario), 0o600); err != nil {
 		t.Fatal(err)
@@ -597,5 +602,67 @@ func TestSippTrunkAndVoicemail(t *testing.T) {
 	}
 	if vm == nil || vm["reroute_reason"] != "VOICEMAIL" || vm["answered_at"] == nil {
 		t.Fatalf("voicemail record: %v", vm)
+	}
+}
+
+// TestSippBusyAndMemoryHunt: a user on a call without call waiting is
+// busy (the busy rule applies); Memory Hunt starts after the Follow Me
+// number that answered last.
+func TestSippBusyAndMemoryHunt(t *testing.T) {
+	needTool(t, "sipp")
+	s := startServer(t, storetest.DSN(t, "sqlite"))
+	admin, id201, id202 := legacyTenant(s, "acme.example")
+	s.createUser(admin, map[string]any{"name": "carol", "email": "carol@acme.example", "extension_number": "203",
+		"password": "Carol-password-1", "extension_password": "Sip-secret-203"})
+	alice := sippLine("201", "acme.example", "Sip-secret-201", "")
+	carol := sippLine("203", "acme.example", "Sip-secret-203", "")
+
+	// Bob, without call waiting, answers alice and stays on the call.
+	s.must(204, "POST", "/api/users/"+id202, admin, map[string]any{"enable_call_waiting": false,
+		"busy_office_hours_forward_rule": map[string]any{"action": "HANG_UP"}, "busy_non_office_hours_forward_rule": map[string]any{"action": "HANG_UP"}})
+	uasPort, wait := sippUAS(t, 1)
+	bob := s.newUA("udp", "202", "acme.example", "Sip-secret-202")
+	if res := bob.register(fmt.Sprintf("Contact: <sip:202@127.0.0.1:%d>", uasPort), "Expires: 600"); res.StatusCode != 200 {
+		t.Fatalf("register bob: %v", res)
+	}
+	raw, _ := os.ReadFile("testdata/sipp/uac_auth.xml")
+	long := filepath.Join(t.TempDir(), "long.xml")
+	_ = os.WriteFile(long, []byte(strings.Replace(string(raw), `<pause milliseconds="300"/>`, `<pause milliseconds="2500"/>`, 1)), 0o600)
+	first := make(chan error, 1)
+	go func() { first <- sippRun(t, s.app.SIPAddr(), long, []string{alice + "202"}) }()
+	// Wait until the call is answered: the explanation then shows bob busy.
+	busy := false
+	for deadline := time.Now().Add(5 * time.Second); !busy && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		busy = strings.Contains(string(s.must(200, "GET", routingURL(id202, "", ""), admin, nil).Body), `"busy":true`)
+	}
+	if !busy {
+		t.Fatal("bob never showed busy while on a call")
+	}
+	if err := sippUACRefused(t, s.app.SIPAddr(), []string{carol + "202"}, 603); err != nil {
+		t.Fatalf("second call to a busy bob: %v", err)
+	}
+	if err := <-first; err != nil {
+		t.Fatalf("first call: %v", err)
+	}
+	if err := wait(); err != nil {
+		t.Fatalf("bob's phone: %v", err)
+	}
+
+	// Memory Hunt through the trunk: the first call starts with the first
+	// number, the next with the one after the number that answered.
+	tid := tenantID(t, s, "acme.example")
+	s.must(204, "POST", "/api/users/"+id201, admin, map[string]any{
+		"offline_office_hours_forward_rule": map[string]any{"action": "RING_EXTENSION"}, "offline_non_office_hours_forward_rule": map[string]any{"action": "RING_EXTENSION"},
+		"follow_me": map[string]any{"enabled": true, "numbers": []any{"+33100000001", "+33100000002"}, "strategy": "MEMORY_HUNT", "ring_time": 10}})
+	for _, want := range []string{"+33100000001", "+33100000002", "+33100000001"} {
+		port, done := sippUASChecking(t, "", "INVITE sip:\\"+want+"@") // the number rung first
+		s.must(204, "POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"sip_trunk": fmt.Sprintf("sip:127.0.0.1:%d", port)})
+		s.advance(6 * time.Second) // the registrar's cached tenant settings
+		if err := sippUAC(t, s.app.SIPAddr(), []string{carol + "201"}); err != nil {
+			t.Fatalf("call %s: %v", want, err)
+		}
+		if err := done(); err != nil {
+			t.Fatalf("trunk for %s: %v", want, err)
+		}
 	}
 }

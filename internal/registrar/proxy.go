@@ -19,7 +19,7 @@ import (
 type Router interface {
 	// Route returns the plan of a call from caller (an extension of the
 	// tenant or a number) to extension ext, or model.ErrNotFound.
-	Route(ctx context.Context, tenantID, ext, caller string, internal bool, at time.Time) ([]routing.Hop, error)
+	Route(ctx context.Context, tenantID, ext, caller string, internal bool, at time.Time, state routing.CallState) ([]routing.Hop, error)
 	// Outbound tells whether user may call number (call restrictions).
 	Outbound(ctx context.Context, tenantID, userID, number string) (ok bool, status int, reason string, err error)
 	// WriteCDRs stores call records.
@@ -43,10 +43,14 @@ type call struct {
 	trunk                string
 }
 
-// dialogs remembers answered calls until their BYE, for their records.
+// dialogs remembers answered calls until their BYE (for their records
+// and for who is on a call), and which Follow Me number answered each
+// user's last call (Memory Hunt). It is per node.
 type dialogs struct {
-	mu sync.Mutex
-	m  map[string]*call
+	mu     sync.Mutex
+	m      map[string]*call
+	active map[string]int    // user id -> answered calls in progress
+	last   map[string]string // user id -> Follow Me number that answered last
 }
 
 const maxDialogs = 100000
@@ -54,8 +58,14 @@ const maxDialogs = 100000
 func (d *dialogs) put(id string, c *call) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if len(d.m) < maxDialogs {
-		d.m[id] = c
+	if len(d.m) >= maxDialogs {
+		return
+	}
+	d.m[id] = c
+	for _, u := range []*model.User{c.caller, c.callee} {
+		if u != nil {
+			d.active[u.ID]++
+		}
 	}
 }
 
@@ -64,7 +74,41 @@ func (d *dialogs) take(id string) *call {
 	defer d.mu.Unlock()
 	c := d.m[id]
 	delete(d.m, id)
+	if c != nil {
+		for _, u := range []*model.User{c.caller, c.callee} {
+			if u != nil {
+				if d.active[u.ID]--; d.active[u.ID] <= 0 {
+					delete(d.active, u.ID)
+				}
+			}
+		}
+	}
 	return c
+}
+
+// CallState is the proxy's view of calls in progress.
+func (s *Server) CallState() routing.CallState { return &s.dialogs }
+
+// ActiveCalls is how many answered calls the user is on (routing.CallState).
+func (d *dialogs) ActiveCalls(userID string) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.active[userID]
+}
+
+// LastAnswered is the Follow Me number that answered the user's last call.
+func (d *dialogs) LastAnswered(userID string) string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.last[userID]
+}
+
+func (d *dialogs) answeredBy(userID, number string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if len(d.last) < maxDialogs {
+		d.last[userID] = number
+	}
 }
 
 // onInvite authenticates the caller (407), decides the plan and carries
@@ -141,7 +185,7 @@ func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 		return
 	}
 	c.callee = callee
-	hops, err := s.router.Route(ctx, u.TenantID, target, a.ext, true, now)
+	hops, err := s.router.Route(ctx, u.TenantID, target, a.ext, true, now, &s.dialogs)
 	if err != nil {
 		respond(500, "Server Internal Error")
 		return
@@ -188,6 +232,7 @@ func (s *Server) execute(ctx context.Context, req *sip.Request, tx sip.ServerTra
 					var answered *sip.Response
 					for _, one := range contacts {
 						if answered = s.fork(ctx, req, tx, c, []string{one}, time.Duration(step.Timeout)*time.Second, extra...); answered != nil {
+							s.rememberAnswer(ctx, c, hop.Extension, step.Setting, one)
 							break
 						}
 					}
@@ -200,7 +245,8 @@ func (s *Server) execute(ctx context.Context, req *sip.Request, tx sip.ServerTra
 					c.reroute = "NO_ANSWER"
 					continue
 				}
-				if res := s.fork(ctx, req, tx, c, contacts, time.Duration(step.Timeout)*time.Second, extra...); res != nil {
+				if res, who := s.forkWinner(ctx, req, tx, c, contacts, time.Duration(step.Timeout)*time.Second, extra...); res != nil {
+					s.rememberAnswer(ctx, c, hop.Extension, step.Setting, contacts[who])
 					// Answered: relay the 2xx; the record is written at BYE.
 					c.status, c.ans = res.StatusCode, s.now()
 					_ = tx.Respond(res)
@@ -261,6 +307,21 @@ func (s *Server) execute(ctx context.Context, req *sip.Request, tx sip.ServerTra
 	finish(480, "Temporarily Unavailable", "NO_ANSWER")
 }
 
+// rememberAnswer keeps which Follow Me number answered a user's call, for
+// Memory Hunt to start after it next time.
+func (s *Server) rememberAnswer(ctx context.Context, c *call, ext, setting, uri string) {
+	if setting != "follow_me" {
+		return
+	}
+	var u sip.Uri
+	if sip.ParseUri(uri, &u) != nil {
+		return
+	}
+	if user, err := s.router.UserByExtension(ctx, c.tenant.ID, ext); err == nil && user != nil {
+		s.dialogs.answeredBy(user.ID, u.User)
+	}
+}
+
 // answerVia forks to one URI without a time limit and, when it answers,
 // relays the answer and keeps the dialog; false when it did not answer.
 func (s *Server) answerVia(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, uri string, extra ...sip.Header) bool {
@@ -306,15 +367,22 @@ func outboundCallerID(u *model.User) string {
 // fork sends the INVITE to every contact at once and returns the first
 // 2xx, cancelling the other branches; nil when none answered in time.
 func (s *Server) fork(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, contacts []string, timeout time.Duration, extra ...sip.Header) *sip.Response {
+	res, _ := s.forkWinner(ctx, req, tx, c, contacts, timeout, extra...)
+	return res
+}
+
+// forkWinner is fork that also tells which contact answered (-1: none).
+func (s *Server) forkWinner(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, contacts []string, timeout time.Duration, extra ...sip.Header) (*sip.Response, int) {
 	if timeout <= 0 {
 		timeout = 30 * time.Second
 	}
 	type branch struct {
 		req *sip.Request
 		tx  sip.ClientTransaction
+		idx int // index in contacts
 	}
 	var branches []branch
-	for _, contact := range contacts {
+	for ci, contact := range contacts {
 		out := req.Clone()
 		var uri sip.Uri
 		if err := sip.ParseUri(contact, &uri); err != nil {
@@ -337,10 +405,10 @@ func (s *Server) fork(ctx context.Context, req *sip.Request, tx sip.ServerTransa
 			s.log.Debug("sip fork", "contact", contact, "error", err)
 			continue
 		}
-		branches = append(branches, branch{req: out, tx: btx})
+		branches = append(branches, branch{req: out, tx: btx, idx: ci})
 	}
 	if len(branches) == 0 {
-		return nil
+		return nil, -1
 	}
 	type result struct {
 		i   int
@@ -384,7 +452,7 @@ func (s *Server) fork(ctx context.Context, req *sip.Request, tx sip.ServerTransa
 				finals++
 			case r.res.StatusCode >= 200:
 				cancelAll(r.i)
-				return relayVia(req, branches[r.i].req, r.res)
+				return relayVia(req, branches[r.i].req, r.res), branches[r.i].idx
 			case r.res.StatusCode >= 180 && !ringing:
 				ringing = true
 				if c.rang.IsZero() {
@@ -394,13 +462,13 @@ func (s *Server) fork(ctx context.Context, req *sip.Request, tx sip.ServerTransa
 			}
 		case <-timer.C:
 			cancelAll(-1)
-			return nil
+			return nil, -1
 		case <-ctx.Done():
 			cancelAll(-1)
-			return nil
+			return nil, -1
 		}
 	}
-	return nil
+	return nil, -1
 }
 
 // cancelBranch sends CANCEL for a forwarded INVITE (same Via branch).

@@ -98,7 +98,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	return &Server{cfg: cfg, st: cfg.Store, log: cfg.Log.With("component", "sip"), now: cfg.Now,
 		nonces: NewNonces(key, cfg.NonceTTL), guard: NewGuard(cfg.FailLimit, cfg.FailWindow, cfg.Ban),
-		digests: map[string]digestEntry{}, router: cfg.Router, dialogs: dialogs{m: map[string]*call{}}}, nil
+		digests: map[string]digestEntry{}, router: cfg.Router, dialogs: dialogs{m: map[string]*call{}, active: map[string]int{}, last: map[string]string{}}}, nil
 }
 
 // Listen binds UDP and TCP on cfg.Addr (the same port for both) and TLS

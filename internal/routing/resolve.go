@@ -1,5 +1,11 @@
 package routing
 
+// CallState tells what the proxy knows of calls in progress.
+type CallState interface {
+	ActiveCalls(userID string) int
+	LastAnswered(userID string) string // the Follow Me number that answered last
+}
+
 // Lookup finds a user of the tenant by extension (nil: no such user).
 type Lookup func(extension string) *Callee
 
