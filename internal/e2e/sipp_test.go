@@ -273,11 +273,18 @@ func TestSvcrackIsStopped(t *testing.T) {
 // 200, then BYE with 200) for n calls on a free port; wait reports its end.
 func sippUAS(t *testing.T, n int) (port int, wait func() error) {
 	t.Helper()
+	return startUAS(t, n, "-sn", "uas")
+}
+
+// startUAS starts sipp as a UAS for n calls on a free port with the given
+// scenario arguments; wait reports its end.
+func startUAS(t *testing.T, n int, scenario ...string) (port int, wait func() error) {
+	t.Helper()
 	bin := needTool(t, "sipp")
 	port = freePort(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	cmd := exec.CommandContext(ctx, bin, "-sn", "uas", "-i", "127.0.0.1", "-p", strconv.Itoa(port), "-m", strconv.Itoa(n), "-nostdin",
-		"-timeout", "30s", "-timeout_error")
+	args := append(scenario, "-i", "127.0.0.1", "-p", strconv.Itoa(port), "-m", strconv.Itoa(n), "-nostdin", "-timeout", "30s", "-timeout_error")
+	cmd := exec.CommandContext(ctx, bin, args...)
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
@@ -286,8 +293,7 @@ func sippUAS(t *testing.T, n int) (port int, wait func() error) {
 	}
 	t.Cleanup(cancel)
 	return port, func() error {
-		err := cmd.Wait()
-		if err != nil {
+		if err := cmd.Wait(); err != nil {
 			return fmt.Errorf("%v: %s", err, tail(out.String(), 1500))
 		}
 		return nil
@@ -475,7 +481,6 @@ func tenantID(t *testing.T, s *server, domain string) string {
 // header matches regexp; it answers 180, 200 and the BYE.
 func sippUASChecking(t *testing.T, header, regexp string) (port int, wait func() error) {
 	t.Helper()
-	bin := needTool(t, "sipp")
 	// header "" checks the whole message (e.g. the request line).
 	ereg := fmt.Sprintf(`<ereg regexp="%s" search_in="hdr" header="%s:" check_it="true" assign_to="dummy"/>`, regexp, header)
 	if header == "" {
@@ -539,23 +544,7 @@ func sippUASChecking(t *testing.T, header, regexp string) (port int, wait func()
 	if err := os.WriteFile(sf, []byte(scenario), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	port = freePort(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	cmd := exec.CommandContext(ctx, bin, "-sf", sf, "-i", "127.0.0.1", "-p", strconv.Itoa(port), "-m", "1", "-nostdin",
-		"-timeout", "30s", "-timeout_error")
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	t.Cleanup(cancel)
-	return port, func() error {
-		if err := cmd.Wait(); err != nil {
-			return fmt.Errorf("%v: %s", err, tail(out.String(), 1500))
-		}
-		return nil
-	}
+	return startUAS(t, 1, "-sf", sf)
 }
 
 // TestSippTrunkAndVoicemail: outbound calls leave through the tenant's
