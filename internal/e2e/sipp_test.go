@@ -655,3 +655,75 @@ func TestSippBusyAndMemoryHunt(t *testing.T) {
 		}
 	}
 }
+
+// TestSippTimeRules: outside office hours and on a holiday the
+// non-office-hours rule decides; with call waiting a user on a call still
+// rings.
+func TestSippTimeRules(t *testing.T) {
+	needTool(t, "sipp")
+	s := startServer(t, storetest.DSN(t, "sqlite"))
+	admin, _, id202 := legacyTenant(s, "acme.example")
+	alice := sippLine("201", "acme.example", "Sip-secret-201", "")
+	tid := tenantID(t, s, "acme.example")
+	uasPort, wait := sippUAS(t, 3)
+	bob := s.newUA("udp", "202", "acme.example", "Sip-secret-202")
+	if res := bob.register(fmt.Sprintf("Contact: <sip:202@127.0.0.1:%d>", uasPort), "Expires: 3600"); res.StatusCode != 200 {
+		t.Fatalf("register bob: %v", res)
+	}
+	// Bob's non-office-hours rule hangs up; office hours ring him.
+	s.must(204, "POST", "/api/users/"+id202, admin, map[string]any{"available_non_office_hours_forward_rule": map[string]any{"action": "HANG_UP"}})
+	week := func(open bool) map[string]any {
+		day := map[string]any{"enabled": open, "ranges": []any{}}
+		if open {
+			day["ranges"] = []any{map[string]any{"from": "00:00", "to": "24:00"}}
+		}
+		w := map[string]any{}
+		for _, d := range []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"} {
+			w[d] = day
+		}
+		return w
+	}
+	// Office hours all week: the call rings and is answered.
+	s.must(204, "POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"office_hours": week(true)})
+	if err := sippUAC(t, s.app.SIPAddr(), []string{alice + "202"}); err != nil {
+		t.Fatalf("during office hours: %v", err)
+	}
+	// A holiday today turns it into non-office hours: declined.
+	now := time.Now().UTC()
+	hol := s.must(201, "POST", "/api/user/holidays", s.signIn("bob", "Bob-password-1", "acme.example"), holiday("Today",
+		"region", "", "year_start", now.Year(), "year_end", now.Year(), "month_start", int(now.Month()), "month_end", int(now.Month()),
+		"day_start", now.Day(), "day_end", now.Day(), "hour_start", 0, "hour_end", 23, "minute_end", 59)).JSON(t)["id"].(string)
+	if err := sippUACRefused(t, s.app.SIPAddr(), []string{alice + "202"}, 603); err != nil {
+		t.Fatalf("on a holiday: %v", err)
+	}
+	s.must(204, "POST", "/api/users/"+id202+"/holidays/"+hol+"/destroy", admin, nil)
+	// No office hours at all: non-office hours, declined.
+	closed := week(false)
+	closed["monday"] = map[string]any{"enabled": true, "ranges": []any{map[string]any{"from": "00:00", "to": "00:01"}}}
+	if now.Weekday() == time.Monday && now.Hour() == 0 && now.Minute() == 0 {
+		t.Skip("the test's closed week is open at this minute")
+	}
+	s.must(204, "POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"office_hours": closed})
+	if err := sippUACRefused(t, s.app.SIPAddr(), []string{alice + "202"}, 603); err != nil {
+		t.Fatalf("outside office hours: %v", err)
+	}
+	// Call waiting on (the default): bob on a call still rings for a second one.
+	s.must(204, "POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"office_hours": week(true)})
+	raw, _ := os.ReadFile("testdata/sipp/uac_auth.xml")
+	long := filepath.Join(t.TempDir(), "long.xml")
+	_ = os.WriteFile(long, []byte(strings.Replace(string(raw), `<pause milliseconds="300"/>`, `<pause milliseconds="2000"/>`, 1)), 0o600)
+	first := make(chan error, 1)
+	go func() { first <- sippRun(t, s.app.SIPAddr(), long, []string{alice + "202"}) }()
+	time.Sleep(700 * time.Millisecond) // the first call is answered well within this; it lasts 2 s
+	s.createUser(admin, map[string]any{"name": "carol", "email": "carol@acme.example", "extension_number": "203",
+		"password": "Carol-password-1", "extension_password": "Sip-secret-203"})
+	if err := sippUAC(t, s.app.SIPAddr(), []string{sippLine("203", "acme.example", "Sip-secret-203", "") + "202"}); err != nil {
+		t.Fatalf("second call with call waiting: %v", err)
+	}
+	if err := <-first; err != nil {
+		t.Fatalf("first call: %v", err)
+	}
+	if err := wait(); err != nil {
+		t.Fatalf("bob's phone: %v", err)
+	}
+}
