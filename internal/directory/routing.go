@@ -141,6 +141,29 @@ func (r SIPRouter) Tenant(ctx context.Context, tenantID string) (*model.Tenant, 
 	return r.S.store.GetTenant(ctx, tenantID)
 }
 
+// TrunkTenant returns the tenant whose trunk is at source (IP:port), or nil.
+func (r SIPRouter) TrunkTenant(ctx context.Context, source string) (*model.Tenant, error) {
+	t, err := r.S.store.TenantByTrunkAddr(ctx, source)
+	if errors.Is(err, model.ErrNotFound) {
+		return nil, nil
+	}
+	return t, err
+}
+
+// UserByNumber resolves a number a trunk calls: an extension, else a
+// number among a user's outbound caller IDs; nil when none (or disabled).
+func (r SIPRouter) UserByNumber(ctx context.Context, tenantID, number string) (*model.User, error) {
+	u, err := r.UserByExtension(ctx, tenantID, number)
+	if err != nil || u != nil {
+		return u, err
+	}
+	u, err = r.S.store.UserByCallerID(ctx, tenantID, number)
+	if errors.Is(err, model.ErrNotFound) || (err == nil && !u.Enabled) {
+		return nil, nil
+	}
+	return u, err
+}
+
 // WriteCDRs stores records the proxy made.
 func (r SIPRouter) WriteCDRs(ctx context.Context, cdrs []model.CDR) error {
 	return r.S.store.CreateCDRs(ctx, cdrs)

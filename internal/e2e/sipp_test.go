@@ -727,3 +727,83 @@ func TestSippTimeRules(t *testing.T) {
 		t.Fatalf("bob's phone: %v", err)
 	}
 }
+
+// TestSippInboundTrunk: a call from the tenant's trunk (by its address and
+// port, no digest) to a number among a user's outbound caller IDs rings
+// that user; an unknown number is 404; the same INVITE from elsewhere is
+// challenged.
+func TestSippInboundTrunk(t *testing.T) {
+	needTool(t, "sipp")
+	s := startServer(t, storetest.DSN(t, "sqlite"))
+	admin, _, id202 := legacyTenant(s, "acme.example")
+	trunkPort := freePort(t)
+	s.must(204, "POST", "/api/tenants/"+tenantID(t, s, "acme.example"), s.adminToken(), map[string]any{"sip_trunk": fmt.Sprintf("sip:127.0.0.1:%d", trunkPort)})
+	s.must(204, "POST", "/api/users/"+id202, admin, map[string]any{"outbound_caller_ids": []any{map[string]any{"caller_id": "+33199999999"}}})
+	uasPort, wait := sippUAS(t, 1)
+	bob := s.newUA("udp", "202", "acme.example", "Sip-secret-202")
+	if res := bob.register(fmt.Sprintf("Contact: <sip:202@127.0.0.1:%d>", uasPort), "Expires: 600"); res.StatusCode != 200 {
+		t.Fatalf("register bob: %v", res)
+	}
+	invite := func(conn net.Conn, number string) string {
+		return fmt.Sprintf("INVITE sip:%s@acme.example SIP/2.0\r\nVia: SIP/2.0/UDP %s;branch=z9hG4bK%s\r\nMax-Forwards: 70\r\n"+
+			"From: <sip:+14155550100@trunk.example>;tag=t1\r\nTo: <sip:%s@acme.example>\r\nCall-ID: %s@trunk\r\nCSeq: 1 INVITE\r\n"+
+			"Contact: <sip:trunk@%s>\r\nContent-Length: 0\r\n\r\n", number, conn.LocalAddr(), randHex(6), number, randHex(6), conn.LocalAddr())
+	}
+	final := func(ua *sipUA, text string) int {
+		if _, err := ua.conn.Write([]byte(text)); err != nil {
+			t.Fatal(err)
+		}
+		for {
+			res := ua.read(3 * time.Second)
+			if res == nil {
+				t.Fatal("no final answer")
+			}
+			if res.StatusCode >= 200 {
+				return res.StatusCode
+			}
+		}
+	}
+	// From the trunk's address: an unknown number is 404.
+	laddr, _ := net.ResolveUDPAddr("udp", fmt.Sprintf("127.0.0.1:%d", trunkPort))
+	raddr, _ := net.ResolveUDPAddr("udp", s.app.SIPAddr())
+	tc, err := net.DialUDP("udp", laddr, raddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trunk := &sipUA{t: t, conn: tc, network: "udp"}
+	if code := final(trunk, invite(tc, "+33100000000")); code != 404 {
+		t.Fatalf("unknown number from the trunk: %d", code)
+	}
+	tc.Close()
+	// From anywhere else the same INVITE must authenticate.
+	other := s.newUA("udp", "x", "acme.example", "")
+	if code := final(other, invite(other.conn, "+33199999999")); code != 407 {
+		t.Fatalf("INVITE from outside the trunk: %d", code)
+	}
+
+	// A real call from the trunk's port rings bob and is answered.
+	raw, _ := os.ReadFile("testdata/sipp/uac_auth.xml")
+	text := string(raw)
+	second := strings.Index(text[strings.Index(text, `<send retrans="500">`)+1:], `<send retrans="500">`) + strings.Index(text, `<send retrans="500">`) + 1
+	scenario := `<?xml version="1.0" encoding="ISO-8859-1" ?>` + "\n<scenario name=\"from the trunk\">\n  " +
+		strings.Replace(text[second:], "      [field2]\n", "", 1)
+	sf := filepath.Join(t.TempDir(), "trunk.xml")
+	_ = os.WriteFile(sf, []byte(scenario), 0o600)
+	dir := t.TempDir()
+	inf := filepath.Join(dir, "calls.csv")
+	_ = os.WriteFile(inf, []byte("SEQUENTIAL\n+14155550100;acme.example;;+33199999999\n"), 0o600)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, needTool(t, "sipp"), s.app.SIPAddr(), "-sf", sf, "-inf", inf, "-m", "1", "-i", "127.0.0.1",
+		"-p", strconv.Itoa(trunkPort), "-nostdin", "-timeout", "30s", "-timeout_error", "-recv_timeout", "10000").CombinedOutput()
+	if err != nil {
+		t.Fatalf("call from the trunk: %v: %s", err, tail(string(out), 1200))
+	}
+	if err := wait(); err != nil {
+		t.Fatalf("bob's phone: %v", err)
+	}
+	recs := records(t, s, s.signIn("bob", "Bob-password-1", "acme.example"), 1)
+	if len(recs) != 1 || recs[0]["direction"] != "INBOUND_CALL" || recs[0]["did_cid"] != "+33199999999" || recs[0]["caller"] != "+14155550100" {
+		t.Fatalf("bob's record: %v", recs)
+	}
+}

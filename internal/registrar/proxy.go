@@ -28,6 +28,12 @@ type Router interface {
 	UserByExtension(ctx context.Context, tenantID, ext string) (*model.User, error)
 	// Tenant returns a tenant (its domain, trunk and voicemail server).
 	Tenant(ctx context.Context, tenantID string) (*model.Tenant, error)
+	// TrunkTenant returns the tenant whose sip_trunk is at source, an
+	// IP:port (nil, nil if none).
+	TrunkTenant(ctx context.Context, source string) (*model.Tenant, error)
+	// UserByNumber resolves a called number of a tenant: an extension, or
+	// a number in a user's outbound caller IDs (nil, nil if none).
+	UserByNumber(ctx context.Context, tenantID, number string) (*model.User, error)
 }
 
 // call is the proxy's state of one call it routed.
@@ -40,7 +46,7 @@ type call struct {
 	status               int
 	endReason, reroute   string
 	callID, callerNumber string
-	trunk                string
+	trunk, did           string
 }
 
 // dialogs remembers answered calls until their BYE (for their records
@@ -131,6 +137,13 @@ func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 		respond(400, "Bad Request")
 		return
 	}
+	// A call from a tenant's trunk (by its address) needs no digest.
+	if req.GetHeader("Proxy-Authorization") == nil {
+		if tenant, err := s.router.TrunkTenant(ctx, req.Source()); err == nil && tenant != nil {
+			s.inbound(ctx, req, tx, tenant, now)
+			return
+		}
+	}
 	a := aor{ext: from.Address.User, domain: strings.ToLower(from.Address.Host)}
 	u, fail, stale := s.authenticateAs(ctx, req, a, "Proxy-Authorization", now)
 	if u == nil {
@@ -188,6 +201,30 @@ func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 	hops, err := s.router.Route(ctx, u.TenantID, target, a.ext, true, now, &s.dialogs)
 	if err != nil {
 		respond(500, "Server Internal Error")
+		return
+	}
+	s.execute(ctx, req, tx, c, hops)
+}
+
+// inbound routes a call that arrived from a tenant's trunk to the user
+// owning the called number.
+func (s *Server) inbound(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, tenant *model.Tenant, now time.Time) {
+	_ = tx.Respond(sip.NewResponseFromRequest(req, 100, "Trying", nil))
+	number, caller := req.Recipient.User, req.From().Address.User
+	callee, err := s.router.UserByNumber(ctx, tenant.ID, number)
+	if err != nil || callee == nil {
+		code, reason := 404, "Not Found"
+		if err != nil {
+			code, reason = 500, "Server Internal Error"
+		}
+		_ = tx.Respond(sip.NewResponseFromRequest(req, code, reason, nil))
+		return
+	}
+	c := &call{tenant: tenant, callee: callee, calleeNumber: callee.ExtensionNumber, callerNumber: caller, direction: "INBOUND_CALL",
+		started: now, callID: req.CallID().Value(), trunk: tenant.SIPTrunk, did: number}
+	hops, err := s.router.Route(ctx, tenant.ID, callee.ExtensionNumber, caller, false, now, &s.dialogs)
+	if err != nil {
+		_ = tx.Respond(sip.NewResponseFromRequest(req, 500, "Server Internal Error", nil))
 		return
 	}
 	s.execute(ctx, req, tx, c, hops)
@@ -593,14 +630,18 @@ func (s *Server) writeCDRs(c *call, end time.Time) {
 		}
 		return &t
 	}
-	base := model.CDR{Caller: c.caller.ExtensionNumber, CallerDisplayName: c.caller.DisplayName, Callee: c.calleeNumber,
-		CallerDomain: c.tenant.Domain, StartedAt: c.started, RangAt: opt(c.rang), AnsweredAt: opt(c.ans), EndedAt: &end,
-		CallID: c.callID, Direction: c.direction, EndReason: c.endReason, RerouteReason: c.reroute, StatusCode: c.status, Trunk: c.trunk}
-	users := []*model.User{c.caller}
+	base := model.CDR{Caller: c.callerNumber, Callee: c.calleeNumber, StartedAt: c.started, RangAt: opt(c.rang),
+		AnsweredAt: opt(c.ans), EndedAt: &end, CallID: c.callID, Direction: c.direction, EndReason: c.endReason,
+		RerouteReason: c.reroute, StatusCode: c.status, Trunk: c.trunk, DIDCID: c.did}
+	var users []*model.User
+	if c.caller != nil {
+		base.CallerDisplayName, base.CallerDomain = c.caller.DisplayName, c.tenant.Domain
+		users = append(users, c.caller)
+	}
 	if c.callee != nil {
 		base.CalleeDisplayName, base.CalleeDomain = c.callee.DisplayName, c.tenant.Domain
 		users = append(users, c.callee)
-	} else {
+	} else if c.caller != nil {
 		base.Destination = c.calleeNumber
 		base.OutboundCallerID = outboundCallerID(c.caller)
 	}

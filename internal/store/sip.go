@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"net"
 	"strings"
 	"time"
 
@@ -198,4 +199,41 @@ func (s *Store) TenantSIPDigest(ctx context.Context, domain string) (string, err
 		return "", notFound("tenant sip digest", err)
 	}
 	return v, nil
+}
+
+// TenantByTrunkAddr returns the enabled tenant whose sip_trunk is at
+// source, an IP:port (sip:IP:port, or sip:IP for port 5060, with or
+// without ;params), or model.ErrNotFound.
+func (s *Store) TenantByTrunkAddr(ctx context.Context, source string) (*model.Tenant, error) {
+	ip, port, err := net.SplitHostPort(source)
+	if err != nil || net.ParseIP(ip) == nil {
+		return nil, fmt.Errorf("trunk tenant: %w", model.ErrNotFound)
+	}
+	hostport := "sip:" + ip + ":" + port
+	bare := hostport // only port 5060 may be left out of the trunk's URI
+	if port == "5060" {
+		bare = "sip:" + ip
+	}
+	t, err := scanTenant(s.c().queryRow(ctx, `SELECT `+tenantColumns+` FROM tenants
+		WHERE enabled = ? AND (sip_trunk = ? OR sip_trunk LIKE ? OR sip_trunk = ? OR sip_trunk LIKE ?) ORDER BY created_at LIMIT 1`,
+		true, hostport, hostport+";%", bare, bare+";%"))
+	if err != nil {
+		return nil, notFound("trunk tenant", err)
+	}
+	return t, nil
+}
+
+// UserByCallerID returns a user of the tenant having number among its
+// outbound caller IDs (the number a trunk delivers calls to), or
+// model.ErrNotFound.
+func (s *Store) UserByCallerID(ctx context.Context, tenantID, number string) (*model.User, error) {
+	if number == "" || strings.Trim(number, "+0123456789") != "" || len(number) > 32 {
+		return nil, fmt.Errorf("user by caller id: %w", model.ErrNotFound)
+	}
+	u, err := scanUser(s.c().queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE tenant_id = ? AND settings LIKE ? ORDER BY created_at LIMIT 1`,
+		tenantID, `%"caller_id":"`+number+`"%`))
+	if err != nil {
+		return nil, notFound("user by caller id", err)
+	}
+	return u, nil
 }
