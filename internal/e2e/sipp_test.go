@@ -455,9 +455,17 @@ func TestSippCallPlans(t *testing.T) {
 	if err := sippUACRefused(t, s.app.SIPAddr(), []string{alice + "202"}, 480); err != nil {
 		t.Fatalf("DND: %v", err)
 	}
+	aliceTok := s.signIn("alice", "Alice-password-1", "acme.example")
+	if recs := records(t, s, aliceTok, 2); len(recs) != 2 || recs[0]["status_code"] != float64(480) || recs[0]["reroute_reason"] != "VOICEMAIL" {
+		t.Fatalf("alice's record of the DND call: %v", recs)
+	}
 	// A StandardUser may not call abroad; domestic calls need a trunk.
 	if err := sippUACRefused(t, s.app.SIPAddr(), []string{alice + "+14155550100"}, 403); err != nil {
 		t.Fatalf("international: %v", err)
+	}
+	if recs := records(t, s, aliceTok, 3); len(recs) != 3 || recs[0]["status_code"] != float64(403) || recs[0]["direction"] != "OUTBOUND_CALL" ||
+		recs[0]["end_reason"] != "REJECTED" {
+		t.Fatalf("alice's record of the refused international call: %v", recs)
 	}
 	s.must(204, "POST", "/api/tenants/"+tenantID(t, s, "acme.example"), s.adminToken(), map[string]any{"country_code": "1"})
 	if err := sippUACRefused(t, s.app.SIPAddr(), []string{alice + "+14155550100"}, 503); err != nil {

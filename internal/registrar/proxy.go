@@ -190,6 +190,8 @@ func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 			respond(500, "Server Internal Error")
 		case !ok:
 			respond(status, reason)
+			c.direction, c.status, c.endReason = "OUTBOUND_CALL", status, "REJECTED"
+			s.writeCDRs(c, s.now())
 		default:
 			c.direction = "OUTBOUND_CALL"
 			s.execute(ctx, req, tx, c, []routing.Hop{{Extension: a.ext, Plan: routing.Plan{Steps: []routing.Step{
