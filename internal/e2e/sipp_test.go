@@ -815,3 +815,47 @@ func TestSippInboundTrunk(t *testing.T) {
 		t.Fatalf("bob's record: %v", recs)
 	}
 }
+
+// TestSippBusyAcrossNodes: two nodes on one PostgreSQL database; a user on
+// a call through one node is busy for a call through the other.
+func TestSippBusyAcrossNodes(t *testing.T) {
+	needTool(t, "sipp")
+	dsn := storetest.DSN(t, "postgres")
+	n1, n2 := startServer(t, dsn), startServer(t, dsn)
+	admin, _, id202 := legacyTenant(n1, "acme.example")
+	n1.createUser(admin, map[string]any{"name": "carol", "email": "carol@acme.example", "extension_number": "203",
+		"password": "Carol-password-1", "extension_password": "Sip-secret-203"})
+	n1.must(204, "POST", "/api/users/"+id202, admin, map[string]any{"enable_call_waiting": false,
+		"busy_office_hours_forward_rule": map[string]any{"action": "HANG_UP"}, "busy_non_office_hours_forward_rule": map[string]any{"action": "HANG_UP"}})
+	uasPort, wait := sippUAS(t, 1)
+	bob := n1.newUA("udp", "202", "acme.example", "Sip-secret-202")
+	if res := bob.register(fmt.Sprintf("Contact: <sip:202@127.0.0.1:%d>", uasPort), "Expires: 600"); res.StatusCode != 200 {
+		t.Fatalf("register bob: %v", res)
+	}
+	raw, _ := os.ReadFile("testdata/sipp/uac_auth.xml")
+	long := filepath.Join(t.TempDir(), "long.xml")
+	_ = os.WriteFile(long, []byte(strings.Replace(string(raw), `<pause milliseconds="300"/>`, `<pause milliseconds="2500"/>`, 1)), 0o600)
+	first := make(chan error, 1)
+	go func() {
+		first <- sippRun(t, n1.app.SIPAddr(), long, []string{sippLine("201", "acme.example", "Sip-secret-201", "") + "202"})
+	}()
+	busy := false
+	for deadline := time.Now().Add(5 * time.Second); !busy && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		busy = strings.Contains(string(n2.must(200, "GET", routingURL(id202, "", ""), admin, nil).Body), `"busy":true`)
+	}
+	if !busy {
+		t.Fatal("the other node never saw bob busy")
+	}
+	if err := sippUACRefused(t, n2.app.SIPAddr(), []string{sippLine("203", "acme.example", "Sip-secret-203", "") + "202"}, 603); err != nil {
+		t.Fatalf("call through the other node: %v", err)
+	}
+	if err := <-first; err != nil {
+		t.Fatalf("first call: %v", err)
+	}
+	if err := wait(); err != nil {
+		t.Fatalf("bob's phone: %v", err)
+	}
+	if strings.Contains(string(n2.must(200, "GET", routingURL(id202, "", ""), admin, nil).Body), `"busy":true`) {
+		t.Fatal("bob is still busy after the call")
+	}
+}

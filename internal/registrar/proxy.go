@@ -3,6 +3,7 @@ package registrar
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/switchboard-pbx/switchboard/internal/model"
 	"github.com/switchboard-pbx/switchboard/internal/routing"
+	"github.com/switchboard-pbx/switchboard/internal/store"
 )
 
 // Router is what the proxy needs of the directory: the plan of a call and
@@ -49,71 +51,75 @@ type call struct {
 	trunk, did           string
 }
 
-// dialogs remembers answered calls until their BYE (for their records
-// and for who is on a call), and which Follow Me number answered each
-// user's last call (Memory Hunt). It is per node.
+// dialogs remembers this node's answered calls until their BYE (for
+// their records). Who is on a call (busy without call waiting) and which
+// Follow Me number answered last (Memory Hunt) are kept in the database,
+// so every node sees them.
 type dialogs struct {
-	mu     sync.Mutex
-	m      map[string]*call
-	active map[string]int    // user id -> answered calls in progress
-	last   map[string]string // user id -> Follow Me number that answered last
+	mu  sync.Mutex
+	m   map[string]*call
+	st  *store.Store
+	now func() time.Time
+	log *slog.Logger
 }
 
 const maxDialogs = 100000
 
+// maxCallAge bounds how long a call counts as in progress (a node that
+// stopped cannot remove its calls).
+const maxCallAge = 12 * time.Hour
+
 func (d *dialogs) put(id string, c *call) {
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	if len(d.m) >= maxDialogs {
-		return
+	if len(d.m) < maxDialogs {
+		d.m[id] = c
 	}
-	d.m[id] = c
+	d.mu.Unlock()
+	var users []string
 	for _, u := range []*model.User{c.caller, c.callee} {
 		if u != nil {
-			d.active[u.ID]++
+			users = append(users, u.ID)
 		}
+	}
+	if err := d.st.AddActiveCall(context.Background(), id, users, d.now()); err != nil {
+		d.log.Warn("sip active call", "error", err)
 	}
 }
 
 func (d *dialogs) take(id string) *call {
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	c := d.m[id]
 	delete(d.m, id)
+	d.mu.Unlock()
 	if c != nil {
-		for _, u := range []*model.User{c.caller, c.callee} {
-			if u != nil {
-				if d.active[u.ID]--; d.active[u.ID] <= 0 {
-					delete(d.active, u.ID)
-				}
-			}
+		if err := d.st.RemoveActiveCall(context.Background(), id); err != nil {
+			d.log.Warn("sip active call", "error", err)
 		}
 	}
 	return c
 }
 
-// CallState is the proxy's view of calls in progress.
-func (s *Server) CallState() routing.CallState { return &s.dialogs }
-
 // ActiveCalls is how many answered calls the user is on (routing.CallState).
 func (d *dialogs) ActiveCalls(userID string) int {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.active[userID]
+	n, err := d.st.ActiveCalls(context.Background(), userID, d.now().Add(-maxCallAge))
+	if err != nil {
+		d.log.Warn("sip active calls", "error", err)
+	}
+	return n
 }
 
 // LastAnswered is the Follow Me number that answered the user's last call.
 func (d *dialogs) LastAnswered(userID string) string {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.last[userID]
+	n, err := d.st.FollowMeLast(context.Background(), userID)
+	if err != nil {
+		d.log.Warn("sip follow me memory", "error", err)
+	}
+	return n
 }
 
 func (d *dialogs) answeredBy(userID, number string) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if len(d.last) < maxDialogs {
-		d.last[userID] = number
+	if err := d.st.SetFollowMeLast(context.Background(), userID, number); err != nil {
+		d.log.Warn("sip follow me memory", "error", err)
 	}
 }
 
@@ -664,3 +670,6 @@ func (s *Server) writeCDRs(c *call, end time.Time) {
 		s.log.Warn("sip call record", "error", err)
 	}
 }
+
+// CallState is the proxies' view of calls in progress.
+func (s *Server) CallState() routing.CallState { return &s.dialogs }

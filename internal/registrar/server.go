@@ -98,7 +98,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	return &Server{cfg: cfg, st: cfg.Store, log: cfg.Log.With("component", "sip"), now: cfg.Now,
 		nonces: NewNonces(key, cfg.NonceTTL), guard: NewGuard(cfg.FailLimit, cfg.FailWindow, cfg.Ban),
-		digests: map[string]digestEntry{}, router: cfg.Router, dialogs: dialogs{m: map[string]*call{}, active: map[string]int{}, last: map[string]string{}}}, nil
+		digests: map[string]digestEntry{}, router: cfg.Router, dialogs: dialogs{m: map[string]*call{}, st: cfg.Store, now: cfg.Now, log: cfg.Log.With("component", "sip")}}, nil
 }
 
 // Listen binds UDP and TCP on cfg.Addr (the same port for both) and TLS
@@ -225,6 +225,9 @@ func (s *Server) Serve(ctx context.Context) error {
 			wg.Wait()
 			return nil
 		case <-ticker.C:
+			if err := s.st.SweepActiveCalls(ctx, s.now().Add(-maxCallAge)); err != nil && ctx.Err() == nil {
+				s.log.Warn("sweep active calls", "error", err)
+			}
 			if n, err := s.st.SweepBindings(ctx, s.now()); err != nil && ctx.Err() == nil {
 				s.log.Warn("sweep bindings", "error", err)
 			} else if n > 0 {
