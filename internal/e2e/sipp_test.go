@@ -602,19 +602,12 @@ func TestSippTrunkAndVoicemail(t *testing.T) {
 	}
 }
 
-// TestSippBusyAndMemoryHunt: a user on a call without call waiting is
-// busy (the busy rule applies); Memory Hunt starts after the Follow Me
-// number that answered last.
-func TestSippBusyAndMemoryHunt(t *testing.T) {
-	needTool(t, "sipp")
-	s := startServer(t, storetest.DSN(t, "sqlite"))
-	admin, id201, id202 := legacyTenant(s, "acme.example")
+// busyBob makes carol (203), takes call waiting from bob (202), declines
+// his busy calls (603) and registers him at a sipp UAS for one call.
+func busyBob(t *testing.T, s *server, admin, id202 string) (wait func() error) {
+	t.Helper()
 	s.createUser(admin, map[string]any{"name": "carol", "email": "carol@acme.example", "extension_number": "203",
 		"password": "Carol-password-1", "extension_password": "Sip-secret-203"})
-	alice := sippLine("201", "acme.example", "Sip-secret-201", "")
-	carol := sippLine("203", "acme.example", "Sip-secret-203", "")
-
-	// Bob, without call waiting, answers alice and stays on the call.
 	s.must(204, "POST", "/api/users/"+id202, admin, map[string]any{"enable_call_waiting": false,
 		"busy_office_hours_forward_rule": map[string]any{"action": "HANG_UP"}, "busy_non_office_hours_forward_rule": map[string]any{"action": "HANG_UP"}})
 	uasPort, wait := sippUAS(t, 1)
@@ -622,19 +615,46 @@ func TestSippBusyAndMemoryHunt(t *testing.T) {
 	if res := bob.register(fmt.Sprintf("Contact: <sip:202@127.0.0.1:%d>", uasPort), "Expires: 600"); res.StatusCode != 200 {
 		t.Fatalf("register bob: %v", res)
 	}
+	return wait
+}
+
+// longCall starts a call that stays up for pause; its result comes later.
+func longCall(t *testing.T, addr, line string, pause time.Duration) <-chan error {
+	t.Helper()
 	raw, _ := os.ReadFile("testdata/sipp/uac_auth.xml")
 	long := filepath.Join(t.TempDir(), "long.xml")
-	_ = os.WriteFile(long, []byte(strings.Replace(string(raw), `<pause milliseconds="300"/>`, `<pause milliseconds="2500"/>`, 1)), 0o600)
-	first := make(chan error, 1)
-	go func() { first <- sippRun(t, s.app.SIPAddr(), long, []string{alice + "202"}) }()
-	// Wait until the call is answered: the explanation then shows bob busy.
-	busy := false
-	for deadline := time.Now().Add(5 * time.Second); !busy && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		busy = strings.Contains(string(s.must(200, "GET", routingURL(id202, "", ""), admin, nil).Body), `"busy":true`)
+	_ = os.WriteFile(long, []byte(strings.Replace(string(raw), `<pause milliseconds="300"/>`,
+		fmt.Sprintf(`<pause milliseconds="%d"/>`, pause.Milliseconds()), 1)), 0o600)
+	done := make(chan error, 1)
+	go func() { done <- sippRun(t, addr, long, []string{line}) }()
+	return done
+}
+
+// waitBusy waits until the explanation shows the user busy.
+func waitBusy(t *testing.T, s *server, token, userID string) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if strings.Contains(string(s.must(200, "GET", routingURL(userID, "", ""), token, nil).Body), `"busy":true`) {
+			return
+		}
 	}
-	if !busy {
-		t.Fatal("bob never showed busy while on a call")
-	}
+	t.Fatal("the user never showed busy while on a call")
+}
+
+// TestSippBusyAndMemoryHunt: a user on a call without call waiting is
+// busy (the busy rule applies); Memory Hunt starts after the Follow Me
+// number that answered last.
+func TestSippBusyAndMemoryHunt(t *testing.T) {
+	needTool(t, "sipp")
+	s := startServer(t, storetest.DSN(t, "sqlite"))
+	admin, id201, id202 := legacyTenant(s, "acme.example")
+	alice := sippLine("201", "acme.example", "Sip-secret-201", "")
+	carol := sippLine("203", "acme.example", "Sip-secret-203", "")
+
+	// Bob, without call waiting, answers alice and stays on the call.
+	wait := busyBob(t, s, admin, id202)
+	first := longCall(t, s.app.SIPAddr(), alice+"202", 2500*time.Millisecond)
+	waitBusy(t, s, admin, id202)
 	if err := sippUACRefused(t, s.app.SIPAddr(), []string{carol + "202"}, 603); err != nil {
 		t.Fatalf("second call to a busy bob: %v", err)
 	}
@@ -823,29 +843,9 @@ func TestSippBusyAcrossNodes(t *testing.T) {
 	dsn := storetest.DSN(t, "postgres")
 	n1, n2 := startServer(t, dsn), startServer(t, dsn)
 	admin, _, id202 := legacyTenant(n1, "acme.example")
-	n1.createUser(admin, map[string]any{"name": "carol", "email": "carol@acme.example", "extension_number": "203",
-		"password": "Carol-password-1", "extension_password": "Sip-secret-203"})
-	n1.must(204, "POST", "/api/users/"+id202, admin, map[string]any{"enable_call_waiting": false,
-		"busy_office_hours_forward_rule": map[string]any{"action": "HANG_UP"}, "busy_non_office_hours_forward_rule": map[string]any{"action": "HANG_UP"}})
-	uasPort, wait := sippUAS(t, 1)
-	bob := n1.newUA("udp", "202", "acme.example", "Sip-secret-202")
-	if res := bob.register(fmt.Sprintf("Contact: <sip:202@127.0.0.1:%d>", uasPort), "Expires: 600"); res.StatusCode != 200 {
-		t.Fatalf("register bob: %v", res)
-	}
-	raw, _ := os.ReadFile("testdata/sipp/uac_auth.xml")
-	long := filepath.Join(t.TempDir(), "long.xml")
-	_ = os.WriteFile(long, []byte(strings.Replace(string(raw), `<pause milliseconds="300"/>`, `<pause milliseconds="2500"/>`, 1)), 0o600)
-	first := make(chan error, 1)
-	go func() {
-		first <- sippRun(t, n1.app.SIPAddr(), long, []string{sippLine("201", "acme.example", "Sip-secret-201", "") + "202"})
-	}()
-	busy := false
-	for deadline := time.Now().Add(5 * time.Second); !busy && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		busy = strings.Contains(string(n2.must(200, "GET", routingURL(id202, "", ""), admin, nil).Body), `"busy":true`)
-	}
-	if !busy {
-		t.Fatal("the other node never saw bob busy")
-	}
+	wait := busyBob(t, n1, admin, id202)
+	first := longCall(t, n1.app.SIPAddr(), sippLine("201", "acme.example", "Sip-secret-201", "")+"202", 2500*time.Millisecond)
+	waitBusy(t, n2, admin, id202) // seen from the other node
 	if err := sippUACRefused(t, n2.app.SIPAddr(), []string{sippLine("203", "acme.example", "Sip-secret-203", "") + "202"}, 603); err != nil {
 		t.Fatalf("call through the other node: %v", err)
 	}
