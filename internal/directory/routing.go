@@ -3,6 +3,7 @@ package directory
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/switchboard-pbx/switchboard/internal/model"
@@ -39,7 +40,7 @@ func (s *Service) Routing(ctx context.Context, c *Caller, userID, caller string,
 			internal = true
 		}
 	}
-	hops, err := s.routeCall(ctx, u, caller, internal, at, s.callState())
+	hops, err := s.routeCall(ctx, nil, u, caller, internal, at, s.callState())
 	if err != nil {
 		return nil, err
 	}
@@ -48,15 +49,16 @@ func (s *Service) Routing(ctx context.Context, c *Caller, userID, caller string,
 
 // routeCall decides the plan of a call to user u and of every user it is
 // forwarded to.
-func (s *Service) routeCall(ctx context.Context, u *model.User, caller string, internal bool, at time.Time, state routing.CallState) ([]routing.Hop, error) {
-	tenant, err := s.store.GetTenant(ctx, u.TenantID)
-	if err != nil {
-		return nil, err
+func (s *Service) routeCall(ctx context.Context, tenant *model.Tenant, u *model.User, caller string, internal bool, at time.Time, state routing.CallState) ([]routing.Hop, error) {
+	if tenant == nil {
+		var err error
+		if tenant, err = s.store.GetTenant(ctx, u.TenantID); err != nil {
+			return nil, err
+		}
 	}
-	loc, err := time.LoadLocation(tenant.TimeZone)
-	if err != nil {
-		loc = time.UTC
-	}
+	t := *tenant // defaults are filled in a copy
+	tenant = &t
+	loc := location(tenant.TimeZone)
 	model.ApplyTenantDefaults(tenant) // an unset week is Monday to Friday 09:00-17:00
 	env := routing.Env{Location: loc, TenantHours: tenant.OfficeHours}
 	var lookupErr error
@@ -66,9 +68,15 @@ func (s *Service) routeCall(ctx context.Context, u *model.User, caller string, i
 			lookupErr = err
 		}
 		if rc != nil && state != nil {
-			rc.ActiveCalls = state.ActiveCalls(u.ID)
-			if n := state.LastAnswered(u.ID); n != "" {
-				for i, x := range rc.Settings.FollowMe.Numbers {
+			// Only what can change the plan is asked: calls in progress
+			// matter without call waiting, the memory for Memory Hunt.
+			if !rc.Settings.EnableCallWaiting {
+				rc.ActiveCalls = state.ActiveCalls(u.ID)
+			}
+			fm := &rc.Settings.FollowMe
+			if fm.Enabled && fm.Strategy == "MEMORY_HUNT" {
+				n := state.LastAnswered(u.ID)
+				for i, x := range fm.Numbers {
 					if x == n {
 						rc.FollowMeLast = i
 					}
@@ -92,16 +100,27 @@ func (s *Service) routeCall(ctx context.Context, u *model.User, caller string, i
 	return hops, lookupErr
 }
 
+var locations sync.Map // time zone name -> *time.Location
+
+// location loads a time zone once (UTC when unknown).
+func location(name string) *time.Location {
+	if l, ok := locations.Load(name); ok {
+		return l.(*time.Location)
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		l = time.UTC
+	}
+	locations.Store(name, l)
+	return l
+}
+
 // SIPRouter is the directory as the SIP proxy sees it.
 type SIPRouter struct{ S *Service }
 
-// Route is the plan of a call to extension ext of a tenant.
-func (r SIPRouter) Route(ctx context.Context, tenantID, ext, caller string, internal bool, at time.Time, state routing.CallState) ([]routing.Hop, error) {
-	u, err := r.S.store.GetUserByExtension(ctx, tenantID, ext)
-	if err != nil {
-		return nil, err
-	}
-	return r.S.routeCall(ctx, u, caller, internal, at, state)
+// Route is the plan of a call to user callee of tenant.
+func (r SIPRouter) Route(ctx context.Context, tenant *model.Tenant, callee *model.User, caller string, internal bool, at time.Time, state routing.CallState) ([]routing.Hop, error) {
+	return r.S.routeCall(ctx, tenant, callee, caller, internal, at, state)
 }
 
 // UserByExtension returns an enabled user of the tenant, or nil.

@@ -20,8 +20,8 @@ import (
 // the place to write its records.
 type Router interface {
 	// Route returns the plan of a call from caller (an extension of the
-	// tenant or a number) to extension ext, or model.ErrNotFound.
-	Route(ctx context.Context, tenantID, ext, caller string, internal bool, at time.Time, state routing.CallState) ([]routing.Hop, error)
+	// tenant or a number) to user callee.
+	Route(ctx context.Context, tenant *model.Tenant, callee *model.User, caller string, internal bool, at time.Time, state routing.CallState) ([]routing.Hop, error)
 	// Outbound tells whether user may call number (call restrictions).
 	Outbound(ctx context.Context, tenantID, userID, number string) (ok bool, status int, reason string, err error)
 	// WriteCDRs stores call records.
@@ -206,7 +206,7 @@ func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 		return
 	}
 	c.callee = callee
-	hops, err := s.router.Route(ctx, u.TenantID, target, a.ext, true, now, &s.dialogs)
+	hops, err := s.router.Route(ctx, tenant, callee, a.ext, true, now, &s.dialogs)
 	if err != nil {
 		respond(500, "Server Internal Error")
 		return
@@ -230,7 +230,7 @@ func (s *Server) inbound(ctx context.Context, req *sip.Request, tx sip.ServerTra
 	}
 	c := &call{tenant: tenant, callee: callee, calleeNumber: callee.ExtensionNumber, callerNumber: caller, direction: "INBOUND_CALL",
 		started: now, callID: req.CallID().Value(), trunk: tenant.SIPTrunk, did: number}
-	hops, err := s.router.Route(ctx, tenant.ID, callee.ExtensionNumber, caller, false, now, &s.dialogs)
+	hops, err := s.router.Route(ctx, tenant, callee, caller, false, now, &s.dialogs)
 	if err != nil {
 		_ = tx.Respond(sip.NewResponseFromRequest(req, 500, "Server Internal Error", nil))
 		return
