@@ -145,7 +145,7 @@ func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 	}
 	// A call from a tenant's trunk (by its address) needs no digest.
 	if req.GetHeader("Proxy-Authorization") == nil {
-		if tenant, err := s.router.TrunkTenant(ctx, req.Source()); err == nil && tenant != nil {
+		if tenant := s.trunkTenant(ctx, req.Source(), now); tenant != nil {
 			s.inbound(ctx, req, tx, tenant, now)
 			return
 		}
@@ -212,6 +212,34 @@ func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 		return
 	}
 	s.execute(ctx, req, tx, c, hops)
+}
+
+// trunkTenant is the tenant whose trunk is at source, cached for a few
+// seconds like the digest setting (a first INVITE of every call asks).
+func (s *Server) trunkTenant(ctx context.Context, source string, now time.Time) *model.Tenant {
+	s.digestMu.Lock()
+	e, ok := s.trunks[source]
+	s.digestMu.Unlock()
+	if ok && now.Before(e.until) {
+		return e.tenant
+	}
+	tenant, err := s.router.TrunkTenant(ctx, source)
+	if err != nil {
+		s.log.Warn("sip trunk lookup", "error", err)
+		return nil
+	}
+	s.digestMu.Lock()
+	if len(s.trunks) >= 10000 {
+		clear(s.trunks)
+	}
+	s.trunks[source] = trunkEntry{tenant: tenant, until: now.Add(digestCacheTTL)}
+	s.digestMu.Unlock()
+	return tenant
+}
+
+type trunkEntry struct {
+	tenant *model.Tenant
+	until  time.Time
 }
 
 // inbound routes a call that arrived from a tenant's trunk to the user

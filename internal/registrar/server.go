@@ -64,6 +64,7 @@ type Server struct {
 
 	digestMu sync.Mutex
 	digests  map[string]digestEntry
+	trunks   map[string]trunkEntry // source IP:port -> tenant (nil: none)
 
 	router  Router
 	client  *sipgo.Client
@@ -98,7 +99,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	return &Server{cfg: cfg, st: cfg.Store, log: cfg.Log.With("component", "sip"), now: cfg.Now,
 		nonces: NewNonces(key, cfg.NonceTTL), guard: NewGuard(cfg.FailLimit, cfg.FailWindow, cfg.Ban),
-		digests: map[string]digestEntry{}, router: cfg.Router, dialogs: dialogs{m: map[string]*call{}, st: cfg.Store, now: cfg.Now, log: cfg.Log.With("component", "sip")}}, nil
+		digests: map[string]digestEntry{}, trunks: map[string]trunkEntry{}, router: cfg.Router, dialogs: dialogs{m: map[string]*call{}, st: cfg.Store, now: cfg.Now, log: cfg.Log.With("component", "sip")}}, nil
 }
 
 // Listen binds UDP and TCP on cfg.Addr (the same port for both) and TLS
