@@ -716,6 +716,18 @@ func TestSippTimeRules(t *testing.T) {
 	if err := sippUAC(t, s.app.SIPAddr(), []string{alice + "202"}); err != nil {
 		t.Fatalf("during office hours: %v", err)
 	}
+	aliceTok := s.signIn("alice", "Alice-password-1", "acme.example")
+	lastStatus := func(n int) any {
+		t.Helper()
+		recs := records(t, s, aliceTok, n)
+		if len(recs) != n {
+			t.Fatalf("alice has %d records, want %d", len(recs), n)
+		}
+		return recs[0]["status_code"]
+	}
+	if st := lastStatus(1); st != float64(200) {
+		t.Fatalf("office hours record: %v", st)
+	}
 	// A holiday today turns it into non-office hours: declined.
 	now := time.Now().UTC()
 	hol := s.must(201, "POST", "/api/user/holidays", s.signIn("bob", "Bob-password-1", "acme.example"), holiday("Today",
@@ -723,6 +735,9 @@ func TestSippTimeRules(t *testing.T) {
 		"day_start", now.Day(), "day_end", now.Day(), "hour_start", 0, "hour_end", 23, "minute_end", 59)).JSON(t)["id"].(string)
 	if err := sippUACRefused(t, s.app.SIPAddr(), []string{alice + "202"}, 603); err != nil {
 		t.Fatalf("on a holiday: %v", err)
+	}
+	if st := lastStatus(2); st != float64(603) {
+		t.Fatalf("holiday record: %v", st)
 	}
 	s.must(204, "POST", "/api/users/"+id202+"/holidays/"+hol+"/destroy", admin, nil)
 	// No office hours at all: non-office hours, declined.
@@ -734,6 +749,9 @@ func TestSippTimeRules(t *testing.T) {
 	s.must(204, "POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"office_hours": closed})
 	if err := sippUACRefused(t, s.app.SIPAddr(), []string{alice + "202"}, 603); err != nil {
 		t.Fatalf("outside office hours: %v", err)
+	}
+	if st := lastStatus(3); st != float64(603) {
+		t.Fatalf("outside office hours record: %v", st)
 	}
 	// Call waiting on (the default): bob on a call still rings for a second one.
 	s.must(204, "POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"office_hours": week(true)})
@@ -857,5 +875,87 @@ func TestSippBusyAcrossNodes(t *testing.T) {
 	}
 	if strings.Contains(string(n2.must(200, "GET", routingURL(id202, "", ""), admin, nil).Body), `"busy":true`) {
 		t.Fatal("bob is still busy after the call")
+	}
+}
+
+// TestSippFollowMeHunt: Hunt rings the Follow Me numbers in order through
+// the trunk; the first is busy, the second answers; the record says so.
+func TestSippFollowMeHunt(t *testing.T) {
+	needTool(t, "sipp")
+	s := startServer(t, storetest.DSN(t, "sqlite"))
+	admin, id201, _ := legacyTenant(s, "acme.example")
+	s.createUser(admin, map[string]any{"name": "carol", "email": "carol@acme.example", "extension_number": "203",
+		"password": "Carol-password-1", "extension_password": "Sip-secret-203"})
+	// The trunk: busy for the first number, answers the second.
+	scenario := `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="trunk: first number busy, second answers">
+  <recv request="INVITE">
+    <action><ereg regexp="INVITE sip:\+33100000001@" search_in="msg" check_it="true" assign_to="d1"/></action>
+  </recv>
+  <send>
+    <![CDATA[
+
+      SIP/2.0 486 Busy Here
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="ACK"/>
+  <recv request="INVITE">
+    <action><ereg regexp="INVITE sip:\+33100000002@" search_in="msg" check_it="true" assign_to="d2"/></action>
+  </recv>
+  <send retrans="500">
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag02[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="ACK"/>
+  <recv request="BYE"/>
+  <send>
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <Reference variables="d1,d2"/>
+</scenario>
+`
+	sf := filepath.Join(t.TempDir(), "trunk.xml")
+	_ = os.WriteFile(sf, []byte(scenario), 0o600)
+	port, done := startUAS(t, 1, "-sf", sf)
+	s.must(204, "POST", "/api/tenants/"+tenantID(t, s, "acme.example"), s.adminToken(), map[string]any{"sip_trunk": fmt.Sprintf("sip:127.0.0.1:%d", port)})
+	s.must(204, "POST", "/api/users/"+id201, admin, map[string]any{
+		"offline_office_hours_forward_rule": map[string]any{"action": "RING_EXTENSION"}, "offline_non_office_hours_forward_rule": map[string]any{"action": "RING_EXTENSION"},
+		"follow_me": map[string]any{"enabled": true, "numbers": []any{"+33100000001", "+33100000002"}, "strategy": "HUNT", "ring_time": 10}})
+	if err := sippUAC(t, s.app.SIPAddr(), []string{sippLine("203", "acme.example", "Sip-secret-203", "") + "201"}); err != nil {
+		t.Fatalf("call: %v", err)
+	}
+	if err := done(); err != nil {
+		t.Fatalf("trunk: %v", err)
+	}
+	recs := records(t, s, s.signIn("alice", "Alice-password-1", "acme.example"), 1)
+	if len(recs) != 1 || recs[0]["status_code"] != float64(200) || recs[0]["caller"] != "203" || recs[0]["answered_at"] == nil {
+		t.Fatalf("alice's record: %v", recs)
 	}
 }
