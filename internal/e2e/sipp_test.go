@@ -515,37 +515,7 @@ func sippUASChecking(t *testing.T, header, regexp string) (port int, wait func()
 
     ]]>
   </send>
-  <send retrans="500">
-    <![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      [last_Record-Route:]
-      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv request="ACK"/>
-  <recv request="BYE"/>
-  <send>
-    <![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <Reference variables="dummy"/>
+`+uasAnswer("01")+`  <Reference variables="dummy"/>
 </scenario>
 `, header, regexp, ereg)
 	sf := filepath.Join(t.TempDir(), "uas.xml")
@@ -909,15 +879,41 @@ func TestSippFollowMeHunt(t *testing.T) {
   <recv request="INVITE">
     <action><ereg regexp="INVITE sip:\+33100000002@" search_in="msg" check_it="true" assign_to="d2"/></action>
   </recv>
-  <send retrans="500">
+` + uasAnswer("02") + `  <Reference variables="d1,d2"/>
+</scenario>
+`
+	sf := filepath.Join(t.TempDir(), "trunk.xml")
+	_ = os.WriteFile(sf, []byte(scenario), 0o600)
+	port, done := startUAS(t, 1, "-sf", sf)
+	s.must(204, "POST", "/api/tenants/"+tenantID(t, s, "acme.example"), s.adminToken(), map[string]any{"sip_trunk": fmt.Sprintf("sip:127.0.0.1:%d", port)})
+	s.must(204, "POST", "/api/users/"+id201, admin, map[string]any{
+		"offline_office_hours_forward_rule": map[string]any{"action": "RING_EXTENSION"}, "offline_non_office_hours_forward_rule": map[string]any{"action": "RING_EXTENSION"},
+		"follow_me": map[string]any{"enabled": true, "numbers": []any{"+33100000001", "+33100000002"}, "strategy": "HUNT", "ring_time": 10}})
+	if err := sippUAC(t, s.app.SIPAddr(), []string{sippLine("203", "acme.example", "Sip-secret-203", "") + "201"}); err != nil {
+		t.Fatalf("call: %v", err)
+	}
+	if err := done(); err != nil {
+		t.Fatalf("trunk: %v", err)
+	}
+	recs := records(t, s, s.signIn("alice", "Alice-password-1", "acme.example"), 1)
+	if len(recs) != 1 || recs[0]["status_code"] != float64(200) || recs[0]["caller"] != "203" || recs[0]["answered_at"] == nil {
+		t.Fatalf("alice's record: %v", recs)
+	}
+}
+
+// uasAnswer is the end of a UAS scenario: 200 OK (To tag with suffix),
+// then the ACK, the BYE and its 200.
+func uasAnswer(tag string) string {
+	return `  <send retrans="500">
     <![CDATA[
 
       SIP/2.0 200 OK
       [last_Via:]
       [last_From:]
-      [last_To:];tag=[pid]SIPpTag02[call_number]
+      [last_To:];tag=[pid]SIPpTag` + tag + `[call_number]
       [last_Call-ID:]
       [last_CSeq:]
+      [last_Record-Route:]
       Contact: <sip:[local_ip]:[local_port];transport=[transport]>
       Content-Length: 0
 
@@ -938,24 +934,5 @@ func TestSippFollowMeHunt(t *testing.T) {
 
     ]]>
   </send>
-  <Reference variables="d1,d2"/>
-</scenario>
 `
-	sf := filepath.Join(t.TempDir(), "trunk.xml")
-	_ = os.WriteFile(sf, []byte(scenario), 0o600)
-	port, done := startUAS(t, 1, "-sf", sf)
-	s.must(204, "POST", "/api/tenants/"+tenantID(t, s, "acme.example"), s.adminToken(), map[string]any{"sip_trunk": fmt.Sprintf("sip:127.0.0.1:%d", port)})
-	s.must(204, "POST", "/api/users/"+id201, admin, map[string]any{
-		"offline_office_hours_forward_rule": map[string]any{"action": "RING_EXTENSION"}, "offline_non_office_hours_forward_rule": map[string]any{"action": "RING_EXTENSION"},
-		"follow_me": map[string]any{"enabled": true, "numbers": []any{"+33100000001", "+33100000002"}, "strategy": "HUNT", "ring_time": 10}})
-	if err := sippUAC(t, s.app.SIPAddr(), []string{sippLine("203", "acme.example", "Sip-secret-203", "") + "201"}); err != nil {
-		t.Fatalf("call: %v", err)
-	}
-	if err := done(); err != nil {
-		t.Fatalf("trunk: %v", err)
-	}
-	recs := records(t, s, s.signIn("alice", "Alice-password-1", "acme.example"), 1)
-	if len(recs) != 1 || recs[0]["status_code"] != float64(200) || recs[0]["caller"] != "203" || recs[0]["answered_at"] == nil {
-		t.Fatalf("alice's record: %v", recs)
-	}
 }
