@@ -153,19 +153,8 @@ func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 	a := aor{ext: from.Address.User, domain: strings.ToLower(from.Address.Host)}
 	u, fail, stale := s.authenticateAs(ctx, req, a, "Proxy-Authorization", now)
 	if u == nil {
-		if fail != "" {
-			s.log.Warn("sip authentication failed", "source", req.Source(), "aor", a.String(), "reason", fail, "method", "INVITE")
-			if s.guard.Fail(ip, now) {
-				s.log.Warn("sip source ignored after repeated failures", "source_ip", ip, "for", s.guard.Ban.String())
-			}
-		}
-		res := s.challenge(req, a, nil, stale, now)
-		res.StatusCode, res.Reason = 407, "Proxy Authentication Required"
-		for _, h := range res.GetHeaders("WWW-Authenticate") {
-			res.AppendHeader(sip.NewHeader("Proxy-Authenticate", h.Value()))
-		}
-		res.RemoveHeader("WWW-Authenticate")
-		_ = tx.Respond(res)
+		s.failed(req, a, fail, now)
+		_ = tx.Respond(s.challenge(req, a, stale, now, true))
 		return
 	}
 	_ = tx.Respond(sip.NewResponseFromRequest(req, 100, "Trying", nil))
@@ -455,6 +444,10 @@ func (s *Server) forkWinner(ctx context.Context, req *sip.Request, tx sip.Server
 		idx int // index in contacts
 	}
 	var branches []branch
+	// Branches outlive ctx (the caller's CANCEL): they are cancelled with
+	// CANCEL requests, and their transactions end on their own.
+	branchCtx, cancelBranches := context.WithTimeout(context.Background(), timeout+35*time.Second)
+	defer cancelBranches()
 	for ci, contact := range contacts {
 		out := req.Clone()
 		var uri sip.Uri
@@ -470,10 +463,7 @@ func (s *Server) forkWinner(ctx context.Context, req *sip.Request, tx sip.Server
 		}
 		out.SetDestination("")
 		out.SetTransport(transportOf(&uri))
-		ctx2 := context.Background()
-		ctx2, cancel := context.WithTimeout(ctx2, timeout+35*time.Second)
-		defer cancel()
-		btx, err := s.client.TransactionRequest(ctx2, out, sipgo.ClientRequestDecreaseMaxForward, sipgo.ClientRequestAddVia, sipgo.ClientRequestAddRecordRoute)
+		btx, err := s.client.TransactionRequest(branchCtx, out, sipgo.ClientRequestDecreaseMaxForward, sipgo.ClientRequestAddVia, sipgo.ClientRequestAddRecordRoute)
 		if err != nil {
 			s.log.Debug("sip fork", "contact", contact, "error", err)
 			continue
@@ -587,7 +577,8 @@ func relay(req *sip.Request, res *sip.Response) *sip.Response {
 		sip.CopyHeaders("To", res, out)
 	}
 	for _, name := range []string{"Contact", "Content-Type", "Record-Route", "Allow", "Supported"} {
-		out.RemoveHeader(name)
+		for out.RemoveHeader(name) { // RemoveHeader takes one at a time
+		}
 		sip.CopyHeaders(name, res, out)
 	}
 	return out
@@ -615,7 +606,7 @@ func (s *Server) onInDialog(req *sip.Request, tx sip.ServerTransaction) {
 		return
 	}
 	out := req.Clone()
-	out.RemoveHeader("Route") // our own loose route, the only hop
+	out.RemoveHeader("Route") // the top one: our own loose route
 	out.SetDestination("")
 	out.SetTransport(transportOf(&out.Recipient))
 	if req.IsAck() {
@@ -624,9 +615,7 @@ func (s *Server) onInDialog(req *sip.Request, tx sip.ServerTransaction) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 32*time.Second)
 	defer cancel()
-	ctx2, stop := context.WithTimeout(ctx, 32*time.Second)
-	defer stop()
-	btx, err := s.client.TransactionRequest(ctx2, out, sipgo.ClientRequestDecreaseMaxForward, sipgo.ClientRequestAddVia)
+	btx, err := s.client.TransactionRequest(ctx, out, sipgo.ClientRequestDecreaseMaxForward, sipgo.ClientRequestAddVia)
 	if err != nil {
 		_ = tx.Respond(sip.NewResponseFromRequest(req, 503, "Service Unavailable", nil))
 		return

@@ -320,13 +320,8 @@ func (s *Server) Handle(ctx context.Context, req *sip.Request) *sip.Response {
 	}
 	u, fail, stale := s.authenticate(ctx, req, a, now)
 	if u == nil {
-		if fail != "" {
-			s.log.Warn("sip authentication failed", "source", src, "aor", a.String(), "reason", fail)
-			if s.guard.Fail(ip, now) {
-				s.log.Warn("sip source ignored after repeated failures", "source_ip", ip, "for", s.guard.Ban.String())
-			}
-		}
-		return s.challenge(req, a, u, stale, now)
+		s.failed(req, a, fail, now)
+		return s.challenge(req, a, stale, now, false)
 	}
 	if len(r.Contacts) == 0 {
 		list, err := s.st.ListBindings(ctx, u.TenantID, u.UserID, now)
@@ -364,7 +359,7 @@ func (s *Server) Handle(ctx context.Context, req *sip.Request) *sip.Response {
 		}
 		return res
 	case errors.Is(err, model.ErrNotFound):
-		return s.challenge(req, a, nil, false, now)
+		return s.challenge(req, a, false, now, false)
 	case err != nil:
 		s.log.Error("sip update bindings", "error", err)
 		return sip.NewResponseFromRequest(req, 500, "Server Internal Error", nil)
@@ -547,8 +542,28 @@ func algorithmOffered(setting, alg string) bool {
 // challenge is the 401 everyone gets who has not authenticated: the same
 // for unknown extensions, disabled users and wrong passwords. The offered
 // algorithms depend only on the tenant (the domain), never on the user.
-func (s *Server) challenge(req *sip.Request, a aor, _ *store.SIPUser, stale bool, now time.Time) *sip.Response {
-	res := sip.NewResponseFromRequest(req, 401, "Unauthorized", nil)
+// failed logs a failed authentication (reason "" is none: the request
+// had no credentials) and counts it against the source.
+func (s *Server) failed(req *sip.Request, a aor, reason string, now time.Time) {
+	if reason == "" {
+		return
+	}
+	s.log.Warn("sip authentication failed", "source", req.Source(), "aor", a.String(), "reason", reason, "method", string(req.Method))
+	ip := sourceIP(req.Source())
+	if s.guard.Fail(ip, now) {
+		s.log.Warn("sip source ignored after repeated failures", "source_ip", ip, "for", s.guard.Ban.String())
+	}
+}
+
+// challenge is the answer to a request without valid credentials: 401
+// with WWW-Authenticate, or for a proxy (INVITE) 407 with
+// Proxy-Authenticate.
+func (s *Server) challenge(req *sip.Request, a aor, stale bool, now time.Time, proxy bool) *sip.Response {
+	code, reason, header := 401, "Unauthorized", "WWW-Authenticate"
+	if proxy {
+		code, reason, header = 407, "Proxy Authentication Required", "Proxy-Authenticate"
+	}
+	res := sip.NewResponseFromRequest(req, code, reason, nil)
 	order := []string{AlgSHA256, AlgMD5}
 	switch s.digestSetting(a.domain, now) {
 	case model.SIPDigestMD5:
@@ -557,7 +572,7 @@ func (s *Server) challenge(req *sip.Request, a aor, _ *store.SIPUser, stale bool
 		order = []string{AlgSHA256}
 	}
 	for _, alg := range order {
-		res.AppendHeader(sip.NewHeader("WWW-Authenticate", Challenge(alg, a.domain, s.nonces.Issue(now), stale)))
+		res.AppendHeader(sip.NewHeader(header, Challenge(alg, a.domain, s.nonces.Issue(now), stale)))
 	}
 	return res
 }

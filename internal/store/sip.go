@@ -57,14 +57,18 @@ type SIPUser struct {
 	Credentials   model.SIPCredentials
 }
 
+const sipUserSelect = `SELECT t.id, t.enabled, t.sip_digest, u.id, u.enabled, u.max_bindings, u.sip_ha1_md5, u.sip_ha1_sha256
+	FROM users u JOIN tenants t ON t.id = u.tenant_id`
+
+func (u *SIPUser) fields() []any {
+	return []any{&u.TenantID, &u.TenantEnabled, &u.SIPDigest, &u.UserID, &u.Enabled, &u.MaxBindings, &u.Credentials.HA1MD5, &u.Credentials.HA1SHA256}
+}
+
 // SIPUserByAOR looks up extension ext of the tenant with domain (one
 // query), or returns model.ErrNotFound.
 func (s *Store) SIPUserByAOR(ctx context.Context, domain, ext string) (*SIPUser, error) {
 	var u SIPUser
-	err := s.queryRowFixed(ctx, `SELECT t.id, t.enabled, t.sip_digest, u.id, u.enabled, u.max_bindings, u.sip_ha1_md5, u.sip_ha1_sha256
-		FROM tenants t JOIN users u ON u.tenant_id = t.id WHERE t.domain = ? AND u.extension_number = ?`,
-		strings.ToLower(domain), ext).Scan(&u.TenantID, &u.TenantEnabled, &u.SIPDigest, &u.UserID, &u.Enabled, &u.MaxBindings,
-		&u.Credentials.HA1MD5, &u.Credentials.HA1SHA256)
+	err := s.queryRowFixed(ctx, sipUserSelect+` WHERE t.domain = ? AND u.extension_number = ?`, strings.ToLower(domain), ext).Scan(u.fields()...)
 	if err != nil {
 		return nil, notFound("sip user", err)
 	}
@@ -86,9 +90,13 @@ func (s *Store) UpdateBindings(ctx context.Context, tenantID, userID string, now
 			}
 		}
 		var u SIPUser
-		if err := c.queryRow(ctx, `SELECT t.id, t.enabled, t.sip_digest, u.id, u.enabled, u.max_bindings, u.sip_ha1_md5, u.sip_ha1_sha256
-			FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.tenant_id = ? AND u.id = ?`+c.forUpdate(), tenantID, userID).Scan(
-			&u.TenantID, &u.TenantEnabled, &u.SIPDigest, &u.UserID, &u.Enabled, &u.MaxBindings, &u.Credentials.HA1MD5, &u.Credentials.HA1SHA256); err != nil {
+		// Only the user's row is locked (OF u): registrations of other
+		// users of the tenant go on in parallel.
+		lock := c.forUpdate()
+		if lock != "" {
+			lock += " OF u"
+		}
+		if err := c.queryRow(ctx, sipUserSelect+` WHERE u.tenant_id = ? AND u.id = ?`+lock, tenantID, userID).Scan(u.fields()...); err != nil {
 			return notFound("update bindings", err)
 		}
 		current, err := listBindings(ctx, c, tenantID, userID, now)
