@@ -102,7 +102,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Option
 	rcfg := registrar.Config{Addr: cfg.SIPAddr, TLSAddr: cfg.SIP.TLSAddr, Now: opt.Clock, Log: log, Store: st,
 		Limits: registrar.Limits{Min: time.Duration(cfg.SIP.MinExpires) * time.Second, Max: time.Duration(cfg.SIP.MaxExpires) * time.Second,
 			Default: time.Duration(cfg.SIP.DefaultExpires) * time.Second},
-		FailLimit: cfg.SIP.FailLimit, FailWindow: cfg.SIP.FailWindow, Ban: cfg.SIP.Ban, Router: directory.SIPRouter{S: dir}}
+		FailLimit: cfg.SIP.FailLimit, FailWindow: cfg.SIP.FailWindow, Ban: cfg.SIP.Ban, KeyPressWait: cfg.SIP.KeyPressWait, Router: directory.SIPRouter{S: dir}}
 	if cfg.SIP.TLSCert != "" {
 		cert, err := tls.LoadX509KeyPair(cfg.SIP.TLSCert, cfg.SIP.TLSKey)
 		if err != nil {

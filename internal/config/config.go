@@ -44,11 +44,14 @@ type SIPSettings struct {
 	FailLimit      int // failed authentications from one IP before it is ignored (0: never)
 	FailWindow     time.Duration
 	Ban            time.Duration
+	// KeyPressWait is how long whoever answers a forwarded call of a user
+	// with require_key_press has to press a key (SIP INFO DTMF).
+	KeyPressWait time.Duration
 }
 
 // DefaultSIPSettings are the documented defaults.
 var DefaultSIPSettings = SIPSettings{MinExpires: 60, MaxExpires: 3600, DefaultExpires: 3600, FailLimit: 20,
-	FailWindow: time.Minute, Ban: 15 * time.Minute}
+	FailWindow: time.Minute, Ban: 15 * time.Minute, KeyPressWait: 20 * time.Second}
 
 // LoginLimits are the defences against password guessing.
 type LoginLimits = auth.LoginLimits
@@ -86,6 +89,7 @@ const (
 	EnvSIPFailLimit  = "SWITCHBOARD_SIP_FAIL_LIMIT"
 	EnvSIPFailWindow = "SWITCHBOARD_SIP_FAIL_WINDOW"
 	EnvSIPBan        = "SWITCHBOARD_SIP_BAN"
+	EnvSIPKeyPress   = "SWITCHBOARD_SIP_KEY_PRESS_WAIT"
 )
 
 // DefaultBlobMaxSize is the largest upload accepted by default.
@@ -144,6 +148,7 @@ func Parse(name string, args []string, getenv func(string) string, out io.Writer
 	fs.IntVar(&c.SIP.FailLimit, "sip-fail-limit", envInt(EnvSIPFailLimit, sd.FailLimit), "failed SIP authentications from one IP address before it is ignored; 0 never (env "+EnvSIPFailLimit+")")
 	fs.DurationVar(&c.SIP.FailWindow, "sip-fail-window", envDur(EnvSIPFailWindow, sd.FailWindow), "period over which SIP failures add up (env "+EnvSIPFailWindow+")")
 	fs.DurationVar(&c.SIP.Ban, "sip-ban", envDur(EnvSIPBan, sd.Ban), "how long a source address is ignored (env "+EnvSIPBan+")")
+	fs.DurationVar(&c.SIP.KeyPressWait, "sip-key-press-wait", envDur(EnvSIPKeyPress, sd.KeyPressWait), "how long the person answering a forwarded call of a user with require_key_press has to press a key (env "+EnvSIPKeyPress+")")
 	if envErr != nil {
 		return nil, envErr
 	}
@@ -224,6 +229,9 @@ func (s *SIPSettings) validate(sipAddr string) error {
 	}
 	if s.FailLimit < 0 || s.FailLimit > 100000 {
 		return fmt.Errorf("--sip-fail-limit: %d is not from 0 to 100000", s.FailLimit)
+	}
+	if s.KeyPressWait < time.Second || s.KeyPressWait > 2*time.Minute {
+		return fmt.Errorf("--sip-key-press-wait: %v is not from 1s to 2m", s.KeyPressWait)
 	}
 	return periods("--sip-fail-window", s.FailWindow, "--sip-ban", s.Ban)
 }

@@ -55,6 +55,8 @@ func TestParse(t *testing.T) {
 		{name: "sip default above max", args: []string{"--sip-default-expires", "7200"}, wantErr: "--sip-default-expires"},
 		{name: "sip negative fail limit", args: []string{"--sip-fail-limit", "-1"}, wantErr: "--sip-fail-limit"},
 		{name: "sip ban too long", args: []string{"--sip-ban", "48h"}, wantErr: "--sip-ban"},
+		{name: "key press wait", args: []string{"--sip-key-press-wait", "5s"}, check: func(c *Config) bool { return c.SIP.KeyPressWait == 5*time.Second }},
+		{name: "key press wait too short", args: []string{"--sip-key-press-wait", "10ms"}, wantErr: "--sip-key-press-wait"},
 		{name: "bad sip env", env: map[string]string{EnvSIPMinExpires: "soon"}, wantErr: EnvSIPMinExpires},
 	}
 	for _, tc := range tests {

@@ -936,3 +936,262 @@ func uasAnswer(tag string) string {
   </send>
 `
 }
+
+// TestSippRequireKeyPress: with require_key_press, a Follow Me number
+// counts as answered only when the person answering presses a key (SIP
+// INFO DTMF). The first number's own voicemail answers and presses
+// nothing: the proxy ends that leg after the wait and hunts on; the
+// second presses 5 and gets the call, the caller's ACK stopping at the
+// proxy. Then a number that never presses lets the call go on to the
+// user's voicemail (the no-answer rule).
+func TestSippRequireKeyPress(t *testing.T) {
+	needTool(t, "sipp")
+	s := startServerWith(t, storetest.DSN(t, "sqlite"), func(c *config.Config) { c.SIP.KeyPressWait = 2 * time.Second }, nil)
+	admin, id201, _ := legacyTenant(s, "acme.example")
+	s.createUser(admin, map[string]any{"name": "carol", "email": "carol@acme.example", "extension_number": "203",
+		"password": "Carol-password-1", "extension_password": "Sip-secret-203"})
+	answerHeld := func(tag string) string { // 200 OK, then the proxy's own ACK
+		return `  <send retrans="500">
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag` + tag + `[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      [last_Record-Route:]
+      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="ACK"/>
+`
+	}
+	byeOK := `  <send>
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+`
+	// The proxy's BYE of a leg that pressed nothing comes from the caller.
+	byeFromProxy := `  <recv request="BYE">
+    <action><ereg regexp="From: &lt;sip:203@acme.example&gt;" search_in="msg" check_it="true" assign_to="b"/></action>
+  </recv>
+` + byeOK
+	scenario := `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="trunk: a voicemail answers first, then a person presses 5">
+  <recv request="INVITE">
+    <action><ereg regexp="INVITE sip:\+33100000001@" search_in="msg" check_it="true" assign_to="d1"/></action>
+  </recv>
+` + answerHeld("01") + byeFromProxy + `  <recv request="INVITE">
+    <action>
+      <ereg regexp="INVITE sip:\+33100000002@" search_in="msg" check_it="true" assign_to="d2"/>
+      <ereg regexp="sip:[^&gt;;]*" search_in="hdr" header="Contact:" check_it="true" assign_to="ct"/>
+      <ereg regexp="&lt;.*" search_in="hdr" header="From:" check_it="true" assign_to="from"/>
+      <ereg regexp="&lt;[^&gt;]*&gt;" search_in="hdr" header="Record-Route:" check_it="true" assign_to="rr"/>
+    </action>
+  </recv>
+` + answerHeld("02") + `  <send retrans="500">
+    <![CDATA[
+
+      INFO [$ct] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      Route: [$rr]
+      From: <sip:+33100000002@[local_ip]:[local_port]>;tag=[pid]SIPpTag02[call_number]
+      To: [$from]
+      Call-ID: [call_id]
+      CSeq: 1 INFO
+      Max-Forwards: 70
+      Content-Type: application/dtmf-relay
+      Content-Length: [len]
+
+      Signal=5
+      Duration=160
+
+    ]]>
+  </send>
+  <recv response="200"/>
+  <recv request="BYE"/>
+` + byeOK + `  <Reference variables="d1,d2,b"/>
+</scenario>
+`
+	sf := filepath.Join(t.TempDir(), "trunk.xml")
+	_ = os.WriteFile(sf, []byte(scenario), 0o600)
+	port, done := startUAS(t, 1, "-sf", sf)
+	tid := tenantID(t, s, "acme.example")
+	s.must(204, "POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"sip_trunk": fmt.Sprintf("sip:127.0.0.1:%d", port)})
+	s.must(204, "POST", "/api/users/"+id201, admin, map[string]any{"require_key_press": true,
+		"offline_office_hours_forward_rule": map[string]any{"action": "RING_EXTENSION"}, "offline_non_office_hours_forward_rule": map[string]any{"action": "RING_EXTENSION"},
+		"follow_me": map[string]any{"enabled": true, "numbers": []any{"+33100000001", "+33100000002"}, "strategy": "HUNT", "ring_time": 10}})
+	carol := sippLine("203", "acme.example", "Sip-secret-203", "") + "201"
+	if err := sippUAC(t, s.app.SIPAddr(), []string{carol}); err != nil {
+		t.Logf("trunk: %v", done())
+		t.Fatalf("call: %v\n%s", err, tail(s.logs.String(), 3000))
+	}
+	if err := done(); err != nil {
+		t.Fatalf("trunk: %v", err)
+	}
+	alice := s.signIn("alice", "Alice-password-1", "acme.example")
+	recs := records(t, s, alice, 1)
+	if len(recs) != 1 || recs[0]["status_code"] != float64(200) || recs[0]["answered_at"] == nil {
+		t.Fatalf("alice's record: %v", recs)
+	}
+	// Answered once the second number pressed its key, after the first
+	// number's wait (2 s) ran out.
+	started, _ := time.Parse(time.RFC3339Nano, recs[0]["started_at"].(string))
+	answered, _ := time.Parse(time.RFC3339Nano, recs[0]["answered_at"].(string))
+	if d := answered.Sub(started); d < 2*time.Second {
+		t.Fatalf("answered %v after the start, before the first number's key press wait ended", d)
+	}
+
+	// A number that never presses a key: the call goes on to voicemail.
+	silent := `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="trunk: a voicemail answers and presses nothing">
+  <recv request="INVITE"/>
+` + answerHeld("01") + byeFromProxy + `  <Reference variables="b"/>
+</scenario>
+`
+	sf2 := filepath.Join(t.TempDir(), "silent.xml")
+	_ = os.WriteFile(sf2, []byte(silent), 0o600)
+	port2, done2 := startUAS(t, 1, "-sf", sf2)
+	vmPort, vmDone := sippUASChecking(t, "Diversion", "sip:201@acme.example>;reason=no-answer")
+	s.must(204, "POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"sip_trunk": fmt.Sprintf("sip:127.0.0.1:%d", port2),
+		"voicemail_server": fmt.Sprintf("sip:127.0.0.1:%d", vmPort)})
+	s.must(204, "POST", "/api/users/"+id201, admin, map[string]any{
+		"available_no_answer_forward_rule": map[string]any{"action": "FORWARD_TO_VOICEMAIL"},
+		"follow_me":                        map[string]any{"enabled": true, "numbers": []any{"+33100000003"}, "strategy": "HUNT", "ring_time": 10}})
+	if err := sippUAC(t, s.app.SIPAddr(), []string{carol}); err != nil {
+		t.Fatalf("second call: %v", err)
+	}
+	if err := done2(); err != nil {
+		t.Fatalf("trunk (silent): %v", err)
+	}
+	if err := vmDone(); err != nil {
+		t.Fatalf("voicemail: %v", err)
+	}
+	recs = records(t, s, alice, 2)
+	if len(recs) != 2 {
+		t.Fatalf("alice's records: %v", recs)
+	}
+	var vm map[string]any
+	for _, r := range recs {
+		if r["reroute_reason"] == "VOICEMAIL" {
+			vm = r
+		}
+	}
+	if vm == nil || vm["status_code"] != float64(200) {
+		t.Fatalf("no voicemail record: %v", recs)
+	}
+}
+
+// TestSippInDialogInfo: requests other than ACK and BYE inside a call
+// (here an INFO carrying a DTMF key) pass the proxy through its
+// Record-Route to the other party, and their answers come back.
+func TestSippInDialogInfo(t *testing.T) {
+	needTool(t, "sipp")
+	s := startServer(t, storetest.DSN(t, "sqlite"))
+	legacyTenant(s, "acme.example")
+	uas := `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="uas: receives an INFO in the call">
+  <recv request="INVITE"/>
+  <send retrans="500">
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      [last_Record-Route:]
+      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="ACK"/>
+  <recv request="INFO">
+    <action><ereg regexp="Signal=7" search_in="body" check_it="true" assign_to="k"/></action>
+  </recv>
+  <send>
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="BYE"/>
+  <send>
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <Reference variables="k"/>
+</scenario>
+`
+	dir := t.TempDir()
+	uasFile := filepath.Join(dir, "uas.xml")
+	_ = os.WriteFile(uasFile, []byte(uas), 0o600)
+	port, done := startUAS(t, 1, "-sf", uasFile)
+	bob := s.newUA("udp", "202", "acme.example", "Sip-secret-202")
+	if res := bob.register(fmt.Sprintf("Contact: <sip:202@127.0.0.1:%d>", port), "Expires: 600"); res.StatusCode != 200 {
+		t.Fatalf("register the callee: %v", res)
+	}
+	raw, err := os.ReadFile("testdata/sipp/uac_auth.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(raw), `  <pause milliseconds="300"/>`, `  <send retrans="500">
+    <![CDATA[
+
+      INFO [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+      From: <sip:[field0]@[field1]>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[field3]@[field1]>[peer_tag_param]
+      [routes]
+      Call-ID: [call_id]
+      CSeq: 3 INFO
+      Max-Forwards: 70
+      Content-Type: application/dtmf-relay
+      Content-Length: [len]
+
+      Signal=7
+      Duration=160
+
+    ]]>
+  </send>
+  <recv response="200"/>`, 1)
+	text = strings.Replace(text, "CSeq: 3 BYE", "CSeq: 4 BYE", 1)
+	uacFile := filepath.Join(dir, "uac.xml")
+	_ = os.WriteFile(uacFile, []byte(text), 0o600)
+	if err := sippRun(t, s.app.SIPAddr(), uacFile, []string{sippLine("201", "acme.example", "Sip-secret-201", "202")}); err != nil {
+		t.Fatalf("caller: %v", err)
+	}
+	if err := done(); err != nil {
+		t.Fatalf("callee: %v", err)
+	}
+}

@@ -49,6 +49,7 @@ type call struct {
 	endReason, reroute   string
 	callID, callerNumber string
 	trunk, did           string
+	ackedCSeq            uint32 // the INVITE's, when the proxy sent the ACK itself
 }
 
 // dialogs remembers this node's answered calls until their BYE (for
@@ -69,12 +70,23 @@ const maxDialogs = 100000
 // stopped cannot remove its calls).
 const maxCallAge = 12 * time.Hour
 
-func (d *dialogs) put(id string, c *call) {
+// hold keeps an answered call in this node's memory.
+func (d *dialogs) hold(id string, c *call) {
 	d.mu.Lock()
 	if len(d.m) < maxDialogs {
 		d.m[id] = c
 	}
 	d.mu.Unlock()
+}
+
+func (d *dialogs) get(id string) *call {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.m[id]
+}
+
+// persist records a held call as in progress for every node.
+func (d *dialogs) persist(id string, c *call) {
 	var users []string
 	for _, u := range []*model.User{c.caller, c.callee} {
 		if u != nil {
@@ -132,6 +144,12 @@ func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 	ip := sourceIP(req.Source())
 	if s.guard.Banned(ip, now) || s.router == nil {
 		return
+	}
+	if to := req.To(); to != nil && req.GetHeader("Route") != nil {
+		if _, ok := to.Params.Get("tag"); ok {
+			s.onInDialog(req, tx) // a re-INVITE (hold, resume) in a dialog we record-route
+			return
+		}
 	}
 	// The caller's CANCEL ends the INVITE's processing.
 	ctx, cancelCtx := context.WithCancel(context.Background())
@@ -293,26 +311,21 @@ func (s *Server) execute(ctx context.Context, req *sip.Request, tx sip.ServerTra
 					// Hunt: one target after another, each for the step's time.
 					var answered *sip.Response
 					for _, one := range contacts {
-						if answered = s.fork(ctx, req, tx, c, []string{one}, time.Duration(step.Timeout)*time.Second, extra...); answered != nil {
+						if answered = s.fork(ctx, req, tx, c, []string{one}, time.Duration(step.Timeout)*time.Second, step.RequireKeyPress, extra...); answered != nil {
 							s.rememberAnswer(ctx, c, hop.Extension, step.Setting, one)
 							break
 						}
 					}
 					if answered != nil {
-						c.status, c.ans = answered.StatusCode, s.now()
-						_ = tx.Respond(answered)
-						s.dialogs.put(c.callID, c)
+						s.connect(req, tx, c, answered, step.RequireKeyPress)
 						return
 					}
 					c.reroute = "NO_ANSWER"
 					continue
 				}
-				if res, who := s.forkWinner(ctx, req, tx, c, contacts, time.Duration(step.Timeout)*time.Second, extra...); res != nil {
+				if res, who := s.forkWinner(ctx, req, tx, c, contacts, time.Duration(step.Timeout)*time.Second, step.RequireKeyPress, extra...); res != nil {
 					s.rememberAnswer(ctx, c, hop.Extension, step.Setting, contacts[who])
-					// Answered: relay the 2xx; the record is written at BYE.
-					c.status, c.ans = res.StatusCode, s.now()
-					_ = tx.Respond(res)
-					s.dialogs.put(c.callID, c)
+					s.connect(req, tx, c, res, step.RequireKeyPress)
 					return
 				}
 				c.reroute = "NO_ANSWER"
@@ -329,7 +342,7 @@ func (s *Server) execute(ctx context.Context, req *sip.Request, tx sip.ServerTra
 					c.reroute = "FORWARD"
 				}
 				c.trunk = c.tenant.SIPTrunk
-				if s.answerVia(ctx, req, tx, c, uri, assertedIdentity(step.CallerID, c.tenant.Domain)) {
+				if s.answerVia(ctx, req, tx, c, uri, step.RequireKeyPress, assertedIdentity(step.CallerID, c.tenant.Domain)) {
 					return
 				}
 				finish(480, "Temporarily Unavailable", "NO_ANSWER")
@@ -349,7 +362,7 @@ func (s *Server) execute(ctx context.Context, req *sip.Request, tx sip.ServerTra
 					reason = "no-answer"
 				}
 				div := sip.NewHeader("Diversion", "<sip:"+hop.Extension+"@"+c.tenant.Domain+">;reason="+reason)
-				if s.answerVia(ctx, req, tx, c, mailbox, div) {
+				if s.answerVia(ctx, req, tx, c, mailbox, false, div) {
 					return
 				}
 				finish(480, "Voicemail Unavailable", "UNREACHABLE")
@@ -386,15 +399,26 @@ func (s *Server) rememberAnswer(ctx context.Context, c *call, ext, setting, uri 
 
 // answerVia forks to one URI without a time limit and, when it answers,
 // relays the answer and keeps the dialog; false when it did not answer.
-func (s *Server) answerVia(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, uri string, extra ...sip.Header) bool {
-	res := s.fork(ctx, req, tx, c, []string{uri}, 120*time.Second, extra...)
+func (s *Server) answerVia(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, uri string, keyPress bool, extra ...sip.Header) bool {
+	res := s.fork(ctx, req, tx, c, []string{uri}, 120*time.Second, keyPress, extra...)
 	if res == nil {
 		return false
 	}
-	c.status, c.ans = res.StatusCode, s.now()
-	_ = tx.Respond(res)
-	s.dialogs.put(c.callID, c)
+	s.connect(req, tx, c, res, keyPress)
 	return true
+}
+
+// connect relays the answer of a call to the caller and keeps the
+// dialog (its record is written at BYE). held: the proxy acknowledged
+// the answer itself (key press), so the caller's ACK stops here.
+func (s *Server) connect(req *sip.Request, tx sip.ServerTransaction, c *call, res *sip.Response, held bool) {
+	c.status, c.ans = res.StatusCode, s.now()
+	if held {
+		c.ackedCSeq = req.CSeq().SeqNo
+	}
+	s.dialogs.hold(c.callID, c) // before the caller can ACK
+	_ = tx.Respond(res)
+	s.dialogs.persist(c.callID, c)
 }
 
 // trunkURI is the URI of number at the trunk ("" without a trunk).
@@ -428,20 +452,23 @@ func outboundCallerID(u *model.User) string {
 
 // fork sends the INVITE to every contact at once and returns the first
 // 2xx, cancelling the other branches; nil when none answered in time.
-func (s *Server) fork(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, contacts []string, timeout time.Duration, extra ...sip.Header) *sip.Response {
-	res, _ := s.forkWinner(ctx, req, tx, c, contacts, timeout, extra...)
+func (s *Server) fork(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, contacts []string, timeout time.Duration, keyPress bool, extra ...sip.Header) *sip.Response {
+	res, _ := s.forkWinner(ctx, req, tx, c, contacts, timeout, keyPress, extra...)
 	return res
 }
 
 // forkWinner is fork that also tells which contact answered (-1: none).
-func (s *Server) forkWinner(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, contacts []string, timeout time.Duration, extra ...sip.Header) (*sip.Response, int) {
+// With keyPress, an answer counts only once its callee pressed a key
+// (awaitKey); the other branches keep ringing meanwhile.
+func (s *Server) forkWinner(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, contacts []string, timeout time.Duration, keyPress bool, extra ...sip.Header) (*sip.Response, int) {
 	if timeout <= 0 {
 		timeout = 30 * time.Second
 	}
 	type branch struct {
-		req *sip.Request
-		tx  sip.ClientTransaction
-		idx int // index in contacts
+		req      *sip.Request
+		tx       sip.ClientTransaction
+		idx      int                // index in contacts
+		answered context.CancelFunc // set while its answer waits for a key
 	}
 	var branches []branch
 	// Branches outlive ctx (the caller's CANCEL): they are cancelled with
@@ -474,8 +501,9 @@ func (s *Server) forkWinner(ctx context.Context, req *sip.Request, tx sip.Server
 		return nil, -1
 	}
 	type result struct {
-		i   int
-		res *sip.Response
+		i     int
+		res   *sip.Response
+		keyed int // 1: its callee pressed a key; 2: it did not
 	}
 	results := make(chan result, 16*len(branches))
 	for i, b := range branches {
@@ -486,12 +514,12 @@ func (s *Server) forkWinner(ctx context.Context, req *sip.Request, tx sip.Server
 					if !ok {
 						return
 					}
-					results <- result{i, res}
+					results <- result{i: i, res: res}
 					if res.StatusCode >= 200 {
 						return
 					}
 				case <-b.tx.Done():
-					results <- result{i, nil}
+					results <- result{i: i}
 					return
 				}
 			}
@@ -499,24 +527,51 @@ func (s *Server) forkWinner(ctx context.Context, req *sip.Request, tx sip.Server
 	}
 	cancelAll := func(except int) {
 		for i, b := range branches {
-			if i != except {
+			switch {
+			case i == except:
+			case b.answered != nil:
+				b.answered() // awaitKey ends that leg with a BYE
+			default:
 				s.cancelBranch(b.req)
 			}
 		}
 	}
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
-	finals, ringing := 0, false
+	finals, ringing, expired := 0, false, false
 	for finals < len(branches) {
 		select {
 		case r := <-results:
 			switch {
+			case r.keyed == 1:
+				branches[r.i].answered = nil
+				cancelAll(r.i)
+				return relayVia(req, branches[r.i].req, r.res), branches[r.i].idx
+			case r.keyed == 2:
+				branches[r.i].answered = nil
+				finals++
 			case r.res == nil || r.res.StatusCode >= 300:
 				finals++
+			case r.res.StatusCode >= 200 && keyPress:
+				if branches[r.i].answered != nil {
+					continue // a retransmitted answer
+				}
+				// Held until its callee presses a key; the caller keeps
+				// hearing ringback and the other branches keep ringing.
+				abort, stop := context.WithCancel(ctx)
+				branches[r.i].answered = stop
+				go func(i int, b branch, res *sip.Response) {
+					defer stop()
+					keyed := 2
+					if s.awaitKey(abort, b.req, b.tx, res) {
+						keyed = 1
+					}
+					results <- result{i: i, res: res, keyed: keyed}
+				}(r.i, branches[r.i], r.res)
 			case r.res.StatusCode >= 200:
 				cancelAll(r.i)
 				return relayVia(req, branches[r.i].req, r.res), branches[r.i].idx
-			case r.res.StatusCode >= 180 && !ringing:
+			case r.res.StatusCode >= 180 && !ringing && !expired:
 				ringing = true
 				if c.rang.IsZero() {
 					c.rang = s.now()
@@ -524,8 +579,20 @@ func (s *Server) forkWinner(ctx context.Context, req *sip.Request, tx sip.Server
 				_ = tx.Respond(relayVia(req, branches[r.i].req, r.res))
 			}
 		case <-timer.C:
-			cancelAll(-1)
-			return nil, -1
+			// Time is up for the branches still ringing; an answer that
+			// waits for a key keeps its own time.
+			expired = true
+			waiting := false
+			for _, b := range branches {
+				if b.answered != nil {
+					waiting = true
+				} else {
+					s.cancelBranch(b.req)
+				}
+			}
+			if !waiting {
+				return nil, -1
+			}
 		case <-ctx.Done():
 			cancelAll(-1)
 			return nil, -1
@@ -596,6 +663,14 @@ func transportOf(u *sip.Uri) string {
 func (s *Server) onInDialog(req *sip.Request, tx sip.ServerTransaction) {
 	if s.guard.Banned(sourceIP(req.Source()), s.now()) {
 		return
+	}
+	if s.keyEvent(req, tx) {
+		return
+	}
+	if req.IsAck() && req.CallID() != nil && req.CSeq() != nil {
+		if c := s.dialogs.get(req.CallID().Value()); c != nil && c.ackedCSeq != 0 && c.ackedCSeq == req.CSeq().SeqNo {
+			return // the callee has had its ACK from us (key press)
+		}
 	}
 	if req.GetHeader("Route") == nil {
 		// Not routed through us (a stray ACK, or a request for a dialog

@@ -34,9 +34,12 @@ type Config struct {
 	FailWindow time.Duration
 	Ban        time.Duration
 	SweepEvery time.Duration // default 30 s
-	Now        func() time.Time
-	Log        *slog.Logger
-	Store      *store.Store
+	// KeyPressWait is how long a forwarded call's answerer has to press
+	// a key when the user requires it (default 20 s).
+	KeyPressWait time.Duration
+	Now          func() time.Time
+	Log          *slog.Logger
+	Store        *store.Store
 	// Router, when set, makes the server a proxy for INVITEs.
 	Router Router
 }
@@ -69,6 +72,7 @@ type Server struct {
 	router  Router
 	client  *sipgo.Client
 	dialogs dialogs
+	keys    keyWaits
 }
 
 // New prepares a registrar without binding sockets (tests and fuzzing
@@ -79,6 +83,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	if cfg.NonceTTL == 0 {
 		cfg.NonceTTL = 5 * time.Minute
+	}
+	if cfg.KeyPressWait == 0 {
+		cfg.KeyPressWait = 20 * time.Second
 	}
 	if cfg.SweepEvery == 0 {
 		cfg.SweepEvery = 30 * time.Second
@@ -99,7 +106,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	return &Server{cfg: cfg, st: cfg.Store, log: cfg.Log.With("component", "sip"), now: cfg.Now,
 		nonces: NewNonces(key, cfg.NonceTTL), guard: NewGuard(cfg.FailLimit, cfg.FailWindow, cfg.Ban),
-		digests: map[string]digestEntry{}, trunks: map[string]trunkEntry{}, router: cfg.Router, dialogs: dialogs{m: map[string]*call{}, st: cfg.Store, now: cfg.Now, log: cfg.Log.With("component", "sip")}}, nil
+		digests: map[string]digestEntry{}, trunks: map[string]trunkEntry{}, router: cfg.Router, keys: keyWaits{m: map[string]chan string{}}, dialogs: dialogs{m: map[string]*call{}, st: cfg.Store, now: cfg.Now, log: cfg.Log.With("component", "sip")}}, nil
 }
 
 // Listen binds UDP and TCP on cfg.Addr (the same port for both) and TLS
@@ -141,6 +148,10 @@ func Listen(ctx context.Context, cfg Config) (*Server, error) {
 		srv.OnInvite(s.onInvite)
 		srv.OnAck(s.onInDialog)
 		srv.OnBye(s.onInDialog)
+		srv.OnInfo(s.onInDialog)
+		for _, m := range []sip.RequestMethod{sip.UPDATE, sip.REFER, sip.NOTIFY, sip.PRACK, sip.MESSAGE} {
+			srv.OnRequest(m, s.onInDialog)
+		}
 	}
 	return s, nil
 }
