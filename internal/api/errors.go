@@ -33,6 +33,15 @@ type ErrorItem struct {
 // ErrorDetail names the offending field, where there is one.
 type ErrorDetail struct {
 	Field string `json:"field"`
+	// Row is the CSV row of an import's problem (the header is row 1).
+	Row int `json:"row,omitempty"`
+}
+
+func rowMessage(re directory.RowError) string {
+	if re.Field == "" {
+		return re.Message
+	}
+	return re.Field + ": " + re.Message
 }
 
 // Error implements error.
@@ -176,7 +185,15 @@ func toError(ctx context.Context, log *slog.Logger, err error) error {
 	var ae *Error
 	var le *directory.LockedError
 	var tl *directory.TooLargeError
+	var ie *directory.ImportError
 	switch {
+	case errors.As(err, &ie):
+		out := &Error{status: http.StatusBadRequest}
+		for _, re := range ie.Report.Errors {
+			out.Errors = append(out.Errors, ErrorItem{Code: codeFor(http.StatusBadRequest),
+				Message: fmt.Sprintf("Row %d: %s", re.Row, rowMessage(re)), Detail: &ErrorDetail{Field: re.Field, Row: re.Row}})
+		}
+		return out
 	case errors.As(err, &tl):
 		return newError(http.StatusRequestEntityTooLarge, "body", sentence(tl.Error()))
 	case errors.As(err, &ae):

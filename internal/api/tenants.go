@@ -91,6 +91,7 @@ func (s *Server) tenantRoutes() {
 func (s *Server) routes() {
 	s.authRoutes()
 	s.tenantRoutes()
+	s.userCSVRoutes() // before /api/users/{id}
 	s.userRoutes()
 	s.meRoutes()
 	s.roleRoutes()

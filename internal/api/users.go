@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 
@@ -139,5 +140,44 @@ func (s *Server) userRoutes() {
 	register(s, users(http.MethodPost, "/api/users/{id}/destroy", "destroy-user", "Delete a user", http.StatusNoContent),
 		func(ctx context.Context, c *directory.Caller, in *idPath) (*struct{}, error) {
 			return nil, d.DeleteUser(ctx, c, in.ID)
+		})
+}
+
+type importReportOutput struct {
+	Body *directory.ImportReport
+}
+
+type csvOutput struct {
+	ContentType        string `header:"Content-Type"`
+	ContentDisposition string `header:"Content-Disposition"`
+	Body               []byte
+}
+
+// MaxImportBytes bounds an uploaded CSV file.
+const MaxImportBytes = 64 << 20
+
+func (s *Server) userCSVRoutes() {
+	d := s.deps.Directory
+	register(s, route{method: http.MethodPost, path: "/api/users/import", id: "import-users", tag: "Users", access: perm,
+		permission: directory.PermUsers, maxBody: MaxImportBytes,
+		summary: "Create users from a CSV file (the raw body): all or none; dry_run=true only checks and reports every bad row"},
+		func(ctx context.Context, c *directory.Caller, in *struct {
+			DryRun  bool   `query:"dry_run" doc:"Check every row and report, change nothing"`
+			RawBody []byte `contentType:"text/csv"`
+		}) (*importReportOutput, error) {
+			rep, err := d.ImportUsers(ctx, c, in.RawBody, directory.ImportOptions{DryRun: in.DryRun})
+			if err != nil {
+				return nil, err
+			}
+			return &importReportOutput{Body: rep}, nil
+		})
+	register(s, route{method: http.MethodGet, path: "/api/users/export", id: "export-users", tag: "Users", access: perm,
+		permission: directory.PermUsers, summary: "The tenant's users as CSV in the import's full format, without secrets"},
+		func(ctx context.Context, c *directory.Caller, in *struct{}) (*csvOutput, error) {
+			var buf bytes.Buffer
+			if err := d.ExportUsers(ctx, c, &buf); err != nil {
+				return nil, err
+			}
+			return &csvOutput{ContentType: "text/csv; charset=utf-8", ContentDisposition: `attachment; filename="users.csv"`, Body: buf.Bytes()}, nil
 		})
 }

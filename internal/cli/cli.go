@@ -16,10 +16,14 @@ import (
 const usage = `Switchboard: users and extensions of a hosted PBX.
 
 Usage:
-  switchboard serve [flags]     run the REST API (and, later, SIP and the portal)
+  switchboard serve [flags]     run the REST API, the SIP registrar and proxy
   switchboard migrate [flags]   apply database migrations and exit
   switchboard user reset-password [--domain D] NAME
                                 set a user's password (read from stdin)
+  switchboard user import FILE --tenant DOMAIN [--dry-run]
+                                create users from a CSV file, all or none
+  switchboard user export --tenant DOMAIN
+                                print a tenant's users as CSV
   switchboard openapi           print the OpenAPI document
   switchboard version           print the version
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"testing"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/switchboard-pbx/switchboard/internal/auth"
 	"github.com/switchboard-pbx/switchboard/internal/config"
 	"github.com/switchboard-pbx/switchboard/internal/directory"
+	"github.com/switchboard-pbx/switchboard/internal/model"
 	"github.com/switchboard-pbx/switchboard/internal/store"
 )
 
@@ -33,7 +35,9 @@ func TestCommands(t *testing.T) {
 		{[]string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
 		{[]string{"serve", "--nope"}, 1, "", "flag provided but not defined: -nope"},
 		{[]string{"serve", "--http", "8887"}, 1, "", "--http"},
-		{[]string{"user"}, 1, "", "usage: switchboard user reset-password"},
+		{[]string{"user"}, 1, "", "switchboard user reset-password"},
+		{[]string{"user", "import", "x.csv"}, 1, "", "--tenant DOMAIN is required"},
+		{[]string{"user", "export", "--tenant", "a.example", "extra"}, 1, "", "usage:"},
 		{[]string{"openapi"}, 0, `"openapi": "3.1.0"`, ""},
 	}
 	for _, tc := range tests {
@@ -93,5 +97,53 @@ func TestMigrateAndResetPassword(t *testing.T) {
 	if n != 2 || logs[0].Action != "set_password" || logs[0].UserName != "operator" || logs[0].SourceIP != "cli" ||
 		logs[0].ObjectName != "admin" || logs[0].Fields["password"] != "********" {
 		t.Fatalf("audit log: %d %+v", n, logs)
+	}
+}
+
+// TestUserImportExport: the command line's CSV import (dry run with a bad
+// row, refused run, fixed run with its progress bar) and export.
+func TestUserImportExport(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{config.EnvDataDir: dir}
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := app.Start(ctx, &config.Config{DataDir: dir, HTTPAddr: "127.0.0.1:0", SIPAddr: "127.0.0.1:0", AdminPassword: "first-Password-1", LogLevel: "info"},
+		slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{HashParams: &auth.FastParams})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if err := a.Serve(ctx); err != nil {
+		t.Fatal(err)
+	}
+	file := dir + "/users.csv"
+	write := func(body string) {
+		if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("email,first name,last name,extension,password\nann@sys.example,Ann,Lee,301,Ann-password-1\nbob@sys.example,Bob,Ray,30x,Bob-password-1\n")
+	domain := model.SystemTenantDomain
+	code, out, _ := run(t, "", env, "user", "import", file, "--tenant", domain, "--dry-run")
+	if code != 1 || !strings.Contains(out, "row 3: extension_number:") || !strings.Contains(out, "nothing changed") {
+		t.Fatalf("dry run: %d %q", code, out)
+	}
+	if code, out, _ := run(t, "", env, "user", "import", "--tenant", domain, file); code != 1 || !strings.Contains(out, "nothing was imported") {
+		t.Fatalf("bad import: %d %q", code, out)
+	}
+	if code, out, _ := run(t, "", env, "user", "export", "--tenant", domain); code != 0 || strings.Contains(out, "ann") {
+		t.Fatalf("export before: %d %q", code, out)
+	}
+	write("email,first name,last name,extension,password\nann@sys.example,Ann,Lee,301,Ann-password-1\nbob@sys.example,Bob,Ray,302,Bob-password-1\n")
+	code, out, errOut := run(t, "", env, "user", "import", file, "--tenant", domain)
+	if code != 0 || !strings.Contains(out, "imported 2 users") || !strings.Contains(errOut, "write [") || !strings.Contains(errOut, "100%") {
+		t.Fatalf("import: %d %q %q", code, out, errOut)
+	}
+	code, out, _ = run(t, "", env, "user", "export", "--tenant", domain)
+	if code != 0 || !strings.HasPrefix(out, "name,extension_number,email,") || !strings.Contains(out, "ann,301,ann@sys.example,Ann,Lee") ||
+		strings.Contains(out, "Ann-password-1") {
+		t.Fatalf("export: %d %q", code, out)
+	}
+	if code, _, errOut := run(t, "", env, "user", "export", "--tenant", "nowhere.example"); code != 1 || !strings.Contains(errOut, "not found") {
+		t.Fatalf("unknown tenant: %d %q", code, errOut)
 	}
 }

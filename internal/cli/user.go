@@ -16,11 +16,19 @@ import (
 	"github.com/switchboard-pbx/switchboard/internal/store"
 )
 
-// userCommand runs `switchboard user reset-password`, which works on the
-// database directly (no server needed).
+const userUsage = `usage:
+  switchboard user reset-password [--domain DOMAIN] [--data-dir DIR] [--db URL] NAME  (new password on stdin)
+  switchboard user import FILE --tenant DOMAIN [--dry-run] [--data-dir DIR] [--db URL]  (FILE - reads stdin)
+  switchboard user export --tenant DOMAIN [--data-dir DIR] [--db URL]  (CSV on stdout)`
+
+// userCommand runs `switchboard user reset-password|import|export`, which
+// work on the database directly (no server needed).
 func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
+	if len(args) > 0 && (args[0] == "import" || args[0] == "export") {
+		return userCSVCommand(ctx, args, stdin, stdout, stderr, getenv)
+	}
 	if len(args) == 0 || args[0] != "reset-password" {
-		return errors.New("usage: switchboard user reset-password [--domain DOMAIN] [--data-dir DIR] [--db URL] NAME  (new password on stdin)")
+		return errors.New(userUsage)
 	}
 	fs := flag.NewFlagSet("switchboard user reset-password", flag.ContinueOnError)
 	fs.SetOutput(stderr)

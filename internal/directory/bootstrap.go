@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/switchboard-pbx/switchboard/internal/model"
 	"github.com/switchboard-pbx/switchboard/internal/store"
@@ -87,4 +88,37 @@ func (s *Service) OperatorResetPassword(ctx context.Context, domain, name, passw
 func operator() *Caller {
 	all, _ := model.BuiltInRole(model.RoleSystemAdmin)
 	return &Caller{Principal: store.Principal{UserName: "operator"}, Perms: all.Permissions, Source: "cli"}
+}
+
+// operatorIn is the operator acting in the tenant of domain.
+func (s *Service) operatorIn(ctx context.Context, domain string) (*Caller, error) {
+	if domain == "" {
+		return nil, model.Invalid("tenant", "is required")
+	}
+	t, err := s.store.GetTenantByDomain(ctx, domain)
+	if err != nil {
+		return nil, fmt.Errorf("tenant %q: %w", domain, err)
+	}
+	c := operator()
+	c.TenantID = t.ID
+	return c, nil
+}
+
+// OperatorImportUsers is ImportUsers for the command line, in the tenant
+// of domain.
+func (s *Service) OperatorImportUsers(ctx context.Context, domain string, data []byte, opt ImportOptions) (*ImportReport, error) {
+	c, err := s.operatorIn(ctx, domain)
+	if err != nil {
+		return nil, err
+	}
+	return s.ImportUsers(ctx, c, data, opt)
+}
+
+// OperatorExportUsers is ExportUsers for the command line.
+func (s *Service) OperatorExportUsers(ctx context.Context, domain string, w io.Writer) error {
+	c, err := s.operatorIn(ctx, domain)
+	if err != nil {
+		return err
+	}
+	return s.ExportUsers(ctx, c, w)
 }

@@ -61,6 +61,23 @@ func (s *Service) CreateUser(ctx context.Context, c *Caller, body []byte) (*mode
 // newUser builds and validates a user from JSON members, hashing its
 // passwords. It does not store it.
 func (s *Service) newUser(ctx context.Context, c *Caller, tenant *model.Tenant, m map[string]json.RawMessage) (*model.User, error) {
+	return s.newUserWith(ctx, c, tenant, m, nil)
+}
+
+// userBuild tunes newUserWith for imports: no hashing (done later, in
+// parallel, and not at all on a dry run), an empty password allowed, and
+// role grants remembered across rows.
+type userBuild struct {
+	noHash bool
+	grants map[string]grantResult
+}
+
+type grantResult struct {
+	name string
+	err  error
+}
+
+func (s *Service) newUserWith(ctx context.Context, c *Caller, tenant *model.Tenant, m map[string]json.RawMessage, b *userBuild) (*model.User, error) {
 	password, hasPW, err := stringMember(m, "password")
 	if err != nil {
 		return nil, err
@@ -86,19 +103,32 @@ func (s *Service) newUser(ctx context.Context, c *Caller, tenant *model.Tenant, 
 	if err := model.ValidateUser(u, tenant.System); err != nil {
 		return nil, err
 	}
-	if u.Role, err = s.resolveGrant(ctx, c, tenant.ID, "role", u.Role); err != nil {
+	if b != nil {
+		g, ok := b.grants[strings.ToLower(u.Role)]
+		if !ok {
+			g.name, g.err = s.resolveGrant(ctx, c, tenant.ID, "role", u.Role)
+			b.grants[strings.ToLower(u.Role)] = g
+		}
+		if u.Role, err = g.name, g.err; err != nil {
+			return nil, err
+		}
+	} else if u.Role, err = s.resolveGrant(ctx, c, tenant.ID, "role", u.Role); err != nil {
 		return nil, err
 	}
-	if err := model.ValidatePassword("password", password, u.Name, u.Email); err != nil {
-		return nil, err
+	if password != "" || b == nil {
+		if err := model.ValidatePassword("password", password, u.Name, u.Email); err != nil {
+			return nil, err
+		}
 	}
 	if !hasExtPW {
 		extPassword = model.RandomExtensionPassword()
 	} else if err := model.ValidateExtensionPassword("extension_password", extPassword); err != nil {
 		return nil, err
 	}
-	if u.PasswordHash, err = s.hasher.Hash(ctx, password); err != nil {
-		return nil, err
+	if b == nil || !b.noHash {
+		if u.PasswordHash, err = s.hasher.Hash(ctx, password); err != nil {
+			return nil, err
+		}
 	}
 	u.SIP = auth.SIPCredentials(u.ExtensionNumber, tenant.Domain, extPassword)
 	return u, nil

@@ -410,3 +410,50 @@ func (s *Store) BindMS365(ctx context.Context, tenantID, userID, account, syncTy
 		return err
 	})
 }
+
+// CreateUsers stores users in one transaction: all of them or none.
+// progress, when set, is told how many are written so far.
+func (s *Store) CreateUsers(ctx context.Context, users []*model.User, progress func(done int)) error {
+	return s.inTx(ctx, func(c conn) error {
+		for i, u := range users {
+			if err := insertUser(ctx, c, u); err != nil {
+				return err
+			}
+			if progress != nil && (i+1)%500 == 0 {
+				progress(i + 1)
+			}
+		}
+		if progress != nil {
+			progress(len(users))
+		}
+		return nil
+	})
+}
+
+// UserKeys are the unique values a tenant's users already hold: lower-
+// cased names and emails, and extensions.
+type UserKeys struct {
+	Names, Emails, Extensions map[string]bool
+}
+
+// TenantUserKeys reads the names, emails and extensions of a tenant's
+// users (an import checks its rows against them).
+func (s *Store) TenantUserKeys(ctx context.Context, tenantID string) (*UserKeys, error) {
+	rows, err := s.c().query(ctx, `SELECT name_lower, email, extension_number FROM users WHERE tenant_id = ?`, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("user keys: %w", err)
+	}
+	defer rows.Close()
+	k := &UserKeys{Names: map[string]bool{}, Emails: map[string]bool{}, Extensions: map[string]bool{}}
+	for rows.Next() {
+		var name, email, ext string
+		if err := rows.Scan(&name, &email, &ext); err != nil {
+			return nil, fmt.Errorf("user keys: %w", err)
+		}
+		k.Names[name], k.Extensions[ext] = true, true
+		if email != "" {
+			k.Emails[strings.ToLower(email)] = true
+		}
+	}
+	return k, rows.Err()
+}
