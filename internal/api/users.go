@@ -137,9 +137,47 @@ func (s *Server) userRoutes() {
 		func(ctx context.Context, c *directory.Caller, in *roleInput) (*struct{}, error) {
 			return nil, d.SetRole(ctx, c, in.ID, in.Body.Role)
 		})
-	register(s, users(http.MethodPost, "/api/users/{id}/destroy", "destroy-user", "Delete a user", http.StatusNoContent),
-		func(ctx context.Context, c *directory.Caller, in *idPath) (*struct{}, error) {
-			return nil, d.DeleteUser(ctx, c, in.ID)
+	register(s, users(http.MethodPost, "/api/users/{id}/destroy", "destroy-user",
+		"Delete a user; its mailbox is deleted with it unless the body says {\"mailbox\": \"KEEP\"} (kept detached, see GET /api/mailboxes/detached)", http.StatusNoContent),
+		func(ctx context.Context, c *directory.Caller, in *struct {
+			ID   string `path:"id" maxLength:"64"`
+			Body *struct {
+				Mailbox string `json:"mailbox,omitempty" enum:"KEEP,DELETE" doc:"What becomes of the user's mailbox (default DELETE)"`
+			} `required:"false"`
+		}) (*struct{}, error) {
+			mailbox := ""
+			if in.Body != nil {
+				mailbox = in.Body.Mailbox
+			}
+			return nil, d.DeleteUserWith(ctx, c, in.ID, mailbox)
+		})
+	register(s, users(http.MethodGet, "/api/users/{id}/dependents", "user-dependents",
+		"What depends on a user: its mailbox, groups, phones, and other users' BLF keys, speed dials and forward rules that point at its extension", 0),
+		func(ctx context.Context, c *directory.Caller, in *idPath) (*struct{ Body *directory.Dependents }, error) {
+			dep, err := d.UserDependents(ctx, c, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			return &struct{ Body *directory.Dependents }{Body: dep}, nil
+		})
+	register(s, users(http.MethodGet, "/api/mailboxes/detached", "list-detached-mailboxes",
+		"Mailboxes kept from removed users", 0),
+		func(ctx context.Context, c *directory.Caller, in *struct{}) (*struct {
+			Body struct {
+				Items []directory.DetachedMailbox `json:"items"`
+			}
+		}, error) {
+			list, err := d.DetachedMailboxes(ctx, c)
+			if err != nil {
+				return nil, err
+			}
+			out := &struct {
+				Body struct {
+					Items []directory.DetachedMailbox `json:"items"`
+				}
+			}{}
+			out.Body.Items = list
+			return out, nil
 		})
 }
 

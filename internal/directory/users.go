@@ -233,23 +233,32 @@ func (s *Service) updateUser(ctx context.Context, c *Caller, id string, body []b
 
 // DeleteUser removes a user of the caller's tenant and ends its sessions.
 func (s *Service) DeleteUser(ctx context.Context, c *Caller, id string) error {
-	if err := c.require(PermUsers); err != nil {
-		return err
-	}
-	if !model.ValidID(id) {
-		return model.ErrNotFound
-	}
-	if id == c.UserID {
-		return model.Forbidden("you cannot delete your own account")
-	}
-	u, err := s.store.GetUser(ctx, c.TenantID, id)
+	u, err := s.deletable(ctx, c, id)
 	if err != nil {
 		return err
 	}
-	if err := s.requireOutranks(ctx, c, u); err != nil {
-		return err
-	}
 	return s.store.DeleteUser(store.WithAudit(ctx, c.audit("delete", "user", id, u.Name, nil)), c.TenantID, id)
+}
+
+// deletable returns user id if the caller may remove it.
+func (s *Service) deletable(ctx context.Context, c *Caller, id string) (*model.User, error) {
+	if err := c.require(PermUsers); err != nil {
+		return nil, err
+	}
+	if !model.ValidID(id) {
+		return nil, model.ErrNotFound
+	}
+	if id == c.UserID {
+		return nil, model.Forbidden("you cannot delete your own account")
+	}
+	u, err := s.store.GetUser(ctx, c.TenantID, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.requireOutranks(ctx, c, u); err != nil {
+		return nil, err
+	}
+	return u, nil
 }
 
 // SetRole gives a user of the caller's tenant another role.

@@ -395,3 +395,7 @@ func HolidayCovers(h *model.Holiday, t time.Time) bool {
 	mins := t.Hour()*60 + t.Minute()
 	return mins >= h.HourStart*60+h.MinuteStart && mins <= h.HourEnd*60+h.MinuteEnd
 }
+
+// Digits keeps the digits of a number (and a leading +), as the routing
+// compares numbers.
+func Digits(n string) string { return digits(n) }

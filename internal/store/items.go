@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/switchboard-pbx/switchboard/internal/model"
 )
@@ -212,5 +214,50 @@ func (s *Store) UpdateItems(ctx context.Context, tenantID, userID, kind string, 
 			}
 		}
 		return nil
+	})
+}
+
+// ItemsMentioning returns the items of the given kinds in tenantID, of any
+// user, whose data contains needle (the caller checks each match).
+func (s *Store) ItemsMentioning(ctx context.Context, tenantID string, kinds []string, needle string) ([]Item, error) {
+	if len(kinds) == 0 {
+		return nil, nil
+	}
+	args := []any{tenantID}
+	marks := make([]string, len(kinds))
+	for i, k := range kinds {
+		marks[i] = "?"
+		args = append(args, k)
+	}
+	args = append(args, "%"+likeEscape(needle)+"%")
+	rows, err := s.c().query(ctx, `SELECT id, tenant_id, user_id, kind, tenant_key, user_key, data FROM user_items
+		WHERE tenant_id = ? AND kind IN (`+strings.Join(marks, ", ")+`) AND data LIKE ? ESCAPE '\' ORDER BY created_at, id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("items mentioning: %w", err)
+	}
+	defer rows.Close()
+	var out []Item
+	for rows.Next() {
+		var it Item
+		var data string
+		if err := rows.Scan(&it.ID, &it.TenantID, &it.UserID, &it.Kind, &it.TenantKey, &it.UserKey, &data); err != nil {
+			return nil, fmt.Errorf("items mentioning: %w", err)
+		}
+		it.Data = json.RawMessage(data)
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// DeleteUserKeeping deletes a user like DeleteUser but first moves its
+// items of kind keepKind into one tenant-wide item (the detached mailbox),
+// in the same transaction. keep is that item (its Data set by the caller).
+func (s *Store) DeleteUserKeeping(ctx context.Context, tenantID, id string, keep *Item) error {
+	return s.inTx(ctx, func(c conn) error {
+		if _, err := c.exec(ctx, `INSERT INTO user_items (id, tenant_id, user_id, kind, tenant_key, user_key, data, created_at)
+			VALUES (?, ?, '', ?, ?, '', ?, ?)`, keep.ID, tenantID, keep.Kind, keep.TenantKey, string(keep.Data), micros(time.Now())); err != nil {
+			return fmt.Errorf("keep mailbox: %w", err)
+		}
+		return deleteUser(ctx, c, tenantID, id)
 	})
 }

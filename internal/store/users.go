@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -293,18 +294,20 @@ func (s *Store) UpdateUser(ctx context.Context, tenantID, id string, fn func(*mo
 // DeleteUser deletes user id of tenantID and its sessions, or returns
 // model.ErrNotFound.
 func (s *Store) DeleteUser(ctx context.Context, tenantID, id string) error {
-	return s.inTx(ctx, func(c conn) error {
-		res, err := c.exec(ctx, `DELETE FROM users WHERE tenant_id = ? AND id = ?`, tenantID, id)
-		if err := deleted("delete user", res, err); err != nil {
-			return err
-		}
-		// The user's own collections (no foreign key: tenant-wide items
-		// share the table with user_id '').
-		if _, err := c.exec(ctx, `DELETE FROM user_items WHERE tenant_id = ? AND user_id = ?`, tenantID, id); err != nil {
-			return fmt.Errorf("delete user items: %w", err)
-		}
-		return nil
-	})
+	return s.inTx(ctx, func(c conn) error { return deleteUser(ctx, c, tenantID, id) })
+}
+
+func deleteUser(ctx context.Context, c conn, tenantID, id string) error {
+	res, err := c.exec(ctx, `DELETE FROM users WHERE tenant_id = ? AND id = ?`, tenantID, id)
+	if err := deleted("delete user", res, err); err != nil {
+		return err
+	}
+	// The user's own collections (no foreign key: tenant-wide items
+	// share the table with user_id '').
+	if _, err := c.exec(ctx, `DELETE FROM user_items WHERE tenant_id = ? AND user_id = ?`, tenantID, id); err != nil {
+		return fmt.Errorf("delete user items: %w", err)
+	}
+	return nil
 }
 
 // CountUsers returns the number of users of tenantID.
@@ -415,9 +418,24 @@ func (s *Store) BindMS365(ctx context.Context, tenantID, userID, account, syncTy
 // progress, when set, is told how many are written so far.
 func (s *Store) CreateUsers(ctx context.Context, users []*model.User, progress func(done int)) error {
 	return s.inTx(ctx, func(c conn) error {
+		// One prepared statement for every row (the transaction is a
+		// *sql.Tx; a plain connection is not used here).
+		tx, ok := c.q.(*sql.Tx)
+		if !ok {
+			return fmt.Errorf("create users: not in a transaction")
+		}
+		stmt, err := tx.PrepareContext(ctx, rebind(s.dialect, insertUserSQL))
+		if err != nil {
+			return fmt.Errorf("create users: %w", err)
+		}
+		defer stmt.Close()
 		for i, u := range users {
-			if err := insertUser(ctx, c, u); err != nil {
-				return err
+			args, err := insertArgs(u)
+			if err != nil {
+				return fmt.Errorf("create users: %w", err)
+			}
+			if _, err := stmt.ExecContext(ctx, args...); err != nil {
+				return userConflict("create users", err, u)
 			}
 			if progress != nil && (i+1)%500 == 0 {
 				progress(i + 1)
@@ -456,4 +474,16 @@ func (s *Store) TenantUserKeys(ctx context.Context, tenantID string) (*UserKeys,
 		}
 	}
 	return k, rows.Err()
+}
+
+// UsersMentioning returns the users of tenantID, other than exceptID,
+// whose settings text contains needle (the caller checks each match).
+func (s *Store) UsersMentioning(ctx context.Context, tenantID, exceptID, needle string) ([]model.User, error) {
+	return s.queryUsers(ctx, "users mentioning", `SELECT `+userColumns+` FROM users WHERE tenant_id = ? AND id <> ? AND settings LIKE ? ESCAPE '\'`,
+		tenantID, exceptID, "%"+likeEscape(needle)+"%")
+}
+
+// likeEscape escapes LIKE's wildcards (with \ as the escape).
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

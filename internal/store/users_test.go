@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"sync"
@@ -280,5 +281,40 @@ func TestBulkInsertUsers(t *testing.T) {
 		n, err = s.CountUsers(ctx, tn.ID)
 		must(t, err)
 		eq(t, "count after failed batch", n, 50)
+	})
+}
+
+// TestCreateUsers: an import's users are written all or none, with one
+// audit entry, and their keys are then reported for the next import.
+func TestCreateUsers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		tn := mkTenant(t, s, "a.example.com")
+		var us []*model.User
+		for i := range 1200 {
+			u := newUser(tn.ID, fmt.Sprintf("imp%d", i), fmt.Sprintf("%d", 2000+i))
+			u.Email = fmt.Sprintf("Imp%d@A.example.com", i)
+			us = append(us, u)
+		}
+		var seen []int
+		audit := &model.AuditLog{TenantID: tn.ID, Action: "import", ObjectType: "user", ObjectName: "1200 users"}
+		must(t, s.CreateUsers(store.WithAudit(ctx, audit), us, func(done int) { seen = append(seen, done) }))
+		eq(t, "progress", fmt.Sprint(seen), "[500 1000 1200]")
+		n, err := s.CountUsers(ctx, tn.ID)
+		must(t, err)
+		eq(t, "count", n, 1200)
+		k, err := s.TenantUserKeys(ctx, tn.ID)
+		must(t, err)
+		eq(t, "keys", len(k.Names)+len(k.Extensions)+len(k.Emails), 3600)
+		eq(t, "email folded", k.Emails["imp7@a.example.com"], true)
+		eq(t, "name", k.Names["imp7"], true)
+		// One row taken: nothing of the batch is written.
+		dup := []*model.User{newUser(tn.ID, "fresh1", "9000"), newUser(tn.ID, "fresh2", "2005")}
+		wantConflict(t, s.CreateUsers(ctx, dup, nil), "extension_number")
+		n, err = s.CountUsers(ctx, tn.ID)
+		must(t, err)
+		eq(t, "count after failed import", n, 1200)
+		logs, _, err := s.ListAuditLogs(ctx, tn.ID, nil)
+		must(t, err)
+		eq(t, "audit entries", logs, 1)
 	})
 }
