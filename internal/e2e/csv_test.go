@@ -129,9 +129,9 @@ func TestCSVExportImportRoundTrip(t *testing.T) {
 		s.createUser(boss, map[string]any{"name": "ann", "email": "ann@one.example", "extension_number": "201", "password": "Ann-password-1",
 			"first_name": "Ann", "last_name": "Lée, \"quoted\"", "department": "Sales; EMEA", "enable_dnd": true, "max_bindings": 7,
 			"extension_password": "Sip-secret-201", "voicemail_pin": "918273",
-			"follow_me": map[string]any{"enabled": true, "numbers": []any{"+33611111111"}, "strategy": "HUNT"},
+			"follow_me":                        map[string]any{"enabled": true, "numbers": []any{"+33611111111"}, "strategy": "HUNT"},
 			"available_no_answer_forward_rule": map[string]any{"action": "FORWARD_TO_NUMBER", "number": "+33699999999", "timeout": 25},
-			"blfs": []any{map[string]any{"key": "1", "value": "100", "first_name": "B", "last_name": "O"}}})
+			"blfs":                             []any{map[string]any{"key": "1", "value": "100", "first_name": "B", "last_name": "O"}}})
 		s.createUser(boss, map[string]any{"name": "bob", "email": "bob@one.example", "extension_number": "202", "password": "Bob-password-1"})
 		r := s.must(200, "GET", "/api/users/export", boss, nil)
 		if !strings.HasPrefix(r.Header.Get("Content-Type"), "text/csv") {
