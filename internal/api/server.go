@@ -80,6 +80,9 @@ func New(d Deps) *Server {
 	return s
 }
 
+// Mount serves h for every path no API route takes (the portal at /).
+func (s *Server) Mount(h http.Handler) { s.mux.Handle("/", h) }
+
 // Handler returns the server's root handler with metrics.
 func (s *Server) Handler() http.Handler {
 	var h http.Handler = s.mux

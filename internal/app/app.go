@@ -22,6 +22,7 @@ import (
 	"github.com/switchboard-pbx/switchboard/internal/config"
 	"github.com/switchboard-pbx/switchboard/internal/directory"
 	"github.com/switchboard-pbx/switchboard/internal/metrics"
+	"github.com/switchboard-pbx/switchboard/internal/portal"
 	"github.com/switchboard-pbx/switchboard/internal/registrar"
 	"github.com/switchboard-pbx/switchboard/internal/store"
 )
@@ -99,6 +100,11 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Option
 		fmt.Fprintf(opt.Out, "Created the SystemAdmin %q with the generated password: %s\nIt is shown only this once; set SWITCHBOARD_ADMIN_PASSWORD to choose it yourself.\n", directory.BootstrapAdminName, generated)
 	}
 	srv := api.New(api.Deps{Directory: dir, DB: st, Log: log, Metrics: metrics.New(), Version: Version})
+	web, err := portal.New(dir, log)
+	if err != nil {
+		return nil, fmt.Errorf("portal: %w", err)
+	}
+	srv.Mount(web)
 	rcfg := registrar.Config{Addr: cfg.SIPAddr, TLSAddr: cfg.SIP.TLSAddr, Now: opt.Clock, Log: log, Store: st,
 		Limits: registrar.Limits{Min: time.Duration(cfg.SIP.MinExpires) * time.Second, Max: time.Duration(cfg.SIP.MaxExpires) * time.Second,
 			Default: time.Duration(cfg.SIP.DefaultExpires) * time.Second},

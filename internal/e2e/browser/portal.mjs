@@ -1,0 +1,220 @@
+// Drives the Switchboard portal in Debian's Chromium with playwright-core.
+// Run by `go test ./internal/e2e -run TestBrowser`, which starts the server
+// and passes BASE (its URL), DOMAIN, ADMIN_USER, ADMIN_PASSWORD and
+// ARTIFACTS (where screenshots go). Any console error fails the run.
+import { chromium } from 'playwright-core';
+import { createHmac } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const base = process.env.BASE;
+const domain = process.env.DOMAIN;
+const artifacts = process.env.ARTIFACTS;
+mkdirSync(artifacts, { recursive: true });
+
+const consoleErrors = [];
+let shot = 0;
+let page;
+
+function check(cond, what) {
+  if (!cond) throw new Error('check failed: ' + what);
+}
+
+async function snap(name) {
+  shot++;
+  await page.screenshot({ path: join(artifacts, String(shot).padStart(2, '0') + '-' + name + '.png'), fullPage: true });
+}
+
+// Every visible form control has a name a screen reader reads out.
+async function checkLabels(where) {
+  const unlabeled = await page.evaluate(() => {
+    const out = [];
+    for (const el of document.querySelectorAll('input, select, textarea, button')) {
+      if (el.type === 'hidden') continue;
+      const named = (el.labels && el.labels.length > 0) || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') ||
+        (el.tagName === 'BUTTON' && el.textContent.trim() !== '');
+      if (!named) out.push(el.outerHTML.slice(0, 120));
+    }
+    return out;
+  });
+  check(unlabeled.length === 0, `${where}: controls without a label: ${unlabeled.join(' | ')}`);
+}
+
+function totp(secret, at = Date.now()) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.alloc(Math.floor(bits.length / 8));
+  for (let i = 0; i < key.length; i++) key[i] = parseInt(bits.slice(i * 8, i * 8 + 8), 2);
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const off = mac[mac.length - 1] & 0xf;
+  const n = ((mac[off] & 0x7f) << 24) | (mac[off + 1] << 16) | (mac[off + 2] << 8) | mac[off + 3];
+  return String(n % 1000000).padStart(6, '0');
+}
+
+async function signIn(user, password, dom) {
+  await page.goto(base + '/login');
+  await page.getByLabel('Username or email').fill(user);
+  await page.getByLabel('Password').fill(password);
+  await page.getByLabel('Company domain').fill(dom);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+try {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  page = await context.newPage();
+  page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text() + ' at ' + msg.location().url); });
+  page.on('pageerror', (err) => consoleErrors.push(String(err)));
+
+  // Keyboard: the first Tab reaches the skip link.
+  await page.goto(base + '/login');
+  await page.keyboard.press('Tab');
+  check(await page.evaluate(() => document.activeElement.textContent) === 'Skip to content', 'skip link first in tab order');
+  await checkLabels('sign-in');
+
+  // 1. Sign in (a wrong password first).
+  await signIn(process.env.ADMIN_USER, 'wrong-password', domain);
+  check(await page.getByRole('alert').innerText() === 'The username or password is not right.', 'wrong password message');
+  await signIn(process.env.ADMIN_USER, process.env.ADMIN_PASSWORD, domain);
+  await page.waitForURL(base + '/users');
+  await snap('users');
+  await checkLabels('users');
+  check((await page.locator('#count').innerText()).startsWith('Users 1–'), 'user count shown');
+
+  // Search and sort.
+  await page.getByLabel('Search users').fill('zed');
+  await page.getByRole('button', { name: 'Search' }).click();
+  check((await page.locator('#count').innerText()) === 'No users match.', 'search without match');
+  await page.getByLabel('Search users').fill('');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('link', { name: 'Username' }).click();
+  check(await page.locator('th[aria-sort="ascending"]').innerText() === 'Username', 'sorted by username');
+
+  // 2. Add a user: a bad extension first, then right; the password is generated.
+  await page.getByRole('link', { name: 'Add user' }).click();
+  await checkLabels('add user');
+  await page.getByLabel('First name').fill('Dora');
+  await page.getByLabel('Last name').fill('Diaz');
+  await page.getByLabel('Extension').fill('30x');
+  await page.getByLabel('Username').fill('dora');
+  await page.getByLabel('Email').fill('dora@' + domain);
+  await page.getByRole('button', { name: 'Add user' }).click();
+  check(await page.getByLabel('Extension').getAttribute('aria-invalid') === 'true', 'extension marked invalid');
+  check((await page.locator('#extension_number-error').innerText()).length > 0, 'extension error shown');
+  await snap('add-user-error');
+  await page.getByLabel('Extension').fill('301');
+  await page.getByRole('button', { name: 'Add user' }).click();
+  const initial = await page.locator('#initial-password').innerText();
+  check(initial.length >= 12, 'generated password shown');
+  await snap('add-user-done');
+
+  // 3. Edit forwarding: a bad number is refused inline, a good one saved.
+  await page.getByRole('link', { name: "Edit the user's settings" }).click();
+  await checkLabels('edit user');
+  const calls = page.locator('section#calls');
+  const rule = calls.locator('fieldset#f-available-office-hours-forward-rule');
+  await rule.getByLabel('Action').selectOption('FORWARD_TO_NUMBER');
+  await rule.getByLabel('Number').fill('call me');
+  await calls.getByRole('button', { name: 'Save Calls and forwarding' }).click();
+  check(await page.getByRole('alert').first().innerText() === 'Nothing was saved: see the marked fields.', 'forwarding refused');
+  await snap('forwarding-error');
+  const rule2 = page.locator('section#calls fieldset#f-available-office-hours-forward-rule');
+  await rule2.getByLabel('Action').selectOption('FORWARD_TO_NUMBER');
+  await rule2.getByLabel('Number').fill('+33611111111');
+  await page.locator('section#calls').getByRole('button', { name: 'Save Calls and forwarding' }).click();
+  check(await page.getByRole('status').first().innerText() === 'Saved.', 'forwarding saved');
+  const saved = page.locator('section#calls fieldset#f-available-office-hours-forward-rule');
+  check(await saved.getByLabel('Number').inputValue() === '+33611111111', 'number kept');
+  check(await saved.getByLabel('Action').inputValue() === 'FORWARD_TO_NUMBER', 'action kept');
+  await snap('forwarding-saved');
+
+  // 4. Import a file with one bad row, read the report, fix it, import.
+  const bad = 'email,first name,last name,extension,password\n' +
+    `erin@${domain},Erin,Ray,302,Erin-password-1\n` +
+    `finn@${domain},Finn,Fox,30y,Finn-password-1\n`;
+  const csvPath = join(artifacts, 'import.csv');
+  writeFileSync(csvPath, bad);
+  await page.goto(base + '/users/import');
+  await checkLabels('import');
+  await page.getByLabel('CSV file').setInputFiles(csvPath);
+  await page.getByRole('button', { name: 'Check the file' }).click();
+  const title = await page.locator('#report-title').innerText();
+  check(title === '1 problem in 2 rows — nothing was imported', 'report title: ' + title);
+  const cells = await page.locator('#report tbody tr').first().locator('td').allInnerTexts();
+  check(cells[0] === '3' && cells[1] === 'extension_number', 'bad row reported: ' + cells.join(' | '));
+  check(await page.locator('.progress progress').count() > 0, 'progress shown');
+  await snap('import-report');
+  writeFileSync(csvPath, bad.replace(',30y,', ',303,'));
+  await page.goto(base + '/users/import');
+  await page.getByLabel('CSV file').setInputFiles(csvPath);
+  await page.getByRole('button', { name: 'Import' }).click();
+  check(await page.locator('#report-title').innerText() === 'Imported 2 users', 'imported');
+  await snap('import-done');
+
+  // 5. Remove a user keeping the mailbox, after seeing what depends on it.
+  await page.goto(base + '/users?search=dora');
+  await page.getByRole('link', { name: 'Remove dora' }).click();
+  await checkLabels('remove user');
+  check((await page.locator('ul.deps').innerText()).includes('Mailbox:'), 'dependents shown');
+  await snap('remove-user');
+  await page.getByLabel('Keep it, detached from the user').check();
+  await page.getByRole('button', { name: 'Remove dora' }).click();
+  check((await page.getByRole('status').first().innerText()).includes('mailbox is kept'), 'removed, mailbox kept');
+  await page.getByLabel('Search users').fill('dora');
+  await page.getByRole('button', { name: 'Search' }).click();
+  check((await page.locator('#count').innerText()) === 'No users match.', 'dora is gone');
+
+  // 6. My Phone: presence, an API key shown once, a greeting played back.
+  await page.getByRole('link', { name: 'My Phone' }).click();
+  await checkLabels('my phone');
+  await page.getByLabel('I am').selectOption('LUNCH');
+  await page.getByRole('button', { name: 'Save presence' }).click();
+  check(await page.getByLabel('I am').inputValue() === 'LUNCH', 'presence saved');
+  await page.getByLabel('Key name').fill('crm sync');
+  await page.getByRole('button', { name: 'Create API key' }).click();
+  const secret = await page.locator('#new-key-secret').innerText();
+  check(secret.length > 20, 'secret shown');
+  await snap('api-key');
+  await page.reload();
+  check((await page.content()).includes(secret) === false, 'secret shown only once');
+  const wav = Buffer.concat([Buffer.from('RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00', 'latin1'), Buffer.alloc(64)]);
+  writeFileSync(join(artifacts, 'hello.wav'), wav);
+  await page.getByLabel('WAV or MP3 file').setInputFiles(join(artifacts, 'hello.wav'));
+  await page.getByRole('button', { name: 'Upload greeting' }).click();
+  const src = await page.locator('ul.greetings audio').first().getAttribute('src');
+  const audio = await page.request.get(base + src);
+  check(audio.status() === 200 && audio.headers()['content-type'].startsWith('audio/'), 'greeting plays back');
+
+  // 7. Two-factor enrolment with the QR code, then a sign-in that needs it.
+  await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
+  check(await page.locator('#otp-qr').evaluate((img) => img.complete && img.naturalWidth > 0), 'QR code shown');
+  await snap('otp-enrol');
+  const otpSecret = await page.locator('#otp-secret').innerText();
+  await page.getByLabel('Code', { exact: true }).fill(totp(otpSecret));
+  await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
+  check(await page.locator('#otp-on').isVisible(), 'two-factor on');
+  const recovery = await page.locator('ul.codes code').first().innerText();
+  await snap('otp-on');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(base + '/login');
+  await signIn(process.env.ADMIN_USER, process.env.ADMIN_PASSWORD, domain);
+  await page.getByLabel('Code', { exact: true }).fill(recovery);
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await page.waitForURL(base + '/users');
+  await snap('signed-in-with-second-factor');
+
+  check(consoleErrors.length === 0, 'console errors: ' + consoleErrors.join(' | '));
+  console.log(`portal: every check passed (${shot} screenshots in ${artifacts})`);
+} catch (err) {
+  if (page) await snap('failure').catch(() => {});
+  console.error(err.stack || String(err));
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
