@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"regexp"
 	"slices"
 	"testing"
@@ -46,6 +47,9 @@ func benchPortalUsers(b *testing.B, n *node) {
 		_, _ = io.Copy(io.Discard, res.Body)
 		res.Body.Close()
 		lat = append(lat, time.Since(start))
+		if os.Getenv("BENCH_VERBOSE") != "" {
+			b.Logf("%s %v", pages[i%len(pages)], time.Since(start))
+		}
 		if res.StatusCode != 200 {
 			b.Fatalf("%s: %d", pages[i%len(pages)], res.StatusCode)
 		}

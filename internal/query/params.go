@@ -89,7 +89,10 @@ func parseOrderBy(raw string, s Schema) ([]Order, error) {
 			return nil, model.Invalid("orderby", "field %q appears twice", words[0])
 		}
 		seen[words[0]] = true
-		o := Order{Column: f.Column, Fold: f.Type == String}
+		o := Order{Column: f.Column, Fold: f.Type == String && !f.NoFold}
+		if f.SortColumn != "" {
+			o = Order{Column: f.SortColumn}
+		}
 		if len(words) == 2 {
 			switch strings.ToLower(words[1]) {
 			case "asc":

@@ -34,6 +34,11 @@ type Field struct {
 	Type       FieldType
 	Filterable bool
 	Sortable   bool
+	// SortColumn, when set, is a column holding the value already folded
+	// for sorting (an index can serve the order); NoFold sorts a string
+	// field as is (digits only, where case folding changes nothing).
+	SortColumn string
+	NoFold     bool
 }
 
 // Schema maps API field names to fields.

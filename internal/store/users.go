@@ -41,13 +41,13 @@ func UserSchema() query.Schema {
 		return query.Field{Column: col, Type: query.String, Filterable: true, Sortable: true}
 	}
 	return query.Schema{
-		"name":             str("name"),
-		"email":            str("email"),
+		"name":             {Column: "name", Type: query.String, Filterable: true, Sortable: true, SortColumn: "name_lower"},
+		"email":            {Column: "email", Type: query.String, Filterable: true, Sortable: true, SortColumn: "email_lower"},
 		"display_name":     str("display_name"),
 		"first_name":       str("first_name"),
 		"last_name":        str("last_name"),
 		"role":             str("role"),
-		"extension_number": str("extension_number"),
+		"extension_number": {Column: "extension_number", Type: query.String, Filterable: true, Sortable: true, NoFold: true},
 		"mobile_phone":     str("mobile_phone"),
 		"work_phone":       str("work_phone"),
 		"home_phone":       str("home_phone"),
