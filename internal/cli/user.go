@@ -49,15 +49,11 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	if password == "" {
 		return errors.New("no password on stdin")
 	}
-	st, err := store.Open(ctx, *db, *dataDir)
+	svc, closeStore, err := openService(ctx, *db, *dataDir, 1)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	if err := st.CheckSchema(ctx); err != nil {
-		return err
-	}
-	svc := directory.New(st, auth.NewHasher(auth.DefaultParams, 1), slog.New(slog.NewTextHandler(io.Discard, nil)), directory.DefaultConfig())
+	defer closeStore()
 	if err := svc.OperatorResetPassword(ctx, *domain, fs.Arg(0), password); err != nil {
 		return err
 	}
@@ -70,4 +66,20 @@ func orEnv(v, def string) string {
 		return v
 	}
 	return def
+}
+
+// openService opens the database (which must be migrated) and the
+// directory over it for the command line's direct actions; hashers is how
+// many argon2id hashes may run at once.
+func openService(ctx context.Context, db, dataDir string, hashers int) (*directory.Service, func(), error) {
+	st, err := store.Open(ctx, db, dataDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := st.CheckSchema(ctx); err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	svc := directory.New(st, auth.NewHasher(auth.DefaultParams, hashers), slog.New(slog.NewTextHandler(io.Discard, nil)), directory.DefaultConfig())
+	return svc, func() { st.Close() }, nil
 }

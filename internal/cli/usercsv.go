@@ -6,15 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"strings"
 	"time"
 
-	"github.com/switchboard-pbx/switchboard/internal/auth"
 	"github.com/switchboard-pbx/switchboard/internal/config"
 	"github.com/switchboard-pbx/switchboard/internal/directory"
-	"github.com/switchboard-pbx/switchboard/internal/store"
 )
 
 // maxImportFile bounds the file an import reads.
@@ -69,15 +66,11 @@ func userCSVCommand(ctx context.Context, args []string, stdin io.Reader, stdout,
 	} else if len(rest) != 0 {
 		return errors.New(userUsage)
 	}
-	st, err := store.Open(ctx, *db, *dataDir)
+	svc, closeStore, err := openService(ctx, *db, *dataDir, 2)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	if err := st.CheckSchema(ctx); err != nil {
-		return err
-	}
-	svc := directory.New(st, auth.NewHasher(auth.DefaultParams, 2), slog.New(slog.NewTextHandler(io.Discard, nil)), directory.DefaultConfig())
+	defer closeStore()
 	if verb == "export" {
 		return svc.OperatorExportUsers(ctx, *tenant, stdout)
 	}

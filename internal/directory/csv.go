@@ -89,32 +89,18 @@ const (
 
 var userFieldKinds = func() map[string]fieldKind {
 	m := map[string]fieldKind{}
-	var walk func(t reflect.Type)
-	walk = func(t reflect.Type) {
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			tag := f.Tag.Get("json")
-			if tag == "-" || !f.IsExported() {
-				continue
-			}
-			name := strings.Split(tag, ",")[0]
-			if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
-				walk(f.Type)
-				continue
-			}
-			switch f.Type.Kind() {
-			case reflect.String:
-				m[name] = kindString
-			case reflect.Bool:
-				m[name] = kindBool
-			case reflect.Int, reflect.Int32, reflect.Int64:
-				m[name] = kindInt
-			default:
-				m[name] = kindJSON
-			}
+	for _, f := range model.JSONFields(reflect.TypeOf(model.User{})) {
+		switch f.Field.Type.Kind() {
+		case reflect.String:
+			m[f.Name] = kindString
+		case reflect.Bool:
+			m[f.Name] = kindBool
+		case reflect.Int, reflect.Int32, reflect.Int64:
+			m[f.Name] = kindInt
+		default:
+			m[f.Name] = kindJSON
 		}
 	}
-	walk(reflect.TypeOf(model.User{}))
 	return m
 }()
 

@@ -162,21 +162,8 @@ func sortedKeys[V any](m map[string]V) []string {
 // embedded structs as encoding/json does and skipping `json:"-"`.
 func jsonKeys(t reflect.Type) []string {
 	var out []string
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		tag := f.Tag.Get("json")
-		if tag == "-" || !f.IsExported() {
-			continue
-		}
-		name := strings.Split(tag, ",")[0]
-		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
-			out = append(out, jsonKeys(f.Type)...)
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
-		out = append(out, name)
+	for _, f := range model.JSONFields(t) {
+		out = append(out, f.Name)
 	}
 	return out
 }

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 )
@@ -13,20 +11,7 @@ import (
 // postCSV sends a CSV file as the raw body.
 func (s *server) postCSV(path, token, body string) *response {
 	s.t.Helper()
-	req, err := http.NewRequest("POST", s.base+path, strings.NewReader(body))
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "text/csv")
-	req.Header.Set("Authorization", "Bearer "+token)
-	res, err := s.client.Do(req)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	suite.record(s.t.Name(), "POST", path, []byte(body), raw)
-	return &response{Status: res.StatusCode, Header: res.Header, Body: raw}
+	return s.postRaw(path, token, "text/csv", []byte(body))
 }
 
 // TestCSVImport: the admin manual's headers (any case and spacing, BOM,

@@ -31,6 +31,12 @@ var csrfField = regexp.MustCompile(`name="_csrf" value="([0-9a-f]{64})"`)
 func (b *browser) get(path string) (int, string, http.Header) {
 	b.t.Helper()
 	res, err := b.c.Get(b.s.base + path)
+	return b.read(res, err)
+}
+
+// read takes a page, remembering its CSRF token for the next post.
+func (b *browser) read(res *http.Response, err error) (int, string, http.Header) {
+	b.t.Helper()
 	if err != nil {
 		b.t.Fatal(err)
 	}
@@ -49,15 +55,7 @@ func (b *browser) post(path string, form url.Values) (int, string, http.Header) 
 		form.Set("_csrf", b.csrf)
 	}
 	res, err := b.c.PostForm(b.s.base+path, form)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	if m := csrfField.FindStringSubmatch(string(raw)); m != nil {
-		b.csrf = m[1]
-	}
-	return res.StatusCode, string(raw), res.Header
+	return b.read(res, err)
 }
 
 func (b *browser) signIn(user, password, domain string) {

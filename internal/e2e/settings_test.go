@@ -23,11 +23,17 @@ var (
 // upload posts a raw file to /api/blobs.
 func (s *server) upload(token, name string, data []byte) *response {
 	s.t.Helper()
-	req, err := http.NewRequest("POST", s.base+"/api/blobs?name="+name, bytes.NewReader(data))
+	return s.postRaw("/api/blobs?name="+name, token, "application/octet-stream", data)
+}
+
+// postRaw posts a raw body of the given content type.
+func (s *server) postRaw(path, token, contentType string, data []byte) *response {
+	s.t.Helper()
+	req, err := http.NewRequest("POST", s.base+path, bytes.NewReader(data))
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	req.Header.Set("Content-Type", "application/octet-stream")
+	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Authorization", "Bearer "+token)
 	res, err := s.client.Do(req)
 	if err != nil {
@@ -35,7 +41,7 @@ func (s *server) upload(token, name string, data []byte) *response {
 	}
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
-	suite.record(s.t.Name(), "POST", "/api/blobs", nil, raw)
+	suite.record(s.t.Name(), "POST", strings.SplitN(path, "?", 2)[0], data, raw)
 	return &response{Status: res.StatusCode, Header: res.Header, Body: raw}
 }
 

@@ -904,6 +904,13 @@ func TestSippFollowMeHunt(t *testing.T) {
 // uasAnswer is the end of a UAS scenario: 200 OK (To tag with suffix),
 // then the ACK, the BYE and its 200.
 func uasAnswer(tag string) string {
+	return uasOK(tag) + `  <recv request="BYE"/>
+` + uasByeOK
+}
+
+// uasOK answers the INVITE with 200 OK (To tag with suffix) and takes
+// the ACK.
+func uasOK(tag string) string {
 	return `  <send retrans="500">
     <![CDATA[
 
@@ -920,8 +927,11 @@ func uasAnswer(tag string) string {
     ]]>
   </send>
   <recv request="ACK"/>
-  <recv request="BYE"/>
-  <send>
+`
+}
+
+// uasByeOK answers a BYE (or another in-dialog request) with 200 OK.
+const uasByeOK = `  <send>
     <![CDATA[
 
       SIP/2.0 200 OK
@@ -935,7 +945,6 @@ func uasAnswer(tag string) string {
     ]]>
   </send>
 `
-}
 
 // TestSippRequireKeyPress: with require_key_press, a Follow Me number
 // counts as answered only when the person answering presses a key (SIP
@@ -950,39 +959,7 @@ func TestSippRequireKeyPress(t *testing.T) {
 	admin, id201, _ := legacyTenant(s, "acme.example")
 	s.createUser(admin, map[string]any{"name": "carol", "email": "carol@acme.example", "extension_number": "203",
 		"password": "Carol-password-1", "extension_password": "Sip-secret-203"})
-	answerHeld := func(tag string) string { // 200 OK, then the proxy's own ACK
-		return `  <send retrans="500">
-    <![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag` + tag + `[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      [last_Record-Route:]
-      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv request="ACK"/>
-`
-	}
-	byeOK := `  <send>
-    <![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-`
+	answerHeld, byeOK := uasOK, uasByeOK
 	// The proxy's BYE of a leg that pressed nothing comes from the caller.
 	byeFromProxy := `  <recv request="BYE">
     <action><ereg regexp="From: &lt;sip:203@acme.example&gt;" search_in="msg" check_it="true" assign_to="b"/></action>
@@ -1104,53 +1081,11 @@ func TestSippInDialogInfo(t *testing.T) {
 	uas := `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="uas: receives an INFO in the call">
   <recv request="INVITE"/>
-  <send retrans="500">
-    <![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      [last_Record-Route:]
-      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv request="ACK"/>
-  <recv request="INFO">
+` + uasOK("01") + `  <recv request="INFO">
     <action><ereg regexp="Signal=7" search_in="body" check_it="true" assign_to="k"/></action>
   </recv>
-  <send>
-    <![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv request="BYE"/>
-  <send>
-    <![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <Reference variables="k"/>
+` + uasByeOK + `  <recv request="BYE"/>
+` + uasByeOK + `  <Reference variables="k"/>
 </scenario>
 `
 	dir := t.TempDir()

@@ -54,17 +54,8 @@ var userMeta = func() map[string]*meta {
 // structs); top says whether the members are top-level settings.
 func describe(t reflect.Type, prefix string, m map[string]*meta, top bool) []*meta {
 	var out []*meta
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		tag := f.Tag.Get("json")
-		if tag == "-" || !f.IsExported() {
-			continue
-		}
-		name := strings.Split(tag, ",")[0]
-		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
-			out = append(out, describe(f.Type, prefix, m, top)...)
-			continue
-		}
+	for _, jf := range model.JSONFields(t) {
+		f, name := jf.Field, jf.Name
 		path := name
 		if prefix != "" {
 			path = prefix + "." + name
