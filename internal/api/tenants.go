@@ -94,6 +94,7 @@ func (s *Server) routes() {
 	s.userCSVRoutes() // before /api/users/{id}
 	s.userRoutes()
 	s.meRoutes()
+	s.contactRoutes()
 	s.roleRoutes()
 	s.auditRoutes()
 	s.apiKeyRoutes()

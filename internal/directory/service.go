@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -45,6 +46,13 @@ type Service struct {
 	now    func() time.Time
 	// calls tells about calls in progress (the SIP proxy of this node).
 	calls atomic.Value // routing.CallState
+	// sync holds the sync tokens' key (loaded on first use) and when the
+	// change log was last pruned.
+	sync struct {
+		mu        sync.Mutex
+		key       []byte
+		lastPrune time.Time
+	}
 }
 
 // SetCallState gives the service the SIP proxy's view of calls in

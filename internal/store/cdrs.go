@@ -79,6 +79,9 @@ func (s *Store) CreateCDRs(ctx context.Context, cdrs []model.CDR) error {
 				}
 				return fmt.Errorf("create cdr: %w", err)
 			}
+			if err := logChange(ctx, c, r.TenantID, r.UserID, SyncCDR, r.ID, ChangeCreated); err != nil {
+				return err
+			}
 		}
 		return nil
 	})

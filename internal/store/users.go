@@ -116,7 +116,7 @@ func insertUser(ctx context.Context, c conn, u *model.User) error {
 	if _, err := c.exec(ctx, insertUserSQL, args...); err != nil {
 		return userConflict("create user", err, u)
 	}
-	return nil
+	return logChange(ctx, c, u.TenantID, "", SyncExtensionContact, u.ID, ChangeCreated)
 }
 
 func scanUser(row interface{ Scan(...any) error }) (*model.User, error) {
@@ -263,6 +263,7 @@ func (s *Store) UpdateUser(ctx context.Context, tenantID, id string, fn func(*mo
 		if err != nil {
 			return notFound("update user", err)
 		}
+		before := extensionFields(u)
 		if err := fn(u); err != nil {
 			return err
 		}
@@ -275,6 +276,11 @@ func (s *Store) UpdateUser(ctx context.Context, tenantID, id string, fn func(*mo
 		}
 		if _, err := c.exec(ctx, updateUserSQL, append(vals, tenantID, id)...); err != nil {
 			return userConflict("update user", err, u)
+		}
+		if extensionFields(u) != before {
+			if err := logChange(ctx, c, tenantID, "", SyncExtensionContact, id, ChangeUpdated); err != nil {
+				return err
+			}
 		}
 		if !u.Enabled {
 			// A disabled user's devices are unregistered with it.
@@ -307,7 +313,14 @@ func deleteUser(ctx context.Context, c conn, tenantID, id string) error {
 	if _, err := c.exec(ctx, `DELETE FROM user_items WHERE tenant_id = ? AND user_id = ?`, tenantID, id); err != nil {
 		return fmt.Errorf("delete user items: %w", err)
 	}
-	return nil
+	// Its personal contacts, and the others' favorite marks on it.
+	if _, err := c.exec(ctx, `DELETE FROM contacts WHERE tenant_id = ? AND user_id = ?`, tenantID, id); err != nil {
+		return fmt.Errorf("delete user contacts: %w", err)
+	}
+	if _, err := c.exec(ctx, `DELETE FROM favorites WHERE kind = ? AND object_id = ?`, SyncExtensionContact, id); err != nil {
+		return fmt.Errorf("delete user favorites: %w", err)
+	}
+	return logChange(ctx, c, tenantID, "", SyncExtensionContact, id, ChangeDeleted)
 }
 
 // CountUsers returns the number of users of tenantID.
@@ -345,6 +358,9 @@ func (s *Store) BulkInsertUsers(ctx context.Context, users []model.User) error {
 		if _, err := stmt.ExecContext(ctx, args...); err != nil {
 			return userConflict("bulk insert users", err, u)
 		}
+		if err := logChange(ctx, conn{q: tx, dialect: s.dialect}, u.TenantID, "", SyncExtensionContact, u.ID, ChangeCreated); err != nil {
+			return err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("bulk insert users: %w", err)
@@ -374,6 +390,7 @@ func (s *Store) UpdateAllUsers(ctx context.Context, tenantID string, fn func(*mo
 			return err
 		}
 		for _, u := range users {
+			before := extensionFields(u)
 			write, err := fn(u)
 			if err != nil {
 				return err
@@ -388,6 +405,11 @@ func (s *Store) UpdateAllUsers(ctx context.Context, tenantID string, fn func(*mo
 			}
 			if _, err := c.exec(ctx, updateUserSQL, append(vals, tenantID, u.ID)...); err != nil {
 				return userConflict("update users", err, u)
+			}
+			if extensionFields(u) != before {
+				if err := logChange(ctx, c, tenantID, "", SyncExtensionContact, u.ID, ChangeUpdated); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
@@ -436,6 +458,9 @@ func (s *Store) CreateUsers(ctx context.Context, users []*model.User, progress f
 			}
 			if _, err := stmt.ExecContext(ctx, args...); err != nil {
 				return userConflict("create users", err, u)
+			}
+			if err := logChange(ctx, c, u.TenantID, "", SyncExtensionContact, u.ID, ChangeCreated); err != nil {
+				return err
 			}
 			if progress != nil && (i+1)%500 == 0 {
 				progress(i + 1)
