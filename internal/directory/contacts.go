@@ -30,8 +30,8 @@ const (
 )
 
 var (
-	contactKeys      = keysOf(model.ContactFields{})
-	contactReadOnly  = keySet([]string{"id", "sync_type", "favorite"})
+	contactKeys     = keysOf(model.ContactFields{})
+	contactReadOnly = keySet([]string{"id", "sync_type", "favorite"})
 	errBadSyncToken = model.Forbidden("the sync token is not valid or has expired: list again and ask for a new token")
 )
 
