@@ -95,6 +95,7 @@ func (s *Server) routes() {
 	s.userRoutes()
 	s.meRoutes()
 	s.contactRoutes()
+	s.messageRoutes()
 	s.roleRoutes()
 	s.auditRoutes()
 	s.apiKeyRoutes()

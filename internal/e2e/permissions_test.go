@@ -83,7 +83,10 @@ func TestEachPermissionOpensExactlyItsEndpoints(t *testing.T) {
 				}
 				r := s.do(o.method, path, tok, body)
 				want := o.perm == "signed-in" || permits(o.perm, flag)
-				if got := r.Status != 403; got != want {
+				// A sync diff answers 403 for a token it does not know, as the
+				// contract's PBX does: that is not a permission refusal.
+				denied := r.Status == 403 && !strings.Contains(string(r.Body), "sync token is not valid")
+				if got := !denied; got != want {
 					t.Errorf("flag %s: %s %s (needs %s) answered %d: %s", flag, o.method, o.path, o.perm, r.Status, r.Body)
 				}
 				if want && o.perm != "signed-in" {

@@ -165,14 +165,18 @@ type ForwardRules struct {
 // UserSettings are the user's structured settings, stored together as one
 // JSON document.
 type UserSettings struct {
-	EnableAudioRecording   bool                `json:"enable_audio_recording"`
-	EnableVideoRecording   bool                `json:"enable_video_recording"`
-	EnableDND              bool                `json:"enable_dnd"`
-	EnableACB              bool                `json:"enable_acb"`
-	EnableHotDesking       bool                `json:"enable_hot_desking"`
-	AnonymousOutboundCalls bool                `json:"anonymous_outbound_calls"`
-	DeliveryOutboundCID    bool                `json:"delivery_outbound_cid"`
-	SMS                    string              `json:"sms" enum:"DISABLE,ALLOW,ALLOW_WITH_SENDER_ID"`
+	EnableAudioRecording   bool   `json:"enable_audio_recording"`
+	EnableVideoRecording   bool   `json:"enable_video_recording"`
+	EnableDND              bool   `json:"enable_dnd"`
+	EnableACB              bool   `json:"enable_acb"`
+	EnableHotDesking       bool   `json:"enable_hot_desking"`
+	AnonymousOutboundCalls bool   `json:"anonymous_outbound_calls"`
+	DeliveryOutboundCID    bool   `json:"delivery_outbound_cid"`
+	SMS                    string `json:"sms" enum:"DISABLE,ALLOW,ALLOW_WITH_SENDER_ID"`
+	// The SMS auto-responder answers direct inbound SMS with the text, at
+	// most once per 30 s per sender number.
+	EnableSMSAutoResponder bool                `json:"enable_sms_auto_responder"`
+	SMSAutoResponseText    string              `json:"sms_auto_response_text" maxLength:"1600"`
 	OutboundCallerIDs      []OutboundCallerID  `json:"outbound_caller_ids" maxItems:"50"`
 	CustomOptions          string              `json:"custom_options" maxLength:"8192"`
 	OfficeHours            OfficeHours         `json:"office_hours"`

@@ -125,6 +125,12 @@ func validateUserSettings(s *UserSettings) error {
 	if err := checkText("custom_options", s.CustomOptions, MaxCustomOptions, true); err != nil {
 		return err
 	}
+	if err := checkText("sms_auto_response_text", s.SMSAutoResponseText, 1600, true); err != nil {
+		return err
+	}
+	if s.EnableSMSAutoResponder && strings.TrimSpace(s.SMSAutoResponseText) == "" {
+		return Invalid("sms_auto_response_text", "is required when enable_sms_auto_responder is on")
+	}
 	if s.CustomOptions != "" && !json.Valid([]byte(s.CustomOptions)) {
 		return Invalid("custom_options", "must be valid JSON (or empty)")
 	}
