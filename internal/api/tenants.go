@@ -96,6 +96,7 @@ func (s *Server) routes() {
 	s.meRoutes()
 	s.contactRoutes()
 	s.messageRoutes()
+	s.queueRoutes()
 	s.roleRoutes()
 	s.auditRoutes()
 	s.apiKeyRoutes()

@@ -46,6 +46,8 @@ var uniqueKeys = []uniqueKey{
 	{"api_keys_pkey", "api_keys.token", "api_key_token"},
 	{"sessions_access_hash_key", "sessions.access_hash", "access_hash"},
 	{"sessions_refresh_hash_key", "sessions.refresh_hash", "refresh_hash"},
+	{"hunt_groups_extension_key", "hunt_groups.extension_number", "extension_number"},
+	{"hunt_groups_name_key", "hunt_groups.name_lower", "name"},
 }
 
 // uniqueViolation returns the field of the unique index err violates, or

@@ -113,6 +113,9 @@ func insertUser(ctx context.Context, c conn, u *model.User) error {
 	if err != nil {
 		return fmt.Errorf("create user: %w", err)
 	}
+	if err := huntExtension(ctx, c, u.TenantID, u.ExtensionNumber); err != nil {
+		return err
+	}
 	if _, err := c.exec(ctx, insertUserSQL, args...); err != nil {
 		return userConflict("create user", err, u)
 	}
@@ -456,6 +459,9 @@ func (s *Store) CreateUsers(ctx context.Context, users []*model.User, progress f
 			if err != nil {
 				return fmt.Errorf("create users: %w", err)
 			}
+			if err := huntExtension(ctx, c, u.TenantID, u.ExtensionNumber); err != nil {
+				return err
+			}
 			if _, err := stmt.ExecContext(ctx, args...); err != nil {
 				return userConflict("create users", err, u)
 			}
@@ -498,7 +504,23 @@ func (s *Store) TenantUserKeys(ctx context.Context, tenantID string) (*UserKeys,
 			k.Emails[strings.ToLower(email)] = true
 		}
 	}
-	return k, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// The extensions of call queues and ring groups are taken too.
+	hunts, err := s.c().query(ctx, `SELECT extension_number FROM hunt_groups WHERE tenant_id = ?`, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("user keys: %w", err)
+	}
+	defer hunts.Close()
+	for hunts.Next() {
+		var ext string
+		if err := hunts.Scan(&ext); err != nil {
+			return nil, fmt.Errorf("user keys: %w", err)
+		}
+		k.Extensions[ext] = true
+	}
+	return k, hunts.Err()
 }
 
 // UsersMentioning returns the users of tenantID, other than exceptID,
@@ -511,4 +533,17 @@ func (s *Store) UsersMentioning(ctx context.Context, tenantID, exceptID, needle 
 // likeEscape escapes LIKE's wildcards (with \ as the escape).
 func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// huntExtension refuses an extension that a call queue or ring group of
+// the tenant has.
+func huntExtension(ctx context.Context, c conn, tenantID, ext string) error {
+	var n int
+	if err := c.queryRow(ctx, `SELECT COUNT(*) FROM hunt_groups WHERE tenant_id = ? AND extension_number = ?`, tenantID, ext).Scan(&n); err != nil {
+		return fmt.Errorf("check extension: %w", err)
+	}
+	if n > 0 {
+		return model.Conflict("extension_number", "the extension belongs to a call queue or ring group")
+	}
+	return nil
 }
