@@ -97,6 +97,7 @@ func (s *Server) routes() {
 	s.contactRoutes()
 	s.messageRoutes()
 	s.queueRoutes()
+	s.meetingRoutes()
 	s.roleRoutes()
 	s.auditRoutes()
 	s.apiKeyRoutes()

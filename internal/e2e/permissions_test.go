@@ -69,7 +69,7 @@ func TestEachPermissionOpensExactlyItsEndpoints(t *testing.T) {
 					continue
 				}
 				path := strings.NewReplacer("{id}", "bm90LWEtcmVhbC1pZA==", "{name}", "no-such-role", "{token}", "no-such-token",
-					"{item_id}", "bm90LWEtcmVhbC1pZA==", "{user_id}", "bm90LWEtcmVhbC1pZA==", "{queue_id}", "bm90LWEtcmVhbC1pZA==", "{greeting_id}", "bm90LWEtcmVhbC1pZA==", "{extension_number}", "999999",
+					"{item_id}", "bm90LWEtcmVhbC1pZA==", "{user_id}", "bm90LWEtcmVhbC1pZA==", "{queue_id}", "bm90LWEtcmVhbC1pZA==", "{participant_id}", "bm90LWEtcmVhbC1pZA==", "{greeting_id}", "bm90LWEtcmVhbC1pZA==", "{extension_number}", "999999",
 					"{instance_id}", "no-such-instance").Replace(o.path)
 				if strings.Contains(path, "{") {
 					t.Fatalf("unhandled path parameter in %s", o.path)

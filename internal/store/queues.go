@@ -36,11 +36,12 @@ func huntConflict(op string, err error) error {
 // extensionTaken tells whether a user of the tenant has ext.
 func extensionTaken(ctx context.Context, c conn, tenantID, ext string) error {
 	var n int
-	if err := c.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE tenant_id = ? AND extension_number = ?`, tenantID, ext).Scan(&n); err != nil {
+	if err := c.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM users WHERE tenant_id = ? AND extension_number = ?)
+		+ (SELECT COUNT(*) FROM meetings WHERE tenant_id = ? AND extension_number = ?)`, tenantID, ext, tenantID, ext).Scan(&n); err != nil {
 		return err
 	}
 	if n > 0 {
-		return model.Conflict("extension_number", "the extension belongs to a user")
+		return model.Conflict("extension_number", "the extension belongs to a user or a meeting room")
 	}
 	return nil
 }

@@ -539,11 +539,12 @@ func likeEscape(s string) string {
 // the tenant has.
 func huntExtension(ctx context.Context, c conn, tenantID, ext string) error {
 	var n int
-	if err := c.queryRow(ctx, `SELECT COUNT(*) FROM hunt_groups WHERE tenant_id = ? AND extension_number = ?`, tenantID, ext).Scan(&n); err != nil {
+	if err := c.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM hunt_groups WHERE tenant_id = ? AND extension_number = ?)
+		+ (SELECT COUNT(*) FROM meetings WHERE tenant_id = ? AND extension_number = ?)`, tenantID, ext, tenantID, ext).Scan(&n); err != nil {
 		return fmt.Errorf("check extension: %w", err)
 	}
 	if n > 0 {
-		return model.Conflict("extension_number", "the extension belongs to a call queue or ring group")
+		return model.Conflict("extension_number", "the extension belongs to a call queue, ring group or meeting room")
 	}
 	return nil
 }
