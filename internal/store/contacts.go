@@ -172,26 +172,8 @@ func (s *Store) GetContact(ctx context.Context, tenantID, userID, id string) (*m
 
 // ListContacts lists an owner's contacts by name with paging and search.
 func (s *Store) ListContacts(ctx context.Context, tenantID, userID string, q *query.List) (int, []model.Contact, error) {
-	where, args := s.listWhere([]string{"tenant_id = ?", "user_id = ?"}, []any{tenantID, userID}, q)
-	var total int
-	if err := s.c().queryRow(ctx, `SELECT COUNT(*) FROM contacts`+where, args...).Scan(&total); err != nil {
-		return 0, nil, fmt.Errorf("count contacts: %w", err)
-	}
-	page, pageArgs := s.listPageOrder(q, "name_lower, id", "id")
-	rows, err := s.c().query(ctx, `SELECT id, tenant_id, user_id, data FROM contacts`+where+page, append(args, pageArgs...)...)
-	if err != nil {
-		return 0, nil, fmt.Errorf("list contacts: %w", err)
-	}
-	defer rows.Close()
-	out := []model.Contact{}
-	for rows.Next() {
-		ct, err := scanContact(rows)
-		if err != nil {
-			return 0, nil, err
-		}
-		out = append(out, *ct)
-	}
-	return total, out, rows.Err()
+	return listPaged(ctx, s, "list contacts", "contacts", "id, tenant_id, user_id, data", []string{"tenant_id = ?", "user_id = ?"},
+		[]any{tenantID, userID}, q, "name_lower, id", scanContact)
 }
 
 // UpdateContact changes a contact with fn, in one transaction.

@@ -140,27 +140,9 @@ func (s *Store) IsInvitee(ctx context.Context, meetingID, userID string) (bool, 
 
 // ListMeetings lists the rooms a user owns or is invited to.
 func (s *Store) ListMeetings(ctx context.Context, tenantID, userID string, q *query.List) (int, []model.Meeting, error) {
-	where, args := s.listWhere([]string{"tenant_id = ?", "(owner_id = ? OR id IN (SELECT meeting_id FROM meeting_invitees WHERE user_id = ?))"},
-		[]any{tenantID, userID, userID}, q)
-	var total int
-	if err := s.c().queryRow(ctx, `SELECT COUNT(*) FROM meetings`+where, args...).Scan(&total); err != nil {
-		return 0, nil, fmt.Errorf("count meetings: %w", err)
-	}
-	page, pageArgs := s.listPageOrder(q, "created_at, id", "id")
-	rows, err := s.c().query(ctx, `SELECT `+meetingColumns+` FROM meetings`+where+page, append(args, pageArgs...)...)
-	if err != nil {
-		return 0, nil, fmt.Errorf("list meetings: %w", err)
-	}
-	defer rows.Close()
-	out := []model.Meeting{}
-	for rows.Next() {
-		m, err := scanMeeting(rows)
-		if err != nil {
-			return 0, nil, err
-		}
-		out = append(out, *m)
-	}
-	return total, out, rows.Err()
+	return listPaged(ctx, s, "list meetings", "meetings", meetingColumns,
+		[]string{"tenant_id = ?", "(owner_id = ? OR id IN (SELECT meeting_id FROM meeting_invitees WHERE user_id = ?))"},
+		[]any{tenantID, userID, userID}, q, "created_at, id", scanMeeting)
 }
 
 // UpdateMeeting loads a room and its participants (locked), lets fn change

@@ -66,26 +66,8 @@ func (s *Store) CreateRecordings(ctx context.Context, recs []model.Recording) er
 
 // ListRecordings lists a user's recordings with the query language.
 func (s *Store) ListRecordings(ctx context.Context, tenantID, userID string, q *query.List) (int, []model.Recording, error) {
-	where, args := s.listWhere([]string{"tenant_id = ?", "user_id = ?"}, []any{tenantID, userID}, q)
-	var total int
-	if err := s.c().queryRow(ctx, `SELECT COUNT(*) FROM recordings`+where, args...).Scan(&total); err != nil {
-		return 0, nil, fmt.Errorf("count recordings: %w", err)
-	}
-	page, pageArgs := s.listPageOrder(q, "started_at DESC, id", "id")
-	rows, err := s.c().query(ctx, `SELECT `+recordingColumns+` FROM recordings`+where+page, append(args, pageArgs...)...)
-	if err != nil {
-		return 0, nil, fmt.Errorf("list recordings: %w", err)
-	}
-	defer rows.Close()
-	out := []model.Recording{}
-	for rows.Next() {
-		r, err := scanRecording(rows)
-		if err != nil {
-			return 0, nil, fmt.Errorf("list recordings: %w", err)
-		}
-		out = append(out, *r)
-	}
-	return total, out, rows.Err()
+	return listPaged(ctx, s, "list recordings", "recordings", recordingColumns, []string{"tenant_id = ?", "user_id = ?"},
+		[]any{tenantID, userID}, q, "started_at DESC, id", scanRecording)
 }
 
 // GetRecording returns one of a user's recordings.
@@ -191,26 +173,8 @@ func (s *Store) CreateMessages(ctx context.Context, msgs []model.ExternalMessage
 
 // ListMessages lists a user's external messages with the query language.
 func (s *Store) ListMessages(ctx context.Context, tenantID, userID string, q *query.List) (int, []model.ExternalMessage, error) {
-	where, args := s.listWhere([]string{"tenant_id = ?", "user_id = ?"}, []any{tenantID, userID}, q)
-	var total int
-	if err := s.c().queryRow(ctx, `SELECT COUNT(*) FROM external_messages`+where, args...).Scan(&total); err != nil {
-		return 0, nil, fmt.Errorf("count messages: %w", err)
-	}
-	page, pageArgs := s.listPageOrder(q, "created_at DESC, id", "id")
-	rows, err := s.c().query(ctx, `SELECT `+messageColumns+` FROM external_messages`+where+page, append(args, pageArgs...)...)
-	if err != nil {
-		return 0, nil, fmt.Errorf("list messages: %w", err)
-	}
-	defer rows.Close()
-	out := []model.ExternalMessage{}
-	for rows.Next() {
-		m, err := scanMessage(rows)
-		if err != nil {
-			return 0, nil, fmt.Errorf("list messages: %w", err)
-		}
-		out = append(out, *m)
-	}
-	return total, out, rows.Err()
+	return listPaged(ctx, s, "list messages", "external_messages", messageColumns, []string{"tenant_id = ?", "user_id = ?"},
+		[]any{tenantID, userID}, q, "created_at DESC, id", scanMessage)
 }
 
 // GetMessage returns one of a user's external messages.

@@ -269,3 +269,30 @@ func (s *Store) listPageOrder(q *query.List, order, tiebreak string) (string, []
 	}
 	return out, args
 }
+
+// listPaged runs a list request on table: the count of the matching rows,
+// then the page (in order unless the request sorts), each row read by
+// scan.
+func listPaged[T any](ctx context.Context, s *Store, op, table, cols string, conds []string, args []any, q *query.List, order string,
+	scan func(row interface{ Scan(...any) error }) (*T, error)) (int, []T, error) {
+	where, wargs := s.listWhere(conds, args, q)
+	var total int
+	if err := s.c().queryRow(ctx, `SELECT COUNT(*) FROM `+table+where, wargs...).Scan(&total); err != nil {
+		return 0, nil, fmt.Errorf("%s: %w", op, err)
+	}
+	page, pageArgs := s.listPageOrder(q, order, "id")
+	rows, err := s.c().query(ctx, `SELECT `+cols+` FROM `+table+where+page, append(wargs, pageArgs...)...)
+	if err != nil {
+		return 0, nil, fmt.Errorf("%s: %w", op, err)
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return 0, nil, fmt.Errorf("%s: %w", op, err)
+		}
+		out = append(out, *v)
+	}
+	return total, out, rows.Err()
+}
