@@ -3,6 +3,7 @@ package directory
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -222,4 +223,43 @@ func (s *Service) userHolidays(ctx context.Context, u *model.User) ([]model.Holi
 	}
 	observed, err := s.observedHolidays(ctx, u.TenantID, u.ID)
 	return append(own, observed...), err
+}
+
+// HuntPlan is the plan of a call to the call queue or ring group of the
+// tenant at ext (nil when ext is none).
+func (r SIPRouter) HuntPlan(ctx context.Context, tenantID, ext string) (*routing.Plan, error) {
+	s := r.S
+	g, err := s.store.HuntGroupByExtension(ctx, tenantID, ext)
+	if errors.Is(err, model.ErrNotFound) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	agents, err := s.store.Members(ctx, g.ID)
+	if err != nil {
+		return nil, err
+	}
+	queue := g.Kind == model.KindCallQueue
+	members := make([]routing.Member, 0, len(agents))
+	for _, a := range agents {
+		u, err := s.store.GetUser(ctx, tenantID, a.UserID)
+		if err != nil {
+			return nil, err
+		}
+		m := routing.Member{Extension: a.ExtensionNumber, Skill: a.SkillLevel, Available: u.Enabled && !u.EnableDND}
+		if queue {
+			m.Available = u.Enabled && a.Status == "READY"
+		}
+		bindings, err := s.store.ListBindings(ctx, tenantID, u.ID, s.now())
+		if err != nil {
+			return nil, err
+		}
+		for _, b := range bindings {
+			m.Contacts = append(m.Contacts, contactAddress(b.Contact))
+		}
+		members = append(members, m)
+	}
+	plan := routing.HuntPlan(routing.HuntGroup{Extension: g.ExtensionNumber, Queue: queue, Strategy: g.Strategy, RingTimeout: g.RingTimeout},
+		members, rand.New(rand.NewPCG(uint64(s.now().UnixNano()), 0)))
+	return &plan, nil
 }

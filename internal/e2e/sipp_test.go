@@ -1130,3 +1130,82 @@ func TestSippInDialogInfo(t *testing.T) {
 		t.Fatalf("callee: %v", err)
 	}
 }
+
+// TestSippHuntGroups: calls to a ring group or a call queue ring its
+// available members through the proxy — a ring group in HUNT order (the
+// first member busy, the second answers), a call queue only its READY
+// agents (480 while the only agent is logged out).
+func TestSippHuntGroups(t *testing.T) {
+	needTool(t, "sipp")
+	s := startServer(t, storetest.DSN(t, "sqlite"))
+	admin, _, id202 := legacyTenant(s, "acme.example")
+	id203 := s.createUser(admin, map[string]any{"name": "carol", "email": "carol@acme.example", "extension_number": "203",
+		"password": "Carol-password-1", "extension_password": "Sip-secret-203"})
+	busy := `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="busy member">
+  <recv request="INVITE"/>
+  <send>
+    <![CDATA[
+
+      SIP/2.0 486 Busy Here
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="ACK"/>
+</scenario>
+`
+	sf := filepath.Join(t.TempDir(), "busy.xml")
+	_ = os.WriteFile(sf, []byte(busy), 0o600)
+	bobPort, bobDone := startUAS(t, 1, "-sf", sf)
+	carolPort, carolDone := sippUAS(t, 2)
+	for _, r := range []struct {
+		ext, pw string
+		port    int
+	}{{"202", "Sip-secret-202", bobPort}, {"203", "Sip-secret-203", carolPort}} {
+		ua := s.newUA("udp", r.ext, "acme.example", r.pw)
+		if res := ua.register(fmt.Sprintf("Contact: <sip:%s@127.0.0.1:%d>", r.ext, r.port), "Expires: 600"); res.StatusCode != 200 {
+			t.Fatalf("register %s: %v", r.ext, res)
+		}
+	}
+	rg := s.must(201, "POST", "/api/ring_groups", admin, map[string]any{"name": "Sales", "extension_number": "700", "strategy": "HUNT", "ring_timeout": 10}).JSON(t)["id"].(string)
+	s.must(204, "POST", "/api/ring_groups/"+rg+"/members/"+id202, admin, nil)
+	s.must(204, "POST", "/api/ring_groups/"+rg+"/members/"+id203, admin, nil)
+	alice := sippLine("201", "acme.example", "Sip-secret-201", "")
+	if err := sippUAC(t, s.app.SIPAddr(), []string{alice + "700"}); err != nil {
+		t.Fatalf("call to the ring group: %v", err)
+	}
+	if err := bobDone(); err != nil {
+		t.Fatalf("bob (busy): %v", err)
+	}
+	q := s.must(201, "POST", "/api/call_queues", admin, map[string]any{"name": "Support", "extension_number": "600"}).JSON(t)["id"].(string)
+	s.must(204, "POST", "/api/call_queues/"+q+"/members/"+id203, admin, nil)
+	if err := sippUACRefused(t, s.app.SIPAddr(), []string{alice + "600"}, 480); err != nil {
+		t.Fatalf("call to a queue without a ready agent: %v", err)
+	}
+	s.must(204, "POST", "/api/users/"+id203+"/call_queues/"+q+"/agent", admin, map[string]any{"status": "READY"})
+	if err := sippUAC(t, s.app.SIPAddr(), []string{alice + "600"}); err != nil {
+		t.Fatalf("call to the queue: %v", err)
+	}
+	if err := carolDone(); err != nil {
+		t.Fatalf("carol: %v", err)
+	}
+	recs := records(t, s, s.signIn("alice", "Alice-password-1", "acme.example"), 3)
+	answered := 0
+	for _, r := range recs {
+		if r["answered_at"] != nil && (r["callee"] == "700" || r["callee"] == "600") {
+			answered++
+		}
+		if r["destination"] != "" {
+			t.Fatalf("an internal call with a destination: %v", r)
+		}
+	}
+	if len(recs) != 3 || answered != 2 {
+		t.Fatalf("alice's records: %v", recs)
+	}
+}

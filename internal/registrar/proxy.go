@@ -36,6 +36,9 @@ type Router interface {
 	// UserByNumber resolves a called number of a tenant: an extension, or
 	// a number in a user's outbound caller IDs (nil, nil if none).
 	UserByNumber(ctx context.Context, tenantID, number string) (*model.User, error)
+	// HuntPlan is the plan of a call to the call queue or ring group at
+	// an extension of the tenant (nil, nil if there is none).
+	HuntPlan(ctx context.Context, tenantID, ext string) (*routing.Plan, error)
 }
 
 // call is the proxy's state of one call it routed.
@@ -195,6 +198,14 @@ func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 		return
 	}
 	if callee == nil {
+		// A call queue or ring group rings its available members.
+		if plan, err := s.router.HuntPlan(ctx, u.TenantID, target); err != nil {
+			respond(500, "Server Internal Error")
+			return
+		} else if plan != nil {
+			s.execute(ctx, req, tx, c, []routing.Hop{{Extension: target, Plan: *plan}})
+			return
+		}
 		// Not an extension: an outbound call, allowed or refused by policy,
 		// then sent out through the tenant's trunk.
 		ok, status, reason, err := s.router.Outbound(ctx, u.TenantID, caller.ID, target)
@@ -741,7 +752,7 @@ func (s *Server) writeCDRs(c *call, end time.Time) {
 	if c.callee != nil {
 		base.CalleeDisplayName, base.CalleeDomain = c.callee.DisplayName, c.tenant.Domain
 		users = append(users, c.callee)
-	} else if c.caller != nil {
+	} else if c.caller != nil && c.direction == "OUTBOUND_CALL" {
 		base.Destination = c.calleeNumber
 		base.OutboundCallerID = outboundCallerID(c.caller)
 	}

@@ -259,3 +259,13 @@ func (s *Store) AgentEvents(ctx context.Context, groupID string) ([]model.AgentE
 	}
 	return out, rows.Err()
 }
+
+// HuntGroupByExtension returns the call queue or ring group of the tenant
+// at ext (model.ErrNotFound if none).
+func (s *Store) HuntGroupByExtension(ctx context.Context, tenantID, ext string) (*model.HuntGroup, error) {
+	g, err := scanHunt(s.c().queryRow(ctx, `SELECT `+huntColumns+` FROM hunt_groups WHERE tenant_id = ? AND extension_number = ?`, tenantID, ext))
+	if err != nil {
+		return nil, notFound("group by extension", err)
+	}
+	return g, nil
+}
