@@ -189,7 +189,7 @@ func (s *Service) SetFavorite(ctx context.Context, c *Caller, kind, id string, o
 // ListExtensionContacts lists the tenant's users as the directory shows
 // them (derived from the users, never copied), with favorite marks.
 func (s *Service) ListExtensionContacts(ctx context.Context, c *Caller, p query.Params) (int, []model.ExtensionContact, error) {
-	q, err := query.Parse(p, store.UserSchema())
+	q, err := query.Parse(p, store.ExtensionContactSchema())
 	if err != nil {
 		return 0, nil, err
 	}

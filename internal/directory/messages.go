@@ -98,7 +98,7 @@ func (s *Service) IngestRecordings(ctx context.Context, c *Caller, items []Recor
 		recs[i] = model.Recording{ID: ids[i], TenantID: c.TenantID, UserID: u.ID, CallID: in.CallID, Caller: in.Caller, Callee: in.Callee,
 			StartedAt: in.StartedAt.UTC(), EndedAt: in.EndedAt.UTC(), FileID: in.FileID}
 	}
-	return ids, s.store.CreateRecordings(ctx, recs)
+	return ids, s.store.CreateRecordings(ctx, c.UserID, recs)
 }
 
 // ListRecordings lists the caller's recordings.

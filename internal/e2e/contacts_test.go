@@ -86,6 +86,7 @@ func TestContacts(t *testing.T) {
 		if len(ext) != 3 || ext[1]["extension_number"] != "201" || ext[1]["password"] != nil || ext[1]["role"] != nil {
 			t.Fatalf("extension contacts: %v", ext)
 		}
+		wantInvalid(t, s.do("GET", "/api/user/extension_contacts?filter="+urlq("role eq 'Admin'"), p.alice, nil), "filter") // only what the directory shows
 		s.must(204, "POST", "/api/user/extension_contacts/"+p.bobID+"/favorite", p.alice, nil)
 		s.must(404, "POST", "/api/user/extension_contacts/"+s.createUser(globex, map[string]any{"name": "gina", "email": "g@globex.example",
 			"extension_number": "201", "password": "Gina-password-1"})+"/favorite", p.alice, nil)

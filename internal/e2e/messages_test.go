@@ -25,6 +25,7 @@ func TestRecordings(t *testing.T) {
 		wav := s.upload(sw, "call.wav", wavFile).JSON(t)["id"].(string)
 		png := s.upload(sw, "pic.png", pngFile).JSON(t)["id"].(string)
 		other := s.upload(globex, "other.wav", wavFile).JSON(t)["id"].(string)
+		alices := s.upload(p.alice, "greeting.wav", wavFile).JSON(t)["id"].(string) // not the switch's to give away
 		rec := func(kv ...any) map[string]any {
 			return overlay(map[string]any{"extension": "201", "caller": "+14155550100", "callee": "201", "call_id": "c-1",
 				"started_at": "2026-11-24T10:00:00Z", "ended_at": "2026-11-24T10:02:05Z", "file_id": wav}, kv...)
@@ -37,6 +38,7 @@ func TestRecordings(t *testing.T) {
 			{rec("ended_at", "2026-11-24T09:00:00Z"), "items[0].ended_at"},
 			{rec("file_id", png), "items[0].file_id"},
 			{rec("file_id", other), "items[0].file_id"},
+			{rec("file_id", alices, "extension", "202"), "items[0].file_id"},
 		} {
 			wantInvalid(t, s.do("POST", "/api/recordings", sw, map[string]any{"items": []any{c.body}}), c.field)
 		}

@@ -108,6 +108,17 @@ func (s *Store) Changes(ctx context.Context, tenantID, userID, kind string, shar
 	return out, rows.Err()
 }
 
+// ExtensionContactSchema is the query schema of the extension directory:
+// only what the directory shows.
+func ExtensionContactSchema() query.Schema {
+	all := UserSchema()
+	out := query.Schema{}
+	for _, k := range []string{"display_name", "email", "extension_number", "department", "mobile_phone", "work_phone", "home_phone", "first_name", "last_name"} {
+		out[k] = all[k]
+	}
+	return out
+}
+
 // ContactSchema is the query schema of contact lists.
 func ContactSchema() query.Schema {
 	return query.Schema{"name": {Column: "name_lower", Type: query.String, Sortable: true, NoFold: true}}

@@ -41,18 +41,20 @@ func scanRecording(row interface{ Scan(...any) error }) (*model.Recording, error
 	return &r, nil
 }
 
-// CreateRecordings stores recordings, all or none; each one's audio blob
-// passes to the recording's user (who may then download it).
-func (s *Store) CreateRecordings(ctx context.Context, recs []model.Recording) error {
+// CreateRecordings stores recordings, all or none; each one's audio blob,
+// which uploaderID must have uploaded, passes to the recording's user (who
+// may then download it).
+func (s *Store) CreateRecordings(ctx context.Context, uploaderID string, recs []model.Recording) error {
 	return s.inTx(ctx, func(c conn) error {
 		for i := range recs {
 			r := &recs[i]
-			res, err := c.exec(ctx, `UPDATE blobs SET user_id = ? WHERE tenant_id = ? AND id = ? AND kind = ?`, r.UserID, r.TenantID, r.FileID, model.BlobAudio)
+			res, err := c.exec(ctx, `UPDATE blobs SET user_id = ? WHERE tenant_id = ? AND id = ? AND kind = ? AND user_id = ?`,
+				r.UserID, r.TenantID, r.FileID, model.BlobAudio, uploaderID)
 			if err != nil {
 				return fmt.Errorf("create recording: %w", err)
 			}
 			if n, _ := res.RowsAffected(); n != 1 {
-				return model.Invalid(fmt.Sprintf("items[%d].file_id", i), "is not an audio file of this tenant")
+				return model.Invalid(fmt.Sprintf("items[%d].file_id", i), "is not an audio file you uploaded")
 			}
 			if _, err := c.exec(ctx, `INSERT INTO recordings (id, tenant_id, user_id, call_id, caller, callee, started_at, ended_at, blob_id, search_text)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.ID, r.TenantID, r.UserID, r.CallID, r.Caller, r.Callee, micros(r.StartedAt), micros(r.EndedAt),
