@@ -11,7 +11,7 @@ func TestHuntPlan(t *testing.T) {
 		{Extension: "203", Contacts: []string{"sip:203@c"}, Skill: 1, Available: true},
 		{Extension: "201", Contacts: []string{"sip:201@a", "sip:201@b"}, Skill: 5, Available: true},
 		{Extension: "202", Contacts: []string{"sip:202@a"}, Skill: 9, Available: false}, // not ready
-		{Extension: "204", Skill: 9, Available: true},                                    // no device
+		{Extension: "204", Skill: 9, Available: true},                                   // no device
 	}
 	targets := func(p Plan) string {
 		var out []string
@@ -29,7 +29,7 @@ func TestHuntPlan(t *testing.T) {
 		want string
 	}{
 		{HuntGroup{Strategy: "RING_ALL", RingTimeout: 15}, "[[sip:203@c sip:201@a sip:201@b] REFUSE 480]"},
-		{HuntGroup{Strategy: "HUNT"}, "[[sip:201@a sip:201@b] [sip:203@c] REFUSE 480]"},             // by extension
+		{HuntGroup{Strategy: "HUNT"}, "[[sip:201@a sip:201@b] [sip:203@c] REFUSE 480]"},              // by extension
 		{HuntGroup{Strategy: "HUNT", Queue: true}, "[[sip:201@a sip:201@b] [sip:203@c] REFUSE 480]"}, // by skill
 		{HuntGroup{Strategy: "FEWEST_CALLS", Queue: true}, "[[sip:201@a sip:201@b] [sip:203@c] REFUSE 480]"},
 	} {
