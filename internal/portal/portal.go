@@ -167,7 +167,7 @@ func checkCSRF(r *http.Request) bool {
 	if err != nil || len(c.Value) != 64 {
 		return false
 	}
-	got := r.FormValue("_csrf")
+	got := r.PostFormValue("_csrf") // from the body only, never the URL
 	return subtle.ConstantTimeCompare([]byte(got), []byte(c.Value)) == 1
 }
 
