@@ -81,6 +81,7 @@ func BenchmarkImport(b *testing.B) {
 			}
 			a, base := startNode(b, storetest.DSN(b, kind), auth.FastParams)
 			c := newClient()
+			c.Timeout = 15 * time.Minute // one request imports everything
 			sys := signIn(b, c, base, "admin", adminPassword, "")
 			tenants := 0
 			newTenant := func() (id, token string) {

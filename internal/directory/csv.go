@@ -254,8 +254,11 @@ func (s *Service) ImportUsers(ctx context.Context, c *Caller, data []byte, opt I
 	if err != nil {
 		return nil, err
 	}
+	// The check pass keeps no user: only which rows are good and their
+	// passwords; the write pass builds each user again inside the
+	// transaction, so an import never holds all its users in memory.
 	b := &userBuild{noHash: true, grants: map[string]grantResult{}}
-	users := make([]*model.User, 0, len(rows)-1)
+	good := make([]int, 0, len(rows)-1) // indexes in rows
 	passwords := make([]string, 0, len(rows)-1)
 	fileNames, fileEmails, fileExts := map[string]int{}, map[string]int{}, map[string]int{}
 	for i, rec := range rows[1:] {
@@ -311,7 +314,7 @@ func (s *Service) ImportUsers(ctx context.Context, c *Caller, data []byte, opt I
 			}
 		}
 		if !dup {
-			users = append(users, u)
+			good = append(good, i+1)
 			passwords = append(passwords, password)
 		}
 	}
@@ -321,7 +324,8 @@ func (s *Service) ImportUsers(ctx context.Context, c *Caller, data []byte, opt I
 	if len(rep.Errors) > 0 || opt.DryRun {
 		return s.importResult(rep, opt)
 	}
-	if err := s.hashAll(ctx, users, passwords); err != nil {
+	hashes, err := s.hashAll(ctx, passwords)
+	if err != nil {
 		return nil, err
 	}
 	for _, p := range passwords {
@@ -329,15 +333,27 @@ func (s *Service) ImportUsers(ctx context.Context, c *Caller, data []byte, opt I
 			rep.WithoutPassword++
 		}
 	}
-	e := c.audit("import", "user", "", fmt.Sprintf("%d users", len(users)), map[string]any{"rows": rep.Rows})
+	e := c.audit("import", "user", "", fmt.Sprintf("%d users", len(good)), map[string]any{"rows": rep.Rows})
 	var progress func(int)
 	if opt.Progress != nil {
-		progress = func(done int) { opt.Progress("write", done, len(users)) }
+		progress = func(done int) { opt.Progress("write", done, len(good)) }
 	}
-	if err := s.store.CreateUsers(store.WithAudit(ctx, e), users, progress); err != nil {
+	next := func(i int) (*model.User, error) {
+		m, _, _, err := rowMembers(cols, rows[good[i]])
+		if err != nil {
+			return nil, err
+		}
+		u, err := s.newUserWith(ctx, c, tenant, m, b)
+		if err != nil {
+			return nil, err
+		}
+		u.PasswordHash = hashes[i]
+		return u, nil
+	}
+	if err := s.store.CreateUsersFrom(store.WithAudit(ctx, e), len(good), next, progress); err != nil {
 		return nil, err // a conflict: taken meanwhile by another request (409)
 	}
-	rep.Created = len(users)
+	rep.Created = len(good)
 	return rep, nil
 }
 
@@ -348,9 +364,10 @@ func (s *Service) importResult(rep *ImportReport, opt ImportOptions) (*ImportRep
 	return nil, &ImportError{Report: rep}
 }
 
-// hashAll hashes the login passwords on every core; users without one
-// keep an empty hash, which never matches.
-func (s *Service) hashAll(ctx context.Context, users []*model.User, passwords []string) error {
+// hashAll hashes the login passwords on every core; an empty password
+// gets an empty hash, which never matches.
+func (s *Service) hashAll(ctx context.Context, passwords []string) ([]string, error) {
+	hashes := make([]string, len(passwords))
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var first error
@@ -365,7 +382,7 @@ func (s *Service) hashAll(ctx context.Context, users []*model.User, passwords []
 				if err != nil && first == nil {
 					first = err
 				}
-				users[i].PasswordHash = h
+				hashes[i] = h
 				mu.Unlock()
 			}
 		}()
@@ -377,7 +394,7 @@ func (s *Service) hashAll(ctx context.Context, users []*model.User, passwords []
 	}
 	close(next)
 	wg.Wait()
-	return first
+	return hashes, first
 }
 
 // rowMembers turns a row into the JSON members of a new user, and its

@@ -51,6 +51,38 @@ func logChange(ctx context.Context, c conn, tenantID, userID, kind, objectID, ch
 	return nil
 }
 
+// logChanges records the same change of many objects in a few statements
+// (one lock, multi-row inserts), for bulk writes.
+func logChanges(ctx context.Context, c conn, tenantID, userID, kind string, objectIDs []string, change string) error {
+	if len(objectIDs) == 0 {
+		return nil
+	}
+	if c.dialect == DialectPostgres {
+		if _, err := c.exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('sync:' || ?))`, tenantID); err != nil {
+			return fmt.Errorf("log changes: %w", err)
+		}
+	}
+	at := micros(time.Now())
+	const batch = 200
+	for start := 0; start < len(objectIDs); start += batch {
+		ids := objectIDs[start:min(start+batch, len(objectIDs))]
+		var sb strings.Builder
+		args := make([]any, 0, 6*len(ids))
+		sb.WriteString(`INSERT INTO sync_changes (tenant_id, user_id, kind, object_id, change_type, at) VALUES `)
+		for i, id := range ids {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteString("(?, ?, ?, ?, ?, ?)")
+			args = append(args, tenantID, userID, kind, id, change, at)
+		}
+		if _, err := c.exec(ctx, sb.String(), args...); err != nil {
+			return fmt.Errorf("log changes: %w", err)
+		}
+	}
+	return nil
+}
+
 // SyncHead is the newest change number of a tenant (0 when none).
 func (s *Store) SyncHead(ctx context.Context, tenantID string) (int64, error) {
 	var seq *int64

@@ -361,7 +361,14 @@ func (s *Store) BulkInsertUsers(ctx context.Context, users []model.User) error {
 		if _, err := stmt.ExecContext(ctx, args...); err != nil {
 			return userConflict("bulk insert users", err, u)
 		}
-		if err := logChange(ctx, conn{q: tx, dialect: s.dialect}, u.TenantID, "", SyncExtensionContact, u.ID, ChangeCreated); err != nil {
+
+	}
+	byTenant := map[string][]string{}
+	for i := range users {
+		byTenant[users[i].TenantID] = append(byTenant[users[i].TenantID], users[i].ID)
+	}
+	for t, ids := range byTenant {
+		if err := logChanges(ctx, conn{q: tx, dialect: s.dialect}, t, "", SyncExtensionContact, ids, ChangeCreated); err != nil {
 			return err
 		}
 	}
@@ -442,6 +449,13 @@ func (s *Store) BindMS365(ctx context.Context, tenantID, userID, account, syncTy
 // CreateUsers stores users in one transaction: all of them or none.
 // progress, when set, is told how many are written so far.
 func (s *Store) CreateUsers(ctx context.Context, users []*model.User, progress func(done int)) error {
+	return s.CreateUsersFrom(ctx, len(users), func(i int) (*model.User, error) { return users[i], nil }, progress)
+}
+
+// CreateUsersFrom is CreateUsers for n users that next builds one at a
+// time inside the transaction (so they need not all be in memory); an
+// error from next aborts everything.
+func (s *Store) CreateUsersFrom(ctx context.Context, n int, next func(i int) (*model.User, error), progress func(done int)) error {
 	return s.inTx(ctx, func(c conn) error {
 		// One prepared statement for every row (the transaction is a
 		// *sql.Tx; a plain connection is not used here).
@@ -454,26 +468,44 @@ func (s *Store) CreateUsers(ctx context.Context, users []*model.User, progress f
 			return fmt.Errorf("create users: %w", err)
 		}
 		defer stmt.Close()
-		for i, u := range users {
+		// Extensions of queues, ring groups and rooms, read once per tenant;
+		// the change log is written in batches at the end.
+		taken := map[string]map[string]bool{}
+		created := map[string][]string{}
+		var tenants []string
+		for i := 0; i < n; i++ {
+			u, err := next(i)
+			if err != nil {
+				return err
+			}
 			args, err := insertArgs(u)
 			if err != nil {
 				return fmt.Errorf("create users: %w", err)
 			}
-			if err := huntExtension(ctx, c, u.TenantID, u.ExtensionNumber); err != nil {
-				return err
+			if taken[u.TenantID] == nil {
+				if taken[u.TenantID], err = otherExtensions(ctx, c, u.TenantID); err != nil {
+					return err
+				}
+				tenants = append(tenants, u.TenantID)
+			}
+			if taken[u.TenantID][u.ExtensionNumber] {
+				return model.Conflict("extension_number", "the extension belongs to a call queue, ring group or meeting room")
 			}
 			if _, err := stmt.ExecContext(ctx, args...); err != nil {
 				return userConflict("create users", err, u)
 			}
-			if err := logChange(ctx, c, u.TenantID, "", SyncExtensionContact, u.ID, ChangeCreated); err != nil {
-				return err
-			}
+			created[u.TenantID] = append(created[u.TenantID], u.ID)
 			if progress != nil && (i+1)%500 == 0 {
 				progress(i + 1)
 			}
 		}
+		for _, t := range tenants {
+			if err := logChanges(ctx, c, t, "", SyncExtensionContact, created[t], ChangeCreated); err != nil {
+				return err
+			}
+		}
 		if progress != nil {
-			progress(len(users))
+			progress(n)
 		}
 		return nil
 	})
@@ -533,6 +565,26 @@ func (s *Store) UsersMentioning(ctx context.Context, tenantID, exceptID, needle 
 // likeEscape escapes LIKE's wildcards (with \ as the escape).
 func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// otherExtensions are the extensions of a tenant's call queues, ring
+// groups and meeting rooms.
+func otherExtensions(ctx context.Context, c conn, tenantID string) (map[string]bool, error) {
+	rows, err := c.query(ctx, `SELECT extension_number FROM hunt_groups WHERE tenant_id = ? UNION SELECT extension_number FROM meetings WHERE tenant_id = ?`,
+		tenantID, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("extensions: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var e string
+		if err := rows.Scan(&e); err != nil {
+			return nil, err
+		}
+		out[e] = true
+	}
+	return out, rows.Err()
 }
 
 // huntExtension refuses an extension that a call queue or ring group of
