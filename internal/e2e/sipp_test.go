@@ -862,21 +862,7 @@ func TestSippFollowMeHunt(t *testing.T) {
   <recv request="INVITE">
     <action><ereg regexp="INVITE sip:\+33100000001@" search_in="msg" check_it="true" assign_to="d1"/></action>
   </recv>
-  <send>
-    <![CDATA[
-
-      SIP/2.0 486 Busy Here
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv request="ACK"/>
-  <recv request="INVITE">
+` + uasBusy + `  <recv request="INVITE">
     <action><ereg regexp="INVITE sip:\+33100000002@" search_in="msg" check_it="true" assign_to="d2"/></action>
   </recv>
 ` + uasAnswer("02") + `  <Reference variables="d1,d2"/>
@@ -1144,21 +1130,7 @@ func TestSippHuntGroups(t *testing.T) {
 	busy := `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="busy member">
   <recv request="INVITE"/>
-  <send>
-    <![CDATA[
-
-      SIP/2.0 486 Busy Here
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv request="ACK"/>
-</scenario>
+` + uasBusy + `</scenario>
 `
 	sf := filepath.Join(t.TempDir(), "busy.xml")
 	_ = os.WriteFile(sf, []byte(busy), 0o600)
@@ -1209,3 +1181,20 @@ func TestSippHuntGroups(t *testing.T) {
 		t.Fatalf("alice's records: %v", recs)
 	}
 }
+
+// uasBusy answers the INVITE with 486 Busy Here and takes the ACK.
+const uasBusy = `  <send>
+    <![CDATA[
+
+      SIP/2.0 486 Busy Here
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="ACK"/>
+`
