@@ -172,6 +172,24 @@ func TestPortal(t *testing.T) {
 		if code, body, _ := u2.get("/me"); code != 200 || !strings.Contains(body, "Two-factor sign-in is off.") {
 			t.Fatalf("my phone: %d", code)
 		}
+		// Its call queues, with the agent status to set (a logged-out
+		// agent must log in first: the refusal is shown on the page).
+		q := s.must(201, "POST", "/api/call_queues", fresh0(s), map[string]any{"name": "Support", "extension_number": "600"}).JSON(t)["id"].(string)
+		s.must(204, "POST", "/api/call_queues/"+q+"/members/"+p.aliceID, fresh0(s), nil)
+		_, body, _ = u2.get("/me")
+		if !strings.Contains(body, `id="agent-`+q+`"`) || !strings.Contains(body, `<option value="LOGGED_OUT" selected>`) {
+			t.Fatalf("my queues:\n%s", body)
+		}
+		_, body, _ = u2.post("/me/agent", url.Values{"queue": {q}, "status": {"BREAK"}})
+		if !strings.Contains(body, "log in (LOGGED_IN or READY) first") {
+			t.Fatalf("break while logged out:\n%s", body)
+		}
+		if code, _, _ := u2.post("/me/agent", url.Values{"queue": {q}, "status": {"READY"}}); code != http.StatusSeeOther {
+			t.Fatalf("ready: %d", code)
+		}
+		if a := s.must(200, "GET", "/api/users/"+p.aliceID+"/call_queues/"+q+"/agent", fresh0(s), nil).JSON(t); a["status"] != "READY" {
+			t.Fatalf("agent after the portal: %v", a)
+		}
 		// Its settings form cannot reach what only admins change.
 		u2.post("/me/settings", url.Values{"_fields": {"enabled,max_bindings,enable_dnd"}, "_section": {"calls"}, "enable_dnd": {"1"}, "max_bindings": {"50"}})
 		fresh := s.signIn("boss", "boss-Password-1", "acme.example") // the clock moved past the first token
@@ -181,6 +199,9 @@ func TestPortal(t *testing.T) {
 		}
 	})
 }
+
+// fresh0 signs the tenant's admin in again (the test moved the clock).
+func fresh0(s *server) string { return s.signIn("boss", "boss-Password-1", "acme.example") }
 
 func mustURL(t *testing.T, s string) *url.URL {
 	t.Helper()

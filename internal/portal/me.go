@@ -24,6 +24,8 @@ type meData struct {
 	Greetings  []directory.Greeting
 	SpeedDials []model.SpeedDial
 	APIKeys    []model.APIKey
+	Queues     []queueAgent
+	Statuses   []string
 	NewKey     *directory.NewAPIKey
 	Enrol      *directory.OTPEnrollment
 	QR         template.URL
@@ -65,6 +67,20 @@ func (p *Portal) showMe(w http.ResponseWriter, r *http.Request, c *directory.Cal
 		p.fail(w, r, c, err)
 		return
 	}
+	queues, err := p.d.MyHuntGroups(ctx, c, model.KindCallQueue, "")
+	if err != nil {
+		p.fail(w, r, c, err)
+		return
+	}
+	for _, q := range queues {
+		a, err := p.d.Agent(ctx, c, "", q.ID)
+		if err != nil {
+			p.fail(w, r, c, err)
+			return
+		}
+		d.Queues = append(d.Queues, queueAgent{HuntGroupSummary: q, Agent: a})
+	}
+	d.Statuses = model.AgentStatuses
 	if d.APIKeys, err = p.d.ListMyAPIKeys(ctx, c); err != nil {
 		p.fail(w, r, c, err)
 		return
@@ -83,6 +99,21 @@ func (p *Portal) meFailed(w http.ResponseWriter, r *http.Request, c *directory.C
 		return
 	}
 	p.fail(w, r, c, err)
+}
+
+// queueAgent is one of the user's call queues with its agent state.
+type queueAgent struct {
+	model.HuntGroupSummary
+	Agent *model.Agent
+}
+
+func (p *Portal) setAgentStatus(w http.ResponseWriter, r *http.Request, c *directory.Caller) {
+	if err := p.d.SetAgentStatus(r.Context(), c, "", r.FormValue("queue"), r.FormValue("status")); err != nil {
+		p.meFailed(w, r, c, err, "queues")
+		return
+	}
+	flash(w, "Agent status saved.")
+	redirect(w, r, "/me#queues")
 }
 
 func (p *Portal) setPresence(w http.ResponseWriter, r *http.Request, c *directory.Caller) {

@@ -46,6 +46,7 @@ func (p *Portal) routes() {
 	p.mux.HandleFunc("POST /tenants", p.signedIn(p.createTenant))
 	p.mux.HandleFunc("GET /me", p.signedIn(p.mePage))
 	p.mux.HandleFunc("POST /me/presence", p.signedIn(p.setPresence))
+	p.mux.HandleFunc("POST /me/agent", p.signedIn(p.setAgentStatus))
 	p.mux.HandleFunc("POST /me/settings", p.signedIn(p.saveMe))
 	p.mux.HandleFunc("POST /me/greetings", p.signedIn(p.uploadGreeting))
 	p.mux.HandleFunc("POST /me/greetings/enable", p.signedIn(p.enableGreeting))
