@@ -53,11 +53,11 @@ func contactKind(business bool) string {
 	return store.SyncContact
 }
 
-// requireContacts checks who may do what: everyone reads and favorites;
-// personal contacts are their owner's; business contacts are written by
-// those who manage users.
-func requireContacts(c *Caller, business, write bool) error {
-	if business && write {
+// requireContactWrite checks who may change contacts: personal contacts
+// are their owner's; business contacts are written by those who manage
+// users (everyone reads them and marks favorites).
+func requireContactWrite(c *Caller, business bool) error {
+	if business {
 		return c.require(PermUsers)
 	}
 	return nil
@@ -103,7 +103,7 @@ func (s *Service) GetContact(ctx context.Context, c *Caller, business bool, id s
 
 // CreateContact adds a personal or business contact from a JSON body.
 func (s *Service) CreateContact(ctx context.Context, c *Caller, business bool, body []byte) (string, error) {
-	if err := requireContacts(c, business, true); err != nil {
+	if err := requireContactWrite(c, business); err != nil {
 		return "", err
 	}
 	m, err := decodeObject(body)
@@ -126,7 +126,7 @@ func (s *Service) CreateContact(ctx context.Context, c *Caller, business bool, b
 
 // UpdateContact changes the members a JSON body names.
 func (s *Service) UpdateContact(ctx context.Context, c *Caller, business bool, id string, body []byte) error {
-	if err := requireContacts(c, business, true); err != nil {
+	if err := requireContactWrite(c, business); err != nil {
 		return err
 	}
 	if !model.ValidID(id) {
@@ -146,7 +146,7 @@ func (s *Service) UpdateContact(ctx context.Context, c *Caller, business bool, i
 
 // DeleteContact removes a contact.
 func (s *Service) DeleteContact(ctx context.Context, c *Caller, business bool, id string) error {
-	if err := requireContacts(c, business, true); err != nil {
+	if err := requireContactWrite(c, business); err != nil {
 		return err
 	}
 	if !model.ValidID(id) {

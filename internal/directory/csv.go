@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/switchboard-pbx/switchboard/internal/model"
 	"github.com/switchboard-pbx/switchboard/internal/query"
@@ -216,7 +217,7 @@ func (s *Service) ImportUsers(ctx context.Context, c *Caller, data []byte, opt I
 	if err != nil {
 		return nil, err
 	}
-	if !utf8Valid(data) {
+	if !utf8.Valid(data) {
 		return nil, model.Invalid("body", "is not UTF-8 text")
 	}
 	rows, err := readCSV(data)
@@ -513,10 +514,6 @@ func rowMembers(cols []string, rec []string) (m map[string]json.RawMessage, pass
 		set("password", "")
 	}
 	return m, password, "", nil
-}
-
-func utf8Valid(b []byte) bool {
-	return strings.ToValidUTF8(string(b), "\uFFFD") == string(b)
 }
 
 // ExportUsers writes the tenant's users as CSV in the full format, without

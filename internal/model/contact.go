@@ -41,13 +41,15 @@ func ValidateContact(c *ContactFields) error {
 		return Invalid("name", "is required")
 	}
 	for _, f := range []struct {
-		name, v string
-		max     int
+		name, v   string
+		max       int
+		multiline bool
 	}{
-		{"name", c.Name, 128}, {"company", c.Company, 128}, {"title", c.Title, 128}, {"address", c.Address, 512}, {"notes", c.Notes, 4096},
+		{"name", c.Name, 128, false}, {"company", c.Company, 128, false}, {"title", c.Title, 128, false},
+		{"address", c.Address, 512, true}, {"notes", c.Notes, 4096, true},
 	} {
-		if len(f.v) > f.max {
-			return Invalid(f.name, "is longer than %d characters", f.max)
+		if err := checkText(f.name, f.v, f.max, f.multiline); err != nil {
+			return err
 		}
 	}
 	if c.Email != "" {

@@ -133,6 +133,19 @@ func RandomExtensionPassword() string {
 	}
 }
 
+// RandomPassword returns a random login password (letters and digits in
+// three groups) that passes ValidatePassword, for a user an admin adds
+// without typing one.
+func RandomPassword() string {
+	const alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+	for {
+		s := randomFrom(alphabet, 6) + "-" + randomFrom(alphabet, 6) + "-" + randomFrom(alphabet, 4)
+		if ValidatePassword("password", s, "", "") == nil {
+			return s
+		}
+	}
+}
+
 // randomFrom returns n bytes picked uniformly from alphabet (at most 256
 // bytes) with crypto/rand, using rejection sampling to avoid modulo bias.
 func randomFrom(alphabet string, n int) string {

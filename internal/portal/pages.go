@@ -282,7 +282,7 @@ func (p *Portal) createUser(w http.ResponseWriter, r *http.Request, c *directory
 	password := r.FormValue("password")
 	generated := password == ""
 	if generated {
-		password = randomPassword()
+		password = model.RandomPassword()
 	}
 	body["password"] = password
 	raw, _ := json.Marshal(body)

@@ -11,7 +11,6 @@ import (
 	"embed"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -302,18 +301,6 @@ func sentence(s string) string {
 		s += "."
 	}
 	return s
-}
-
-// randomPassword makes an initial password that passes the password rules.
-func randomPassword() string {
-	const letters = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	out := make([]byte, len(b))
-	for i, x := range b {
-		out[i] = letters[int(x)%len(letters)]
-	}
-	return fmt.Sprintf("%s-%s-9a", out[:8], out[8:])
 }
 
 // formRejected is the status of a form shown again with its errors: a

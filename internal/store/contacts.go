@@ -95,19 +95,6 @@ func (s *Store) SyncHead(ctx context.Context, tenantID string) (int64, error) {
 	return *seq, nil
 }
 
-// OldestChange is the first change number still kept for a tenant and
-// kind after pruning (0 when none is kept).
-func (s *Store) OldestChange(ctx context.Context, tenantID string) (int64, error) {
-	var seq *int64
-	if err := s.c().queryRow(ctx, `SELECT MIN(seq) FROM sync_changes WHERE tenant_id = ?`, tenantID).Scan(&seq); err != nil {
-		return 0, fmt.Errorf("oldest change: %w", err)
-	}
-	if seq == nil {
-		return 0, nil
-	}
-	return *seq, nil
-}
-
 // PruneChanges forgets the changes recorded before cutoff.
 func (s *Store) PruneChanges(ctx context.Context, before time.Time) error {
 	if _, err := s.c().exec(ctx, `DELETE FROM sync_changes WHERE at < ?`, micros(before)); err != nil {
@@ -295,7 +282,3 @@ func (s *Store) Favorites(ctx context.Context, userID, kind string) (map[string]
 	}
 	return out, rows.Err()
 }
-
-// extensionFields is what an extension contact shows of a user: a change
-// to any of it is a change of the tenant's directory.
-func extensionFields(u *model.User) model.ExtensionContact { return model.ExtensionContactOf(u) }

@@ -266,7 +266,7 @@ func (s *Store) UpdateUser(ctx context.Context, tenantID, id string, fn func(*mo
 		if err != nil {
 			return notFound("update user", err)
 		}
-		before := extensionFields(u)
+		before := model.ExtensionContactOf(u)
 		if err := fn(u); err != nil {
 			return err
 		}
@@ -280,7 +280,7 @@ func (s *Store) UpdateUser(ctx context.Context, tenantID, id string, fn func(*mo
 		if _, err := c.exec(ctx, updateUserSQL, append(vals, tenantID, id)...); err != nil {
 			return userConflict("update user", err, u)
 		}
-		if extensionFields(u) != before {
+		if model.ExtensionContactOf(u) != before {
 			if err := logChange(ctx, c, tenantID, "", SyncExtensionContact, id, ChangeUpdated); err != nil {
 				return err
 			}
@@ -400,7 +400,7 @@ func (s *Store) UpdateAllUsers(ctx context.Context, tenantID string, fn func(*mo
 			return err
 		}
 		for _, u := range users {
-			before := extensionFields(u)
+			before := model.ExtensionContactOf(u)
 			write, err := fn(u)
 			if err != nil {
 				return err
@@ -416,7 +416,7 @@ func (s *Store) UpdateAllUsers(ctx context.Context, tenantID string, fn func(*mo
 			if _, err := c.exec(ctx, updateUserSQL, append(vals, tenantID, u.ID)...); err != nil {
 				return userConflict("update users", err, u)
 			}
-			if extensionFields(u) != before {
+			if model.ExtensionContactOf(u) != before {
 				if err := logChange(ctx, c, tenantID, "", SyncExtensionContact, u.ID, ChangeUpdated); err != nil {
 					return err
 				}
