@@ -199,6 +199,11 @@ func TestExtensionsAcrossKinds(t *testing.T) {
 		m2.Mode, m2.RuntimeStatus.Status = "AUDIO", "OFFLINE"
 		must(t, s.CreateMeeting(ctx, m2))
 		eq(t, "next free room extension", m2.ExtensionNumber, "8002")
+		// An import's duplicate check sees every kind's extensions.
+		keys, err := s.TenantUserKeys(ctx, tn.ID)
+		must(t, err)
+		eq(t, "queue extension taken for imports", keys.Extensions["600"], true)
+		eq(t, "room extension taken for imports", keys.Extensions["8000"], true)
 		// Agent status: checked transition, one event per real change.
 		must(t, s.SetMember(ctx, q.ID, ann.ID, 3))
 		must(t, s.SetAgentStatus(ctx, tn.ID, q.ID, ann.ID, "READY", "ann", model.AgentTransition))

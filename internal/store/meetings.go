@@ -83,23 +83,10 @@ func (s *Store) CreateMeeting(ctx context.Context, m *model.Meeting) error {
 				return err
 			}
 		}
-		taken := map[string]bool{}
-		rows, err := c.query(ctx, `SELECT extension_number FROM users WHERE tenant_id = ? AND extension_number BETWEEN ? AND ?
-			UNION SELECT extension_number FROM hunt_groups WHERE tenant_id = ? AND extension_number BETWEEN ? AND ?
-			UNION SELECT extension_number FROM meetings WHERE tenant_id = ?`,
-			m.TenantID, strconv.Itoa(meetingExtFirst), strconv.Itoa(meetingExtLast), m.TenantID, strconv.Itoa(meetingExtFirst), strconv.Itoa(meetingExtLast), m.TenantID)
+		taken, err := extensionsIn(ctx, c, m.TenantID, "", extUsers, extGroups, extMeetings)
 		if err != nil {
 			return fmt.Errorf("create meeting: %w", err)
 		}
-		for rows.Next() {
-			var e string
-			if err := rows.Scan(&e); err != nil {
-				rows.Close()
-				return err
-			}
-			taken[e] = true
-		}
-		rows.Close()
 		m.ExtensionNumber = ""
 		for n := meetingExtFirst; n <= meetingExtLast; n++ {
 			if e := strconv.Itoa(n); !taken[e] {

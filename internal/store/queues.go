@@ -33,25 +33,12 @@ func huntConflict(op string, err error) error {
 	return fmt.Errorf("%s: %w", op, err)
 }
 
-// extensionTaken tells whether a user of the tenant has ext.
-func extensionTaken(ctx context.Context, c conn, tenantID, ext string) error {
-	var n int
-	if err := c.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM users WHERE tenant_id = ? AND extension_number = ?)
-		+ (SELECT COUNT(*) FROM meetings WHERE tenant_id = ? AND extension_number = ?)`, tenantID, ext, tenantID, ext).Scan(&n); err != nil {
-		return err
-	}
-	if n > 0 {
-		return model.Conflict("extension_number", "the extension belongs to a user or a meeting room")
-	}
-	return nil
-}
-
 // CreateHuntGroup stores a call queue or ring group; its extension may not
 // be a user's nor another group's.
 func (s *Store) CreateHuntGroup(ctx context.Context, g *model.HuntGroup) error {
 	g.CreatedAt = norm(time.Now())
 	return s.inTx(ctx, func(c conn) error {
-		if err := extensionTaken(ctx, c, g.TenantID, g.ExtensionNumber); err != nil {
+		if err := extensionFree(ctx, c, g.TenantID, g.ExtensionNumber, extUsers, extMeetings); err != nil {
 			return err
 		}
 		if _, err := c.exec(ctx, `INSERT INTO hunt_groups (`+huntColumns+`, name_lower) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -101,7 +88,7 @@ func (s *Store) UpdateHuntGroup(ctx context.Context, tenantID, kind, id string, 
 			return err
 		}
 		if g.ExtensionNumber != old {
-			if err := extensionTaken(ctx, c, tenantID, g.ExtensionNumber); err != nil {
+			if err := extensionFree(ctx, c, tenantID, g.ExtensionNumber, extUsers, extMeetings); err != nil {
 				return err
 			}
 		}
@@ -119,15 +106,6 @@ func (s *Store) DeleteHuntGroup(ctx context.Context, tenantID, kind, id string) 
 		res, err := c.exec(ctx, `DELETE FROM hunt_groups WHERE tenant_id = ? AND kind = ? AND id = ?`, tenantID, kind, id)
 		return deleted("delete group", res, err)
 	})
-}
-
-// HuntExtensionTaken tells whether a group of the tenant has ext.
-func (s *Store) HuntExtensionTaken(ctx context.Context, tenantID, ext string) (bool, error) {
-	var n int
-	if err := s.c().queryRow(ctx, `SELECT COUNT(*) FROM hunt_groups WHERE tenant_id = ? AND extension_number = ?`, tenantID, ext).Scan(&n); err != nil {
-		return false, err
-	}
-	return n > 0, nil
 }
 
 // SetMember adds a user to a group, or changes its skill level.

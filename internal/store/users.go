@@ -113,7 +113,7 @@ func insertUser(ctx context.Context, c conn, u *model.User) error {
 	if err != nil {
 		return fmt.Errorf("create user: %w", err)
 	}
-	if err := huntExtension(ctx, c, u.TenantID, u.ExtensionNumber); err != nil {
+	if err := extensionFree(ctx, c, u.TenantID, u.ExtensionNumber, extGroups, extMeetings); err != nil {
 		return err
 	}
 	if _, err := c.exec(ctx, insertUserSQL, args...); err != nil {
@@ -483,7 +483,7 @@ func (s *Store) CreateUsersFrom(ctx context.Context, n int, next func(i int) (*m
 				return fmt.Errorf("create users: %w", err)
 			}
 			if taken[u.TenantID] == nil {
-				if taken[u.TenantID], err = otherExtensions(ctx, c, u.TenantID); err != nil {
+				if taken[u.TenantID], err = extensionsIn(ctx, c, u.TenantID, "", extGroups, extMeetings); err != nil {
 					return err
 				}
 				tenants = append(tenants, u.TenantID)
@@ -539,20 +539,16 @@ func (s *Store) TenantUserKeys(ctx context.Context, tenantID string) (*UserKeys,
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	// The extensions of call queues and ring groups are taken too.
-	hunts, err := s.c().query(ctx, `SELECT extension_number FROM hunt_groups WHERE tenant_id = ?`, tenantID)
+	// The extensions of call queues, ring groups and meeting rooms are
+	// taken too.
+	others, err := extensionsIn(ctx, s.c(), tenantID, "", extGroups, extMeetings)
 	if err != nil {
-		return nil, fmt.Errorf("user keys: %w", err)
+		return nil, err
 	}
-	defer hunts.Close()
-	for hunts.Next() {
-		var ext string
-		if err := hunts.Scan(&ext); err != nil {
-			return nil, fmt.Errorf("user keys: %w", err)
-		}
-		k.Extensions[ext] = true
+	for e := range others {
+		k.Extensions[e] = true
 	}
-	return k, hunts.Err()
+	return k, nil
 }
 
 // UsersMentioning returns the users of tenantID, other than exceptID,
@@ -565,38 +561,4 @@ func (s *Store) UsersMentioning(ctx context.Context, tenantID, exceptID, needle 
 // likeEscape escapes LIKE's wildcards (with \ as the escape).
 func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
-// otherExtensions are the extensions of a tenant's call queues, ring
-// groups and meeting rooms.
-func otherExtensions(ctx context.Context, c conn, tenantID string) (map[string]bool, error) {
-	rows, err := c.query(ctx, `SELECT extension_number FROM hunt_groups WHERE tenant_id = ? UNION SELECT extension_number FROM meetings WHERE tenant_id = ?`,
-		tenantID, tenantID)
-	if err != nil {
-		return nil, fmt.Errorf("extensions: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var e string
-		if err := rows.Scan(&e); err != nil {
-			return nil, err
-		}
-		out[e] = true
-	}
-	return out, rows.Err()
-}
-
-// huntExtension refuses an extension that a call queue or ring group of
-// the tenant has.
-func huntExtension(ctx context.Context, c conn, tenantID, ext string) error {
-	var n int
-	if err := c.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM hunt_groups WHERE tenant_id = ? AND extension_number = ?)
-		+ (SELECT COUNT(*) FROM meetings WHERE tenant_id = ? AND extension_number = ?)`, tenantID, ext, tenantID, ext).Scan(&n); err != nil {
-		return fmt.Errorf("check extension: %w", err)
-	}
-	if n > 0 {
-		return model.Conflict("extension_number", "the extension belongs to a call queue, ring group or meeting room")
-	}
-	return nil
 }
