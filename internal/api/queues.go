@@ -8,24 +8,28 @@ import (
 	"github.com/switchboard-pbx/switchboard/internal/model"
 )
 
+// huntDoc documents the body of a call queue or ring group (the handler
+// reads the raw body, so left-out members keep their value).
+type huntDoc struct {
+	Name            string `json:"name,omitempty" maxLength:"64"`
+	ExtensionNumber string `json:"extension_number,omitempty" maxLength:"64"`
+	Strategy        string `json:"strategy,omitempty" enum:"RING_ALL,HUNT,LEAST_RECENT,FEWEST_CALLS,RANDOM"`
+	RingTimeout     int    `json:"ring_timeout,omitempty" minimum:"5" maximum:"600"`
+}
+
+// agentStatusDoc is the body that sets an agent status.
+type agentStatusDoc struct {
+	Status string `json:"status" required:"true" enum:"READY,NOT_READY,WRAP_UP,BREAK,LUNCH,LOGGED_IN,LOGGED_OUT"`
+}
+
 type huntBody struct {
-	Body struct {
-		Name            string `json:"name" maxLength:"64"`
-		ExtensionNumber string `json:"extension_number" maxLength:"64"`
-		Strategy        string `json:"strategy,omitempty" enum:"RING_ALL,HUNT,LEAST_RECENT,FEWEST_CALLS,RANDOM"`
-		RingTimeout     int    `json:"ring_timeout,omitempty" minimum:"5" maximum:"600"`
-	}
+	Body    huntDoc
 	RawBody []byte
 }
 
 type huntUpdate struct {
-	ID   string `path:"id" maxLength:"64"`
-	Body struct {
-		Name            string `json:"name,omitempty" maxLength:"64"`
-		ExtensionNumber string `json:"extension_number,omitempty" maxLength:"64"`
-		Strategy        string `json:"strategy,omitempty" enum:"RING_ALL,HUNT,LEAST_RECENT,FEWEST_CALLS,RANDOM"`
-		RingTimeout     int    `json:"ring_timeout,omitempty" minimum:"5" maximum:"600"`
-	}
+	ID      string `path:"id" maxLength:"64"`
+	Body    huntDoc
 	RawBody []byte
 }
 
@@ -170,9 +174,7 @@ func (s *Server) queueRoutes() {
 		status: http.StatusNoContent, summary: "Set your agent status in a call queue (logged out: LOGGED_IN or READY first)"},
 		func(ctx context.Context, c *directory.Caller, in *struct {
 			ID   string `path:"id" maxLength:"64"`
-			Body struct {
-				Status string `json:"status" required:"true" enum:"READY,NOT_READY,WRAP_UP,BREAK,LUNCH,LOGGED_IN,LOGGED_OUT"`
-			}
+			Body agentStatusDoc
 		}) (*struct{}, error) {
 			return nil, d.SetAgentStatus(ctx, c, "", in.ID, in.Body.Status)
 		})
@@ -200,9 +202,7 @@ func (s *Server) queueRoutes() {
 		func(ctx context.Context, c *directory.Caller, in *struct {
 			ID      string `path:"id" maxLength:"64"`
 			QueueID string `path:"queue_id" maxLength:"64"`
-			Body    struct {
-				Status string `json:"status" required:"true" enum:"READY,NOT_READY,WRAP_UP,BREAK,LUNCH,LOGGED_IN,LOGGED_OUT"`
-			}
+			Body    agentStatusDoc
 		}) (*struct{}, error) {
 			return nil, d.SetAgentStatus(ctx, c, in.ID, in.QueueID, in.Body.Status)
 		})
