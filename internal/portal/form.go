@@ -46,13 +46,13 @@ var secretPaths = map[string]bool{"voicemail_pin": true, "oncall_pin": true}
 
 var userMeta = func() map[string]*meta {
 	m := map[string]*meta{}
-	describe(reflect.TypeOf(model.User{}), "", m, true)
+	describe(reflect.TypeOf(model.User{}), "", m)
 	return m
 }()
 
 // describe fills m with the JSON members of t (flattening embedded
-// structs); top says whether the members are top-level settings.
-func describe(t reflect.Type, prefix string, m map[string]*meta, top bool) []*meta {
+// structs), nested members under their dotted path.
+func describe(t reflect.Type, prefix string, m map[string]*meta) []*meta {
 	var out []*meta
 	for _, jf := range model.JSONFields(t) {
 		f, name := jf.Field, jf.Name
@@ -79,7 +79,7 @@ func describe(t reflect.Type, prefix string, m map[string]*meta, top bool) []*me
 			md.Kind = kList
 		case ft.Kind() == reflect.Struct && ft != reflect.TypeOf(model.OfficeHours{}) && ft.PkgPath() == reflect.TypeOf(model.User{}).PkgPath() && f.Type.Kind() != reflect.Pointer:
 			md.Kind = kGroup
-			md.Children = describe(ft, path, m, false)
+			md.Children = describe(ft, path, m)
 		default:
 			md.Kind = kJSON
 		}
@@ -151,20 +151,12 @@ var userSections = func() []section {
 var editable = func() map[string]bool {
 	m := map[string]bool{}
 	for _, t := range []reflect.Type{reflect.TypeOf(model.UserFields{}), reflect.TypeOf(model.UserSettings{})} {
-		for path, md := range userMetaOf(t) {
-			if !strings.Contains(path, ".") && md != nil {
-				m[path] = true
-			}
+		for _, f := range model.JSONFields(t) {
+			m[f.Name] = true
 		}
 	}
 	return m
 }()
-
-func userMetaOf(t reflect.Type) map[string]*meta {
-	m := map[string]*meta{}
-	describe(t, "", m, true)
-	return m
-}
 
 // selfSections are what a user edits on My Phone.
 var selfSections = []section{
