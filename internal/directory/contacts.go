@@ -8,7 +8,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"strings"
 	"time"
 
@@ -381,12 +380,13 @@ func (s *Service) Diff(ctx context.Context, c *Caller, kind, token string) (*Syn
 			return nil, err
 		}
 	}
+	objs, err := s.syncObjects(ctx, c, kind, order, fav)
+	if err != nil {
+		return nil, err
+	}
 	for _, id := range order {
 		st := state[id]
-		obj, err := s.syncObject(ctx, c, kind, id, fav)
-		if err != nil && !errors.Is(err, model.ErrNotFound) {
-			return nil, err
-		}
+		obj := objs[id]
 		var item json.RawMessage
 		switch {
 		case obj == nil && st.created >= 0:
@@ -405,34 +405,52 @@ func (s *Service) Diff(ctx context.Context, c *Caller, kind, token string) (*Syn
 	return out, nil
 }
 
-// syncObject is the current JSON of an object of kind (nil if gone).
-func (s *Service) syncObject(ctx context.Context, c *Caller, kind, id string, fav map[string]bool) (json.RawMessage, error) {
-	var v any
+// syncObjects is the current JSON of the objects of kind among ids (the
+// ones gone are absent), read in batches.
+func (s *Service) syncObjects(ctx context.Context, c *Caller, kind string, ids []string, fav map[string]bool) (map[string]json.RawMessage, error) {
+	out := make(map[string]json.RawMessage, len(ids))
+	put := func(id string, v any) error {
+		raw, err := json.Marshal(v)
+		out[id] = raw
+		return err
+	}
 	switch kind {
 	case KindContact, KindBusinessContact:
-		ct, err := s.store.GetContact(ctx, c.TenantID, contactOwner(c, kind == KindBusinessContact), id)
+		found, err := s.store.ContactsByID(ctx, c.TenantID, contactOwner(c, kind == KindBusinessContact), ids)
 		if err != nil {
 			return nil, err
 		}
-		ct.Favorite = fav[id]
-		v = ct
+		for id, ct := range found {
+			ct.Favorite = fav[id]
+			if err := put(id, ct); err != nil {
+				return nil, err
+			}
+		}
 	case KindExtensionContact:
-		u, err := s.store.GetUser(ctx, c.TenantID, id)
+		found, err := s.store.UsersByID(ctx, c.TenantID, ids)
 		if err != nil {
 			return nil, err
 		}
-		e := model.ExtensionContactOf(u)
-		e.Favorite = fav[id]
-		v = e
+		for id, u := range found {
+			e := model.ExtensionContactOf(u)
+			e.Favorite = fav[id]
+			if err := put(id, e); err != nil {
+				return nil, err
+			}
+		}
 	case KindCDR:
-		r, err := s.store.GetCDR(ctx, c.TenantID, c.UserID, id)
+		found, err := s.store.CDRsByID(ctx, c.TenantID, c.UserID, ids)
 		if err != nil {
 			return nil, err
 		}
-		// The seed's CDR diff item holds the record in "items".
-		v = map[string]any{"id": id, "items": []*model.CDR{r}}
+		for id, r := range found {
+			// The seed's CDR diff item holds the record in "items".
+			if err := put(id, map[string]any{"id": id, "items": []*model.CDR{r}}); err != nil {
+				return nil, err
+			}
+		}
 	}
-	return json.Marshal(v)
+	return out, nil
 }
 
 // withChangeType adds "change_type" to a JSON object.

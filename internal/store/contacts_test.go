@@ -215,3 +215,28 @@ func TestExtensionsAcrossKinds(t *testing.T) {
 		eq(t, "previous", ev[0].Previous, "LOGGED_OUT")
 	})
 }
+
+// TestObjectsByID: a diff reads the changed objects in batches; more ids
+// than one batch, missing ids and another owner's ids.
+func TestObjectsByID(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		tn := mkTenant(t, s, "a.example.com")
+		ann := mkUser(t, s, tn.ID, "ann", "201")
+		bob := mkUser(t, s, tn.ID, "bob", "202")
+		var ids []string
+		for i := 0; i < 1100; i++ {
+			c := &model.Contact{ID: model.NewID(), TenantID: tn.ID, UserID: ann.ID, ContactFields: model.ContactFields{Name: fmt.Sprintf("c%d", i)}}
+			must(t, s.CreateContact(ctx, c, 2000))
+			ids = append(ids, c.ID)
+		}
+		bobs := &model.Contact{ID: model.NewID(), TenantID: tn.ID, UserID: bob.ID, ContactFields: model.ContactFields{Name: "b"}}
+		must(t, s.CreateContact(ctx, bobs, 10))
+		got, err := s.ContactsByID(ctx, tn.ID, ann.ID, append(ids, "bm8tc3VjaA==", bobs.ID))
+		must(t, err)
+		eq(t, "found", len(got), 1100)
+		eq(t, "name", got[ids[1099]].Name, "c1099")
+		users, err := s.UsersByID(ctx, tn.ID, []string{ann.ID, bob.ID, "bm8tc3VjaA=="})
+		must(t, err)
+		eq(t, "users", len(users), 2)
+	})
+}

@@ -296,3 +296,57 @@ func listPaged[T any](ctx context.Context, s *Store, op, table, cols string, con
 	}
 	return total, out, rows.Err()
 }
+
+// byIDs reads the rows of table with the given ids (and conds), in
+// batches of at most 500 ids per query, keyed by id; missing ids are
+// simply absent.
+func byIDs[T any](ctx context.Context, s *Store, op, table, cols string, conds []string, args []any, ids []string,
+	scan func(row interface{ Scan(...any) error }) (*T, error), id func(*T) string) (map[string]*T, error) {
+	out := make(map[string]*T, len(ids))
+	const batch = 500
+	for start := 0; start < len(ids); start += batch {
+		part := ids[start:min(start+batch, len(ids))]
+		marks := strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")
+		qargs := append([]any{}, args...)
+		for _, v := range part {
+			qargs = append(qargs, v)
+		}
+		where := strings.Join(append(append([]string{}, conds...), "id IN ("+marks+")"), " AND ")
+		rows, err := s.c().query(ctx, `SELECT `+cols+` FROM `+table+` WHERE `+where, qargs...)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", op, err)
+		}
+		for rows.Next() {
+			v, err := scan(rows)
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("%s: %w", op, err)
+			}
+			out[id(v)] = v
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", op, err)
+		}
+	}
+	return out, nil
+}
+
+// ContactsByID returns an owner's contacts among ids.
+func (s *Store) ContactsByID(ctx context.Context, tenantID, userID string, ids []string) (map[string]*model.Contact, error) {
+	return byIDs(ctx, s, "contacts by id", "contacts", "id, tenant_id, user_id, data", []string{"tenant_id = ?", "user_id = ?"},
+		[]any{tenantID, userID}, ids, scanContact, func(c *model.Contact) string { return c.ID })
+}
+
+// UsersByID returns a tenant's users among ids.
+func (s *Store) UsersByID(ctx context.Context, tenantID string, ids []string) (map[string]*model.User, error) {
+	return byIDs(ctx, s, "users by id", "users", userColumns, []string{"tenant_id = ?"}, []any{tenantID}, ids, scanUser,
+		func(u *model.User) string { return u.ID })
+}
+
+// CDRsByID returns a user's call records among ids.
+func (s *Store) CDRsByID(ctx context.Context, tenantID, userID string, ids []string) (map[string]*model.CDR, error) {
+	return byIDs(ctx, s, "cdrs by id", "cdrs", cdrColumns, []string{"tenant_id = ?", "user_id = ?"}, []any{tenantID, userID}, ids, scanCDR,
+		func(r *model.CDR) string { return r.ID })
+}
