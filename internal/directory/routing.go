@@ -240,11 +240,19 @@ func (r SIPRouter) HuntPlan(ctx context.Context, tenantID, ext string) (*routing
 		return nil, err
 	}
 	queue := g.Kind == model.KindCallQueue
+	ids := make([]string, len(agents))
+	for i, a := range agents {
+		ids[i] = a.UserID
+	}
+	users, err := s.store.UsersByID(ctx, tenantID, ids) // one read for all members
+	if err != nil {
+		return nil, err
+	}
 	members := make([]routing.Member, 0, len(agents))
 	for _, a := range agents {
-		u, err := s.store.GetUser(ctx, tenantID, a.UserID)
-		if err != nil {
-			return nil, err
+		u := users[a.UserID]
+		if u == nil {
+			continue // removed meanwhile
 		}
 		m := routing.Member{Extension: a.ExtensionNumber, Skill: a.SkillLevel, Available: u.Enabled && !u.EnableDND}
 		if queue {
