@@ -106,20 +106,29 @@ func (s *Service) UserDependents(ctx context.Context, c *Caller, id string) (*De
 	if err != nil {
 		return nil, err
 	}
-	names := map[string]string{}
+	type dial struct {
+		userID, kind, code string
+	}
+	var dials []dial
+	var owners []string
 	for _, it := range items {
 		var sd model.SpeedDial
 		if json.Unmarshal(it.Data, &sd) != nil || routing.Digits(sd.PhoneNumber) != ext || it.UserID == u.ID {
 			continue
 		}
-		name, ok := names[it.UserID]
-		if !ok {
-			if o, err := s.store.GetUser(ctx, u.TenantID, it.UserID); err == nil {
-				name = o.Name
-			}
-			names[it.UserID] = name
+		dials = append(dials, dial{it.UserID, it.Kind, sd.Code})
+		owners = append(owners, it.UserID)
+	}
+	names, err := s.store.UsersByID(ctx, u.TenantID, owners)
+	if err != nil {
+		return nil, err
+	}
+	for _, sd := range dials {
+		ref := UserRef{UserID: sd.userID, Setting: strings.TrimPrefix(sd.kind, "speed_dial_") + " code " + sd.code}
+		if o := names[sd.userID]; o != nil {
+			ref.UserName = o.Name
 		}
-		d.SpeedDials = append(d.SpeedDials, UserRef{UserID: it.UserID, UserName: name, Setting: strings.TrimPrefix(it.Kind, "speed_dial_") + " code " + sd.Code})
+		d.SpeedDials = append(d.SpeedDials, ref)
 	}
 	return d, nil
 }
@@ -127,30 +136,9 @@ func (s *Service) UserDependents(ctx context.Context, c *Caller, id string) (*De
 // forwardsTo names o's settings that send calls to ext.
 func forwardsTo(o *model.User, ext string) []string {
 	var out []string
-	r := &o.ForwardRules
-	rules := []struct {
-		name string
-		rule *model.ForwardRule
-	}{
-		{"available_office_hours_forward_rule", &r.AvailableOfficeHours}, {"available_non_office_hours_forward_rule", &r.AvailableNonOfficeHours},
-		{"busy_office_hours_forward_rule", &r.BusyOfficeHours}, {"busy_non_office_hours_forward_rule", &r.BusyNonOfficeHours},
-		{"dnd_office_hours_forward_rule", &r.DNDOfficeHours}, {"dnd_non_office_hours_forward_rule", &r.DNDNonOfficeHours},
-		{"away_office_hours_forward_rule", &r.AwayOfficeHours}, {"away_non_office_hours_forward_rule", &r.AwayNonOfficeHours},
-		{"lunch_office_hours_forward_rule", &r.LunchOfficeHours}, {"lunch_non_office_hours_forward_rule", &r.LunchNonOfficeHours},
-		{"trip_office_hours_forward_rule", &r.TripOfficeHours}, {"trip_non_office_hours_forward_rule", &r.TripNonOfficeHours},
-		{"offline_office_hours_forward_rule", &r.OfflineOfficeHours}, {"offline_non_office_hours_forward_rule", &r.OfflineNonOfficeHours},
-	}
-	for _, fr := range rules {
-		if fr.rule.Action == "FORWARD_TO_NUMBER" && routing.Digits(fr.rule.Number) == ext {
-			out = append(out, fr.name)
-		}
-	}
-	for _, nr := range []struct {
-		name string
-		rule *model.NoAnswerForwardRule
-	}{{"available_no_answer_forward_rule", &r.AvailableNoAnswer}, {"busy_no_answer_forward_rule", &r.BusyNoAnswer}} {
-		if nr.rule.Action == "FORWARD_TO_NUMBER" && routing.Digits(nr.rule.Number) == ext {
-			out = append(out, nr.name)
+	for _, fr := range o.ForwardRules.Rules() {
+		if fr.Action == "FORWARD_TO_NUMBER" && routing.Digits(fr.Number) == ext {
+			out = append(out, fr.Name)
 		}
 	}
 	for i, cr := range o.CustomForwardRules {

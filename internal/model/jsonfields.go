@@ -34,3 +34,20 @@ func JSONFields(t reflect.Type) []JSONField {
 	}
 	return out
 }
+
+// NamedRule is one of a user's forward rules by its API name.
+type NamedRule struct {
+	Name, Action, Number string
+}
+
+// Rules lists the sixteen rules (presence x office hours, and the two
+// no-answer rules) in declaration order, by their JSON names.
+func (r *ForwardRules) Rules() []NamedRule {
+	v := reflect.ValueOf(r).Elem()
+	var out []NamedRule
+	for i, f := range JSONFields(v.Type()) {
+		rule := v.Field(i)
+		out = append(out, NamedRule{Name: f.Name, Action: rule.FieldByName("Action").String(), Number: rule.FieldByName("Number").String()})
+	}
+	return out
+}
