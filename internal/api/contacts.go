@@ -45,7 +45,6 @@ func (s *Server) contactRoutes() {
 	// Personal contacts (the caller's own) and the tenant's business
 	// contacts share one implementation.
 	for _, business := range []bool{false, true} {
-		business := business
 		base, name, tag := "/api/user/contacts", "contact", "Contacts"
 		if business {
 			base, name = "/api/user/business_contacts", "business contact"
@@ -79,7 +78,6 @@ func (s *Server) contactRoutes() {
 				return &contactOutput{Body: ct}, nil
 			})
 		for _, on := range []bool{true, false} {
-			on := on
 			verb := "favorite"
 			if !on {
 				verb = "unfavorite"
@@ -169,7 +167,6 @@ func (s *Server) contactRoutes() {
 			return out, nil
 		})
 	for _, on := range []bool{true, false} {
-		on := on
 		verb := "favorite"
 		if !on {
 			verb = "unfavorite"

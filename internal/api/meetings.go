@@ -95,7 +95,6 @@ func (s *Server) meetingRoutes() {
 			return &struct{ Body *model.MeetingStatus }{Body: st}, nil
 		})
 	for _, action := range []string{"start", "stop", "lock", "unlock", "mute", "unmute", "start_recording", "stop_recording"} {
-		action := action
 		register(s, mt(http.MethodPost, "/{id}/"+action, "meeting-"+action, "Meeting control: "+action+" (the owner; 409 when the meeting's state does not allow it)", http.StatusNoContent),
 			func(ctx context.Context, c *directory.Caller, in *meetingPath) (*struct{}, error) {
 				return nil, d.MeetingAction(ctx, c, in.ID, action)
@@ -147,7 +146,6 @@ func (s *Server) meetingRoutes() {
 			return &struct{ Body *model.Participant }{Body: p}, nil
 		})
 	for _, action := range []string{"mute", "unmute", "chairman", "destroy"} {
-		action := action
 		register(s, mt(http.MethodPost, "/{id}/participants/{participant_id}/"+action, "meeting-participant-"+action,
 			"Participant control: "+action+" (the owner)", http.StatusNoContent),
 			func(ctx context.Context, c *directory.Caller, in *participantPath) (*struct{}, error) {

@@ -47,7 +47,6 @@ type summariesOutput struct {
 func (s *Server) queueRoutes() {
 	d := s.deps.Directory
 	for _, kind := range []string{model.KindCallQueue, model.KindRingGroup} {
-		kind := kind
 		base, name, tag := "/api/call_queues", "call queue", "Call queues"
 		if kind == model.KindRingGroup {
 			base, name, tag = "/api/ring_groups", "ring group", "Ring groups"
