@@ -149,6 +149,7 @@ func (s *Service) IngestMessages(ctx context.Context, c *Caller, items []Message
 	}
 	now := s.now().UTC()
 	users := map[string]*model.User{}
+	extensions := map[string]bool{} // sender numbers that are extensions
 	msgs := make([]model.ExternalMessage, len(items))
 	var auto []store.AutoReply
 	for i, in := range items {
@@ -168,10 +169,17 @@ func (s *Service) IngestMessages(ctx context.Context, c *Caller, items []Message
 		if m.Direction != "IN" || in.Group || !u.EnableSMSAutoResponder || u.SMS == "DISABLE" || strings.TrimSpace(u.SMSAutoResponseText) == "" {
 			continue
 		}
-		if _, err := s.store.GetUserByExtension(ctx, c.TenantID, m.Sender); err == nil {
-			continue // an internal message
-		} else if !errors.Is(err, model.ErrNotFound) {
-			return nil, 0, err
+		internal, known := extensions[m.Sender]
+		if !known {
+			_, err := s.store.GetUserByExtension(ctx, c.TenantID, m.Sender)
+			if err != nil && !errors.Is(err, model.ErrNotFound) {
+				return nil, 0, err
+			}
+			internal = err == nil
+			extensions[m.Sender] = internal
+		}
+		if internal {
+			continue // from a colleague: an internal message
 		}
 		reply := &model.ExternalMessage{ID: model.NewID(), TenantID: c.TenantID, UserID: u.ID, ConfigID: m.ConfigID, Sender: m.Receiver,
 			SenderName: u.DisplayName, Receiver: m.Sender, ReceiverName: m.SenderName, ChannelName: m.ChannelName, ChannelNumber: m.ChannelNumber,
