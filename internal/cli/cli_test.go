@@ -15,6 +15,7 @@ import (
 	"github.com/switchboard-pbx/switchboard/internal/directory"
 	"github.com/switchboard-pbx/switchboard/internal/model"
 	"github.com/switchboard-pbx/switchboard/internal/store"
+	"github.com/switchboard-pbx/switchboard/internal/store/storetest"
 )
 
 func run(t *testing.T, stdin string, env map[string]string, args ...string) (int, string, string) {
@@ -103,10 +104,16 @@ func TestMigrateAndResetPassword(t *testing.T) {
 // TestUserImportExport: the command line's CSV import (dry run with a bad
 // row, refused run, fixed run with its progress bar) and export.
 func TestUserImportExport(t *testing.T) {
+	for _, kind := range []string{store.DialectSQLite, store.DialectPostgres} {
+		t.Run(kind, func(t *testing.T) { testUserImportExport(t, storetest.DSN(t, kind)) })
+	}
+}
+
+func testUserImportExport(t *testing.T, dsn string) {
 	dir := t.TempDir()
-	env := map[string]string{config.EnvDataDir: dir}
+	env := map[string]string{config.EnvDataDir: dir, config.EnvDB: dsn}
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.Start(ctx, &config.Config{DataDir: dir, HTTPAddr: "127.0.0.1:0", SIPAddr: "127.0.0.1:0", AdminPassword: "first-Password-1", LogLevel: "info"},
+	a, err := app.Start(ctx, &config.Config{DataDir: dir, DB: dsn, HTTPAddr: "127.0.0.1:0", SIPAddr: "127.0.0.1:0", AdminPassword: "first-Password-1", LogLevel: "info"},
 		slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{HashParams: &auth.FastParams})
 	if err != nil {
 		t.Fatal(err)
