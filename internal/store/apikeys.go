@@ -13,7 +13,7 @@ const ViaAPIKey = "api_key:"
 
 const apiKeyColumns = `token, tenant_id, user_id, name, secret_hash, created_at, last_used`
 
-func scanAPIKey(row interface{ Scan(...any) error }) (*model.APIKey, error) {
+func scanAPIKey(row rowScanner) (*model.APIKey, error) {
 	var k model.APIKey
 	var created, used int64
 	if err := row.Scan(&k.Token, &k.TenantID, &k.UserID, &k.Name, &k.SecretHash, &created, &used); err != nil {
@@ -55,21 +55,8 @@ func (s *Store) CreateAPIKey(ctx context.Context, k *model.APIKey, max int) erro
 
 // ListAPIKeys returns the keys of a user of tenantID, oldest first.
 func (s *Store) ListAPIKeys(ctx context.Context, tenantID, userID string) ([]model.APIKey, error) {
-	rows, err := s.c().query(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE tenant_id = ? AND user_id = ?
+	return queryAll(ctx, s.c(), "list API keys", scanAPIKey, `SELECT `+apiKeyColumns+` FROM api_keys WHERE tenant_id = ? AND user_id = ?
 		ORDER BY created_at, token`, tenantID, userID)
-	if err != nil {
-		return nil, fmt.Errorf("list API keys: %w", err)
-	}
-	defer rows.Close()
-	out := []model.APIKey{}
-	for rows.Next() {
-		k, err := scanAPIKey(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list API keys: %w", err)
-		}
-		out = append(out, *k)
-	}
-	return out, rows.Err()
 }
 
 // GetAPIKey returns the key with token, or model.ErrNotFound.

@@ -72,40 +72,27 @@ func insertAudit(ctx context.Context, c conn, e *model.AuditLog) error {
 	return nil
 }
 
+func scanAudit(row rowScanner) (*model.AuditLog, error) {
+	var e model.AuditLog
+	var at int64
+	var fields string
+	if err := row.Scan(&e.ID, &e.TenantID, &at, &e.UserID, &e.UserName, &e.APIKey, &e.SourceIP, &e.Action,
+		&e.ObjectType, &e.ObjectID, &e.ObjectName, &fields); err != nil {
+		return nil, err
+	}
+	e.CreatedAt = fromMicros(at)
+	if err := json.Unmarshal([]byte(fields), &e.Fields); err != nil {
+		return nil, fmt.Errorf("decode audit fields %s: %w", e.ID, err)
+	}
+	return &e, nil
+}
+
 // ListAuditLogs lists the audit log of tenantID ("" for every tenant),
 // newest first unless q orders otherwise.
 func (s *Store) ListAuditLogs(ctx context.Context, tenantID string, q *query.List) (int, []model.AuditLog, error) {
-	var conds []string
-	var args []any
+	l := listSpec[model.AuditLog]{op: "list audit logs", table: "audit_logs", cols: auditColumns, order: "at DESC, id DESC", scan: scanAudit}
 	if tenantID != "" {
-		conds, args = []string{"tenant_id = ?"}, []any{tenantID}
+		l.conds, l.args = []string{"tenant_id = ?"}, []any{tenantID}
 	}
-	where, args := s.listWhere(conds, args, q)
-	c := s.c()
-	var total int
-	if err := c.queryRow(ctx, `SELECT COUNT(*) FROM audit_logs`+where, args...).Scan(&total); err != nil {
-		return 0, nil, fmt.Errorf("count audit logs: %w", err)
-	}
-	page, pageArgs := s.listPageOrder(q, "at DESC, id DESC", "id")
-	rows, err := c.query(ctx, `SELECT `+auditColumns+` FROM audit_logs`+where+page, append(args, pageArgs...)...)
-	if err != nil {
-		return 0, nil, fmt.Errorf("list audit logs: %w", err)
-	}
-	defer rows.Close()
-	out := []model.AuditLog{}
-	for rows.Next() {
-		var e model.AuditLog
-		var at int64
-		var fields string
-		if err := rows.Scan(&e.ID, &e.TenantID, &at, &e.UserID, &e.UserName, &e.APIKey, &e.SourceIP, &e.Action,
-			&e.ObjectType, &e.ObjectID, &e.ObjectName, &fields); err != nil {
-			return 0, nil, fmt.Errorf("list audit logs: %w", err)
-		}
-		e.CreatedAt = fromMicros(at)
-		if err := json.Unmarshal([]byte(fields), &e.Fields); err != nil {
-			return 0, nil, fmt.Errorf("decode audit fields %s: %w", e.ID, err)
-		}
-		out = append(out, e)
-	}
-	return total, out, rows.Err()
+	return listPaged(ctx, s, l, q)
 }

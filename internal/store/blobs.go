@@ -9,7 +9,7 @@ import (
 
 const blobColumns = `id, tenant_id, user_id, name, content_type, kind, size, sha256, created_at`
 
-func scanBlob(row interface{ Scan(...any) error }) (*model.Blob, error) {
+func scanBlob(row rowScanner) (*model.Blob, error) {
 	var b model.Blob
 	var created int64
 	if err := row.Scan(&b.ID, &b.TenantID, &b.UserID, &b.Name, &b.ContentType, &b.Kind, &b.Size, &b.SHA256, &created); err != nil {

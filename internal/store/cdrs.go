@@ -43,7 +43,7 @@ func optTime(v int64) *time.Time {
 	return &t
 }
 
-func scanCDR(row interface{ Scan(...any) error }) (*model.CDR, error) {
+func scanCDR(row rowScanner) (*model.CDR, error) {
 	var c model.CDR
 	var started, rang, answered, ended, cost int64
 	if err := row.Scan(&c.ID, &c.TenantID, &c.UserID, &c.Caller, &c.CallerDomain, &c.CallerDisplayName, &c.Callee, &c.CalleeDomain,
@@ -89,27 +89,14 @@ func (s *Store) CreateCDRs(ctx context.Context, cdrs []model.CDR) error {
 
 // ListCDRs lists a user's records with the query language, newest first.
 func (s *Store) ListCDRs(ctx context.Context, tenantID, userID string, q *query.List) (int, []model.CDR, error) {
-	where, args := s.listWhere([]string{"tenant_id = ?", "user_id = ?"}, []any{tenantID, userID}, q)
-	c := s.c()
-	var total int
-	if err := c.queryRow(ctx, `SELECT COUNT(*) FROM cdrs`+where, args...).Scan(&total); err != nil {
-		return 0, nil, fmt.Errorf("count cdrs: %w", err)
-	}
-	page, pageArgs := s.listPageOrder(q, "started_at DESC, id", "id")
-	rows, err := c.query(ctx, `SELECT `+cdrColumns+` FROM cdrs`+where+page, append(args, pageArgs...)...)
-	if err != nil {
-		return 0, nil, fmt.Errorf("list cdrs: %w", err)
-	}
-	defer rows.Close()
-	out := []model.CDR{}
-	for rows.Next() {
-		r, err := scanCDR(rows)
-		if err != nil {
-			return 0, nil, err
-		}
-		out = append(out, *r)
-	}
-	return total, out, rows.Err()
+	return listPaged(ctx, s, listSpec[model.CDR]{op: "list cdrs", table: "cdrs", cols: cdrColumns,
+		conds: []string{"tenant_id = ?", "user_id = ?"}, args: []any{tenantID, userID}, order: "started_at DESC, id", scan: scanCDR}, q)
+}
+
+// CDRsByID returns a user's call records among ids.
+func (s *Store) CDRsByID(ctx context.Context, tenantID, userID string, ids []string) (map[string]*model.CDR, error) {
+	return byIDs(ctx, s, "cdrs by id", "cdrs", cdrColumns, []string{"tenant_id = ?", "user_id = ?"}, []any{tenantID, userID}, ids, scanCDR,
+		func(r *model.CDR) string { return r.ID })
 }
 
 // GetCDR returns one of a user's records, or model.ErrNotFound.

@@ -110,21 +110,11 @@ func (s *Store) Changes(ctx context.Context, tenantID, userID, kind string, shar
 	if shared {
 		scope = `(user_id = ? OR user_id = '')`
 	}
-	rows, err := s.c().query(ctx, `SELECT seq, object_id, change_type FROM sync_changes
-		WHERE tenant_id = ? AND kind = ? AND seq > ? AND `+scope+` ORDER BY seq LIMIT ?`, tenantID, kind, after, userID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("changes: %w", err)
-	}
-	defer rows.Close()
-	var out []Change
-	for rows.Next() {
+	return queryAll(ctx, s.c(), "changes", func(row rowScanner) (*Change, error) {
 		var ch Change
-		if err := rows.Scan(&ch.Seq, &ch.ObjectID, &ch.Type); err != nil {
-			return nil, fmt.Errorf("changes: %w", err)
-		}
-		out = append(out, ch)
-	}
-	return out, rows.Err()
+		return &ch, row.Scan(&ch.Seq, &ch.ObjectID, &ch.Type)
+	}, `SELECT seq, object_id, change_type FROM sync_changes
+		WHERE tenant_id = ? AND kind = ? AND seq > ? AND `+scope+` ORDER BY seq LIMIT ?`, tenantID, kind, after, userID, limit)
 }
 
 // ExtensionContactSchema is the query schema of the extension directory:
@@ -178,7 +168,9 @@ func (s *Store) CreateContact(ctx context.Context, ct *model.Contact, max int) e
 	})
 }
 
-func scanContact(row interface{ Scan(...any) error }) (*model.Contact, error) {
+const contactColumns = `id, tenant_id, user_id, data`
+
+func scanContact(row rowScanner) (*model.Contact, error) {
 	var ct model.Contact
 	var data string
 	if err := row.Scan(&ct.ID, &ct.TenantID, &ct.UserID, &data); err != nil {
@@ -192,7 +184,7 @@ func scanContact(row interface{ Scan(...any) error }) (*model.Contact, error) {
 
 // GetContact returns a contact of an owner (userID "" for the tenant's).
 func (s *Store) GetContact(ctx context.Context, tenantID, userID, id string) (*model.Contact, error) {
-	ct, err := scanContact(s.c().queryRow(ctx, `SELECT id, tenant_id, user_id, data FROM contacts WHERE tenant_id = ? AND user_id = ? AND id = ?`,
+	ct, err := scanContact(s.c().queryRow(ctx, `SELECT `+contactColumns+` FROM contacts WHERE tenant_id = ? AND user_id = ? AND id = ?`,
 		tenantID, userID, id))
 	if err != nil {
 		return nil, notFound("get contact", err)
@@ -202,14 +194,20 @@ func (s *Store) GetContact(ctx context.Context, tenantID, userID, id string) (*m
 
 // ListContacts lists an owner's contacts by name with paging and search.
 func (s *Store) ListContacts(ctx context.Context, tenantID, userID string, q *query.List) (int, []model.Contact, error) {
-	return listPaged(ctx, s, "list contacts", "contacts", "id, tenant_id, user_id, data", []string{"tenant_id = ?", "user_id = ?"},
-		[]any{tenantID, userID}, q, "name_lower, id", scanContact)
+	return listPaged(ctx, s, listSpec[model.Contact]{op: "list contacts", table: "contacts", cols: contactColumns,
+		conds: []string{"tenant_id = ?", "user_id = ?"}, args: []any{tenantID, userID}, order: "name_lower, id", scan: scanContact}, q)
+}
+
+// ContactsByID returns an owner's contacts among ids.
+func (s *Store) ContactsByID(ctx context.Context, tenantID, userID string, ids []string) (map[string]*model.Contact, error) {
+	return byIDs(ctx, s, "contacts by id", "contacts", contactColumns, []string{"tenant_id = ?", "user_id = ?"},
+		[]any{tenantID, userID}, ids, scanContact, func(c *model.Contact) string { return c.ID })
 }
 
 // UpdateContact changes a contact with fn, in one transaction.
 func (s *Store) UpdateContact(ctx context.Context, tenantID, userID, id string, fn func(*model.Contact) error) error {
 	return s.inTx(ctx, func(c conn) error {
-		ct, err := scanContact(c.queryRow(ctx, `SELECT id, tenant_id, user_id, data FROM contacts WHERE tenant_id = ? AND user_id = ? AND id = ?`+c.forUpdate(),
+		ct, err := scanContact(c.queryRow(ctx, `SELECT `+contactColumns+` FROM contacts WHERE tenant_id = ? AND user_id = ? AND id = ?`+c.forUpdate(),
 			tenantID, userID, id))
 		if err != nil {
 			return notFound("update contact", err)

@@ -141,3 +141,18 @@ func notFound(op string, err error) error {
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }
+
+// deleted checks the outcome of a DELETE of one row.
+func deleted(op string, res sql.Result, err error) error {
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("%s: %w", op, model.ErrNotFound)
+	}
+	return nil
+}

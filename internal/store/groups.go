@@ -20,7 +20,7 @@ func GroupSchema() query.Schema {
 
 const groupColumns = `id, name, description, outbound_caller_ids`
 
-func scanGroup(row interface{ Scan(...any) error }) (*model.Group, error) {
+func scanGroup(row rowScanner) (*model.Group, error) {
 	var g model.Group
 	var ids string
 	if err := row.Scan(&g.ID, &g.Name, &g.Description, &ids); err != nil {
@@ -75,27 +75,8 @@ func (s *Store) GetGroup(ctx context.Context, tenantID, id string) (*model.Group
 
 // ListGroups lists tenantID's groups with the query language.
 func (s *Store) ListGroups(ctx context.Context, tenantID string, q *query.List) (int, []model.Group, error) {
-	where, args := s.listWhere([]string{"tenant_id = ?"}, []any{tenantID}, q)
-	c := s.c()
-	var total int
-	if err := c.queryRow(ctx, `SELECT COUNT(*) FROM user_groups`+where, args...).Scan(&total); err != nil {
-		return 0, nil, fmt.Errorf("count groups: %w", err)
-	}
-	page, pageArgs := s.listPageOrder(q, "name_lower, id", "id")
-	rows, err := c.query(ctx, `SELECT `+groupColumns+` FROM user_groups`+where+page, append(args, pageArgs...)...)
-	if err != nil {
-		return 0, nil, fmt.Errorf("list groups: %w", err)
-	}
-	defer rows.Close()
-	out := []model.Group{}
-	for rows.Next() {
-		g, err := scanGroup(rows)
-		if err != nil {
-			return 0, nil, err
-		}
-		out = append(out, *g)
-	}
-	return total, out, rows.Err()
+	return listPaged(ctx, s, listSpec[model.Group]{op: "list groups", table: "user_groups", cols: groupColumns,
+		conds: []string{"tenant_id = ?"}, args: []any{tenantID}, order: "name_lower, id", scan: scanGroup}, q)
 }
 
 // UpdateGroup loads a group (locked), applies fn and writes it back.
@@ -131,22 +112,12 @@ func (s *Store) DeleteGroup(ctx context.Context, tenantID, id string) error {
 
 // GroupMembers lists a group's members by extension number.
 func (s *Store) GroupMembers(ctx context.Context, tenantID, groupID string) ([]model.GroupMember, error) {
-	rows, err := s.c().query(ctx, `SELECT u.id, u.name, u.display_name, u.extension_number
+	return queryAll(ctx, s.c(), "list group members", func(row rowScanner) (*model.GroupMember, error) {
+		var m model.GroupMember
+		return &m, row.Scan(&m.ID, &m.Name, &m.DisplayName, &m.ExtensionNumber)
+	}, `SELECT u.id, u.name, u.display_name, u.extension_number
 		FROM user_group_members m JOIN users u ON u.id = m.user_id
 		WHERE m.group_id = ? AND u.tenant_id = ? ORDER BY u.extension_number`, groupID, tenantID)
-	if err != nil {
-		return nil, fmt.Errorf("list group members: %w", err)
-	}
-	defer rows.Close()
-	out := []model.GroupMember{}
-	for rows.Next() {
-		var m model.GroupMember
-		if err := rows.Scan(&m.ID, &m.Name, &m.DisplayName, &m.ExtensionNumber); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
 }
 
 // AddGroupMember adds user userID to the group (idempotent).
@@ -187,20 +158,7 @@ func (s *Store) IsGroupMember(ctx context.Context, groupID, userID string) (bool
 
 // GroupsOfUser lists the groups userID belongs to, by name.
 func (s *Store) GroupsOfUser(ctx context.Context, tenantID, userID string) ([]model.Group, error) {
-	rows, err := s.c().query(ctx, `SELECT g.id, g.name, g.description, g.outbound_caller_ids
+	return queryAll(ctx, s.c(), "groups of user", scanGroup, `SELECT g.id, g.name, g.description, g.outbound_caller_ids
 		FROM user_groups g JOIN user_group_members m ON m.group_id = g.id
 		WHERE g.tenant_id = ? AND m.user_id = ? ORDER BY g.name_lower, g.id`, tenantID, userID)
-	if err != nil {
-		return nil, fmt.Errorf("groups of user: %w", err)
-	}
-	defer rows.Close()
-	out := []model.Group{}
-	for rows.Next() {
-		g, err := scanGroup(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *g)
-	}
-	return out, rows.Err()
 }

@@ -27,7 +27,7 @@ type ItemKeyField struct{ Tenant, User string }
 
 const itemColumns = `id, tenant_id, user_id, kind, tenant_key, user_key, data`
 
-func scanItem(row interface{ Scan(...any) error }) (*Item, error) {
+func scanItem(row rowScanner) (*Item, error) {
 	var it Item
 	var data string
 	if err := row.Scan(&it.ID, &it.TenantID, &it.UserID, &it.Kind, &it.TenantKey, &it.UserKey, &data); err != nil {
@@ -52,21 +52,8 @@ func itemConflict(op string, err error, f ItemKeyField, it *Item) error {
 // ListItems returns a user's items of kind (userID "" for tenant-wide
 // ones), oldest first, at most max.
 func (s *Store) ListItems(ctx context.Context, tenantID, userID, kind string, max int) ([]Item, error) {
-	rows, err := s.c().query(ctx, `SELECT `+itemColumns+` FROM user_items WHERE tenant_id = ? AND user_id = ? AND kind = ?
+	return queryAll(ctx, s.c(), "list "+kind, scanItem, `SELECT `+itemColumns+` FROM user_items WHERE tenant_id = ? AND user_id = ? AND kind = ?
 		ORDER BY created_at, id LIMIT ?`, tenantID, userID, kind, max)
-	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", kind, err)
-	}
-	defer rows.Close()
-	out := []Item{}
-	for rows.Next() {
-		it, err := scanItem(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list %s: %w", kind, err)
-		}
-		out = append(out, *it)
-	}
-	return out, rows.Err()
 }
 
 // CountItems counts a user's items of kind.
@@ -186,22 +173,9 @@ func (s *Store) DeleteTenantItem(ctx context.Context, tenantID, kind, id, refKin
 // greeting: enabling one disables the others in the same transaction).
 func (s *Store) UpdateItems(ctx context.Context, tenantID, userID, kind string, fn func([]Item) ([]Item, error)) error {
 	return s.inTx(ctx, func(c conn) error {
-		rows, err := c.query(ctx, `SELECT `+itemColumns+` FROM user_items WHERE tenant_id = ? AND user_id = ? AND kind = ?
+		items, err := queryAll(ctx, c, "update "+kind, scanItem, `SELECT `+itemColumns+` FROM user_items WHERE tenant_id = ? AND user_id = ? AND kind = ?
 			ORDER BY created_at, id`+c.forUpdate(), tenantID, userID, kind)
 		if err != nil {
-			return err
-		}
-		var items []Item
-		for rows.Next() {
-			it, err := scanItem(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			items = append(items, *it)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		changed, err := fn(items)
@@ -221,7 +195,7 @@ func (s *Store) UpdateItems(ctx context.Context, tenantID, userID, kind string, 
 // user, whose data contains needle (the caller checks each match).
 func (s *Store) ItemsMentioning(ctx context.Context, tenantID string, kinds []string, needle string) ([]Item, error) {
 	if len(kinds) == 0 {
-		return nil, nil
+		return []Item{}, nil
 	}
 	args := []any{tenantID}
 	marks := make([]string, len(kinds))
@@ -230,23 +204,8 @@ func (s *Store) ItemsMentioning(ctx context.Context, tenantID string, kinds []st
 		args = append(args, k)
 	}
 	args = append(args, "%"+likeEscape(needle)+"%")
-	rows, err := s.c().query(ctx, `SELECT id, tenant_id, user_id, kind, tenant_key, user_key, data FROM user_items
+	return queryAll(ctx, s.c(), "items mentioning", scanItem, `SELECT `+itemColumns+` FROM user_items
 		WHERE tenant_id = ? AND kind IN (`+strings.Join(marks, ", ")+`) AND data LIKE ? ESCAPE '\' ORDER BY created_at, id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("items mentioning: %w", err)
-	}
-	defer rows.Close()
-	var out []Item
-	for rows.Next() {
-		var it Item
-		var data string
-		if err := rows.Scan(&it.ID, &it.TenantID, &it.UserID, &it.Kind, &it.TenantKey, &it.UserKey, &data); err != nil {
-			return nil, fmt.Errorf("items mentioning: %w", err)
-		}
-		it.Data = json.RawMessage(data)
-		out = append(out, it)
-	}
-	return out, rows.Err()
 }
 
 // DeleteUserKeeping deletes a user like DeleteUser but first moves its

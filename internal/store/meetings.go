@@ -26,7 +26,7 @@ func MeetingSchema() query.Schema {
 	}
 }
 
-func scanMeeting(row interface{ Scan(...any) error }) (*model.Meeting, error) {
+func scanMeeting(row rowScanner) (*model.Meeting, error) {
 	var m model.Meeting
 	var data, state string
 	var created int64
@@ -127,9 +127,9 @@ func (s *Store) IsInvitee(ctx context.Context, meetingID, userID string) (bool, 
 
 // ListMeetings lists the rooms a user owns or is invited to.
 func (s *Store) ListMeetings(ctx context.Context, tenantID, userID string, q *query.List) (int, []model.Meeting, error) {
-	return listPaged(ctx, s, "list meetings", "meetings", meetingColumns,
-		[]string{"tenant_id = ?", "(owner_id = ? OR id IN (SELECT meeting_id FROM meeting_invitees WHERE user_id = ?))"},
-		[]any{tenantID, userID, userID}, q, "created_at, id", scanMeeting)
+	return listPaged(ctx, s, listSpec[model.Meeting]{op: "list meetings", table: "meetings", cols: meetingColumns,
+		conds: []string{"tenant_id = ?", "(owner_id = ? OR id IN (SELECT meeting_id FROM meeting_invitees WHERE user_id = ?))"},
+		args:  []any{tenantID, userID, userID}, order: "created_at, id", scan: scanMeeting}, q)
 }
 
 // UpdateMeeting loads a room and its participants (locked), lets fn change
@@ -178,24 +178,14 @@ func (s *Store) UpdateMeeting(ctx context.Context, tenantID, id string, fn func(
 }
 
 func participants(ctx context.Context, c conn, meetingID string) ([]model.Participant, error) {
-	rows, err := c.query(ctx, `SELECT data FROM meeting_participants WHERE meeting_id = ? ORDER BY seq`, meetingID)
-	if err != nil {
-		return nil, fmt.Errorf("participants: %w", err)
-	}
-	defer rows.Close()
-	out := []model.Participant{}
-	for rows.Next() {
+	return queryAll(ctx, c, "participants", func(row rowScanner) (*model.Participant, error) {
 		var data string
 		var p model.Participant
-		if err := rows.Scan(&data); err != nil {
+		if err := row.Scan(&data); err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal([]byte(data), &p); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+		return &p, json.Unmarshal([]byte(data), &p)
+	}, `SELECT data FROM meeting_participants WHERE meeting_id = ? ORDER BY seq`, meetingID)
 }
 
 // Participants lists a room's participants in order of arrival.

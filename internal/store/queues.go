@@ -13,7 +13,7 @@ import (
 
 const huntColumns = `id, tenant_id, kind, name, extension_number, strategy, ring_timeout, created_at`
 
-func scanHunt(row interface{ Scan(...any) error }) (*model.HuntGroup, error) {
+func scanHunt(row rowScanner) (*model.HuntGroup, error) {
 	var g model.HuntGroup
 	var created int64
 	if err := row.Scan(&g.ID, &g.TenantID, &g.Kind, &g.Name, &g.ExtensionNumber, &g.Strategy, &g.RingTimeout, &created); err != nil {
@@ -60,20 +60,8 @@ func (s *Store) GetHuntGroup(ctx context.Context, tenantID, kind, id string) (*m
 
 // ListHuntGroups lists a tenant's groups of kind by name.
 func (s *Store) ListHuntGroups(ctx context.Context, tenantID, kind string) ([]model.HuntGroup, error) {
-	rows, err := s.c().query(ctx, `SELECT `+huntColumns+` FROM hunt_groups WHERE tenant_id = ? AND kind = ? ORDER BY name_lower LIMIT 10000`, tenantID, kind)
-	if err != nil {
-		return nil, fmt.Errorf("list groups: %w", err)
-	}
-	defer rows.Close()
-	out := []model.HuntGroup{}
-	for rows.Next() {
-		g, err := scanHunt(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *g)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.c(), "list groups", scanHunt,
+		`SELECT `+huntColumns+` FROM hunt_groups WHERE tenant_id = ? AND kind = ? ORDER BY name_lower LIMIT 10000`, tenantID, kind)
 }
 
 // UpdateHuntGroup changes a group with fn in one transaction.
@@ -126,7 +114,7 @@ func (s *Store) RemoveMember(ctx context.Context, groupID, userID string) error 
 
 const agentColumns = `m.user_id, u.extension_number, u.display_name, m.skill_level, m.status, m.status_at`
 
-func scanAgent(row interface{ Scan(...any) error }) (*model.Agent, error) {
+func scanAgent(row rowScanner) (*model.Agent, error) {
 	var a model.Agent
 	var at int64
 	if err := row.Scan(&a.UserID, &a.ExtensionNumber, &a.DisplayName, &a.SkillLevel, &a.Status, &at); err != nil {
@@ -138,40 +126,17 @@ func scanAgent(row interface{ Scan(...any) error }) (*model.Agent, error) {
 
 // Members lists a group's members by extension.
 func (s *Store) Members(ctx context.Context, groupID string) ([]model.Agent, error) {
-	rows, err := s.c().query(ctx, `SELECT `+agentColumns+` FROM hunt_group_members m JOIN users u ON u.id = m.user_id
+	return queryAll(ctx, s.c(), "members", scanAgent, `SELECT `+agentColumns+` FROM hunt_group_members m JOIN users u ON u.id = m.user_id
 		WHERE m.group_id = ? ORDER BY u.extension_number`, groupID)
-	if err != nil {
-		return nil, fmt.Errorf("members: %w", err)
-	}
-	defer rows.Close()
-	out := []model.Agent{}
-	for rows.Next() {
-		a, err := scanAgent(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *a)
-	}
-	return out, rows.Err()
 }
 
 // GroupsOfMember lists the groups of kind a user belongs to.
 func (s *Store) GroupsOfMember(ctx context.Context, tenantID, kind, userID string) ([]model.HuntGroupSummary, error) {
-	rows, err := s.c().query(ctx, `SELECT g.id, g.name, g.extension_number FROM hunt_groups g JOIN hunt_group_members m ON m.group_id = g.id
-		WHERE g.tenant_id = ? AND g.kind = ? AND m.user_id = ? ORDER BY g.name_lower`, tenantID, kind, userID)
-	if err != nil {
-		return nil, fmt.Errorf("groups of member: %w", err)
-	}
-	defer rows.Close()
-	out := []model.HuntGroupSummary{}
-	for rows.Next() {
+	return queryAll(ctx, s.c(), "groups of member", func(row rowScanner) (*model.HuntGroupSummary, error) {
 		var g model.HuntGroupSummary
-		if err := rows.Scan(&g.ID, &g.Name, &g.ExtensionNumber); err != nil {
-			return nil, err
-		}
-		out = append(out, g)
-	}
-	return out, rows.Err()
+		return &g, row.Scan(&g.ID, &g.Name, &g.ExtensionNumber)
+	}, `SELECT g.id, g.name, g.extension_number FROM hunt_groups g JOIN hunt_group_members m ON m.group_id = g.id
+		WHERE g.tenant_id = ? AND g.kind = ? AND m.user_id = ? ORDER BY g.name_lower`, tenantID, kind, userID)
 }
 
 // Agent returns a member of a call queue of the tenant.
@@ -219,23 +184,14 @@ func (s *Store) SetAgentStatus(ctx context.Context, tenantID, groupID, userID, s
 // AgentEvents lists a queue's status changes, oldest first (at most 1,000
 // from the newest).
 func (s *Store) AgentEvents(ctx context.Context, groupID string) ([]model.AgentEvent, error) {
-	rows, err := s.c().query(ctx, `SELECT user_id, status, previous, by_user, at FROM (SELECT * FROM agent_events WHERE group_id = ? ORDER BY seq DESC LIMIT 1000) e
-		ORDER BY seq`, groupID)
-	if err != nil {
-		return nil, fmt.Errorf("agent events: %w", err)
-	}
-	defer rows.Close()
-	out := []model.AgentEvent{}
-	for rows.Next() {
+	return queryAll(ctx, s.c(), "agent events", func(row rowScanner) (*model.AgentEvent, error) {
 		var e model.AgentEvent
 		var at int64
-		if err := rows.Scan(&e.UserID, &e.Status, &e.Previous, &e.By, &at); err != nil {
-			return nil, err
-		}
+		err := row.Scan(&e.UserID, &e.Status, &e.Previous, &e.By, &at)
 		e.At = fromMicros(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return &e, err
+	}, `SELECT user_id, status, previous, by_user, at FROM (SELECT * FROM agent_events WHERE group_id = ? ORDER BY seq DESC LIMIT 1000) e
+		ORDER BY seq`, groupID)
 }
 
 // HuntGroupByExtension returns the call queue or ring group of the tenant

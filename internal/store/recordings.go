@@ -21,7 +21,7 @@ func RecordingSchema() query.Schema {
 const recordingColumns = `id, tenant_id, user_id, call_id, caller, callee, started_at, ended_at, blob_id,
 	(SELECT name FROM blobs WHERE blobs.id = recordings.blob_id), (SELECT size FROM blobs WHERE blobs.id = recordings.blob_id)`
 
-func scanRecording(row interface{ Scan(...any) error }) (*model.Recording, error) {
+func scanRecording(row rowScanner) (*model.Recording, error) {
 	var r model.Recording
 	var started, ended int64
 	var name *string
@@ -68,8 +68,8 @@ func (s *Store) CreateRecordings(ctx context.Context, uploaderID string, recs []
 
 // ListRecordings lists a user's recordings with the query language.
 func (s *Store) ListRecordings(ctx context.Context, tenantID, userID string, q *query.List) (int, []model.Recording, error) {
-	return listPaged(ctx, s, "list recordings", "recordings", recordingColumns, []string{"tenant_id = ?", "user_id = ?"},
-		[]any{tenantID, userID}, q, "started_at DESC, id", scanRecording)
+	return listPaged(ctx, s, listSpec[model.Recording]{op: "list recordings", table: "recordings", cols: recordingColumns,
+		conds: []string{"tenant_id = ?", "user_id = ?"}, args: []any{tenantID, userID}, order: "started_at DESC, id", scan: scanRecording}, q)
 }
 
 // GetRecording returns one of a user's recordings.
@@ -112,7 +112,7 @@ func MessageSchema() query.Schema {
 const messageColumns = `id, tenant_id, user_id, config_id, sender, sender_name, receiver, receiver_name, channel_name, channel_number,
 	brand, did, msg_type, direction, content, reason, delivery, provider_msg_id, created_at`
 
-func scanMessage(row interface{ Scan(...any) error }) (*model.ExternalMessage, error) {
+func scanMessage(row rowScanner) (*model.ExternalMessage, error) {
 	var m model.ExternalMessage
 	var created int64
 	if err := row.Scan(&m.ID, &m.TenantID, &m.UserID, &m.ConfigID, &m.Sender, &m.SenderName, &m.Receiver, &m.ReceiverName, &m.ChannelName,
@@ -175,8 +175,8 @@ func (s *Store) CreateMessages(ctx context.Context, msgs []model.ExternalMessage
 
 // ListMessages lists a user's external messages with the query language.
 func (s *Store) ListMessages(ctx context.Context, tenantID, userID string, q *query.List) (int, []model.ExternalMessage, error) {
-	return listPaged(ctx, s, "list messages", "external_messages", messageColumns, []string{"tenant_id = ?", "user_id = ?"},
-		[]any{tenantID, userID}, q, "created_at DESC, id", scanMessage)
+	return listPaged(ctx, s, listSpec[model.ExternalMessage]{op: "list messages", table: "external_messages", cols: messageColumns,
+		conds: []string{"tenant_id = ?", "user_id = ?"}, args: []any{tenantID, userID}, order: "created_at DESC, id", scan: scanMessage}, q)
 }
 
 // GetMessage returns one of a user's external messages.

@@ -26,7 +26,7 @@ func RoleSchema() query.Schema {
 
 const roleColumns = `name, description, permissions, built_in`
 
-func scanRole(row interface{ Scan(...any) error }) (*model.Role, error) {
+func scanRole(row rowScanner) (*model.Role, error) {
 	var r model.Role
 	var perms string
 	if err := row.Scan(&r.Name, &r.Description, &perms, &r.BuiltIn); err != nil {
@@ -83,29 +83,13 @@ func (s *Store) SyncBuiltInRoles(ctx context.Context, roles []model.Role) error 
 }
 
 // ListRoles lists the built-in roles and tenantID's own with the query
-// language (ordered by name by default).
+// language (built-in first, then by name, by default).
 func (s *Store) ListRoles(ctx context.Context, tenantID string, q *query.List) (int, []model.Role, error) {
-	where, args := s.listWhere([]string{"tenant_id IN (?, ?)"}, []any{builtInTenant, tenantID}, q)
-	c := s.c()
-	var total int
-	if err := c.queryRow(ctx, `SELECT COUNT(*) FROM roles`+where, args...).Scan(&total); err != nil {
-		return 0, nil, fmt.Errorf("count roles: %w", err)
-	}
-	page, pageArgs := s.listPageOrder(q, "built_in DESC, name_lower, name", "name_lower")
-	rows, err := c.query(ctx, `SELECT `+roleColumns+` FROM roles`+where+page, append(args, pageArgs...)...)
-	if err != nil {
-		return 0, nil, fmt.Errorf("list roles: %w", err)
-	}
-	defer rows.Close()
-	out := []model.Role{}
-	for rows.Next() {
-		r, err := scanRole(rows)
-		if err != nil {
-			return 0, nil, fmt.Errorf("list roles: %w", err)
-		}
-		out = append(out, *r)
-	}
-	return total, out, rows.Err()
+	// Roles have no id: a name is unique (ignoring case) among the rows a
+	// list reads.
+	return listPaged(ctx, s, listSpec[model.Role]{op: "list roles", table: "roles", cols: roleColumns,
+		conds: []string{"tenant_id IN (?, ?)"}, args: []any{builtInTenant, tenantID}, order: "built_in DESC, name_lower, name",
+		tiebreak: "name_lower", scan: scanRole}, q)
 }
 
 // GetRole returns the role named name (ignoring case): tenantID's own or a
