@@ -23,7 +23,8 @@ import (
 	"github.com/switchboard-pbx/switchboard/internal/directory"
 	"github.com/switchboard-pbx/switchboard/internal/metrics"
 	"github.com/switchboard-pbx/switchboard/internal/portal"
-	"github.com/switchboard-pbx/switchboard/internal/registrar"
+	"github.com/switchboard-pbx/switchboard/internal/sip/registrar"
+	sipserver "github.com/switchboard-pbx/switchboard/internal/sip/server"
 	"github.com/switchboard-pbx/switchboard/internal/store"
 )
 
@@ -51,7 +52,7 @@ type App struct {
 	store    *store.Store
 	server   *api.Server
 	listener net.Listener
-	sip      *registrar.Server
+	sip      *sipserver.Server
 	dir      *directory.Service
 }
 
@@ -105,7 +106,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Option
 		return nil, fmt.Errorf("portal: %w", err)
 	}
 	srv.Mount(web)
-	rcfg := registrar.Config{Addr: cfg.SIPAddr, TLSAddr: cfg.SIP.TLSAddr, Now: opt.Clock, Log: log, Store: st,
+	rcfg := sipserver.Config{Addr: cfg.SIPAddr, TLSAddr: cfg.SIP.TLSAddr, Now: opt.Clock, Log: log, Store: st,
 		Limits: registrar.Limits{Min: time.Duration(cfg.SIP.MinExpires) * time.Second, Max: time.Duration(cfg.SIP.MaxExpires) * time.Second,
 			Default: time.Duration(cfg.SIP.DefaultExpires) * time.Second},
 		FailLimit: cfg.SIP.FailLimit, FailWindow: cfg.SIP.FailWindow, Ban: cfg.SIP.Ban, KeyPressWait: cfg.SIP.KeyPressWait, Router: directory.SIPRouter{S: dir}}
@@ -116,11 +117,10 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Option
 		}
 		rcfg.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
-	reg, err := registrar.Listen(ctx, rcfg)
+	reg, err := sipserver.Listen(ctx, rcfg)
 	if err != nil {
 		return nil, err
 	}
-	dir.SetCallState(reg.CallState())
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		reg.Close()

@@ -3,12 +3,14 @@ package directory
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"sync"
 	"time"
 
 	"github.com/switchboard-pbx/switchboard/internal/model"
 	"github.com/switchboard-pbx/switchboard/internal/routing"
+	"github.com/switchboard-pbx/switchboard/internal/store"
 )
 
 // RoutingExplanation answers "what happens if someone calls this user
@@ -21,7 +23,7 @@ type RoutingExplanation struct {
 
 // Routing explains the plan for a call from caller (a number or an
 // extension; "" for anonymous) at the given time (zero: now) to a user.
-// Calls in progress are those this node's SIP proxy connected.
+// Calls in progress are those every node's SIP proxy connected.
 func (s *Service) Routing(ctx context.Context, c *Caller, userID, caller string, at time.Time) (*RoutingExplanation, error) {
 	u, err := s.target(ctx, c, userID, false)
 	if err != nil {
@@ -41,7 +43,7 @@ func (s *Service) Routing(ctx context.Context, c *Caller, userID, caller string,
 			internal = true
 		}
 	}
-	hops, err := s.routeCall(ctx, nil, u, caller, internal, at, s.callState())
+	hops, err := s.routeCall(ctx, nil, u, caller, internal, at)
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +52,7 @@ func (s *Service) Routing(ctx context.Context, c *Caller, userID, caller string,
 
 // routeCall decides the plan of a call to user u and of every user it is
 // forwarded to.
-func (s *Service) routeCall(ctx context.Context, tenant *model.Tenant, u *model.User, caller string, internal bool, at time.Time, state routing.CallState) ([]routing.Hop, error) {
+func (s *Service) routeCall(ctx context.Context, tenant *model.Tenant, u *model.User, caller string, internal bool, at time.Time) ([]routing.Hop, error) {
 	if tenant == nil {
 		var err error
 		if tenant, err = s.store.GetTenant(ctx, u.TenantID); err != nil {
@@ -63,26 +65,14 @@ func (s *Service) routeCall(ctx context.Context, tenant *model.Tenant, u *model.
 	model.ApplyTenantDefaults(tenant) // an unset week is Monday to Friday 09:00-17:00
 	env := routing.Env{Location: loc, TenantHours: tenant.OfficeHours}
 	var lookupErr error
+	state := callState{st: s.store, now: s.now}
 	callee := func(u *model.User) *routing.Callee {
 		rc, err := s.routingCallee(ctx, u)
+		if err == nil {
+			err = addCallState(ctx, rc, u.ID, state)
+		}
 		if err != nil && lookupErr == nil {
 			lookupErr = err
-		}
-		if rc != nil && state != nil {
-			// Only what can change the plan is asked: calls in progress
-			// matter without call waiting, the memory for Memory Hunt.
-			if !rc.Settings.EnableCallWaiting {
-				rc.ActiveCalls = state.ActiveCalls(u.ID)
-			}
-			fm := &rc.Settings.FollowMe
-			if fm.Enabled && fm.Strategy == "MEMORY_HUNT" {
-				n := state.LastAnswered(u.ID)
-				for i, x := range fm.Numbers {
-					if x == n {
-						rc.FollowMeLast = i
-					}
-				}
-			}
 		}
 		return rc
 	}
@@ -101,6 +91,50 @@ func (s *Service) routeCall(ctx context.Context, tenant *model.Tenant, u *model.
 	return hops, lookupErr
 }
 
+// addCallState fills in what of the calls in progress can change the
+// plan of rc, and asks only that: the calls the user is on matter
+// without call waiting, the number that answered last for Memory Hunt.
+func addCallState(ctx context.Context, rc *routing.Callee, userID string, state routing.CallState) error {
+	if !rc.Settings.EnableCallWaiting {
+		n, err := state.ActiveCalls(ctx, userID)
+		if err != nil {
+			return err
+		}
+		rc.ActiveCalls = n
+	}
+	fm := &rc.Settings.FollowMe
+	if fm.Enabled && fm.Strategy == "MEMORY_HUNT" {
+		last, err := state.LastAnswered(ctx, userID)
+		if err != nil {
+			return err
+		}
+		for i, x := range fm.Numbers {
+			if x == last {
+				rc.FollowMeLast = i
+			}
+		}
+	}
+	return nil
+}
+
+// callState is routing.CallState read from the store, where every node's
+// SIP proxy records the calls it connects and the Follow Me number that
+// answered.
+type callState struct {
+	st  *store.Store
+	now func() time.Time
+}
+
+// ActiveCalls counts the user's calls in progress.
+func (c callState) ActiveCalls(ctx context.Context, userID string) (int, error) {
+	return c.st.ActiveCalls(ctx, userID, c.now().Add(-store.MaxCallAge))
+}
+
+// LastAnswered is the Follow Me number that answered the user last.
+func (c callState) LastAnswered(ctx context.Context, userID string) (string, error) {
+	return c.st.FollowMeLast(ctx, userID)
+}
+
 var locations sync.Map // time zone name -> *time.Location
 
 // location loads a time zone once (UTC when unknown).
@@ -116,19 +150,24 @@ func location(name string) *time.Location {
 	return l
 }
 
-// SIPRouter is the directory as the SIP proxy sees it.
+// SIPRouter is the directory as the SIP proxy sees it. Its look-ups
+// return model.ErrNotFound (wrapped) when there is nothing to find.
 type SIPRouter struct{ S *Service }
 
 // Route is the plan of a call to user callee of tenant.
-func (r SIPRouter) Route(ctx context.Context, tenant *model.Tenant, callee *model.User, caller string, internal bool, at time.Time, state routing.CallState) ([]routing.Hop, error) {
-	return r.S.routeCall(ctx, tenant, callee, caller, internal, at, state)
+func (r SIPRouter) Route(ctx context.Context, tenant *model.Tenant, callee *model.User, caller string, internal bool, at time.Time) ([]routing.Hop, error) {
+	return r.S.routeCall(ctx, tenant, callee, caller, internal, at)
 }
 
-// UserByExtension returns an enabled user of the tenant, or nil.
+// UserByExtension returns the enabled user of the tenant at ext.
 func (r SIPRouter) UserByExtension(ctx context.Context, tenantID, ext string) (*model.User, error) {
-	u, err := r.S.store.GetUserByExtension(ctx, tenantID, ext)
-	if errors.Is(err, model.ErrNotFound) || (err == nil && !u.Enabled) {
-		return nil, nil
+	return enabled(r.S.store.GetUserByExtension(ctx, tenantID, ext))
+}
+
+// enabled passes on a user look-up's answer, a disabled user as none.
+func enabled(u *model.User, err error) (*model.User, error) {
+	if err == nil && !u.Enabled {
+		return nil, fmt.Errorf("user %s is disabled: %w", u.ID, model.ErrNotFound)
 	}
 	return u, err
 }
@@ -161,27 +200,19 @@ func (r SIPRouter) Tenant(ctx context.Context, tenantID string) (*model.Tenant, 
 	return r.S.store.GetTenant(ctx, tenantID)
 }
 
-// TrunkTenant returns the tenant whose trunk is at source (IP:port), or nil.
+// TrunkTenant returns the tenant whose trunk is at source (IP:port).
 func (r SIPRouter) TrunkTenant(ctx context.Context, source string) (*model.Tenant, error) {
-	t, err := r.S.store.TenantByTrunkAddr(ctx, source)
-	if errors.Is(err, model.ErrNotFound) {
-		return nil, nil
-	}
-	return t, err
+	return r.S.store.TenantByTrunkAddr(ctx, source)
 }
 
 // UserByNumber resolves a number a trunk calls: an extension, else a
-// number among a user's outbound caller IDs; nil when none (or disabled).
+// number among a user's outbound caller IDs; an enabled user either way.
 func (r SIPRouter) UserByNumber(ctx context.Context, tenantID, number string) (*model.User, error) {
 	u, err := r.UserByExtension(ctx, tenantID, number)
-	if err != nil || u != nil {
+	if !errors.Is(err, model.ErrNotFound) { // a disabled user's extension is none too
 		return u, err
 	}
-	u, err = r.S.store.UserByCallerID(ctx, tenantID, number)
-	if errors.Is(err, model.ErrNotFound) || (err == nil && !u.Enabled) {
-		return nil, nil
-	}
-	return u, err
+	return enabled(r.S.store.UserByCallerID(ctx, tenantID, number))
 }
 
 // WriteCDRs stores records the proxy made.
@@ -226,13 +257,11 @@ func (s *Service) userHolidays(ctx context.Context, u *model.User) ([]model.Holi
 }
 
 // HuntPlan is the plan of a call to the call queue or ring group of the
-// tenant at ext (nil when ext is none).
+// tenant at ext.
 func (r SIPRouter) HuntPlan(ctx context.Context, tenantID, ext string) (*routing.Plan, error) {
 	s := r.S
 	g, err := s.store.HuntGroupByExtension(ctx, tenantID, ext)
-	if errors.Is(err, model.ErrNotFound) {
-		return nil, nil
-	} else if err != nil {
+	if err != nil {
 		return nil, err
 	}
 	agents, err := s.store.Members(ctx, g.ID)

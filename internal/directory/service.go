@@ -8,12 +8,10 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/switchboard-pbx/switchboard/internal/auth"
 	"github.com/switchboard-pbx/switchboard/internal/model"
-	"github.com/switchboard-pbx/switchboard/internal/routing"
 	"github.com/switchboard-pbx/switchboard/internal/store"
 )
 
@@ -44,8 +42,6 @@ type Service struct {
 	log    *slog.Logger
 	cfg    Config
 	now    func() time.Time
-	// calls tells about calls in progress (the SIP proxy of this node).
-	calls atomic.Value // routing.CallState
 	// sync holds the sync tokens' key (loaded on first use) and when the
 	// change log was last pruned.
 	sync struct {
@@ -53,15 +49,6 @@ type Service struct {
 		key       []byte
 		lastPrune time.Time
 	}
-}
-
-// SetCallState gives the service the SIP proxy's view of calls in
-// progress, for routing explanations.
-func (s *Service) SetCallState(cs routing.CallState) { s.calls.Store(cs) }
-
-func (s *Service) callState() routing.CallState {
-	cs, _ := s.calls.Load().(routing.CallState)
-	return cs
 }
 
 // New returns a Service.

@@ -1,9 +1,14 @@
 package routing
 
-// CallState tells what the proxy knows of calls in progress.
+import "context"
+
+// CallState tells what is known of calls in progress, on every node.
 type CallState interface {
-	ActiveCalls(userID string) int
-	LastAnswered(userID string) string // the Follow Me number that answered last
+	// ActiveCalls is how many answered calls the user is on.
+	ActiveCalls(ctx context.Context, userID string) (int, error)
+	// LastAnswered is the Follow Me number that answered the user's last
+	// call ("" if none).
+	LastAnswered(ctx context.Context, userID string) (string, error)
 }
 
 // Lookup finds a user of the tenant by extension (nil: no such user).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"strings"
 
 	"github.com/switchboard-pbx/switchboard/internal/model"
@@ -98,6 +99,38 @@ func (s *Store) GetTenantByDomain(ctx context.Context, domain string) (*model.Te
 	t, err := scanTenant(s.c().queryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE domain = ?`, strings.ToLower(domain)))
 	if err != nil {
 		return nil, notFound("get tenant by domain", err)
+	}
+	return t, nil
+}
+
+// TenantSIPDigest returns the digest algorithms setting of the tenant
+// with domain, or model.ErrNotFound.
+func (s *Store) TenantSIPDigest(ctx context.Context, domain string) (string, error) {
+	var v string
+	if err := s.queryRowFixed(ctx, `SELECT sip_digest FROM tenants WHERE domain = ?`, strings.ToLower(domain)).Scan(&v); err != nil {
+		return "", notFound("tenant sip digest", err)
+	}
+	return v, nil
+}
+
+// TenantByTrunkAddr returns the enabled tenant whose sip_trunk is at
+// source, an IP:port (sip:IP:port, or sip:IP for port 5060, with or
+// without ;params), or model.ErrNotFound.
+func (s *Store) TenantByTrunkAddr(ctx context.Context, source string) (*model.Tenant, error) {
+	ip, port, err := net.SplitHostPort(source)
+	if err != nil || net.ParseIP(ip) == nil {
+		return nil, fmt.Errorf("trunk tenant: %w", model.ErrNotFound)
+	}
+	hostport := "sip:" + ip + ":" + port
+	bare := hostport // only port 5060 may be left out of the trunk's URI
+	if port == "5060" {
+		bare = "sip:" + ip
+	}
+	t, err := scanTenant(s.c().queryRow(ctx, `SELECT `+tenantColumns+` FROM tenants
+		WHERE enabled = ? AND (sip_trunk = ? OR sip_trunk LIKE ? OR sip_trunk = ? OR sip_trunk LIKE ?) ORDER BY created_at LIMIT 1`,
+		true, hostport, hostport+";%", bare, bare+";%"))
+	if err != nil {
+		return nil, notFound("trunk tenant", err)
 	}
 	return t, nil
 }

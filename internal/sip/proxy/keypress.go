@@ -1,4 +1,4 @@
-package registrar
+package proxy
 
 import (
 	"context"
@@ -81,7 +81,7 @@ func dtmfKey(req *sip.Request) string {
 
 // keyEvent takes an INFO or BYE from a callee whose answer waits for a
 // key; false when the request is not for such a leg.
-func (s *Server) keyEvent(req *sip.Request, tx sip.ServerTransaction) bool {
+func (p *Proxy) keyEvent(req *sip.Request, tx sip.ServerTransaction) bool {
 	if req.Method != sip.INFO && req.Method != sip.BYE {
 		return false
 	}
@@ -90,7 +90,7 @@ func (s *Server) keyEvent(req *sip.Request, tx sip.ServerTransaction) bool {
 		return false
 	}
 	tag, _ := from.Params.Get("tag")
-	ch := s.keys.get(keyWaitKey(id.Value(), tag))
+	ch := p.keys.get(keyWaitKey(id.Value(), tag))
 	if ch == nil {
 		return false
 	}
@@ -111,48 +111,48 @@ func (s *Server) keyEvent(req *sip.Request, tx sip.ServerTransaction) bool {
 // awaitKey holds an answered leg (out answered res on btx) until its
 // callee presses a key: true then. Otherwise (no key within the wait,
 // the callee hung up, abort) the leg is ended and false returned.
-func (s *Server) awaitKey(abort context.Context, out *sip.Request, btx sip.ClientTransaction, res *sip.Response) bool {
+func (p *Proxy) awaitKey(abort context.Context, out *sip.Request, btx sip.ClientTransaction, res *sip.Response) bool {
 	tag, _ := res.To().Params.Get("tag")
 	key := keyWaitKey(out.CallID().Value(), tag)
-	ch := s.keys.add(key)
-	defer s.keys.remove(key)
+	ch := p.keys.add(key)
+	defer p.keys.remove(key)
 	ack := inDialog(sip.ACK, out, res, out.CSeq().SeqNo)
-	if err := s.client.WriteRequest(ack, sipgo.ClientRequestAddVia); err != nil {
-		s.log.Debug("sip key press ack", "error", err)
+	if err := p.client.WriteRequest(ack, sipgo.ClientRequestAddVia); err != nil {
+		p.log.Debug("sip key press ack", "error", err)
 	}
 	btx.OnRetransmission(func(r *sip.Response) {
 		if r.StatusCode >= 200 && r.StatusCode < 300 {
-			_ = s.client.WriteRequest(ack.Clone(), func(*sipgo.Client, *sip.Request) error { return nil })
+			_ = p.client.WriteRequest(ack.Clone(), func(*sipgo.Client, *sip.Request) error { return nil })
 		}
 	})
 	if ch == nil {
-		s.bye(out, res)
+		p.bye(out, res)
 		return false
 	}
-	timer := time.NewTimer(s.cfg.KeyPressWait)
+	timer := time.NewTimer(p.keyPressWait)
 	defer timer.Stop()
 	select {
 	case ev := <-ch:
 		if ev != "BYE" {
-			s.log.Debug("sip key pressed", "call_id", out.CallID().Value())
+			p.log.Debug("sip key pressed", "call_id", out.CallID().Value())
 			return true
 		}
 		return false // the callee hung up: its leg is over
 	case <-timer.C:
 	case <-abort.Done():
 	}
-	s.bye(out, res)
+	p.bye(out, res)
 	return false
 }
 
 // bye ends a leg the proxy answered itself (in the background).
-func (s *Server) bye(out *sip.Request, res *sip.Response) {
+func (p *Proxy) bye(out *sip.Request, res *sip.Response) {
 	req := inDialog(sip.BYE, out, res, out.CSeq().SeqNo+1)
 	ctx, stop := context.WithTimeout(context.Background(), 32*time.Second)
-	btx, err := s.client.TransactionRequest(ctx, req, sipgo.ClientRequestAddVia)
+	btx, err := p.client.TransactionRequest(ctx, req, sipgo.ClientRequestAddVia)
 	if err != nil {
 		stop()
-		s.log.Debug("sip key press bye", "error", err)
+		p.log.Debug("sip key press bye", "error", err)
 		return
 	}
 	go func() {

@@ -1,4 +1,4 @@
-package registrar
+package proxy
 
 import (
 	"testing"

@@ -17,13 +17,13 @@ func TestBindings(t *testing.T) {
 		a, b := mkTenant(t, s, "a.example"), mkTenant(t, s, "b.example")
 		ann, bob := mkUser(t, s, a.ID, "ann", "100"), mkUser(t, s, a.ID, "bob", "101")
 		t0 := time.Now().UTC().Truncate(time.Microsecond)
-		bind := func(id string, ttl time.Duration) store.Binding {
-			return store.Binding{InstanceID: id, Contact: "<sip:100@192.0.2.1>", CallID: "c", CSeq: 1, ExpiresAt: t0.Add(ttl),
+		bind := func(id string, ttl time.Duration) model.Binding {
+			return model.Binding{InstanceID: id, Contact: "<sip:100@192.0.2.1>", CallID: "c", CSeq: 1, ExpiresAt: t0.Add(ttl),
 				UserAgent: "ua", Source: "192.0.2.1:5060", Transport: "UDP", CreatedAt: t0}
 		}
-		set := func(u *model.User, bs ...store.Binding) {
+		set := func(u *model.User, bs ...model.Binding) {
 			t.Helper()
-			must(t, s.UpdateBindings(ctx, a.ID, u.ID, t0, func(_ *store.SIPUser, _ []store.Binding) ([]store.Binding, error) { return bs, nil }))
+			must(t, s.UpdateBindings(ctx, a.ID, u.ID, t0, func(_ *store.SIPUser, _ []model.Binding) ([]model.Binding, error) { return bs, nil }))
 		}
 		set(ann, bind("i1", time.Minute), bind("i2", time.Hour))
 		set(bob, bind("i1", time.Minute))
@@ -43,7 +43,7 @@ func TestBindings(t *testing.T) {
 		}
 		// fn sees the user and the current set; its error changes nothing.
 		boom := errors.New("boom")
-		err = s.UpdateBindings(ctx, a.ID, ann.ID, t0, func(u *store.SIPUser, cur []store.Binding) ([]store.Binding, error) {
+		err = s.UpdateBindings(ctx, a.ID, ann.ID, t0, func(u *store.SIPUser, cur []model.Binding) ([]model.Binding, error) {
 			if u.UserID != ann.ID || !u.Enabled || u.MaxBindings != 10 || len(cur) != 1 || u.SIPDigest != model.SIPDigestDefault {
 				t.Errorf("fn got %+v %+v", u, cur)
 			}
@@ -56,7 +56,7 @@ func TestBindings(t *testing.T) {
 			t.Fatalf("a failed update changed bindings: %+v", list)
 		}
 		// Another tenant's user is not found.
-		wantNotFound(t, s.UpdateBindings(ctx, b.ID, ann.ID, t0, func(*store.SIPUser, []store.Binding) ([]store.Binding, error) { return nil, nil }))
+		wantNotFound(t, s.UpdateBindings(ctx, b.ID, ann.ID, t0, func(*store.SIPUser, []model.Binding) ([]model.Binding, error) { return nil, nil }))
 		wantNotFound(t, s.DeleteBinding(ctx, b.ID, ann.ID, "i2", t0))
 		must(t, s.DeleteBinding(ctx, a.ID, ann.ID, "i2", t0))
 		wantNotFound(t, s.DeleteBinding(ctx, a.ID, ann.ID, "i2", t0))
@@ -68,7 +68,7 @@ func TestBindings(t *testing.T) {
 			wg.Add(1)
 			go func(i int) {
 				defer wg.Done()
-				_ = s.UpdateBindings(ctx, a.ID, bob.ID, t0, func(_ *store.SIPUser, cur []store.Binding) ([]store.Binding, error) {
+				_ = s.UpdateBindings(ctx, a.ID, bob.ID, t0, func(_ *store.SIPUser, cur []model.Binding) ([]model.Binding, error) {
 					if len(cur) >= 3 {
 						return nil, boom
 					}
@@ -103,47 +103,6 @@ func TestBindings(t *testing.T) {
 		k2, _ := s.NodeSecret(ctx, "k")
 		if k1 != k2 || len(k1) != 64 {
 			t.Fatalf("secrets %q %q", k1, k2)
-		}
-	})
-}
-
-func TestCallState(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		a := mkTenant(t, s, "a.example")
-		ann, bob := mkUser(t, s, a.ID, "ann", "100"), mkUser(t, s, a.ID, "bob", "101")
-		t0 := time.Now().UTC().Truncate(time.Microsecond)
-		must(t, s.AddActiveCall(ctx, "c1", []string{ann.ID, bob.ID}, t0))
-		must(t, s.AddActiveCall(ctx, "c1", []string{ann.ID}, t0)) // again: no double count
-		must(t, s.AddActiveCall(ctx, "c2", []string{ann.ID}, t0))
-		count := func(u *model.User, since time.Time) int {
-			n, err := s.ActiveCalls(ctx, u.ID, since)
-			must(t, err)
-			return n
-		}
-		if count(ann, t0.Add(-time.Hour)) != 2 || count(bob, t0.Add(-time.Hour)) != 1 || count(ann, t0) != 0 {
-			t.Fatal("active call counts")
-		}
-		must(t, s.RemoveActiveCall(ctx, "c1"))
-		if count(ann, t0.Add(-time.Hour)) != 1 || count(bob, t0.Add(-time.Hour)) != 0 {
-			t.Fatal("after removing c1")
-		}
-		must(t, s.SweepActiveCalls(ctx, t0))
-		if count(ann, t0.Add(-time.Hour)) != 0 {
-			t.Fatal("sweep")
-		}
-		if n, err := s.FollowMeLast(ctx, ann.ID); err != nil || n != "" {
-			t.Fatalf("no memory yet: %q %v", n, err)
-		}
-		must(t, s.SetFollowMeLast(ctx, ann.ID, "+331"))
-		must(t, s.SetFollowMeLast(ctx, ann.ID, "+332"))
-		if n, _ := s.FollowMeLast(ctx, ann.ID); n != "+332" {
-			t.Fatalf("memory %q", n)
-		}
-		// Deleting the user forgets both.
-		must(t, s.AddActiveCall(ctx, "c3", []string{ann.ID}, t0))
-		must(t, s.DeleteUser(ctx, a.ID, ann.ID))
-		if n, _ := s.FollowMeLast(ctx, ann.ID); n != "" {
-			t.Fatal("memory of a deleted user")
 		}
 	})
 }

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/switchboard-pbx/switchboard/internal/store"
+	"github.com/switchboard-pbx/switchboard/internal/model"
 )
 
 var t0 = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
@@ -17,7 +17,7 @@ func req(callID string, cseq uint32, expires int, cs ...Contact) *Request {
 	return &Request{CallID: callID, CSeq: cseq, Expires: expires, Contacts: cs, Now: t0}
 }
 
-func keys(bs []store.Binding) map[string]time.Duration {
+func keys(bs []model.Binding) map[string]time.Duration {
 	out := map[string]time.Duration{}
 	for _, b := range bs {
 		out[b.Contact] = b.ExpiresAt.Sub(t0)
@@ -34,7 +34,7 @@ func TestApply(t *testing.T) {
 
 	cases := []struct {
 		name    string
-		current []store.Binding
+		current []model.Binding
 		r       *Request
 		max     int
 		status  int
@@ -99,5 +99,29 @@ func TestApply(t *testing.T) {
 	// Nothing is written through the input slice.
 	if len(one) != 1 || one[0].Contact != "<sip:201@192.0.2.1>" {
 		t.Fatalf("Apply changed its input: %+v", one)
+	}
+}
+
+func TestLifetime(t *testing.T) {
+	lim := Limits{Min: time.Minute, Max: time.Hour, Default: 30 * time.Minute}
+	for _, c := range []struct {
+		name          string
+		param, header int
+		want          time.Duration
+		ok            bool
+	}{
+		{"neither: the default", -1, -1, 30 * time.Minute, true},
+		{"the header", -1, 120, 2 * time.Minute, true},
+		{"the parameter wins", 300, 120, 5 * time.Minute, true},
+		{"zero removes", 0, 600, 0, true},
+		{"a zero header removes", -1, 0, 0, true},
+		{"at the minimum", 60, -1, time.Minute, true},
+		{"too brief", 59, -1, 0, false},
+		{"clamped", 99999, -1, time.Hour, true},
+	} {
+		got, ok := lifetime(&Contact{Expires: c.param}, c.header, lim)
+		if got != c.want || ok != c.ok {
+			t.Errorf("%s: %v %v, want %v %v", c.name, got, ok, c.want, c.ok)
+		}
 	}
 }

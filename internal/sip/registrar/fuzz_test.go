@@ -10,31 +10,19 @@ import (
 
 	"github.com/emiago/sipgo/sip"
 
-	"github.com/switchboard-pbx/switchboard/internal/auth"
-	"github.com/switchboard-pbx/switchboard/internal/model"
-	"github.com/switchboard-pbx/switchboard/internal/store"
-	"github.com/switchboard-pbx/switchboard/internal/store/storetest"
+	"github.com/switchboard-pbx/switchboard/internal/sip/digest"
+	"github.com/switchboard-pbx/switchboard/internal/sip/siptest"
+	"github.com/switchboard-pbx/switchboard/internal/sip/transport"
 )
 
 // fuzzServer is a registrar on a SQLite store with user 201 of acme.example.
-func fuzzServer(t testing.TB) *Server {
-	st := storetest.Open(t, store.DialectSQLite)
-	ctx := context.Background()
-	tn := &model.Tenant{ID: model.NewID(), Name: "Acme", Domain: "acme.example", Enabled: true, TimeZone: "UTC", SIPDigest: model.SIPDigestDefault}
-	if err := st.CreateTenant(ctx, tn, nil); err != nil {
-		t.Fatal(err)
-	}
-	u := &model.User{ID: model.NewID(), TenantID: tn.ID, Name: "alice", Role: model.RoleStandardUser, ExtensionNumber: "201"}
-	u.Enabled, u.Email, u.MaxBindings = true, "alice@acme.example", 3
-	u.SIP = auth.SIPCredentials("201", "acme.example", "Sip-secret-201")
-	if err := st.CreateUser(ctx, u); err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(ctx, Config{Store: st, Now: func() time.Time { return time.Unix(1_800_000_000, 0) }, FailLimit: 0})
+func fuzzServer(t testing.TB) *Registrar {
+	st := siptest.Store(t)
+	a, err := digest.NewAuthenticator(context.Background(), digest.Config{Store: st})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s
+	return New(Config{Store: st, Auth: a, Now: func() time.Time { return time.Unix(1_800_000_000, 0) }})
 }
 
 const seedRegister = "REGISTER sip:acme.example SIP/2.0\r\n" +
@@ -67,9 +55,6 @@ func FuzzRegister(f *testing.F) {
 		}
 		req.SetSource("192.0.2.1:5060")
 		res := s.Handle(context.Background(), req)
-		if res == nil {
-			return
-		}
 		switch res.StatusCode {
 		case 200, 400, 401, 403, 423:
 		default:
@@ -104,9 +89,9 @@ func TestRegisterFlowDirect(t *testing.T) {
 	ch := res.GetHeaders("WWW-Authenticate")[0].Value()
 	nonce := ch[strings.Index(ch, `nonce="`)+7:]
 	nonce = nonce[:strings.IndexByte(nonce, '"')]
-	c := &Credentials{Username: "201", Realm: "acme.example", Nonce: nonce, URI: "sip:acme.example", CNonce: "c1", QOP: "auth", NC: "00000001"}
-	ha1 := auth.SIPCredentials("201", "acme.example", "Sip-secret-201").HA1SHA256
-	c.Response = ExpectedResponse(AlgSHA256, ha1, "REGISTER", c)
+	c := &digest.Credentials{Username: "201", Realm: "acme.example", Nonce: nonce, URI: "sip:acme.example", CNonce: "c1", QOP: "auth", NC: "00000001"}
+	ha1 := siptest.HA1()
+	c.Response = digest.ExpectedResponse(digest.AlgSHA256, ha1, "REGISTER", c)
 	authz := fmt.Sprintf("Authorization: Digest username=\"201\", realm=\"acme.example\", nonce=\"%s\", uri=\"sip:acme.example\", response=\"%s\", algorithm=SHA-256, qop=auth, nc=00000001, cnonce=\"c1\"\r\n", nonce, c.Response)
 	res = s.Handle(context.Background(), parse(fmt.Sprintf(seedRegister, 2, authz+"Contact: <sip:201@192.0.2.1:5060>\r\nExpires: 600\r\n")))
 	if res.StatusCode != 200 || len(res.GetHeaders("Contact")) != 1 || res.GetHeaders("Contact")[0].Value() != "<sip:201@192.0.2.1:5060>;expires=600" {
@@ -119,7 +104,7 @@ func TestRegisterFlowDirect(t *testing.T) {
 // the network.
 func BenchmarkRegister(b *testing.B) {
 	s := fuzzServer(b)
-	ha1 := auth.SIPCredentials("201", "acme.example", "Sip-secret-201").HA1SHA256
+	ha1 := siptest.HA1()
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -131,8 +116,8 @@ func BenchmarkRegister(b *testing.B) {
 		ch := res.GetHeaders("WWW-Authenticate")[0].Value()
 		nonce := ch[strings.Index(ch, `nonce="`)+7:]
 		nonce = nonce[:strings.IndexByte(nonce, '"')]
-		c := &Credentials{Nonce: nonce, URI: "sip:acme.example", CNonce: "c1", QOP: "auth", NC: "00000001"}
-		resp := ExpectedResponse(AlgSHA256, ha1, "REGISTER", c)
+		c := &digest.Credentials{Nonce: nonce, URI: "sip:acme.example", CNonce: "c1", QOP: "auth", NC: "00000001"}
+		resp := digest.ExpectedResponse(digest.AlgSHA256, ha1, "REGISTER", c)
 		authz := fmt.Sprintf("Authorization: Digest username=\"201\", realm=\"acme.example\", nonce=\"%s\", uri=\"sip:acme.example\", response=\"%s\", algorithm=SHA-256, qop=auth, nc=00000001, cnonce=\"c1\"\r\n", nonce, resp)
 		second, _ := sip.ParseMessage([]byte(fmt.Sprintf(seedRegister, 2*i+2, authz+"Contact: <sip:201@192.0.2.1:5060>\r\nExpires: 600\r\n")))
 		r2 := second.(*sip.Request)
@@ -147,15 +132,19 @@ func BenchmarkRegister(b *testing.B) {
 // real UDP transport: 32 phones register over and over in parallel.
 func BenchmarkRegisterUDP(b *testing.B) {
 	s := fuzzServer(b)
-	srv, err := Listen(context.Background(), Config{Addr: "127.0.0.1:0", Store: s.st, FailLimit: 0})
+	reg := New(Config{Store: s.st, Auth: s.auth}) // on the real clock
+	srv, err := transport.Listen(transport.Config{Addr: "127.0.0.1:0"})
 	if err != nil {
 		b.Fatal(err)
+	}
+	for m, h := range reg.Handlers() {
+		srv.Handle(m, h)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { _ = srv.Serve(ctx); close(done) }()
 	defer func() { cancel(); <-done }()
-	ha1 := auth.SIPCredentials("201", "acme.example", "Sip-secret-201").HA1SHA256
+	ha1 := siptest.HA1()
 	b.SetParallelism(8)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
@@ -191,9 +180,9 @@ func BenchmarkRegisterUDP(b *testing.B) {
 			}
 			nonce := res[i+7:]
 			nonce = nonce[:strings.IndexByte(nonce, '"')]
-			cr := &Credentials{Nonce: nonce, URI: "sip:acme.example", CNonce: "c1", QOP: "auth", NC: "00000001"}
+			cr := &digest.Credentials{Nonce: nonce, URI: "sip:acme.example", CNonce: "c1", QOP: "auth", NC: "00000001"}
 			authz := fmt.Sprintf("Authorization: Digest username=\"201\", realm=\"acme.example\", nonce=\"%s\", uri=\"sip:acme.example\", response=\"%s\", algorithm=SHA-256, qop=auth, nc=00000001, cnonce=\"c1\"\r\n",
-				nonce, ExpectedResponse(AlgSHA256, ha1, "REGISTER", cr))
+				nonce, digest.ExpectedResponse(digest.AlgSHA256, ha1, "REGISTER", cr))
 			if res := send(authz); !strings.HasPrefix(res, "SIP/2.0 200") {
 				b.Errorf("answer: %.40s", res)
 				return

@@ -1,6 +1,10 @@
-package registrar
+// Package guard protects the SIP server from password guessing: it counts
+// authentication failures per source IP address and, past a limit, has
+// the server ignore that source for a while.
+package guard
 
 import (
+	"net"
 	"sync"
 	"time"
 )
@@ -26,8 +30,8 @@ type sourceState struct {
 // maxGuardSources bounds the sources tracked at once.
 const maxGuardSources = 100000
 
-// NewGuard makes a guard; limit 0 turns it off.
-func NewGuard(limit int, window, ban time.Duration) *Guard {
+// New makes a guard; limit 0 turns it off.
+func New(limit int, window, ban time.Duration) *Guard {
 	return &Guard{Limit: limit, Window: window, Ban: ban, sources: map[string]*sourceState{}}
 }
 
@@ -79,4 +83,14 @@ func (g *Guard) prune(now time.Time) {
 			delete(g.sources, ip)
 		}
 	}
+}
+
+// SourceIP is the IP address of a source address (host:port), the key the
+// guard counts under; src itself when it has no port.
+func SourceIP(src string) string {
+	host, _, err := net.SplitHostPort(src)
+	if err != nil {
+		return src
+	}
+	return host
 }

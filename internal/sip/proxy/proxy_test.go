@@ -1,8 +1,7 @@
-package registrar
+package proxy
 
 import (
 	"testing"
-	"time"
 
 	"github.com/emiago/sipgo/sip"
 
@@ -49,20 +48,5 @@ func TestProxyHelpers(t *testing.T) {
 	if out.StatusCode != 200 || len(out.GetHeaders("Via")) != 1 || out.To().Params.GetOr("tag", "") != "callee" ||
 		out.GetHeader("Contact").Value() != "<sip:202@192.0.2.2:5062>" || out.GetHeader("Record-Route") == nil {
 		t.Fatalf("relayed answer:\n%s", out)
-	}
-}
-
-// TestProxyChallenge: an INVITE's challenge is a 407 with only
-// Proxy-Authenticate headers, the same algorithms as REGISTER's 401.
-func TestProxyChallenge(t *testing.T) {
-	s := fuzzServer(t)
-	m, err := sip.ParseMessage([]byte("INVITE sip:202@acme.example SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKa\r\n" +
-		"From: <sip:201@acme.example>;tag=1\r\nTo: <sip:202@acme.example>\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := s.challenge(m.(*sip.Request), aor{ext: "201", domain: "acme.example"}, false, time.Unix(1_800_000_000, 0), true)
-	if res.StatusCode != 407 || len(res.GetHeaders("WWW-Authenticate")) != 0 || len(res.GetHeaders("Proxy-Authenticate")) != 2 {
-		t.Fatalf("proxy challenge:\n%s", res)
 	}
 }

@@ -1,0 +1,87 @@
+package proxy
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/switchboard-pbx/switchboard/internal/model"
+	"github.com/switchboard-pbx/switchboard/internal/store"
+)
+
+// call is the proxy's state of one call it routed.
+type call struct {
+	tenant               *model.Tenant
+	caller, callee       *model.User // callee nil for a call to an outside number
+	calleeNumber         string
+	direction            string
+	started, rang, ans   time.Time
+	status               int
+	endReason, reroute   string
+	callID, callerNumber string
+	trunk, did           string
+	ackedCSeq            uint32 // the INVITE's, when the proxy sent the ACK itself
+}
+
+// dialogs remembers this node's answered calls until their BYE (for
+// their records). Who is on a call (busy without call waiting) and which
+// Follow Me number answered last (Memory Hunt) are kept in the database,
+// so every node, and the directory's routing, sees them.
+type dialogs struct {
+	mu  sync.Mutex
+	m   map[string]*call
+	st  *store.Store
+	now func() time.Time
+	log *slog.Logger
+}
+
+const maxDialogs = 100000
+
+// hold keeps an answered call in this node's memory.
+func (d *dialogs) hold(id string, c *call) {
+	d.mu.Lock()
+	if len(d.m) < maxDialogs {
+		d.m[id] = c
+	}
+	d.mu.Unlock()
+}
+
+func (d *dialogs) get(id string) *call {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.m[id]
+}
+
+// persist records a held call as in progress for every node.
+func (d *dialogs) persist(id string, c *call) {
+	var users []string
+	for _, u := range []*model.User{c.caller, c.callee} {
+		if u != nil {
+			users = append(users, u.ID)
+		}
+	}
+	if err := d.st.AddActiveCall(context.Background(), id, users, d.now()); err != nil {
+		d.log.Warn("sip active call", "error", err)
+	}
+}
+
+func (d *dialogs) take(id string) *call {
+	d.mu.Lock()
+	c := d.m[id]
+	delete(d.m, id)
+	d.mu.Unlock()
+	if c != nil {
+		if err := d.st.RemoveActiveCall(context.Background(), id); err != nil {
+			d.log.Warn("sip active call", "error", err)
+		}
+	}
+	return c
+}
+
+// answeredBy remembers the Follow Me number that answered a user's call.
+func (d *dialogs) answeredBy(userID, number string) {
+	if err := d.st.SetFollowMeLast(context.Background(), userID, number); err != nil {
+		d.log.Warn("sip follow me memory", "error", err)
+	}
+}

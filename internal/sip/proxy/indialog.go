@@ -1,0 +1,78 @@
+package proxy
+
+import (
+	"context"
+	"time"
+
+	"github.com/emiago/sipgo"
+	"github.com/emiago/sipgo/sip"
+)
+
+// onInDialog forwards ACK and BYE (and other in-dialog requests) that
+// reach the proxy through its Record-Route to their Request-URI.
+func (p *Proxy) onInDialog(req *sip.Request, tx sip.ServerTransaction) {
+	if p.keyEvent(req, tx) {
+		return
+	}
+	if req.IsAck() && req.CallID() != nil && req.CSeq() != nil {
+		if c := p.dialogs.get(req.CallID().Value()); c != nil && c.ackedCSeq != 0 && c.ackedCSeq == req.CSeq().SeqNo {
+			return // the callee has had its ACK from us (key press)
+		}
+	}
+	if req.GetHeader("Route") == nil {
+		// Not routed through us (a stray ACK, or a request for a dialog
+		// we did not record-route): nothing to forward.
+		if !req.IsAck() {
+			respond(tx, req, 481, "Call/Transaction Does Not Exist")
+		}
+		return
+	}
+	out := req.Clone()
+	out.RemoveHeader("Route") // the top one: our own loose route
+	out.SetDestination("")
+	out.SetTransport(transportOf(&out.Recipient))
+	if req.IsAck() {
+		_ = p.client.WriteRequest(out, sipgo.ClientRequestAddVia)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 32*time.Second)
+	defer cancel()
+	btx, err := p.client.TransactionRequest(ctx, out, sipgo.ClientRequestDecreaseMaxForward, sipgo.ClientRequestAddVia)
+	if err != nil {
+		respond(tx, req, 503, "Service Unavailable")
+		return
+	}
+	for {
+		select {
+		case res, ok := <-btx.Responses():
+			if !ok {
+				return
+			}
+			if res.StatusCode < 200 {
+				continue
+			}
+			_ = tx.Respond(relay(req, res))
+			if req.Method == sip.BYE {
+				p.hungUp(req)
+			}
+			return
+		case <-btx.Done():
+			respond(tx, req, 408, "Request Timeout")
+			return
+		}
+	}
+}
+
+// hungUp ends the call of a BYE that passed the proxy and writes its
+// records: the party that sent the BYE disconnected.
+func (p *Proxy) hungUp(bye *sip.Request) {
+	c := p.dialogs.take(bye.CallID().Value())
+	if c == nil {
+		return
+	}
+	c.endReason = "CALLEE_DISCONNECTED"
+	if f := bye.From(); f != nil && f.Address.User == c.callerNumber {
+		c.endReason = "CALLER_DISCONNECTED"
+	}
+	p.writeCDRs(c, p.now())
+}

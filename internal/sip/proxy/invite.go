@@ -1,0 +1,122 @@
+package proxy
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/emiago/sipgo/sip"
+
+	"github.com/switchboard-pbx/switchboard/internal/model"
+	"github.com/switchboard-pbx/switchboard/internal/routing"
+	"github.com/switchboard-pbx/switchboard/internal/sip/digest"
+	"github.com/switchboard-pbx/switchboard/internal/sip/transport"
+	"github.com/switchboard-pbx/switchboard/internal/store"
+)
+
+// onInvite authenticates the caller (407), decides the plan and carries
+// it out: ringing forks to every target of a step at once, the first 2xx
+// wins and the other branches are cancelled; a step that is not answered
+// in time, or whose branches all fail, gives way to the next.
+func (p *Proxy) onInvite(req *sip.Request, tx sip.ServerTransaction) {
+	now := p.now()
+	if to := req.To(); to != nil && req.GetHeader("Route") != nil {
+		if _, ok := to.Params.Get("tag"); ok {
+			p.onInDialog(req, tx) // a re-INVITE (hold, resume) in a dialog we record-route
+			return
+		}
+	}
+	// The caller's CANCEL ends the INVITE's processing.
+	ctx, cancelCtx := context.WithCancel(context.Background())
+	defer cancelCtx()
+	tx.OnCancel(func(*sip.Request) { cancelCtx() })
+	from, to := req.From(), req.To()
+	if from == nil || to == nil || req.CallID() == nil || req.CSeq() == nil || len(req.Headers()) > transport.MaxHeaders {
+		respond(tx, req, 400, "Bad Request")
+		return
+	}
+	// A call from a tenant's trunk (by its address) needs no digest.
+	if req.GetHeader(digest.Proxy.CredentialsHeader()) == nil {
+		if tenant := p.trunkTenant(ctx, req.Source(), now); tenant != nil {
+			p.inbound(ctx, req, tx, tenant, now)
+			return
+		}
+	}
+	a := digest.AOR{Ext: from.Address.User, Domain: strings.ToLower(from.Address.Host)}
+	u, fail, stale := p.auth.Check(ctx, req, a, digest.Proxy, now)
+	if u == nil {
+		p.auth.Failed(req, a, fail, now)
+		_ = tx.Respond(p.auth.Challenge(req, a, digest.Proxy, stale, now))
+		return
+	}
+	respond(tx, req, 100, "Trying")
+	p.fromUser(ctx, req, tx, u, a.Ext, now)
+}
+
+// fromUser routes a call that user u, at extension ext, makes: to another
+// user of the tenant, to a call queue or ring group, or to a number.
+func (p *Proxy) fromUser(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, u *store.SIPUser, ext string, now time.Time) {
+	caller, err := p.router.UserByExtension(ctx, u.TenantID, ext)
+	if err != nil {
+		respond(tx, req, 403, "Forbidden")
+		return
+	}
+	target := req.Recipient.User
+	tenant, err := p.router.Tenant(ctx, u.TenantID)
+	if err != nil {
+		respond(tx, req, 500, "Server Internal Error")
+		return
+	}
+	c := &call{tenant: tenant, caller: caller, started: now, callID: req.CallID().Value(), callerNumber: ext,
+		calleeNumber: target, direction: "INTERNAL_CALL"}
+	callee, err := p.router.UserByExtension(ctx, u.TenantID, target)
+	switch {
+	case errors.Is(err, model.ErrNotFound):
+		p.toGroupOrNumber(ctx, req, tx, c, target)
+		return
+	case err != nil:
+		respond(tx, req, 500, "Server Internal Error")
+		return
+	}
+	c.callee = callee
+	hops, err := p.router.Route(ctx, tenant, callee, ext, true, now)
+	if err != nil {
+		respond(tx, req, 500, "Server Internal Error")
+		return
+	}
+	p.execute(ctx, req, tx, c, hops)
+}
+
+// toGroupOrNumber routes a call to target, which is no user's extension:
+// a call queue or ring group rings its available members; anything else
+// is an outbound call.
+func (p *Proxy) toGroupOrNumber(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, target string) {
+	plan, err := p.router.HuntPlan(ctx, c.tenant.ID, target)
+	switch {
+	case err == nil:
+		p.execute(ctx, req, tx, c, []routing.Hop{{Extension: target, Plan: *plan}})
+	case errors.Is(err, model.ErrNotFound):
+		p.outbound(ctx, req, tx, c, target)
+	default:
+		respond(tx, req, 500, "Server Internal Error")
+	}
+}
+
+// outbound places a call to number, allowed or refused by policy, then
+// sent out through the tenant's trunk.
+func (p *Proxy) outbound(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, number string) {
+	ok, status, reason, err := p.router.Outbound(ctx, c.tenant.ID, c.caller.ID, number)
+	c.direction = "OUTBOUND_CALL"
+	switch {
+	case err != nil:
+		respond(tx, req, 500, "Server Internal Error")
+	case !ok:
+		respond(tx, req, status, reason)
+		c.status, c.endReason = status, "REJECTED"
+		p.writeCDRs(c, p.now())
+	default:
+		p.execute(ctx, req, tx, c, []routing.Hop{{Extension: c.callerNumber, Plan: routing.Plan{Steps: []routing.Step{
+			{Action: routing.ActForward, Targets: []string{number}, CallerID: outboundCallerID(c.caller), Setting: "outbound"}}}}})
+	}
+}

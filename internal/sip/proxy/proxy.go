@@ -1,0 +1,90 @@
+// Package proxy is Switchboard's SIP proxy for calls: it authenticates an
+// INVITE (407) or recognises it as coming from a tenant's trunk, asks the
+// directory for the plan of the call and carries it out (forking to
+// devices, hunting, forwarding through the trunk, voicemail), record-routes
+// the dialog, relays in-dialog requests, writes the call records and keeps
+// calls in progress in the store, where every node sees them.
+package proxy
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/emiago/sipgo"
+	"github.com/emiago/sipgo/sip"
+
+	"github.com/switchboard-pbx/switchboard/internal/sip/digest"
+	"github.com/switchboard-pbx/switchboard/internal/store"
+)
+
+// Config configures a Proxy.
+type Config struct {
+	Router Router
+	Store  *store.Store
+	Auth   *digest.Authenticator
+	// Client sends the forwarded requests (the transport's).
+	Client *sipgo.Client
+	// KeyPressWait is how long a forwarded call's answerer has to press
+	// a key when the user requires it (default 20 s).
+	KeyPressWait time.Duration
+	Now          func() time.Time
+	Log          *slog.Logger
+}
+
+// Proxy routes INVITEs and relays the requests of the dialogs it
+// record-routes.
+type Proxy struct {
+	router       Router
+	st           *store.Store
+	auth         *digest.Authenticator
+	client       *sipgo.Client
+	keyPressWait time.Duration
+	now          func() time.Time
+	log          *slog.Logger
+	dialogs      dialogs
+	keys         keyWaits
+
+	trunkMu sync.Mutex
+	trunks  map[string]trunkEntry // source IP:port -> tenant (nil: none)
+}
+
+// New makes a Proxy.
+func New(cfg Config) *Proxy {
+	if cfg.KeyPressWait == 0 {
+		cfg.KeyPressWait = 20 * time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Proxy{router: cfg.Router, st: cfg.Store, auth: cfg.Auth, client: cfg.Client, keyPressWait: cfg.KeyPressWait,
+		now: cfg.Now, log: cfg.Log, trunks: map[string]trunkEntry{}, keys: keyWaits{m: map[string]chan string{}},
+		dialogs: dialogs{m: map[string]*call{}, st: cfg.Store, now: cfg.Now, log: cfg.Log}}
+}
+
+// Handlers are the requests the proxy answers, by method: INVITEs, and
+// what passes through the dialogs it record-routes.
+func (p *Proxy) Handlers() map[sip.RequestMethod]sipgo.RequestHandler {
+	h := map[sip.RequestMethod]sipgo.RequestHandler{sip.INVITE: p.onInvite}
+	for _, m := range []sip.RequestMethod{sip.ACK, sip.BYE, sip.INFO, sip.UPDATE, sip.REFER, sip.NOTIFY, sip.PRACK, sip.MESSAGE} {
+		h[m] = p.onInDialog
+	}
+	return h
+}
+
+// Sweep forgets the calls in progress of nodes that stopped (see
+// store.MaxCallAge).
+func (p *Proxy) Sweep(ctx context.Context) {
+	if err := p.st.SweepActiveCalls(ctx, p.now().Add(-store.MaxCallAge)); err != nil && ctx.Err() == nil {
+		p.log.Warn("sweep active calls", "error", err)
+	}
+}
+
+// respond answers req with a response of its own.
+func respond(tx sip.ServerTransaction, req *sip.Request, code int, reason string) {
+	_ = tx.Respond(sip.NewResponseFromRequest(req, code, reason, nil))
+}

@@ -1,0 +1,36 @@
+package proxy
+
+import (
+	"context"
+	"time"
+
+	"github.com/switchboard-pbx/switchboard/internal/model"
+	"github.com/switchboard-pbx/switchboard/internal/routing"
+)
+
+// Router is what the proxy needs of the directory: the plan of a call and
+// the place to write its records. Look-ups of what does not exist return
+// model.ErrNotFound (wrapped).
+type Router interface {
+	// Route returns the plan of a call from caller (an extension of the
+	// tenant or a number) to user callee.
+	Route(ctx context.Context, tenant *model.Tenant, callee *model.User, caller string, internal bool, at time.Time) ([]routing.Hop, error)
+	// Outbound tells whether user may call number (call restrictions).
+	Outbound(ctx context.Context, tenantID, userID, number string) (ok bool, status int, reason string, err error)
+	// WriteCDRs stores call records.
+	WriteCDRs(ctx context.Context, cdrs []model.CDR) error
+	// UserByExtension resolves an extension of a tenant to an enabled
+	// user.
+	UserByExtension(ctx context.Context, tenantID, ext string) (*model.User, error)
+	// Tenant returns a tenant (its domain, trunk and voicemail server).
+	Tenant(ctx context.Context, tenantID string) (*model.Tenant, error)
+	// TrunkTenant returns the tenant whose sip_trunk is at source, an
+	// IP:port.
+	TrunkTenant(ctx context.Context, source string) (*model.Tenant, error)
+	// UserByNumber resolves a called number of a tenant to an enabled
+	// user: an extension, or a number in a user's outbound caller IDs.
+	UserByNumber(ctx context.Context, tenantID, number string) (*model.User, error)
+	// HuntPlan is the plan of a call to the call queue or ring group at
+	// an extension of the tenant.
+	HuntPlan(ctx context.Context, tenantID, ext string) (*routing.Plan, error)
+}

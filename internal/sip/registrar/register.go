@@ -1,0 +1,153 @@
+package registrar
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/emiago/sipgo"
+	"github.com/emiago/sipgo/sip"
+
+	"github.com/switchboard-pbx/switchboard/internal/model"
+	"github.com/switchboard-pbx/switchboard/internal/sip/digest"
+	"github.com/switchboard-pbx/switchboard/internal/store"
+)
+
+// Config configures a Registrar.
+type Config struct {
+	Store  *store.Store
+	Auth   *digest.Authenticator
+	Limits Limits // DefaultLimits when zero
+	Now    func() time.Time
+	Log    *slog.Logger
+}
+
+// Registrar answers REGISTER requests: it authenticates them, applies
+// them to the user's bindings and keeps those in the store, where every
+// node sees them.
+type Registrar struct {
+	st     *store.Store
+	auth   *digest.Authenticator
+	limits Limits
+	now    func() time.Time
+	log    *slog.Logger
+}
+
+// New makes a Registrar.
+func New(cfg Config) *Registrar {
+	if cfg.Limits == (Limits{}) {
+		cfg.Limits = DefaultLimits
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Registrar{st: cfg.Store, auth: cfg.Auth, limits: cfg.Limits, now: cfg.Now, log: cfg.Log}
+}
+
+// Handlers are the requests the registrar answers, by method.
+func (reg *Registrar) Handlers() map[sip.RequestMethod]sipgo.RequestHandler {
+	return map[sip.RequestMethod]sipgo.RequestHandler{sip.REGISTER: reg.onRegister}
+}
+
+func (reg *Registrar) onRegister(req *sip.Request, tx sip.ServerTransaction) {
+	if err := tx.Respond(reg.Handle(context.Background(), req)); err != nil {
+		reg.log.Debug("sip respond", "error", err)
+	}
+}
+
+// Handle answers one REGISTER.
+func (reg *Registrar) Handle(ctx context.Context, req *sip.Request) *sip.Response {
+	now := reg.now()
+	if req.Method != sip.REGISTER {
+		return sip.NewResponseFromRequest(req, 405, "Method Not Allowed", nil)
+	}
+	r, a, bad := parse(req, now)
+	if bad != "" {
+		return sip.NewResponseFromRequest(req, 400, bad, nil)
+	}
+	u, fail, stale := reg.auth.Check(ctx, req, a, digest.Registrar, now)
+	if u == nil {
+		reg.auth.Failed(req, a, fail, now)
+		return reg.auth.Challenge(req, a, digest.Registrar, stale, now)
+	}
+	if len(r.Contacts) == 0 {
+		list, err := reg.st.ListBindings(ctx, u.TenantID, u.UserID, now)
+		if err != nil {
+			reg.log.Error("sip list bindings", "error", err)
+			return sip.NewResponseFromRequest(req, 500, "Server Internal Error", nil)
+		}
+		return ok(req, list, now)
+	}
+	return reg.update(ctx, req, r, a, u, now)
+}
+
+// errRefused ends UpdateBindings' transaction when Apply refuses.
+var errRefused = errors.New("refused")
+
+// update applies r to the bindings of user u (authenticated as a) in one
+// transaction and answers with the new set or the refusal.
+func (reg *Registrar) update(ctx context.Context, req *sip.Request, r *Request, a digest.AOR, u *store.SIPUser, now time.Time) *sip.Response {
+	var out Outcome
+	var final []model.Binding
+	err := reg.st.UpdateBindings(ctx, u.TenantID, u.UserID, now, func(locked *store.SIPUser, current []model.Binding) ([]model.Binding, error) {
+		if !locked.Enabled || !locked.TenantEnabled {
+			out = Outcome{Status: StatusForbidden, Reason: "Forbidden"}
+			return nil, errRefused
+		}
+		final, out = Apply(current, r, locked.MaxBindings, reg.limits)
+		if out.Status != StatusOK {
+			return nil, errRefused
+		}
+		for i := range final {
+			final[i].TenantID, final[i].UserID = u.TenantID, u.UserID
+		}
+		return final, nil
+	})
+	switch {
+	case errors.Is(err, errRefused):
+		res := sip.NewResponseFromRequest(req, out.Status, out.Reason, nil)
+		if out.Status == StatusIntervalTooBrief {
+			res.AppendHeader(sip.NewHeader("Min-Expires", strconv.Itoa(out.MinExpires)))
+		}
+		if out.Status == StatusForbidden {
+			reg.log.Info("sip registration refused", "source", req.Source(), "aor", a.String(), "reason", out.Reason)
+		}
+		return res
+	case errors.Is(err, model.ErrNotFound):
+		return reg.auth.Challenge(req, a, digest.Registrar, false, now)
+	case err != nil:
+		reg.log.Error("sip update bindings", "error", err)
+		return sip.NewResponseFromRequest(req, 500, "Server Internal Error", nil)
+	}
+	return ok(req, final, now)
+}
+
+// ok is the 200 listing every binding with its remaining time.
+func ok(req *sip.Request, list []model.Binding, now time.Time) *sip.Response {
+	res := sip.NewResponseFromRequest(req, 200, "OK", nil)
+	for _, b := range list {
+		left := int(b.ExpiresAt.Sub(now).Round(time.Second) / time.Second)
+		if left < 1 {
+			left = 1
+		}
+		res.AppendHeader(sip.NewHeader("Contact", b.Contact+";expires="+strconv.Itoa(left)))
+	}
+	res.AppendHeader(sip.NewHeader("Date", now.UTC().Format(http.TimeFormat)))
+	return res
+}
+
+// Sweep deletes the bindings that have expired (reads never see them;
+// this keeps the table small).
+func (reg *Registrar) Sweep(ctx context.Context) {
+	if n, err := reg.st.SweepBindings(ctx, reg.now()); err != nil && ctx.Err() == nil {
+		reg.log.Warn("sweep bindings", "error", err)
+	} else if n > 0 {
+		reg.log.Debug("swept expired bindings", "count", n)
+	}
+}

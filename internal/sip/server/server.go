@@ -1,0 +1,137 @@
+// Package server is the SIP side of a Switchboard node. It puts the
+// parts together on one transport (UDP, TCP and TLS): the source guard,
+// digest authentication, the registrar (REGISTER), the proxy (INVITE and
+// what passes through its dialogs) and the answer to OPTIONS, and sweeps
+// what they keep in the store. A new SIP feature (event subscriptions,
+// NAT handling, media) is a package beside them whose handlers Listen
+// registers by method.
+package server
+
+import (
+	"context"
+	"crypto/tls"
+	"log/slog"
+	"time"
+
+	"github.com/emiago/sipgo"
+	"github.com/emiago/sipgo/sip"
+
+	"github.com/switchboard-pbx/switchboard/internal/sip/digest"
+	"github.com/switchboard-pbx/switchboard/internal/sip/guard"
+	"github.com/switchboard-pbx/switchboard/internal/sip/proxy"
+	"github.com/switchboard-pbx/switchboard/internal/sip/registrar"
+	"github.com/switchboard-pbx/switchboard/internal/sip/transport"
+	"github.com/switchboard-pbx/switchboard/internal/store"
+)
+
+// Config configures the SIP server.
+type Config struct {
+	Addr      string      // host:port for UDP and TCP; port 0 picks one
+	TLSAddr   string      // host:port for TLS, with TLSConfig
+	TLSConfig *tls.Config // nil: no TLS
+	Limits    registrar.Limits
+	NonceTTL  time.Duration // default 5 minutes
+	// FailLimit failures from one source IP within FailWindow make the
+	// server ignore it for Ban (FailLimit 0: never).
+	FailLimit  int
+	FailWindow time.Duration
+	Ban        time.Duration
+	SweepEvery time.Duration // default 30 s
+	// KeyPressWait is how long a forwarded call's answerer has to press
+	// a key when the user requires it (default 20 s).
+	KeyPressWait time.Duration
+	Now          func() time.Time
+	Log          *slog.Logger
+	Store        *store.Store
+	// Router, when set, makes the server a proxy for INVITEs.
+	Router proxy.Router
+}
+
+// Server is a node's running SIP server.
+type Server struct {
+	tr         *transport.Transport
+	sweepEvery time.Duration
+	sweeps     []func(context.Context) // what the features keep in the store
+}
+
+// Listen binds the sockets and registers every feature's handlers; the
+// requests are answered once Serve runs.
+func Listen(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.SweepEvery == 0 {
+		cfg.SweepEvery = 30 * time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	log := cfg.Log.With("component", "sip")
+	g := guard.New(cfg.FailLimit, cfg.FailWindow, cfg.Ban)
+	auth, err := digest.NewAuthenticator(ctx, digest.Config{Store: cfg.Store, Guard: g, NonceTTL: cfg.NonceTTL, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	tr, err := transport.Listen(transport.Config{Addr: cfg.Addr, TLSAddr: cfg.TLSAddr, TLSConfig: cfg.TLSConfig, Guard: g, Now: cfg.Now, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{tr: tr, sweepEvery: cfg.SweepEvery}
+	tr.Handle(sip.OPTIONS, onOptions)
+	reg := registrar.New(registrar.Config{Store: cfg.Store, Auth: auth, Limits: cfg.Limits, Now: cfg.Now, Log: log})
+	s.handle(reg.Handlers())
+	if cfg.Router != nil {
+		px := proxy.New(proxy.Config{Router: cfg.Router, Store: cfg.Store, Auth: auth, Client: tr.Client(),
+			KeyPressWait: cfg.KeyPressWait, Now: cfg.Now, Log: log})
+		s.handle(px.Handlers())
+		s.sweeps = append(s.sweeps, px.Sweep)
+	}
+	s.sweeps = append(s.sweeps, reg.Sweep)
+	return s, nil
+}
+
+// handle registers a feature's handlers with the transport.
+func (s *Server) handle(handlers map[sip.RequestMethod]sipgo.RequestHandler) {
+	for m, h := range handlers {
+		s.tr.Handle(m, h)
+	}
+}
+
+// onOptions answers OPTIONS (capabilities, and keep-alives).
+func onOptions(req *sip.Request, tx sip.ServerTransaction) {
+	res := sip.NewResponseFromRequest(req, 200, "OK", nil)
+	res.AppendHeader(sip.NewHeader("Allow", "REGISTER, OPTIONS, INVITE, ACK, BYE, CANCEL"))
+	res.AppendHeader(sip.NewHeader("Accept", "application/sdp"))
+	_ = tx.Respond(res)
+}
+
+// Addr is the bound UDP and TCP address.
+func (s *Server) Addr() string { return s.tr.Addr() }
+
+// TLSAddr is the bound TLS address ("" without TLS).
+func (s *Server) TLSAddr() string { return s.tr.TLSAddr() }
+
+// Serve answers until ctx ends, sweeping meanwhile.
+func (s *Server) Serve(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() {
+		_ = s.tr.Serve(ctx)
+		close(done)
+	}()
+	ticker := time.NewTicker(s.sweepEvery)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			<-done
+			return nil
+		case <-ticker.C:
+			for _, sweep := range s.sweeps {
+				sweep(ctx)
+			}
+		}
+	}
+}
+
+// Close releases the sockets of a server that will not Serve.
+func (s *Server) Close() { s.tr.Close() }
