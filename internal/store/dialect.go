@@ -26,6 +26,12 @@ type querier interface {
 type conn struct {
 	q       querier
 	dialect string
+	// events, channel and pending carry what publish needs: this node's
+	// event hub, the NOTIFY channel (PostgreSQL), and, inside a SQLite
+	// transaction, the events to deliver once it commits.
+	events  *eventHub
+	channel string
+	pending *[]Event
 }
 
 func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {

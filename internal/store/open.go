@@ -28,6 +28,11 @@ type Store struct {
 	db      *sql.DB
 	dialect string
 	stmts   *stmtCache // nil on PostgreSQL
+	// events fans change events out to this node's subscribers; on
+	// PostgreSQL listener feeds it from NOTIFY on channel.
+	events   *eventHub
+	listener *pgListener
+	channel  string
 }
 
 // Open opens the database named by dbURL: "" means the SQLite file
@@ -91,7 +96,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	n := max(4, runtime.GOMAXPROCS(0))
 	db.SetMaxOpenConns(n)
 	db.SetMaxIdleConns(n)
-	s := &Store{db: db, dialect: DialectSQLite, stmts: newStmtCache(db)}
+	s := &Store{db: db, dialect: DialectSQLite, stmts: newStmtCache(db), events: newEventHub()}
 	pctx, cancel := context.WithTimeout(ctx, pingTimeout)
 	defer cancel()
 	if err := pingSQLite(pctx, db); err != nil {
@@ -135,7 +140,14 @@ func openPostgres(ctx context.Context, dbURL string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("cannot reach PostgreSQL at %s: %s", where, scrub(err.Error(), dbURL))
 	}
-	return &Store{db: db, dialect: DialectPostgres}, nil
+	var schema string
+	if err := db.QueryRowContext(pctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("read the PostgreSQL schema at %s: %s", where, scrub(err.Error(), dbURL))
+	}
+	s := &Store{db: db, dialect: DialectPostgres, events: newEventHub(), channel: eventChannel(schema)}
+	s.listener = &pgListener{dsn: dbURL, channel: s.channel, hub: s.events}
+	return s, nil
 }
 
 // postgresAddr returns host:port of a PostgreSQL URL, for error messages.
@@ -177,6 +189,9 @@ func scrub(msg, dbURL string) string {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	if s.listener != nil {
+		s.listener.stop()
+	}
 	if s.stmts != nil {
 		s.stmts.close()
 	}
@@ -198,7 +213,13 @@ func (s *Store) Dialect() string { return s.dialect }
 func (s *Store) DB() *sql.DB { return s.db }
 
 // c returns the store's pool as a conn.
-func (s *Store) c() conn { return conn{q: s.db, dialect: s.dialect} }
+func (s *Store) c() conn { return s.on(s.db, nil) }
+
+// on returns a conn running on q (the pool or a transaction); pending,
+// when not nil, collects a SQLite transaction's events until it commits.
+func (s *Store) on(q querier, pending *[]Event) conn {
+	return conn{q: q, dialect: s.dialect, events: s.events, channel: s.channel, pending: pending}
+}
 
 // inTx runs fn in a transaction, committing when fn returns nil and rolling
 // back otherwise. fn's error is returned as is. The audit entry ctx carries
@@ -208,7 +229,8 @@ func (s *Store) inTx(ctx context.Context, fn func(c conn) error) error {
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	c := conn{q: tx, dialect: s.dialect}
+	var pending []Event
+	c := s.on(tx, &pending)
 	if err := fn(c); err != nil {
 		_ = tx.Rollback()
 		return err
@@ -222,5 +244,6 @@ func (s *Store) inTx(ctx context.Context, fn func(c conn) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	s.events.deliver(pending...) // SQLite; PostgreSQL delivers through NOTIFY
 	return nil
 }

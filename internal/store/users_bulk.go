@@ -44,14 +44,16 @@ func (s *Store) BulkInsertUsers(ctx context.Context, users []model.User) error {
 	for i := range users {
 		byTenant[users[i].TenantID] = append(byTenant[users[i].TenantID], users[i].ID)
 	}
+	var pending []Event
 	for t, ids := range byTenant {
-		if err := logChanges(ctx, conn{q: tx, dialect: s.dialect}, t, "", SyncExtensionContact, ids, ChangeCreated); err != nil {
+		if err := logChanges(ctx, s.on(tx, &pending), t, "", SyncExtensionContact, ids, ChangeCreated); err != nil {
 			return err
 		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("bulk insert users: %w", err)
 	}
+	s.events.deliver(pending...)
 	return nil
 }
 

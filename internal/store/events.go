@@ -1,0 +1,149 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sync"
+)
+
+// Event tells every node that something in the database changed, so that
+// caches drop what they hold and nodes push the change to their own
+// subscribers and connections (busy lamps, message-waiting, presence).
+// Events are small hints, not data: a receiver reads the current state
+// from the database.
+type Event struct {
+	// Kind names what changed (EventUser, EventBinding, ...).
+	Kind string `json:"k"`
+	// TenantID and ID name the object, when there is one.
+	TenantID string `json:"t,omitempty"`
+	ID       string `json:"i,omitempty"`
+}
+
+// Event kinds. EventResync is delivered when events may have been missed
+// (a subscriber fell behind, or the PostgreSQL listener reconnected): a
+// receiver must then treat everything it caches as stale.
+const (
+	EventResync = "resync"
+)
+
+// subscriberBuffer bounds the events waiting for one slow subscriber;
+// past it the subscriber gets EventResync instead.
+const subscriberBuffer = 1024
+
+// eventHub fans events out to this node's subscribers. On SQLite (one
+// node) events go straight from the committing transaction to the hub; on
+// PostgreSQL they travel through NOTIFY and reach the hub of every node
+// through its listener (see events_pg.go), this node's included.
+type eventHub struct {
+	mu   sync.Mutex
+	subs map[*subscriber]struct{}
+}
+
+type subscriber struct {
+	ch   chan Event
+	lost bool // an event was dropped: EventResync is owed
+}
+
+func newEventHub() *eventHub { return &eventHub{subs: map[*subscriber]struct{}{}} }
+
+// add registers a subscriber until ctx ends, then closes its channel.
+func (h *eventHub) add(ctx context.Context) <-chan Event {
+	sub := &subscriber{ch: make(chan Event, subscriberBuffer)}
+	h.mu.Lock()
+	h.subs[sub] = struct{}{}
+	h.mu.Unlock()
+	go func() {
+		<-ctx.Done()
+		h.mu.Lock()
+		delete(h.subs, sub)
+		close(sub.ch)
+		h.mu.Unlock()
+	}()
+	return sub.ch
+}
+
+// deliver hands evs to every subscriber without ever blocking: a full
+// subscriber is owed an EventResync, which replaces what it missed.
+func (h *eventHub) deliver(evs ...Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for sub := range h.subs {
+		for _, ev := range evs {
+			if sub.lost {
+				select {
+				case sub.ch <- Event{Kind: EventResync}:
+					sub.lost = false
+				default:
+				}
+				continue // the resync covers ev
+			}
+			select {
+			case sub.ch <- ev:
+			default:
+				sub.lost = true
+			}
+		}
+	}
+}
+
+// Subscribe returns the events of every node (this one included) from now
+// until ctx ends, when the channel is closed. On PostgreSQL the first call
+// starts this node's listener and returns once it listens, so no event
+// committed after Subscribe returns is missed.
+func (s *Store) Subscribe(ctx context.Context) (<-chan Event, error) {
+	ch := s.events.add(ctx)
+	if s.dialect == DialectPostgres {
+		if err := s.listener.start(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return ch, nil
+}
+
+// Publish announces evs to every node. Inside a store transaction use
+// conn.publish instead, so that the events go out only if it commits.
+func (s *Store) Publish(ctx context.Context, evs ...Event) error {
+	return s.c().publish(ctx, evs...)
+}
+
+// publish sends evs: through NOTIFY on PostgreSQL (delivered at commit
+// when c is a transaction), and to the hub on SQLite (after the commit
+// when c is a transaction, see inTx).
+func (c conn) publish(ctx context.Context, evs ...Event) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	if c.dialect != DialectPostgres {
+		if c.pending != nil {
+			*c.pending = append(*c.pending, evs...)
+		} else if c.events != nil {
+			c.events.deliver(evs...)
+		}
+		return nil
+	}
+	for _, ev := range evs {
+		payload, err := json.Marshal(ev)
+		if err != nil {
+			return fmt.Errorf("publish event: %w", err)
+		}
+		if _, err := c.exec(ctx, `SELECT pg_notify(?, ?)`, c.channel, string(payload)); err != nil {
+			return fmt.Errorf("publish event: %w", err)
+		}
+	}
+	return nil
+}
+
+var notChannelChar = regexp.MustCompile(`[^a-z0-9_]`)
+
+// eventChannel names the NOTIFY channel of a schema. Channels are shared
+// by the whole database, so the schema is part of the name: deployments
+// (and tests) in other schemas of the same database never hear each other.
+func eventChannel(schema string) string {
+	name := "sb_events_" + notChannelChar.ReplaceAllString(schema, "_")
+	if len(name) > 63 { // PostgreSQL identifiers are at most 63 bytes
+		name = name[:63]
+	}
+	return name
+}

@@ -1,0 +1,31 @@
+package store
+
+import (
+	"context"
+	"errors"
+)
+
+// errRollback makes PublishInTx roll its transaction back.
+var errRollback = errors.New("roll back")
+
+// PublishInTx publishes evs inside a transaction that commits when commit
+// is true and rolls back otherwise (tests of event delivery).
+func PublishInTx(ctx context.Context, s *Store, commit bool, evs ...Event) error {
+	err := s.inTx(ctx, func(c conn) error {
+		if err := c.publish(ctx, evs...); err != nil {
+			return err
+		}
+		if !commit {
+			return errRollback
+		}
+		return nil
+	})
+	if errors.Is(err, errRollback) {
+		return nil
+	}
+	return err
+}
+
+// DeliverToHub hands evs straight to the store's hub (tests of slow
+// subscribers).
+func DeliverToHub(s *Store, evs ...Event) { s.events.deliver(evs...) }
