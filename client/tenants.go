@@ -1,0 +1,99 @@
+package client
+
+import (
+	"context"
+	"time"
+)
+
+// Tenant is one customer account with its own SIP domain.
+type Tenant struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// Domain is the tenant's SIP domain; it cannot change.
+	Domain  string `json:"domain"`
+	Enabled bool   `json:"enabled"`
+	// System marks the system tenant (system.local), which cannot be
+	// deleted or disabled.
+	System      bool   `json:"system"`
+	TimeZone    string `json:"time_zone"`
+	OTPRequired bool   `json:"otp_required"`
+	// SIPDigest is SHA256_THEN_MD5, MD5_THEN_SHA256 or SHA256_ONLY.
+	SIPDigest string `json:"sip_digest"`
+	// OfficeHours is the week of the users in GLOBAL mode.
+	OfficeHours     WeekHours `json:"office_hours"`
+	CountryCode     string    `json:"country_code"`
+	SIPTrunk        string    `json:"sip_trunk"`
+	VoicemailServer string    `json:"voicemail_server"`
+	CreatedAt       time.Time `json:"created_at"`
+}
+
+// TenantAdmin is the first Admin of a new tenant.
+type TenantAdmin struct {
+	Name            string `json:"name"`
+	Password        string `json:"password"`
+	Email           string `json:"email"`
+	ExtensionNumber string `json:"extension_number"`
+}
+
+// TenantCreate is the body of CreateTenant.
+type TenantCreate struct {
+	Name        string      `json:"name"`
+	Domain      string      `json:"domain"`
+	Admin       TenantAdmin `json:"admin"`
+	TimeZone    string      `json:"time_zone,omitempty"`
+	Enabled     *bool       `json:"enabled,omitempty"`
+	OTPRequired *bool       `json:"otp_required,omitempty"`
+	SIPDigest   string      `json:"sip_digest,omitempty"`
+}
+
+// TenantCreated is the answer of CreateTenant: the tenant's id and its
+// Admin's.
+type TenantCreated struct {
+	ID      string `json:"id"`
+	AdminID string `json:"admin_id"`
+}
+
+// TenantUpdate is the body of UpdateTenant: only the fields set are sent.
+type TenantUpdate struct {
+	Name            *string    `json:"name,omitempty"`
+	Enabled         *bool      `json:"enabled,omitempty"`
+	TimeZone        *string    `json:"time_zone,omitempty"`
+	OTPRequired     *bool      `json:"otp_required,omitempty"`
+	SIPDigest       *string    `json:"sip_digest,omitempty"`
+	OfficeHours     *WeekHours `json:"office_hours,omitempty"`
+	CountryCode     *string    `json:"country_code,omitempty"`
+	SIPTrunk        *string    `json:"sip_trunk,omitempty"`
+	VoicemailServer *string    `json:"voicemail_server,omitempty"`
+}
+
+// ListTenants lists the tenants (GET /api/tenants; system.tenant); filter
+// and order on name, domain, enabled, time_zone and created_at.
+func (c *Client) ListTenants(ctx context.Context, opts *ListOptions) (*List[Tenant], error) {
+	return list[Tenant](ctx, c, "/api/tenants", opts)
+}
+
+// CreateTenant creates a tenant and its first Admin in one transaction
+// (POST /api/tenants).
+func (c *Client) CreateTenant(ctx context.Context, in TenantCreate) (*TenantCreated, error) {
+	var out TenantCreated
+	if err := c.post(ctx, "/api/tenants", in, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// GetTenant returns a tenant (GET /api/tenants/{id}).
+func (c *Client) GetTenant(ctx context.Context, id string) (*Tenant, error) {
+	return one[Tenant](ctx, c, pathf("/api/tenants/%s", id))
+}
+
+// UpdateTenant changes the fields set in in (POST /api/tenants/{id}).
+func (c *Client) UpdateTenant(ctx context.Context, id string, in TenantUpdate) error {
+	return c.post(ctx, pathf("/api/tenants/%s", id), in, nil)
+}
+
+// DeleteTenant deletes a tenant with its users and their sessions (POST
+// /api/tenants/{id}/destroy).
+func (c *Client) DeleteTenant(ctx context.Context, id string) error {
+	return c.post(ctx, pathf("/api/tenants/%s/destroy", id), nil, nil)
+}
