@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -115,21 +116,27 @@ type cdrChange struct {
 	Items      []CDR  `json:"items"`
 }
 
+// cdrDiff is the answer of CDRsDiff as it comes.
+type cdrDiff struct {
+	Token string      `json:"token"`
+	Items []cdrChange `json:"items"`
+}
+
 // CDRsDiff returns the changes of the signed-in user's call records since
 // token (POST /api/user/cdrs/sync_tokens/{token}/diff).
 func (c *Client) CDRsDiff(ctx context.Context, token string) (*SyncDiff[CDR], error) {
-	var raw struct {
-		Token string      `json:"token"`
-		Items []cdrChange `json:"items"`
-	}
+	var raw cdrDiff
 	if err := c.post(ctx, pathf("/api/user/cdrs/sync_tokens/%s/diff", token), nil, &raw); err != nil {
 		return nil, err
 	}
 	out := &SyncDiff[CDR]{Token: raw.Token, Items: make([]Change[CDR], len(raw.Items))}
 	for i, it := range raw.Items {
-		out.Items[i] = Change[CDR]{ID: it.ID, ChangeType: it.ChangeType}
-		if len(it.Items) > 0 {
+		out.Items[i] = Change[CDR]{ID: it.ID, ChangeType: it.ChangeType, Object: CDR{ID: it.ID}}
+		switch {
+		case len(it.Items) == 1:
 			out.Items[i].Object = it.Items[0]
+		case it.ChangeType != "DELETED":
+			return nil, fmt.Errorf("switchboard: the change of call record %s holds %d records, not one", it.ID, len(it.Items))
 		}
 	}
 	return out, nil

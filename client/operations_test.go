@@ -96,7 +96,7 @@ func operations() []operation {
 		{"set-my-agent", statusBody{}, nil, func(c *Client) error { return c.Me().SetAgentStatus(ctx, X1, "READY") }},
 		{"my-list-cdrs", nil, List[CDR]{}, func(c *Client) error { return ig(c.ListCDRs(ctx, lo)) }},
 		{"sync-token-cdr", nil, tokenBody{}, func(c *Client) error { return ig(c.SyncToken(ctx, SyncCDRs)) }},
-		{"sync-diff-cdr", nil, SyncDiff[CDR]{}, func(c *Client) error { return ig(c.CDRsDiff(ctx, X1)) }},
+		{"sync-diff-cdr", nil, cdrDiff{}, func(c *Client) error { return ig(c.CDRsDiff(ctx, X1)) }},
 		{"my-get-cdr", nil, cdrBody{}, func(c *Client) error { return ig(c.GetCDR(ctx, X1)) }},
 		{"list-my-contacts", nil, List[Contact]{}, func(c *Client) error { return ig(c.ListContacts(ctx, lo)) }},
 		{"create-my-contact", ContactInput{}, idBody{}, func(c *Client) error { return ig(c.CreateContact(ctx, ContactInput{})) }},

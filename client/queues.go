@@ -103,7 +103,11 @@ func (h *HuntGroups) Delete(ctx context.Context, id string) error {
 // SetMember adds a user to a hunt group or changes their skill level (1 to
 // 10; 0 leaves it to the server).
 func (h *HuntGroups) SetMember(ctx context.Context, id, userID string, skillLevel int) error {
-	return h.c.post(ctx, h.base+pathf("/%s/members/%s", id, userID), skillBody{SkillLevel: skillLevel}, nil)
+	var in any
+	if skillLevel != 0 {
+		in = skillBody{SkillLevel: skillLevel}
+	}
+	return h.c.post(ctx, h.base+pathf("/%s/members/%s", id, userID), in, nil)
 }
 
 // RemoveMember removes a user from a hunt group.

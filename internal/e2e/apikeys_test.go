@@ -3,55 +3,61 @@ package e2e
 import (
 	"strings"
 	"testing"
+
+	"github.com/switchboard-pbx/switchboard/client"
 )
 
 func TestAPIKeys(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
-		_, boss := s.tenant("acme.example")
-		id := s.createUser(boss, map[string]any{"name": "ian", "email": "ian@acme.example", "extension_number": "200", "password": "Ian-password-1"})
-		ian := s.signIn("ian", "Ian-password-1", "acme.example")
+		ctx := t.Context()
+		_, boss := s.newTenant("acme.example")
+		anon := s.as("")
+		id := ok(boss.CreateUser(ctx, client.UserCreate{Name: "ian", Email: "ian@acme.example", ExtensionNumber: "200", Password: "Ian-password-1"}))(s)
+		ian := s.login("ian", "Ian-password-1", "acme.example")
 
-		k := s.must(201, "POST", "/api/user/api_keys", ian, map[string]any{"name": "CRM sync"}).JSON(t)
-		token, secret := k["token"].(string), k["secret"].(string)
+		k := ok(ian.CreateAPIKey(ctx, "CRM sync"))(s)
+		token, secret := k.Token, k.Secret
 		if !strings.HasPrefix(token, "sbk_") || !strings.HasPrefix(secret, "sbs_") || len(secret) < 40 {
-			t.Fatalf("key: %v", k)
+			t.Fatalf("key: %+v", k)
 		}
-		wantInvalid(t, s.do("POST", "/api/user/api_keys", ian, map[string]any{"name": ""}), "name")
-		wantInvalid(t, s.do("POST", "/api/user/api_keys", ian, map[string]any{"name": strings.Repeat("n", 65)}), "name")
+		wantInvalid(t, ign(ian.CreateAPIKey(ctx, "")), "name")
+		wantInvalid(t, ign(ian.CreateAPIKey(ctx, strings.Repeat("n", 65))), "name")
 
 		// Lists show tokens and names, never secrets.
 		for _, r := range []*response{s.must(200, "GET", "/api/user/api_keys", ian, nil), s.must(200, "GET", "/api/users/"+id+"/api_keys", boss, nil)} {
-			m := r.JSON(t)
-			items := m["items"].([]any)
-			if m["count"] != float64(1) || items[0].(map[string]any)["token"] != token || items[0].(map[string]any)["name"] != "CRM sync" {
-				t.Fatalf("list: %s", r.Body)
-			}
 			if strings.Contains(string(r.Body), secret) || strings.Contains(string(r.Body), "secret") {
 				t.Fatalf("a list shows the secret: %s", r.Body)
 			}
 		}
+		for _, l := range []*client.List[client.APIKey]{ok(ian.ListAPIKeys(ctx))(s), ok(boss.ListUserAPIKeys(ctx, id))(s)} {
+			if l.Count != 1 || l.Items[0].Token != token || l.Items[0].Name != "CRM sync" {
+				t.Fatalf("list: %+v", l)
+			}
+		}
 
 		// A key is no password: it cannot sign in (to the API or the portal).
-		s.must(401, "POST", "/api/auth/sign_in", "", signInBody(token, secret, "acme.example"))
-		s.must(401, "POST", "/api/auth/sign_in", "", signInBody("ian", secret, "acme.example"))
+		for _, u := range []string{token, "ian"} {
+			_, err := anon.SignIn(ctx, client.SignInRequest{Username: u, Password: secret, Domain: "acme.example"})
+			wantStatus(t, err, 401, "sign in with a key's secret")
+		}
 		// The key acts as its user, with its user's permissions.
-		tok := s.must(200, "POST", "/api/auth/token", "", map[string]any{"token": token, "secret": secret}).JSON(t)
-		access := tok["access_token"].(string)
-		if tok["token_type"] != "Bearer" || tok["refresh_token"] == nil {
-			t.Fatalf("tokens: %v", tok)
+		tok := ok(anon.APIKeyToken(ctx, token, secret))(s)
+		if tok.TokenType != "Bearer" || tok.RefreshToken == "" {
+			t.Fatalf("tokens: %+v", tok)
 		}
-		if me := s.must(200, "GET", "/api/user", access, nil).JSON(t); me["id"] != id {
-			t.Fatalf("key acts as %v", me["id"])
+		key := s.as(tok.AccessToken)
+		if me := ok(key.CurrentUser(ctx))(s); me.ID != id {
+			t.Fatalf("key acts as %v", me.ID)
 		}
-		s.must(403, "GET", "/api/users", access, nil)
-		s.must(204, "POST", "/api/user", access, map[string]any{"department": "Integrations"})
+		wantStatus(t, ign(key.ListUsers(ctx, nil)), 403, "a key lists users")
+		s.ok(key.UpdateCurrentUser(ctx, client.UserUpdate{Department: client.Ptr("Integrations")}))
 		// ...but cannot mint keys or change the password.
-		s.must(403, "POST", "/api/user/api_keys", access, map[string]any{"name": "another"})
-		s.must(403, "POST", "/api/user/password", access, map[string]any{"old_password": "Ian-password-1", "new_password": "Ian-password-2"})
+		wantStatus(t, ign(key.CreateAPIKey(ctx, "another")), 403, "a key mints a key")
+		wantStatus(t, key.ChangePassword(ctx, "Ian-password-1", "Ian-password-2"), 403, "a key changes the password")
 		// The audit log names the key.
 		found := false
-		for _, it := range s.must(200, "GET", "/api/audit_logs?filter=action%20eq%20'update'", boss, nil).JSON(t)["items"].([]any) {
-			if m := it.(map[string]any); m["api_key"] == token && m["user_name"] == "ian" {
+		for _, it := range ok(boss.ListAuditLogs(ctx, &client.ListOptions{Filter: "action eq 'update'"}))(s).Items {
+			if it.APIKey == token && it.UserName == "ian" {
 				found = true
 			}
 		}
@@ -66,49 +72,50 @@ func TestAPIKeys(t *testing.T) {
 			t.Fatalf("answers differ: %s / %s", bad.Body, unknown.Body)
 		}
 		// A key's tokens refresh into tokens still bound to the key.
-		next := s.must(200, "POST", "/api/auth/refresh_token", "", map[string]any{"refresh_token": tok["refresh_token"]}).JSON(t)
-		access2 := next["access_token"].(string)
-		s.must(200, "GET", "/api/user", access2, nil)
+		key2 := s.as(ok(anon.RefreshToken(ctx, tok.RefreshToken))(s).AccessToken)
+		ok(key2.CurrentUser(ctx))(s)
 
 		// Deleting the key stops every token obtained through it at once.
-		s.must(204, "POST", "/api/user/api_keys/"+token+"/destroy", ian, nil)
-		s.must(401, "GET", "/api/user", access2, nil)
-		s.must(401, "POST", "/api/auth/token", "", map[string]any{"token": token, "secret": secret})
-		s.must(404, "POST", "/api/user/api_keys/"+token+"/destroy", ian, nil)
-		s.must(200, "GET", "/api/user", ian, nil) // the password session lives on
+		s.ok(ian.DeleteAPIKey(ctx, token))
+		wantStatus(t, ign(key2.CurrentUser(ctx)), 401, "a deleted key's session")
+		wantStatus(t, ign(anon.APIKeyToken(ctx, token, secret)), 401, "a deleted key")
+		wantStatus(t, ian.DeleteAPIKey(ctx, token), 404, "a second delete")
+		ok(ian.CurrentUser(ctx))(s) // the password session lives on
 
 		// Disabling the user stops a key's tokens; so does deleting the user.
-		k2 := s.must(201, "POST", "/api/user/api_keys", ian, map[string]any{"name": "second"}).JSON(t)
-		a2 := s.must(200, "POST", "/api/auth/token", "", map[string]any{"token": k2["token"], "secret": k2["secret"]}).JSON(t)["access_token"].(string)
-		s.must(204, "POST", "/api/users/"+id, boss, map[string]any{"enabled": false})
-		s.must(401, "GET", "/api/user", a2, nil)
-		s.must(401, "POST", "/api/auth/token", "", map[string]any{"token": k2["token"], "secret": k2["secret"]})
-		s.must(204, "POST", "/api/users/"+id, boss, map[string]any{"enabled": true})
-		a2 = s.must(200, "POST", "/api/auth/token", "", map[string]any{"token": k2["token"], "secret": k2["secret"]}).JSON(t)["access_token"].(string)
+		k2 := ok(ian.CreateAPIKey(ctx, "second"))(s)
+		a2 := s.as(ok(anon.APIKeyToken(ctx, k2.Token, k2.Secret))(s).AccessToken)
+		s.ok(boss.UpdateUser(ctx, id, client.UserUpdate{Enabled: client.Ptr(false)}))
+		wantStatus(t, ign(a2.CurrentUser(ctx)), 401, "a disabled user's key session")
+		wantStatus(t, ign(anon.APIKeyToken(ctx, k2.Token, k2.Secret)), 401, "a disabled user's key")
+		s.ok(boss.UpdateUser(ctx, id, client.UserUpdate{Enabled: client.Ptr(true)}))
+		a2 = s.as(ok(anon.APIKeyToken(ctx, k2.Token, k2.Secret))(s).AccessToken)
 		// An admin revokes a user's key.
-		s.must(204, "POST", "/api/users/"+id+"/api_keys/"+k2["token"].(string)+"/destroy", boss, nil)
-		s.must(401, "GET", "/api/user", a2, nil)
-		k3 := s.must(201, "POST", "/api/user/api_keys", s.signIn("ian", "Ian-password-1", "acme.example"), map[string]any{"name": "third"}).JSON(t)
-		a3 := s.must(200, "POST", "/api/auth/token", "", map[string]any{"token": k3["token"], "secret": k3["secret"]}).JSON(t)["access_token"].(string)
-		s.must(204, "POST", "/api/users/"+id+"/destroy", boss, nil)
-		s.must(401, "GET", "/api/user", a3, nil)
-		s.must(401, "POST", "/api/auth/token", "", map[string]any{"token": k3["token"], "secret": k3["secret"]})
+		s.ok(boss.DeleteUserAPIKey(ctx, id, k2.Token))
+		wantStatus(t, ign(a2.CurrentUser(ctx)), 401, "a revoked key's session")
+		k3 := ok(s.login("ian", "Ian-password-1", "acme.example").CreateAPIKey(ctx, "third"))(s)
+		a3 := s.as(ok(anon.APIKeyToken(ctx, k3.Token, k3.Secret))(s).AccessToken)
+		s.ok(boss.DeleteUser(ctx, id, ""))
+		wantStatus(t, ign(a3.CurrentUser(ctx)), 401, "a deleted user's key session")
+		wantStatus(t, ign(anon.APIKeyToken(ctx, k3.Token, k3.Secret)), 401, "a deleted user's key")
 
 		// Another tenant's admin cannot see or revoke keys across.
-		_, other := s.tenant("other.example")
-		bossID := s.must(200, "GET", "/api/user", boss, nil).JSON(t)["id"].(string)
-		kb := s.must(201, "POST", "/api/user/api_keys", boss, map[string]any{"name": "boss key"}).JSON(t)
-		s.must(404, "GET", "/api/users/"+bossID+"/api_keys", other, nil)
-		s.must(404, "POST", "/api/users/"+bossID+"/api_keys/"+kb["token"].(string)+"/destroy", other, nil)
-		s.must(404, "POST", "/api/user/api_keys/"+kb["token"].(string)+"/destroy", other, nil)
-		s.must(200, "POST", "/api/auth/token", "", map[string]any{"token": kb["token"], "secret": kb["secret"]})
+		_, other := s.newTenant("other.example")
+		bossID := ok(boss.CurrentUser(ctx))(s).ID
+		kb := ok(boss.CreateAPIKey(ctx, "boss key"))(s)
+		wantStatus(t, ign(other.ListUserAPIKeys(ctx, bossID)), 404, "another tenant lists the keys")
+		wantStatus(t, other.DeleteUserAPIKey(ctx, bossID, kb.Token), 404, "another tenant revokes a key")
+		wantStatus(t, other.DeleteAPIKey(ctx, kb.Token), 404, "another tenant deletes a key as its own")
+		ok(anon.APIKeyToken(ctx, kb.Token, kb.Secret))(s)
 
 		// A user holds at most 20 keys.
 		for i := 0; i < 19; i++ {
-			s.must(201, "POST", "/api/user/api_keys", boss, map[string]any{"name": "k"})
+			ok(boss.CreateAPIKey(ctx, "k"))(s)
 		}
-		if r := s.must(409, "POST", "/api/user/api_keys", boss, map[string]any{"name": "one too many"}); !strings.Contains(string(r.Body), "20") {
-			t.Fatalf("limit answer: %s", r.Body)
+		_, err := boss.CreateAPIKey(ctx, "one too many")
+		wantStatus(t, err, 409, "the 21st key")
+		if !strings.Contains(err.Error(), "20") {
+			t.Fatalf("limit answer: %v", err)
 		}
 	})
 }

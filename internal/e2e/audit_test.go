@@ -1,89 +1,84 @@
 package e2e
 
 import (
-	"net/url"
 	"strings"
 	"testing"
-)
 
-func auditItems(t *testing.T, s *server, token string, q url.Values) (int, []map[string]any) {
-	t.Helper()
-	m := s.must(200, "GET", "/api/audit_logs?"+q.Encode(), token, nil).JSON(t)
-	var items []map[string]any
-	for _, it := range m["items"].([]any) {
-		items = append(items, it.(map[string]any))
-	}
-	return int(m["count"].(float64)), items
-}
+	"github.com/switchboard-pbx/switchboard/client"
+)
 
 func TestAuditLog(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
-		acmeID, boss := s.tenant("acme.example")
-		_, other := s.tenant("other.example")
-		id := s.createUser(boss, map[string]any{"name": "ann", "email": "ann@acme.example", "extension_number": "200",
-			"password": "Ann-password-1", "voicemail_pin": "135792", "department": "Sales"})
-		s.must(204, "POST", "/api/users/"+id, boss, map[string]any{"department": "Support", "enable_dnd": true})
-		s.must(204, "POST", "/api/users/"+id+"/password", boss, map[string]any{"password": "Ann-password-2"})
-		s.must(201, "POST", "/api/roles", boss, map[string]any{"name": "Viewer", "permissions": perms("company.view_only")})
-		s.must(204, "POST", "/api/roles/Viewer", boss, map[string]any{"description": "Reads the audit log"})
-		before, _ := auditItems(t, s, boss, nil)
+		ctx := t.Context()
+		acmeID, boss := s.newTenant("acme.example")
+		_, other := s.newTenant("other.example")
+		audit := func(c *client.Client, opts *client.ListOptions) *client.List[client.AuditLog] {
+			t.Helper()
+			return ok(c.ListAuditLogs(ctx, opts))(s)
+		}
+		id := ok(boss.CreateUser(ctx, client.UserCreate{Name: "ann", Email: "ann@acme.example", ExtensionNumber: "200",
+			Password: "Ann-password-1", VoicemailPIN: "135792", Department: "Sales"}))(s)
+		s.ok(boss.UpdateUser(ctx, id, client.UserUpdate{Department: client.Ptr("Support"), EnableDND: client.Ptr(true)}))
+		s.ok(boss.SetUserPassword(ctx, id, "Ann-password-2"))
+		ok(boss.CreateRole(ctx, client.RoleInput{Name: client.Ptr("Viewer"), Permissions: client.Grant("company.view_only")}))(s)
+		s.ok(boss.UpdateRole(ctx, "Viewer", client.RoleInput{Description: client.Ptr("Reads the audit log")}))
+		before := audit(boss, nil).Count
 		// Refused changes leave no entry.
-		s.must(409, "POST", "/api/users", boss, map[string]any{"name": "ANN", "email": "x@acme.example", "extension_number": "201", "password": "Ann-password-1"})
-		s.must(403, "POST", "/api/roles", boss, map[string]any{"name": "Boss2", "permissions": perms("system.tenant")})
-		if n, _ := auditItems(t, s, boss, nil); n != before {
+		wantStatus(t, ign(boss.CreateUser(ctx, client.UserCreate{Name: "ANN", Email: "x@acme.example", ExtensionNumber: "201", Password: "Ann-password-1"})),
+			409, "a duplicate name")
+		wantStatus(t, ign(boss.CreateRole(ctx, client.RoleInput{Name: client.Ptr("Boss2"), Permissions: client.Grant("system.tenant")})), 403, "a role above")
+		if n := audit(boss, nil).Count; n != before {
 			t.Fatalf("refused changes were logged: %d -> %d", before, n)
 		}
-		s.must(204, "POST", "/api/users/"+id+"/destroy", boss, nil)
+		s.ok(boss.DeleteUser(ctx, id, ""))
 
-		n, items := auditItems(t, s, boss, nil)
+		l := audit(boss, nil)
 		var got []string
-		for _, it := range items {
-			got = append(got, it["action"].(string)+" "+it["object_type"].(string)+" "+it["object_name"].(string))
-			if it["tenant_id"] != acmeID {
-				t.Errorf("entry of another tenant: %v", it)
+		for _, it := range l.Items {
+			got = append(got, it.Action+" "+it.ObjectType+" "+it.ObjectName)
+			if it.TenantID != acmeID {
+				t.Errorf("entry of another tenant: %+v", it)
 			}
 		}
 		want := []string{"delete user ann", "update role Viewer", "create role Viewer", "set_password user ann",
 			"update user ann", "create user ann", "create tenant acme.example"}
-		if n != len(want) || strings.Join(got, "|") != strings.Join(want, "|") {
-			t.Fatalf("audit log (%d):\n%s\nwant:\n%s", n, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		if l.Count != len(want) || strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Fatalf("audit log (%d):\n%s\nwant:\n%s", l.Count, strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
-		create := items[5]
-		f := create["fields"].(map[string]any)
-		if create["user_name"] != "boss" || create["source_ip"] != "127.0.0.1" || create["user_id"] == "" ||
+		create := l.Items[5]
+		f := create.Fields
+		if create.UserName != "boss" || create.SourceIP != "127.0.0.1" || create.UserID == "" ||
 			f["password"] != "********" || f["voicemail_pin"] != "********" || f["department"] != "Sales" {
-			t.Fatalf("create entry: %v", create)
+			t.Fatalf("create entry: %+v", create)
 		}
-		if f := items[4]["fields"].(map[string]any); f["department"] != "Support" || f["enable_dnd"] != true || len(f) != 2 {
+		if f := l.Items[4].Fields; f["department"] != "Support" || f["enable_dnd"] != true || len(f) != 2 {
 			t.Fatalf("update entry fields: %v", f)
 		}
-		if items[6]["user_name"] != "admin" {
-			t.Fatalf("tenant entry: %v", items[6])
+		if l.Items[6].UserName != "admin" {
+			t.Fatalf("tenant entry: %+v", l.Items[6])
 		}
 
 		// The query language works; other tenants and plain users see nothing of it.
-		if n, _ := auditItems(t, s, boss, url.Values{"filter": {"object_type eq 'role'"}}); n != 2 {
+		if n := audit(boss, &client.ListOptions{Filter: "object_type eq 'role'"}).Count; n != 2 {
 			t.Fatalf("role entries: %d", n)
 		}
-		if n, items := auditItems(t, s, boss, url.Values{"orderby": {"created_at asc"}, "top": {"1"}}); n != 7 || items[0]["action"] != "create" || items[0]["object_type"] != "tenant" {
-			t.Fatalf("oldest: %v", items)
+		if l := audit(boss, &client.ListOptions{OrderBy: "created_at asc", Top: 1}); l.Count != 7 || l.Items[0].Action != "create" || l.Items[0].ObjectType != "tenant" {
+			t.Fatalf("oldest: %+v", l.Items)
 		}
-		if n, _ := auditItems(t, s, other, url.Values{"filter": {"object_name eq 'ann'"}}); n != 0 {
+		if n := audit(other, &client.ListOptions{Filter: "object_name eq 'ann'"}).Count; n != 0 {
 			t.Fatalf("another tenant sees %d entries", n)
 		}
-		s.createUser(boss, map[string]any{"name": "vic", "email": "vic@acme.example", "extension_number": "202", "password": "Vic-password-1"})
-		s.must(403, "GET", "/api/audit_logs", s.signIn("vic", "Vic-password-1", "acme.example"), nil)
+		ok(boss.CreateUser(ctx, client.UserCreate{Name: "vic", Email: "vic@acme.example", ExtensionNumber: "202", Password: "Vic-password-1"}))(s)
+		wantStatus(t, ign(s.login("vic", "Vic-password-1", "acme.example").ListAuditLogs(ctx, nil)), 403, "a user reads the audit log")
 		// The SystemAdmin sees every tenant's, and may filter by tenant.
-		sys := s.adminToken()
-		if n, _ := auditItems(t, s, sys, url.Values{"filter": {"tenant_id eq '" + acmeID + "'"}}); n != 8 {
+		sys := s.system()
+		if n := audit(sys, &client.ListOptions{Filter: "tenant_id eq '" + acmeID + "'"}).Count; n != 8 {
 			t.Fatalf("SystemAdmin view of acme: %d", n)
 		}
 		// acme's eight, other's creation and the system tenant's own bootstrap.
-		if n, _ := auditItems(t, s, sys, nil); n != 10 {
+		if n := audit(sys, nil).Count; n != 10 {
 			t.Fatalf("SystemAdmin sees %d entries", n)
 		}
-		if r := s.do("GET", "/api/audit_logs?filter="+url.QueryEscape("tenant_id eq 'x'"), boss, nil); r.Status != 400 {
-			t.Fatalf("a tenant admin filtering by tenant: %d", r.Status)
-		}
+		wantStatus(t, ign(boss.ListAuditLogs(ctx, &client.ListOptions{Filter: "tenant_id eq 'x'"})), 400, "a tenant admin filtering by tenant")
 	})
 }

@@ -3,44 +3,45 @@ package e2e
 import (
 	"testing"
 	"time"
+
+	"github.com/switchboard-pbx/switchboard/client"
 )
 
-func signInBody(user, pw, domain string) map[string]any {
-	b := map[string]any{"username": user, "password": pw}
-	if domain != "" {
-		b["domain"] = domain
-	}
-	return b
+// signInAs is a sign-in body.
+func signInAs(user, pw, domain string) client.SignInRequest {
+	return client.SignInRequest{Username: user, Password: pw, Domain: domain}
 }
 
 func TestSignIn(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
-		_, adm := s.tenant("acme.example")
-		id := s.createUser(adm, map[string]any{"name": "fay", "email": "Fay.Jones@acme.example", "extension_number": "210", "password": "Fay-password-1"})
-		s.createUser(adm, map[string]any{"name": "gus", "email": "gus@acme.example", "extension_number": "211", "password": "Gus-password-1", "enabled": false})
+		ctx := t.Context()
+		anon := s.as("")
+		_, adm := s.newTenant("acme.example")
+		id := ok(adm.CreateUser(ctx, client.UserCreate{Name: "fay", Email: "Fay.Jones@acme.example", ExtensionNumber: "210", Password: "Fay-password-1"}))(s)
+		ok(adm.CreateUser(ctx, client.UserCreate{Name: "gus", Email: "gus@acme.example", ExtensionNumber: "211", Password: "Gus-password-1", Enabled: client.Ptr(false)}))(s)
 
-		tok := s.must(200, "POST", "/api/auth/sign_in", "", signInBody("fay", "Fay-password-1", "acme.example")).JSON(t)
-		if tok["token_type"] != "Bearer" || tok["expires_in"] != float64(3600) || tok["access_token"] == tok["refresh_token"] {
-			t.Fatalf("tokens: %v", tok)
+		tok := ok(anon.SignIn(ctx, signInAs("fay", "Fay-password-1", "acme.example")))(s)
+		if tok.TokenType != "Bearer" || tok.ExpiresIn != 3600 || tok.AccessToken == tok.RefreshToken {
+			t.Fatalf("tokens: %+v", tok)
 		}
 		// Other ways to name the user: name@domain, the email (any case), the name in another case.
-		for _, b := range []map[string]any{
-			signInBody("fay@acme.example", "Fay-password-1", ""),
-			signInBody("fay.jones@ACME.example", "Fay-password-1", "acme.example"),
-			signInBody("FAY", "Fay-password-1", "acme.example"),
+		for _, b := range []client.SignInRequest{
+			signInAs("fay@acme.example", "Fay-password-1", ""),
+			signInAs("fay.jones@ACME.example", "Fay-password-1", "acme.example"),
+			signInAs("FAY", "Fay-password-1", "acme.example"),
 		} {
-			s.must(200, "POST", "/api/auth/sign_in", "", b)
+			ok(anon.SignIn(ctx, b))(s)
 		}
 		// Unknown user, wrong password, disabled user, wrong tenant and unknown
 		// tenant all get the very same answer.
 		var first string
-		for i, b := range []map[string]any{
-			signInBody("nobody", "Fay-password-1", "acme.example"),
-			signInBody("fay", "Fay-password-2", "acme.example"),
-			signInBody("gus", "Gus-password-1", "acme.example"),
-			signInBody("fay", "Fay-password-1", ""),
-			signInBody("fay", "Fay-password-1", "nowhere.example"),
-			signInBody("admin", adminPassword, "acme.example"),
+		for i, b := range []client.SignInRequest{
+			signInAs("nobody", "Fay-password-1", "acme.example"),
+			signInAs("fay", "Fay-password-2", "acme.example"),
+			signInAs("gus", "Gus-password-1", "acme.example"),
+			signInAs("fay", "Fay-password-1", ""),
+			signInAs("fay", "Fay-password-1", "nowhere.example"),
+			signInAs("admin", adminPassword, "acme.example"),
 		} {
 			r := s.must(401, "POST", "/api/auth/sign_in", "", b)
 			if i == 0 {
@@ -49,57 +50,58 @@ func TestSignIn(t *testing.T) {
 				t.Fatalf("case %d answers differently: %s vs %s", i, r.Body, first)
 			}
 		}
-		wantInvalid(t, s.do("POST", "/api/auth/sign_in", "", map[string]any{"username": "fay"}), "password")
+		wantInvalid(t, s.do("POST", "/api/auth/sign_in", "", map[string]any{"username": "fay"}).Err(), "password")
 
-		access, refresh := tok["access_token"].(string), tok["refresh_token"].(string)
-		if me := s.must(200, "GET", "/api/user", access, nil).JSON(t); me["id"] != id {
-			t.Fatalf("me: %v", me)
+		access, refresh := s.as(tok.AccessToken), tok.RefreshToken
+		if me := ok(access.CurrentUser(ctx))(s); me.ID != id {
+			t.Fatalf("me: %+v", me)
 		}
 		// A refresh token is not an access token, nor the other way round.
-		s.must(401, "GET", "/api/user", refresh, nil)
-		s.must(401, "POST", "/api/auth/refresh_token", "", map[string]any{"refresh_token": access})
+		wantStatus(t, ign(s.as(refresh).CurrentUser(ctx)), 401, "a refresh token as an access token")
+		wantStatus(t, ign(anon.RefreshToken(ctx, tok.AccessToken)), 401, "an access token as a refresh token")
 		// Missing, malformed and made-up bearer tokens.
-		s.must(401, "GET", "/api/user", "", nil)
-		s.must(401, "GET", "/api/user", "sba_made-up", nil)
-		r := s.do("GET", "/api/user", "", nil)
-		if code, _ := r.ErrField(t); code != "UNAUTHENTICATED" {
+		wantStatus(t, ign(anon.CurrentUser(ctx)), 401, "no token")
+		wantStatus(t, ign(s.as("sba_made-up").CurrentUser(ctx)), 401, "a made-up token")
+		_, err := anon.CurrentUser(ctx)
+		if code, _ := errField(t, err); code != "UNAUTHENTICATED" {
 			t.Fatal(code)
 		}
 
 		// Refresh tokens are single-use; the new pair works, the old access token ends.
-		next := s.must(200, "POST", "/api/auth/refresh_token", "", map[string]any{"refresh_token": refresh}).JSON(t)
-		s.must(401, "POST", "/api/auth/refresh_token", "", map[string]any{"refresh_token": refresh})
-		s.must(401, "GET", "/api/user", access, nil)
-		access2 := next["access_token"].(string)
-		s.must(200, "GET", "/api/user", access2, nil)
+		next := ok(anon.RefreshToken(ctx, refresh))(s)
+		wantStatus(t, ign(anon.RefreshToken(ctx, refresh)), 401, "a refresh token twice")
+		wantStatus(t, ign(access.CurrentUser(ctx)), 401, "the refreshed session's old token")
+		access2 := s.as(next.AccessToken)
+		ok(access2.CurrentUser(ctx))(s)
 
 		// Sign-out ends the session: both of its tokens stop working.
-		s.must(204, "POST", "/api/auth/sign_out", access2, nil)
-		s.must(401, "GET", "/api/user", access2, nil)
-		s.must(401, "POST", "/api/auth/refresh_token", "", map[string]any{"refresh_token": next["refresh_token"]})
-		s.must(401, "POST", "/api/auth/sign_out", access2, nil)
+		s.ok(access2.SignOut(ctx))
+		wantStatus(t, ign(access2.CurrentUser(ctx)), 401, "after sign-out")
+		wantStatus(t, ign(anon.RefreshToken(ctx, next.RefreshToken)), 401, "refresh after sign-out")
+		wantStatus(t, access2.SignOut(ctx), 401, "a second sign-out")
 
 		// Access tokens expire after expires_in; the refresh token outlives them.
-		tok = s.must(200, "POST", "/api/auth/sign_in", "", signInBody("fay", "Fay-password-1", "acme.example")).JSON(t)
+		tok = ok(anon.SignIn(ctx, signInAs("fay", "Fay-password-1", "acme.example")))(s)
 		s.advance(3601 * time.Second)
-		s.must(401, "GET", "/api/user", tok["access_token"].(string), nil)
-		fresh := s.must(200, "POST", "/api/auth/refresh_token", "", map[string]any{"refresh_token": tok["refresh_token"]}).JSON(t)
-		s.must(200, "GET", "/api/user", fresh["access_token"].(string), nil)
+		wantStatus(t, ign(s.as(tok.AccessToken).CurrentUser(ctx)), 401, "an expired access token")
+		fresh := ok(anon.RefreshToken(ctx, tok.RefreshToken))(s)
+		ok(s.as(fresh.AccessToken).CurrentUser(ctx))(s)
 		s.advance(31 * 24 * time.Hour)
-		s.must(401, "POST", "/api/auth/refresh_token", "", map[string]any{"refresh_token": fresh["refresh_token"]})
+		wantStatus(t, ign(anon.RefreshToken(ctx, fresh.RefreshToken)), 401, "an expired refresh token")
 	})
 }
 
 func TestChangeOwnPasswordEndsOtherSessions(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
-		_, adm := s.tenant("acme.example")
-		s.createUser(adm, map[string]any{"name": "hal", "email": "hal@acme.example", "extension_number": "220", "password": "Hal-password-1"})
-		phone := s.signIn("hal", "Hal-password-1", "acme.example")
-		laptop := s.signIn("hal", "Hal-password-1", "acme.example")
-		wantInvalid(t, s.do("POST", "/api/user/password", laptop, map[string]any{"old_password": "Hal-password-1", "new_password": "12345678"}), "new_password")
-		s.must(204, "POST", "/api/user/password", laptop, map[string]any{"old_password": "Hal-password-1", "new_password": "Hal-password-2"})
-		s.must(200, "GET", "/api/user", laptop, nil)
-		s.must(401, "GET", "/api/user", phone, nil)
-		s.signIn("hal", "Hal-password-2", "acme.example")
+		ctx := t.Context()
+		_, adm := s.newTenant("acme.example")
+		ok(adm.CreateUser(ctx, client.UserCreate{Name: "hal", Email: "hal@acme.example", ExtensionNumber: "220", Password: "Hal-password-1"}))(s)
+		phone := s.login("hal", "Hal-password-1", "acme.example")
+		laptop := s.login("hal", "Hal-password-1", "acme.example")
+		wantInvalid(t, laptop.ChangePassword(ctx, "Hal-password-1", "12345678"), "new_password")
+		s.ok(laptop.ChangePassword(ctx, "Hal-password-1", "Hal-password-2"))
+		ok(laptop.CurrentUser(ctx))(s)
+		wantStatus(t, ign(phone.CurrentUser(ctx)), 401, "the other session")
+		s.login("hal", "Hal-password-2", "acme.example")
 	})
 }

@@ -1,93 +1,126 @@
 package e2e
 
 import (
-	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/switchboard-pbx/switchboard/client"
 )
 
-func cdr(ext, callID, dir, start string, kv ...any) map[string]any {
-	return overlay(map[string]any{"extension": ext, "caller": "+14155550100", "callee": ext, "callee_domain": "acme.example",
-		"started_at": start, "call_id": callID, "direction": dir, "end_reason": "CALLER_DISCONNECTED", "status_code": 200}, kv...)
+// at parses an RFC 3339 time of a test's fixture.
+func at(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// cdr is a call record of a switch for the user with extension ext.
+func cdr(ext, callID, dir string, start time.Time, change ...func(*client.CDRInput)) client.CDRInput {
+	c := client.CDRInput{Extension: ext, Caller: "+14155550100", Callee: ext, CalleeDomain: "acme.example",
+		StartedAt: start, CallID: callID, Direction: dir, EndReason: "CALLER_DISCONNECTED", StatusCode: 200}
+	for _, f := range change {
+		f(&c)
+	}
+	return c
+}
+
+// replicator creates the tenant's switch, a user with the Replicator role,
+// and signs it in.
+func replicator(s *server, admin *client.Client, domain string) *client.Client {
+	s.t.Helper()
+	ok(admin.CreateUser(s.t.Context(), client.UserCreate{Name: "switch", Email: "switch@" + domain, ExtensionNumber: "990",
+		Password: "Switch-password-1", Role: "Replicator"}))(s)
+	return s.login("switch", "Switch-password-1", domain)
 }
 
 func TestCDRs(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
+		ctx := t.Context()
 		p := makePeople(s, "acme.example")
-		_, globex := s.tenant("globex.example")
-		s.createUser(p.admin, map[string]any{"name": "switch", "email": "switch@acme.example", "extension_number": "990",
-			"password": "Switch-password-1", "role": "Replicator"})
-		sw := s.signIn("switch", "Switch-password-1", "acme.example")
+		_, globex := s.newTenant("globex.example")
+		sw := replicator(s, p.admin, "acme.example")
+		ten := at("2026-11-24T10:00:00Z")
 
-		answered := cdr("201", "call-1", "INBOUND_CALL", "2026-11-24T10:00:00Z", "rang_at", "2026-11-24T10:00:01Z",
-			"answered_at", "2026-11-24T10:00:05Z", "ended_at", "2026-11-24T10:02:05Z", "cost", 0.01234, "trunk", "sip:trunk.example")
-		missed := cdr("201", "call-2", "OUTBOUND_CALL", "2026-11-24T11:00:00Z", "caller", "201", "callee", "+33123456789",
-			"end_reason", "NO_ANSWER", "status_code", 480, "ended_at", "2026-11-24T11:00:30Z")
-		bobs := cdr("202", "call-3", "INTERNAL_CALL", "2026-11-24T12:00:00Z", "caller", "201")
-		before := len(items(t, s.must(200, "GET", "/api/user/cdrs", p.alice, nil)))
+		answered := cdr("201", "call-1", "INBOUND_CALL", ten, func(c *client.CDRInput) {
+			c.RangAt, c.AnsweredAt, c.EndedAt = client.Ptr(at("2026-11-24T10:00:01Z")), client.Ptr(at("2026-11-24T10:00:05Z")), client.Ptr(at("2026-11-24T10:02:05Z"))
+			c.Cost, c.Trunk = "0.01234", "sip:trunk.example"
+		})
+		missed := cdr("201", "call-2", "OUTBOUND_CALL", at("2026-11-24T11:00:00Z"), func(c *client.CDRInput) {
+			c.Caller, c.Callee, c.EndReason, c.StatusCode, c.EndedAt = "201", "+33123456789", "NO_ANSWER", 480, client.Ptr(at("2026-11-24T11:00:30Z"))
+		})
+		bobs := cdr("202", "call-3", "INTERNAL_CALL", at("2026-11-24T12:00:00Z"), func(c *client.CDRInput) { c.Caller = "201" })
+		before := len(ok(p.alice.ListCDRs(ctx, nil))(s).Items)
 
 		// Refused batches store nothing.
 		for _, c := range []struct {
-			body  []any
+			body  []client.CDRInput
 			field string
 		}{
-			{[]any{answered, cdr("299", "x", "INBOUND_CALL", "2026-11-24T10:00:00Z")}, "items[1].extension"},
-			{[]any{cdr("201", "x", "INBOUND_CALL", "2026-11-24T10:00:00Z", "answered_at", "2026-11-24T10:00:05Z", "ended_at", "2026-11-24T10:00:01Z")}, "items[0].ended_at"},
-			{[]any{cdr("201", "x", "INBOUND_CALL", "2026-11-24T10:00:00Z", "status_code", 42)}, "items[0].status_code"},
-			{[]any{cdr("201", "x", "INBOUND_CALL", "2026-11-24T10:00:00Z", "caller", "")}, "items[0].caller"},
-			{[]any{cdr("201", "x", "INBOUND_CALL", "2026-11-24T10:00:00Z", "duration", 60)}, "items[0].duration"},
+			{[]client.CDRInput{answered, cdr("299", "x", "INBOUND_CALL", ten)}, "items[1].extension"},
+			{[]client.CDRInput{cdr("201", "x", "INBOUND_CALL", ten, func(c *client.CDRInput) {
+				c.AnsweredAt, c.EndedAt = client.Ptr(at("2026-11-24T10:00:05Z")), client.Ptr(at("2026-11-24T10:00:01Z"))
+			})}, "items[0].ended_at"},
+			{[]client.CDRInput{cdr("201", "x", "INBOUND_CALL", ten, func(c *client.CDRInput) { c.StatusCode = 42 })}, "items[0].status_code"},
+			{[]client.CDRInput{cdr("201", "x", "INBOUND_CALL", ten, func(c *client.CDRInput) { c.Caller = "" })}, "items[0].caller"},
+			{[]client.CDRInput{cdr("201", "x", "INBOUND_CALL", ten, func(c *client.CDRInput) { c.Duration = 60 })}, "items[0].duration"},
 		} {
-			wantInvalid(t, s.do("POST", "/api/cdrs", sw, map[string]any{"items": c.body}), c.field)
+			wantInvalid(t, ign(sw.IngestCDRs(ctx, c.body)), c.field)
 		}
-		if r := s.do("POST", "/api/cdrs", sw, map[string]any{"items": []any{cdr("201", "x", "SIDEWAYS", "2026-11-24T10:00:00Z")}}); r.Status/100 != 4 {
-			t.Fatalf("bad direction: %d", r.Status)
+		if st := status(ign(sw.IngestCDRs(ctx, []client.CDRInput{cdr("201", "x", "SIDEWAYS", ten)}))); st/100 != 4 {
+			t.Fatalf("bad direction: %d", st)
 		}
-		if n := len(items(t, s.must(200, "GET", "/api/user/cdrs", p.alice, nil))); n != before {
+		if n := len(ok(p.alice.ListCDRs(ctx, nil))(s).Items); n != before {
 			t.Fatalf("a refused batch stored records: %d", n)
 		}
 		// Only a switch (call log full access) ingests.
-		s.must(403, "POST", "/api/cdrs", p.alice, map[string]any{"items": []any{answered}})
+		wantStatus(t, ign(p.alice.IngestCDRs(ctx, []client.CDRInput{answered})), 403, "a user ingests")
 
-		ids := s.must(201, "POST", "/api/cdrs", sw, map[string]any{"items": []any{answered, missed, bobs}}).JSON(t)["ids"].([]any)
+		ids := ok(sw.IngestCDRs(ctx, []client.CDRInput{answered, missed, bobs}))(s)
 		if len(ids) != 3 {
 			t.Fatalf("ids: %v", ids)
 		}
 		// The same call again is a conflict, and nothing of the batch is stored.
-		r := s.must(409, "POST", "/api/cdrs", sw, map[string]any{"items": []any{cdr("202", "call-9", "INBOUND_CALL", "2026-11-24T13:00:00Z"), answered}})
-		if _, f := r.ErrField(t); f != "items[1].call_id" {
+		_, err := sw.IngestCDRs(ctx, []client.CDRInput{cdr("202", "call-9", "INBOUND_CALL", at("2026-11-24T13:00:00Z")), answered})
+		wantStatus(t, err, 409, "the same call again")
+		if _, f := errField(t, err); f != "items[1].call_id" {
 			t.Fatalf("duplicate field %q", f)
 		}
 
-		l := s.must(200, "GET", "/api/user/cdrs", p.alice, nil).JSON(t)
-		list := l["items"].([]any)
-		if l["count"] != float64(2) || list[0].(map[string]any)["call_id"] != "call-2" {
-			t.Fatalf("alice's records, newest first: %v", l)
+		l := ok(p.alice.ListCDRs(ctx, nil))(s)
+		if l.Count != 2 || l.Items[0].CallID != "call-2" {
+			t.Fatalf("alice's records, newest first: %+v", l)
 		}
-		first := list[1].(map[string]any)
-		if first["duration"] != float64(120) || first["answered_at"] != "2026-11-24T10:00:05Z" || first["trunk"] != "sip:trunk.example" {
-			t.Fatalf("answered record: %v", first)
+		first := l.Items[1]
+		if first.Duration != 120 || first.AnsweredAt == nil || !first.AnsweredAt.Equal(at("2026-11-24T10:00:05Z")) || first.Trunk != "sip:trunk.example" {
+			t.Fatalf("answered record: %+v", first)
 		}
-		if !strings.Contains(string(s.must(200, "GET", "/api/user/cdrs/"+ids[0].(string), p.alice, nil).Body), `"cost":0.01234`) {
-			t.Fatal("cost is not exact")
+		// The cost is exact and times are UTC, as the API writes them.
+		if raw := string(s.must(200, "GET", "/api/user/cdrs/"+ids[0], p.alice, nil).Body); !strings.Contains(raw, `"cost":0.01234`) ||
+			!strings.Contains(raw, `"answered_at":"2026-11-24T10:00:05Z"`) {
+			t.Fatalf("cost or time not as sent: %s", raw)
 		}
-		if list[0].(map[string]any)["answered_at"] != nil {
-			t.Fatalf("a missed call has an answer time: %v", list[0])
+		if got := ok(p.alice.GetCDR(ctx, ids[0]))(s); got.Cost != "0.01234" || got.CallID != "call-1" {
+			t.Fatalf("record: %+v", got)
 		}
-		q := url.Values{"filter": {"direction eq 'OUTBOUND_CALL' and status_code ge 400"}}
-		if l := s.must(200, "GET", "/api/user/cdrs?"+q.Encode(), p.alice, nil).JSON(t); l["count"] != float64(1) {
-			t.Fatalf("filter: %v", l)
+		if l.Items[0].AnsweredAt != nil {
+			t.Fatalf("a missed call has an answer time: %+v", l.Items[0])
 		}
-		q = url.Values{"orderby": {"started_at asc"}, "top": {"1"}}
-		if l := items(t, s.must(200, "GET", "/api/user/cdrs?"+q.Encode(), p.alice, nil)); len(l) != 1 || l[0]["call_id"] != "call-1" {
-			t.Fatalf("orderby: %v", l)
+		if l := ok(p.alice.ListCDRs(ctx, &client.ListOptions{Filter: "direction eq 'OUTBOUND_CALL' and status_code ge 400"}))(s); l.Count != 1 {
+			t.Fatalf("filter: %+v", l)
 		}
-		wantInvalid(t, s.do("GET", "/api/user/cdrs?"+url.Values{"filter": {"password eq 'x'"}}.Encode(), p.alice, nil), "filter")
+		if l := ok(p.alice.ListCDRs(ctx, &client.ListOptions{OrderBy: "started_at asc", Top: 1}))(s).Items; len(l) != 1 || l[0].CallID != "call-1" {
+			t.Fatalf("orderby: %+v", l)
+		}
+		wantInvalid(t, ign(p.alice.ListCDRs(ctx, &client.ListOptions{Filter: "password eq 'x'"})), "filter")
 
 		// Each user sees only their own; other tenants nothing.
-		s.must(404, "GET", "/api/user/cdrs/"+ids[2].(string), p.alice, nil)
-		s.must(200, "GET", "/api/user/cdrs/"+ids[2].(string), p.bob, nil)
-		s.must(404, "GET", "/api/user/cdrs/"+ids[0].(string), globex, nil)
-		if n := len(items(t, s.must(200, "GET", "/api/user/cdrs", globex, nil))); n != 0 {
+		wantStatus(t, ign(p.alice.GetCDR(ctx, ids[2])), 404, "bob's record")
+		ok(p.bob.GetCDR(ctx, ids[2]))(s)
+		wantStatus(t, ign(globex.GetCDR(ctx, ids[0])), 404, "another tenant's record")
+		if n := len(ok(globex.ListCDRs(ctx, nil))(s).Items); n != 0 {
 			t.Fatalf("another tenant sees %d records", n)
 		}
 	})

@@ -1,15 +1,16 @@
 package e2e
 
 import (
-	"encoding/json"
+	"context"
 	"fmt"
 	"math/rand/v2"
-	"net/url"
 	"reflect"
 	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/switchboard-pbx/switchboard/client"
 )
 
 // TestContacts: personal contacts with the seed's fields, business
@@ -17,155 +18,160 @@ import (
 // favorites on each, validation and isolation.
 func TestContacts(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
+		ctx := t.Context()
 		p := makePeople(s, "acme.example")
-		_, globex := s.tenant("globex.example")
-		full := map[string]any{"name": "Zoë Martin", "email": "zoe@example.com", "company": "Acme", "title": "CTO", "business": "+33100000001",
-			"business2": "+33100000002", "mobile_phone": "+33600000001", "mobile_phone2": "+33600000002", "home_phone": "+33100000003",
-			"home_phone2": "+33100000004", "other": "+33100000005", "business_fax": "+33100000006", "home_fax": "+33100000007",
-			"address": "1 rue de la Paix, Paris", "notes": "Met at the fair"}
-		id := s.must(201, "POST", "/api/user/contacts", p.alice, full).JSON(t)["id"].(string)
-		got := s.must(200, "GET", "/api/user/contacts/"+id, p.alice, nil).JSON(t)
-		for k, v := range full {
-			if got[k] != v {
-				t.Fatalf("%s: %v, want %v", k, got[k], v)
+		_, globex := s.newTenant("globex.example")
+		full := client.ContactInput{Name: client.Ptr("Zoë Martin"), Email: client.Ptr("zoe@example.com"), Company: client.Ptr("Acme"),
+			Title: client.Ptr("CTO"), Business: client.Ptr("+33100000001"), Business2: client.Ptr("+33100000002"),
+			MobilePhone: client.Ptr("+33600000001"), MobilePhone2: client.Ptr("+33600000002"), HomePhone: client.Ptr("+33100000003"),
+			HomePhone2: client.Ptr("+33100000004"), Other: client.Ptr("+33100000005"), BusinessFax: client.Ptr("+33100000006"),
+			HomeFax: client.Ptr("+33100000007"), Address: client.Ptr("1 rue de la Paix, Paris"), Notes: client.Ptr("Met at the fair")}
+		id := ok(p.alice.CreateContact(ctx, full))(s)
+		got := ok(p.alice.GetContact(ctx, id))(s)
+		gotMap := toMap(t, got)
+		for k, v := range toMap(t, full) {
+			if gotMap[k] != v {
+				t.Fatalf("%s: %v, want %v", k, gotMap[k], v)
 			}
 		}
-		if got["favorite"] != false || got["sync_type"] != "" {
-			t.Fatalf("new contact: %v", got)
+		if got.Favorite || got.SyncType != "" {
+			t.Fatalf("new contact: %+v", got)
 		}
 		for _, c := range []struct {
-			body  map[string]any
+			body  any // client.ContactInput, or a raw body
 			field string
 		}{
-			{map[string]any{"email": "a@b.example"}, "name"},
-			{map[string]any{"name": "x", "email": "not-an-email"}, "email"},
-			{map[string]any{"name": "x", "mobile_phone": "call me"}, "mobile_phone"},
-			{map[string]any{"name": strings.Repeat("n", 129)}, "name"},
+			{client.ContactInput{Email: client.Ptr("a@b.example")}, "name"},
+			{client.ContactInput{Name: client.Ptr("x"), Email: client.Ptr("not-an-email")}, "email"},
+			{client.ContactInput{Name: client.Ptr("x"), MobilePhone: client.Ptr("call me")}, "mobile_phone"},
+			{client.ContactInput{Name: client.Ptr(strings.Repeat("n", 129))}, "name"},
 			{map[string]any{"name": "x", "favorite": true}, "favorite"},
 			{map[string]any{"name": "x", "shoe_size": 42}, "shoe_size"},
 		} {
-			wantInvalid(t, s.do("POST", "/api/user/contacts", p.alice, c.body), c.field)
+			var err error
+			if in, typed := c.body.(client.ContactInput); typed {
+				_, err = p.alice.CreateContact(ctx, in)
+			} else {
+				err = s.do("POST", "/api/user/contacts", p.alice, c.body).Err()
+			}
+			wantInvalid(t, err, c.field)
 		}
-		s.must(204, "POST", "/api/user/contacts/"+id, p.alice, map[string]any{"title": "CEO"})
-		s.must(204, "POST", "/api/user/contacts/"+id+"/favorite", p.alice, nil)
-		got = s.must(200, "GET", "/api/user/contacts/"+id, p.alice, nil).JSON(t)
-		if got["title"] != "CEO" || got["favorite"] != true || got["company"] != "Acme" {
-			t.Fatalf("after update: %v", got)
+		s.ok(p.alice.UpdateContact(ctx, id, client.ContactInput{Title: client.Ptr("CEO")}))
+		s.ok(p.alice.SetContactFavorite(ctx, id, true))
+		if got := ok(p.alice.GetContact(ctx, id))(s); got.Title != "CEO" || !got.Favorite || got.Company != "Acme" {
+			t.Fatalf("after update: %+v", got)
 		}
 		// Search and paging.
-		s.must(201, "POST", "/api/user/contacts", p.alice, map[string]any{"name": "Anna Lee"})
-		l := s.must(200, "GET", "/api/user/contacts?search=zoe&top=10", p.alice, nil).JSON(t)
-		if l["count"] != float64(1) {
-			t.Fatalf("search: %v", l)
+		ok(p.alice.CreateContact(ctx, client.ContactInput{Name: client.Ptr("Anna Lee")}))(s)
+		if l := ok(p.alice.ListContacts(ctx, &client.ListOptions{Search: "zoe", Top: 10}))(s); l.Count != 1 {
+			t.Fatalf("search: %+v", l)
 		}
-		if names := items(t, s.must(200, "GET", "/api/user/contacts", p.alice, nil)); len(names) != 2 || names[0]["name"] != "Anna Lee" {
-			t.Fatalf("list: %v", names)
+		if l := ok(p.alice.ListContacts(ctx, nil))(s).Items; len(l) != 2 || l[0].Name != "Anna Lee" {
+			t.Fatalf("list: %+v", l)
 		}
 		// Another user's contact is not found, for reading, changing or favorites.
-		s.must(404, "GET", "/api/user/contacts/"+id, p.bob, nil)
-		s.must(404, "POST", "/api/user/contacts/"+id, p.bob, map[string]any{"title": "x"})
-		s.must(404, "POST", "/api/user/contacts/"+id+"/favorite", p.bob, nil)
-		s.must(404, "POST", "/api/user/contacts/"+id+"/destroy", p.bob, nil)
+		wantStatus(t, ign(p.bob.GetContact(ctx, id)), 404, "bob reads alice's contact")
+		wantStatus(t, p.bob.UpdateContact(ctx, id, client.ContactInput{Title: client.Ptr("x")}), 404, "bob changes it")
+		wantStatus(t, p.bob.SetContactFavorite(ctx, id, true), 404, "bob marks it")
+		wantStatus(t, p.bob.DeleteContact(ctx, id), 404, "bob deletes it")
 
 		// Business contacts: admins write, everyone reads and favorites.
-		s.must(403, "POST", "/api/business_contacts", p.alice, map[string]any{"name": "Plumber"})
-		bid := s.must(201, "POST", "/api/business_contacts", p.admin, map[string]any{"name": "Plumber", "business": "+33111111111"}).JSON(t)["id"].(string)
-		s.must(404, "GET", "/api/business_contacts/"+bid, globex, nil)
-		s.must(404, "GET", "/api/user/business_contacts/"+bid, s.signIn("boss", "boss-Password-1", "globex.example"), nil)
-		s.must(204, "POST", "/api/user/business_contacts/"+bid+"/favorite", p.alice, nil)
-		if b := items(t, s.must(200, "GET", "/api/user/business_contacts", p.alice, nil)); len(b) != 1 || b[0]["favorite"] != true {
-			t.Fatalf("alice's business contacts: %v", b)
+		wantStatus(t, ign(p.alice.CreateBusinessContact(ctx, client.ContactInput{Name: client.Ptr("Plumber")})), 403, "a user writes a business contact")
+		bid := ok(p.admin.CreateBusinessContact(ctx, client.ContactInput{Name: client.Ptr("Plumber"), Business: client.Ptr("+33111111111")}))(s)
+		wantStatus(t, ign(globex.GetBusinessContact(ctx, bid)), 404, "another tenant's admin reads it")
+		wantStatus(t, ign(s.login("boss", "boss-Password-1", "globex.example").GetMyBusinessContact(ctx, bid)), 404, "another tenant reads it")
+		s.ok(p.alice.SetBusinessContactFavorite(ctx, bid, true))
+		if b := ok(p.alice.ListMyBusinessContacts(ctx, nil))(s).Items; len(b) != 1 || !b[0].Favorite {
+			t.Fatalf("alice's business contacts: %+v", b)
 		}
-		if b := items(t, s.must(200, "GET", "/api/user/business_contacts", p.bob, nil)); len(b) != 1 || b[0]["favorite"] != false {
-			t.Fatalf("bob's business contacts: %v", b)
+		if b := ok(p.bob.ListMyBusinessContacts(ctx, nil))(s).Items; len(b) != 1 || b[0].Favorite {
+			t.Fatalf("bob's business contacts: %+v", b)
 		}
-		s.must(403, "POST", "/api/business_contacts/"+bid+"/destroy", p.alice, nil)
+		wantStatus(t, p.alice.DeleteBusinessContact(ctx, bid), 403, "a user deletes a business contact")
 
 		// Extension contacts: the tenant's users, never another tenant's.
-		ext := items(t, s.must(200, "GET", "/api/user/extension_contacts?orderby=extension_number", p.alice, nil))
-		if len(ext) != 3 || ext[1]["extension_number"] != "201" || ext[1]["password"] != nil || ext[1]["role"] != nil {
+		ext := s.must(200, "GET", "/api/user/extension_contacts?orderby=extension_number", p.alice, nil).JSON(t)["items"].([]any)
+		if e := ext[1].(map[string]any); len(ext) != 3 || e["extension_number"] != "201" || e["password"] != nil || e["role"] != nil {
 			t.Fatalf("extension contacts: %v", ext)
 		}
-		wantInvalid(t, s.do("GET", "/api/user/extension_contacts?filter="+urlq("role eq 'Admin'"), p.alice, nil), "filter") // only what the directory shows
-		s.must(204, "POST", "/api/user/extension_contacts/"+p.bobID+"/favorite", p.alice, nil)
-		s.must(404, "POST", "/api/user/extension_contacts/"+s.createUser(globex, map[string]any{"name": "gina", "email": "g@globex.example",
-			"extension_number": "201", "password": "Gina-password-1"})+"/favorite", p.alice, nil)
-		for _, e := range items(t, s.must(200, "GET", "/api/user/extension_contacts", p.alice, nil)) {
-			if (e["id"] == p.bobID) != (e["favorite"] == true) {
-				t.Fatalf("favorite marks: %v", e)
+		// Only what the directory shows can be filtered on.
+		wantInvalid(t, ign(p.alice.ListExtensionContacts(ctx, &client.ListOptions{Filter: "role eq 'Admin'"})), "filter")
+		s.ok(p.alice.SetExtensionContactFavorite(ctx, p.bobID, true))
+		gina := ok(globex.CreateUser(ctx, client.UserCreate{Name: "gina", Email: "g@globex.example", ExtensionNumber: "201", Password: "Gina-password-1"}))(s)
+		wantStatus(t, p.alice.SetExtensionContactFavorite(ctx, gina, true), 404, "another tenant's user")
+		for _, e := range ok(p.alice.ListExtensionContacts(ctx, nil))(s).Items {
+			if (e.ID == p.bobID) != e.Favorite {
+				t.Fatalf("favorite marks: %+v", e)
 			}
 		}
-		s.must(204, "POST", "/api/user/contacts/"+id+"/destroy", p.alice, nil)
-		s.must(404, "GET", "/api/user/contacts/"+id, p.alice, nil)
+		s.ok(p.alice.DeleteContact(ctx, id))
+		wantStatus(t, ign(p.alice.GetContact(ctx, id)), 404, "a deleted contact")
 	})
 }
 
-// syncClient keeps a copy of a list by sync tokens and diffs, as a phone
+// syncCopy keeps a copy of a list by sync tokens and diffs, as a phone
 // app does.
-type syncClient struct {
-	s           *server
-	token, base string
-	auth        string
-	items       map[string]map[string]any
+type syncCopy[T any] struct {
+	s     *server
+	token string
+	items map[string]T
+	list  func(context.Context, *client.ListOptions) (*client.List[T], error)
+	diff  func(context.Context, string) (*client.SyncDiff[T], error)
+	id    func(T) string
 }
 
-// start takes a token, then lists (the order the README tells clients).
-func startSync(s *server, base, listPath, auth string) *syncClient {
+// syncer is what TestSyncProperty does with any syncCopy.
+type syncer interface {
+	pull()
+	same(t *testing.T)
+}
+
+// startSync takes a token, then lists (the order the README tells
+// clients).
+func startSync[T any](s *server, c *client.Client, l client.SyncList, list func(context.Context, *client.ListOptions) (*client.List[T], error),
+	diff func(context.Context, string) (*client.SyncDiff[T], error), id func(T) string) *syncCopy[T] {
 	s.t.Helper()
-	c := &syncClient{s: s, base: base, auth: auth, items: map[string]map[string]any{}}
-	c.token = s.must(200, "POST", base+"/sync_tokens", auth, nil).JSON(s.t)["token"].(string)
-	for _, it := range serverList(s, listPath, auth) {
-		c.items[it["id"].(string)] = it
-	}
-	return c
+	sc := &syncCopy[T]{s: s, items: map[string]T{}, list: list, diff: diff, id: id}
+	sc.token = ok(c.SyncToken(context.Background(), l))(s)
+	sc.items = sc.serverList()
+	return sc
 }
 
-func serverList(s *server, listPath, auth string) []map[string]any {
-	s.t.Helper()
-	var all []map[string]any
-	for skip := 0; ; skip += 100 {
-		page := items(s.t, s.must(200, "GET", fmt.Sprintf("%s?top=100&skip=%d", listPath, skip), auth, nil))
-		all = append(all, page...)
-		if len(page) < 100 {
-			return all
-		}
-	}
-}
-
-func (c *syncClient) pull() {
+// serverList reads the whole list, page by page.
+func (c *syncCopy[T]) serverList() map[string]T {
 	c.s.t.Helper()
-	r := c.s.must(200, "POST", c.base+"/sync_tokens/"+url.PathEscape(c.token)+"/diff", c.auth, nil).JSON(c.s.t)
-	c.token = r["token"].(string)
-	for _, raw := range r["items"].([]any) {
-		it := raw.(map[string]any)
-		id := it["id"].(string)
-		switch it["change_type"] {
+	all := map[string]T{}
+	for it, err := range client.All(context.Background(), c.list, nil) {
+		c.s.ok(err)
+		all[c.id(it)] = it
+	}
+	return all
+}
+
+func (c *syncCopy[T]) pull() {
+	c.s.t.Helper()
+	d := ok(c.diff(context.Background(), c.token))(c.s)
+	c.token = d.Token
+	for _, ch := range d.Items {
+		switch ch.ChangeType {
 		case "DELETED":
-			delete(c.items, id)
+			delete(c.items, ch.ID)
 		case "CREATED", "UPDATED":
-			delete(it, "change_type")
-			if inner, ok := it["items"].([]any); ok { // a call record, as the seed nests it
-				if len(inner) != 1 {
-					c.s.t.Fatalf("a record change holds %d records", len(inner))
-				}
-				it = inner[0].(map[string]any)
+			if got := c.id(ch.Object); got != ch.ID {
+				c.s.t.Fatalf("a %s change of %s holds object %q", ch.ChangeType, ch.ID, got)
 			}
-			c.items[id] = it
+			c.items[ch.ID] = ch.Object
 		default:
-			c.s.t.Fatalf("change type %v", it["change_type"])
+			c.s.t.Fatalf("change type %v", ch.ChangeType)
 		}
 	}
 }
 
-// same fails unless the client's copy is exactly the server's list.
-func (c *syncClient) same(t *testing.T, listPath string) {
+// same fails unless the copy is exactly the server's list.
+func (c *syncCopy[T]) same(t *testing.T) {
 	t.Helper()
-	want := map[string]map[string]any{}
-	for _, it := range serverList(c.s, listPath, c.auth) {
-		want[it["id"].(string)] = it
-	}
-	if !reflect.DeepEqual(want, c.items) {
-		ids := func(m map[string]map[string]any) []string {
+	if want := c.serverList(); !reflect.DeepEqual(want, c.items) {
+		ids := func(m map[string]T) []string {
 			var out []string
 			for k := range m {
 				out = append(out, k)
@@ -173,9 +179,7 @@ func (c *syncClient) same(t *testing.T, listPath string) {
 			sort.Strings(out)
 			return out
 		}
-		a, _ := json.Marshal(want)
-		b, _ := json.Marshal(c.items)
-		t.Fatalf("the synced copy differs from the server's list:\nserver %v\nclient %v\n%s\n%s", ids(want), ids(c.items), a, b)
+		t.Fatalf("the synced copy differs from the server's list:\nserver %v\nclient %v\n%s\n%s", ids(want), ids(c.items), jsonText(want), jsonText(c.items))
 	}
 }
 
@@ -186,20 +190,22 @@ func (c *syncClient) same(t *testing.T, listPath string) {
 // token ends with exactly the server's list, deletions included.
 func TestSyncProperty(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
+		ctx := t.Context()
 		p := makePeople(s, "acme.example")
-		s.createUser(p.admin, map[string]any{"name": "switch", "email": "switch@acme.example", "extension_number": "990",
-			"password": "Switch-password-1", "role": "Replicator"})
-		sw := s.signIn("switch", "Switch-password-1", "acme.example")
+		ok(p.admin.CreateUser(ctx, client.UserCreate{Name: "switch", Email: "switch@acme.example", ExtensionNumber: "990",
+			Password: "Switch-password-1", Role: "Replicator"}))(s)
+		sw := s.login("switch", "Switch-password-1", "acme.example")
 		seed := uint64(time.Now().UnixNano())
 		t.Logf("seed %d", seed)
 		rng := rand.New(rand.NewPCG(seed, 11))
-
-		personal := startSync(s, "/api/user/contacts", "/api/user/contacts", p.alice)
-		business := startSync(s, "/api/user/business_contacts", "/api/user/business_contacts", p.alice)
-		extension := startSync(s, "/api/user/extension_contacts", "/api/user/extension_contacts", p.alice)
-		cdrs := startSync(s, "/api/user/cdrs", "/api/user/cdrs", p.alice)
-		clients := []*syncClient{personal, business, extension, cdrs}
-
+		a := p.alice
+		contactID := func(c client.Contact) string { return c.ID }
+		clients := []syncer{
+			startSync(s, a, client.SyncContacts, a.ListContacts, a.ContactsDiff, contactID),
+			startSync(s, a, client.SyncBusinessContacts, a.ListMyBusinessContacts, a.BusinessContactsDiff, contactID),
+			startSync(s, a, client.SyncExtensionContacts, a.ListExtensionContacts, a.ExtensionContactsDiff, func(c client.ExtensionContact) string { return c.ID }),
+			startSync(s, a, client.SyncCDRs, a.ListCDRs, a.CDRsDiff, func(c client.CDR) string { return c.ID }),
+		}
 		var mine, biz, users []string
 		pick := func(l []string) (string, int) {
 			i := rng.IntN(len(l))
@@ -210,50 +216,50 @@ func TestSyncProperty(t *testing.T) {
 		for step := 0; step < 160; step++ {
 			switch op := rng.IntN(12); {
 			case op == 0 || (op == 1 && len(mine) == 0):
-				mine = append(mine, s.must(201, "POST", "/api/user/contacts", p.alice, map[string]any{"name": fmt.Sprintf("Contact %d", step)}).JSON(t)["id"].(string))
+				mine = append(mine, ok(a.CreateContact(ctx, client.ContactInput{Name: client.Ptr(fmt.Sprintf("Contact %d", step))}))(s))
 			case op == 1:
 				id, _ := pick(mine)
-				s.must(204, "POST", "/api/user/contacts/"+id, p.alice, map[string]any{"notes": fmt.Sprintf("step %d", step)})
+				s.ok(a.UpdateContact(ctx, id, client.ContactInput{Notes: client.Ptr(fmt.Sprintf("step %d", step))}))
 			case op == 2 && len(mine) > 0:
 				id, i := pick(mine)
-				s.must(204, "POST", "/api/user/contacts/"+id+"/destroy", p.alice, nil)
+				s.ok(a.DeleteContact(ctx, id))
 				mine = drop(mine, i)
 			case op == 3 && len(mine) > 0:
 				id, _ := pick(mine)
-				s.must(204, "POST", "/api/user/contacts/"+id+[]string{"/favorite", "/unfavorite"}[rng.IntN(2)], p.alice, nil)
+				s.ok(a.SetContactFavorite(ctx, id, rng.IntN(2) == 0))
 			case op == 4 || (op == 5 && len(biz) == 0):
-				biz = append(biz, s.must(201, "POST", "/api/business_contacts", p.admin, map[string]any{"name": fmt.Sprintf("Firm %d", step)}).JSON(t)["id"].(string))
+				biz = append(biz, ok(p.admin.CreateBusinessContact(ctx, client.ContactInput{Name: client.Ptr(fmt.Sprintf("Firm %d", step))}))(s))
 			case op == 5:
 				id, i := pick(biz)
 				if rng.IntN(2) == 0 {
-					s.must(204, "POST", "/api/business_contacts/"+id+"/destroy", p.admin, nil)
+					s.ok(p.admin.DeleteBusinessContact(ctx, id))
 					biz = drop(biz, i)
 				} else {
-					s.must(204, "POST", "/api/business_contacts/"+id, p.admin, map[string]any{"company": fmt.Sprintf("Co %d", step)})
+					s.ok(p.admin.UpdateBusinessContact(ctx, id, client.ContactInput{Company: client.Ptr(fmt.Sprintf("Co %d", step))}))
 				}
 			case op == 6 && len(biz) > 0:
 				id, _ := pick(biz)
-				s.must(204, "POST", "/api/user/business_contacts/"+id+[]string{"/favorite", "/unfavorite"}[rng.IntN(2)], p.alice, nil)
+				s.ok(a.SetBusinessContactFavorite(ctx, id, rng.IntN(2) == 0))
 				// Another user's favorites are not alice's changes.
-				s.must(204, "POST", "/api/user/business_contacts/"+id+"/favorite", p.bob, nil)
+				s.ok(p.bob.SetBusinessContactFavorite(ctx, id, true))
 			case op == 7:
-				users = append(users, s.createUser(p.admin, map[string]any{"name": fmt.Sprintf("u%d", step), "email": fmt.Sprintf("u%d@acme.example", step),
-					"extension_number": fmt.Sprintf("%d", 500+step), "password": "User-password-1"}))
+				users = append(users, ok(p.admin.CreateUser(ctx, client.UserCreate{Name: fmt.Sprintf("u%d", step),
+					Email: fmt.Sprintf("u%d@acme.example", step), ExtensionNumber: fmt.Sprintf("%d", 500+step), Password: "User-password-1"}))(s))
 			case op == 8 && len(users) > 0:
 				id, i := pick(users)
 				switch rng.IntN(3) {
 				case 0:
-					s.must(204, "POST", "/api/users/"+id+"/destroy", p.admin, nil)
+					s.ok(p.admin.DeleteUser(ctx, id, ""))
 					users = drop(users, i)
 				case 1:
-					s.must(204, "POST", "/api/users/"+id, p.admin, map[string]any{"department": fmt.Sprintf("Dept %d", step)})
+					s.ok(p.admin.UpdateUser(ctx, id, client.UserUpdate{Department: client.Ptr(fmt.Sprintf("Dept %d", step))}))
 				default:
-					s.must(204, "POST", "/api/user/extension_contacts/"+id+[]string{"/favorite", "/unfavorite"}[rng.IntN(2)], p.alice, nil)
+					s.ok(a.SetExtensionContactFavorite(ctx, id, rng.IntN(2) == 0))
 				}
 			case op == 9:
 				calls++
-				s.must(201, "POST", "/api/cdrs", sw, map[string]any{"items": []any{cdr("201", fmt.Sprintf("sync-%d", calls), "INBOUND_CALL",
-					time.Date(2026, 11, 24, 10, 0, calls, 0, time.UTC).Format(time.RFC3339))}})
+				ok(sw.IngestCDRs(ctx, []client.CDRInput{cdr("201", fmt.Sprintf("sync-%d", calls), "INBOUND_CALL",
+					time.Date(2026, 11, 24, 10, 0, calls, 0, time.UTC))}))(s)
 			default:
 				clients[rng.IntN(len(clients))].pull()
 			}
@@ -261,11 +267,8 @@ func TestSyncProperty(t *testing.T) {
 		for _, c := range clients {
 			c.pull()
 			c.pull() // a diff with nothing new is empty and keeps working
+			c.same(t)
 		}
-		personal.same(t, "/api/user/contacts")
-		business.same(t, "/api/user/business_contacts")
-		extension.same(t, "/api/user/extension_contacts")
-		cdrs.same(t, "/api/user/cdrs")
 	})
 }
 
@@ -273,28 +276,25 @@ func TestSyncProperty(t *testing.T) {
 // another list's, a forged or an expired token answers 403.
 func TestSyncTokens(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
+		ctx := t.Context()
 		p := makePeople(s, "acme.example")
-		tok := s.must(200, "POST", "/api/user/contacts/sync_tokens", p.alice, nil).JSON(t)["token"].(string)
-		s.must(200, "POST", "/api/user/contacts/sync_tokens/"+tok+"/diff", p.alice, nil)
+		tok := ok(p.alice.SyncToken(ctx, client.SyncContacts))(s)
+		ok(p.alice.ContactsDiff(ctx, tok))(s)
 		flipped := []byte(tok)
 		flipped[len(flipped)/2] ^= 1
 		if flipped[len(flipped)/2] == '-' || flipped[len(flipped)/2] == '_' {
 			flipped[len(flipped)/2] = 'A'
 		}
-		for _, c := range []struct{ path, auth string }{
-			{"/api/user/contacts/sync_tokens/" + string(flipped) + "/diff", p.alice},
-			{"/api/user/contacts/sync_tokens/not-a-token/diff", p.alice},
-			{"/api/user/contacts/sync_tokens/" + tok + "/diff", p.bob},
-			{"/api/user/business_contacts/sync_tokens/" + tok + "/diff", p.alice},
+		for what, err := range map[string]error{
+			"a forged token": ign(p.alice.ContactsDiff(ctx, string(flipped))),
+			"not a token":    ign(p.alice.ContactsDiff(ctx, "not-a-token")),
+			"another user's": ign(p.bob.ContactsDiff(ctx, tok)),
+			"another list's": ign(p.alice.BusinessContactsDiff(ctx, tok)),
 		} {
-			if r := s.do("POST", c.path, c.auth, nil); r.Status != 403 {
-				t.Fatalf("%s: %d %s", c.path, r.Status, r.Body)
-			}
+			wantStatus(t, err, 403, what)
 		}
 		s.advance(31 * 24 * time.Hour)
-		fresh := s.signIn("alice", "Alice-password-1", "acme.example")
-		if r := s.do("POST", "/api/user/contacts/sync_tokens/"+tok+"/diff", fresh, nil); r.Status != 403 {
-			t.Fatalf("expired token: %d", r.Status)
-		}
+		fresh := s.login("alice", "Alice-password-1", "acme.example")
+		wantStatus(t, ign(fresh.ContactsDiff(ctx, tok)), 403, "an expired token")
 	})
 }

@@ -2,16 +2,26 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
+
+	"github.com/switchboard-pbx/switchboard/client"
 )
 
-// postCSV sends a CSV file as the raw body.
-func (s *server) postCSV(path, token, body string) *response {
+// userByName returns the tenant's user with a name.
+func userByName(s *server, c *client.Client, name string) *client.User {
 	s.t.Helper()
-	return s.postRaw(path, token, "text/csv", []byte(body))
+	ctx := context.Background()
+	l := ok(c.ListUsers(ctx, &client.ListOptions{Filter: "name eq '" + name + "'"}))(s)
+	if len(l.Items) != 1 {
+		s.t.Fatalf("users named %s: %+v", name, l.Items)
+	}
+	return ok(c.GetUser(ctx, l.Items[0].ID))(s)
 }
 
 // TestCSVImport: the admin manual's headers (any case and spacing, BOM,
@@ -20,8 +30,9 @@ func (s *server) postCSV(path, token, body string) *response {
 // nothing, then the fixed file imported whole.
 func TestCSVImport(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
-		_, boss := s.tenant("acme.example")
-		s.createUser(boss, map[string]any{"name": "taken", "email": "taken@acme.example", "extension_number": "300", "password": "Taken-password-1"})
+		ctx := t.Context()
+		_, boss := s.newTenant("acme.example")
+		ok(boss.CreateUser(ctx, client.UserCreate{Name: "taken", Email: "taken@acme.example", ExtensionNumber: "300", Password: "Taken-password-1"}))(s)
 		bad := "\ufeffEmail;First Name;LAST_NAME;extension;Password;Forum alias;role;mobile;CLI;voicemail;call waiting;follow me\n" +
 			"ann@acme.example;Ann;Lee;301;Ann-password-1;ann;Administrator;+33611111111;+33122222222;yes;no;yes\n" +
 			"bob@acme.example;Bob;Ray;30x;Bob-password-1;bob;Normal;;;no;yes;no\n" + // row 3: bad extension
@@ -29,60 +40,49 @@ func TestCSVImport(t *testing.T) {
 			"dee@acme.example;Dee;Fox;302;Dee-password-1;taken;Normal;;;;;\n" + // row 5: name taken in the tenant
 			"eve@acme.example;Eve;Gil;303;Eve-password-1;eve;Normal;;;maybe;;\n" // row 6: voicemail not yes/no
 		before := userCount(s, boss)
-		rep := s.postCSV("/api/users/import?dry_run=true", boss, bad)
-		wantStatus(t, rep, 200, "dry run")
-		body := rep.JSON(t)
-		errs := body["errors"].([]any)
+		rep := ok(boss.ImportUsers(ctx, []byte(bad), true))(s)
 		want := map[string]bool{"3 extension_number": true, "4 extension_number": true, "5 name": true, "6 voicemail": true}
 		got := map[string]bool{}
-		for _, e := range errs {
-			m := e.(map[string]any)
-			got[fmt.Sprintf("%v %v", m["row"], m["field"])] = true
+		for _, e := range rep.Errors {
+			got[fmt.Sprintf("%v %v", e.Row, e.Field)] = true
 		}
-		if fmt.Sprint(got) != fmt.Sprint(want) || body["rows"] != float64(5) || body["created"] != float64(0) {
-			t.Fatalf("dry run report: %s", rep.Body)
+		if fmt.Sprint(got) != fmt.Sprint(want) || rep.Rows != 5 || rep.Created != 0 {
+			t.Fatalf("dry run report: %+v", rep)
 		}
 		if userCount(s, boss) != before {
 			t.Fatal("a dry run created users")
 		}
-		r := s.postCSV("/api/users/import", boss, bad)
-		wantStatus(t, r, 400, "import with bad rows")
-		if !strings.Contains(string(r.Body), `"row":3`) || !strings.Contains(string(r.Body), "Row 3: extension_number") {
-			t.Fatalf("error envelope: %s", r.Body)
+		_, err := boss.ImportUsers(ctx, []byte(bad), false)
+		wantStatus(t, err, 400, "import with bad rows")
+		var e *client.Error
+		if !errors.As(err, &e) || e.Errors[0].Detail == nil || e.Errors[0].Detail.Row != 3 || !strings.HasPrefix(e.Message(), "Row 3: extension_number") {
+			t.Fatalf("error envelope: %+v", err)
 		}
 		if userCount(s, boss) != before {
 			t.Fatal("an import with bad rows created users")
 		}
 		fixed := strings.NewReplacer(";30x;", ";304;", "cid@acme.example;Cid;Day;301;", "cid@acme.example;Cid;Day;305;",
 			";taken;", ";dee;", ";maybe;", ";no;").Replace(bad)
-		r = s.postCSV("/api/users/import", boss, fixed)
-		wantStatus(t, r, 200, "fixed import")
-		if r.JSON(t)["created"] != float64(5) || userCount(s, boss) != before+5 {
-			t.Fatalf("fixed import: %s", r.Body)
+		if r := ok(boss.ImportUsers(ctx, []byte(fixed), false))(s); r.Created != 5 || userCount(s, boss) != before+5 {
+			t.Fatalf("fixed import: %+v", r)
 		}
-		ann := items(t, s.must(200, "GET", "/api/users?filter="+urlq("name eq 'ann'"), boss, nil))[0]
-		u := s.must(200, "GET", "/api/users/"+ann["id"].(string), boss, nil).JSON(t)
-		fm := u["follow_me"].(map[string]any)
-		if u["role"] != "Admin" || u["mobile_phone"] != "+33611111111" || u["enable_call_waiting"] != false || fm["enabled"] != true ||
-			fmt.Sprint(fm["numbers"]) != "[+33611111111]" ||
-			u["first_name"] != "Ann" || u["extension_number"] != "301" {
-			t.Fatalf("ann: %v", u)
+		u := userByName(s, boss, "ann")
+		fm := u.FollowMe
+		if u.Role != "Admin" || u.MobilePhone != "+33611111111" || u.EnableCallWaiting || !fm.Enabled ||
+			fmt.Sprint(fm.Numbers) != "[+33611111111]" || u.FirstName != "Ann" || u.ExtensionNumber != "301" {
+			t.Fatalf("ann: %+v", u)
 		}
-		ids := u["outbound_caller_ids"].([]any)
-		if len(ids) != 1 || ids[0].(map[string]any)["caller_id"] != "+33122222222" {
-			t.Fatalf("ann's CLI: %v", ids)
+		if ids := u.OutboundCallerIDs; len(ids) != 1 || ids[0].CallerID != "+33122222222" {
+			t.Fatalf("ann's CLI: %+v", ids)
 		}
-		s.signIn("ann", "Ann-password-1", "acme.example") // the password was hashed and works
-		bob := items(t, s.must(200, "GET", "/api/users?filter="+urlq("name eq 'bob'"), boss, nil))[0]
-		ub := s.must(200, "GET", "/api/users/"+bob["id"].(string), boss, nil).JSON(t)
-		if ub["role"] != "StandardUser" || ub["dnd_office_hours_forward_rule"].(map[string]any)["action"] != "HANG_UP" {
-			t.Fatalf("bob (no voicemail): %v", ub)
+		s.login("ann", "Ann-password-1", "acme.example") // the password was hashed and works
+		if ub := userByName(s, boss, "bob"); ub.Role != "StandardUser" || ub.DNDOfficeHoursForwardRule.Action != "HANG_UP" {
+			t.Fatalf("bob (no voicemail): %+v", ub)
 		}
 
 		// The same file again: every row is now taken.
-		r = s.postCSV("/api/users/import?dry_run=true", boss, fixed)
-		if n := len(r.JSON(t)["errors"].([]any)); n < 5 {
-			t.Fatalf("re-import: %d problems: %s", n, r.Body)
+		if r := ok(boss.ImportUsers(ctx, []byte(fixed), true))(s); len(r.Errors) < 5 {
+			t.Fatalf("re-import: %d problems: %+v", len(r.Errors), r)
 		}
 		// Bad files and headers.
 		for _, c := range []struct{ name, body, want string }{
@@ -93,15 +93,16 @@ func TestCSVImport(t *testing.T) {
 			{"header only", "email,extension\n", "\"rows\":0"},
 			{"not utf-8", "email,extension\n\xff\xfe@acme.example,400\n", "UTF-8"},
 		} {
-			r := s.postCSV("/api/users/import?dry_run=true", boss, c.body)
+			// The answers are read raw: the report or the error, whichever came.
+			r := ok(boss.Raw(ctx, "POST", "/api/users/import?dry_run=true", "text/csv", []byte(c.body)))(s)
 			if (r.Status != 200 && r.Status != 400) || !strings.Contains(string(r.Body), c.want) {
 				t.Fatalf("%s: %d %s", c.name, r.Status, r.Body)
 			}
 		}
 		// A plain user may not import.
-		plain := s.signIn("bob", "Bob-password-1", "acme.example")
-		wantStatus(t, s.postCSV("/api/users/import?dry_run=true", plain, fixed), 403, "plain user import")
-		wantStatus(t, s.do("GET", "/api/users/export", plain, nil), 403, "plain user export")
+		plain := s.login("bob", "Bob-password-1", "acme.example")
+		wantStatus(t, ign(plain.ImportUsers(ctx, []byte(fixed), true)), 403, "plain user import")
+		wantStatus(t, plain.ExportUsers(ctx, io.Discard), 403, "plain user export")
 	})
 }
 
@@ -110,19 +111,25 @@ func TestCSVImport(t *testing.T) {
 // holds no secret.
 func TestCSVExportImportRoundTrip(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
-		_, boss := s.tenant("one.example")
-		s.createUser(boss, map[string]any{"name": "ann", "email": "ann@one.example", "extension_number": "201", "password": "Ann-password-1",
-			"first_name": "Ann", "last_name": "Lée, \"quoted\"", "department": "Sales; EMEA", "enable_dnd": true, "max_bindings": 7,
-			"extension_password": "Sip-secret-201", "voicemail_pin": "918273",
-			"follow_me":                        map[string]any{"enabled": true, "numbers": []any{"+33611111111"}, "strategy": "HUNT"},
-			"available_no_answer_forward_rule": map[string]any{"action": "FORWARD_TO_NUMBER", "number": "+33699999999", "timeout": 25},
-			"blfs":                             []any{map[string]any{"key": "1", "value": "100", "first_name": "B", "last_name": "O"}}})
-		s.createUser(boss, map[string]any{"name": "bob", "email": "bob@one.example", "extension_number": "202", "password": "Bob-password-1"})
-		r := s.must(200, "GET", "/api/users/export", boss, nil)
+		ctx := t.Context()
+		_, boss := s.newTenant("one.example")
+		ok(boss.CreateUser(ctx, client.UserCreate{Name: "ann", Email: "ann@one.example", ExtensionNumber: "201", Password: "Ann-password-1",
+			FirstName: "Ann", LastName: "Lée, \"quoted\"", Department: "Sales; EMEA", EnableDND: client.Ptr(true), MaxBindings: 7,
+			ExtensionPassword: "Sip-secret-201", VoicemailPIN: "918273",
+			FollowMe:                     &client.FollowMeUpdate{Enabled: client.Ptr(true), Numbers: []string{"+33611111111"}, Strategy: client.Ptr("HUNT")},
+			AvailableNoAnswerForwardRule: &client.NoAnswerForwardRule{Action: "FORWARD_TO_NUMBER", Number: "+33699999999", Timeout: 25},
+			BLFs:                         []client.BLF{{Key: "1", Value: "100", FirstName: "B", LastName: "O"}}}))(s)
+		ok(boss.CreateUser(ctx, client.UserCreate{Name: "bob", Email: "bob@one.example", ExtensionNumber: "202", Password: "Bob-password-1"}))(s)
+		r := s.must(200, "GET", "/api/users/export", boss, nil) // the headers are checked too
 		if !strings.HasPrefix(r.Header.Get("Content-Type"), "text/csv") {
 			t.Fatalf("content type %q", r.Header.Get("Content-Type"))
 		}
-		export := string(r.Body)
+		var exported bytes.Buffer
+		s.ok(boss.ExportUsers(ctx, &exported))
+		export := exported.String()
+		if export != string(r.Body) {
+			t.Fatalf("two exports differ:\n%s\n%s", export, r.Body)
+		}
 		for _, secret := range []string{"Ann-password-1", "Sip-secret-201", "918273", "password", "pin\n", "argon2"} {
 			if strings.Contains(export, secret) {
 				t.Fatalf("the export holds %q:\n%s", secret, export)
@@ -142,13 +149,13 @@ func TestCSVExportImportRoundTrip(t *testing.T) {
 			}
 		}
 		w.Flush()
-		_, boss2 := s.tenant("two.example")
-		r = s.postCSV("/api/users/import", boss2, buf.String())
-		wantStatus(t, r, 200, "import the export")
-		if r.JSON(t)["created"] != float64(2) || r.JSON(t)["without_password"] != float64(2) {
-			t.Fatalf("import: %s", r.Body)
+		_, boss2 := s.newTenant("two.example")
+		if rep := ok(boss2.ImportUsers(ctx, buf.Bytes(), false))(s); rep.Created != 2 || rep.WithoutPassword != 2 {
+			t.Fatalf("import: %+v", rep)
 		}
-		again := string(s.must(200, "GET", "/api/users/export", boss2, nil).Body)
+		var second bytes.Buffer
+		s.ok(boss2.ExportUsers(ctx, &second))
+		again := second.String()
 		rows2, _ := csv.NewReader(strings.NewReader(again)).ReadAll()
 		if len(rows2) != 4 || strings.Join(rows2[0], ",") != strings.Join(rows[0], ",") {
 			t.Fatalf("second export:\n%s", again)
@@ -161,7 +168,8 @@ func TestCSVExportImportRoundTrip(t *testing.T) {
 			}
 		}
 		// Imported without a password: cannot sign in until one is set.
-		wantStatus(t, s.do("POST", "/api/auth/sign_in", "", map[string]string{"username": "ann", "password": "", "domain": "two.example"}), 401, "empty password")
-		wantStatus(t, s.do("POST", "/api/auth/sign_in", "", map[string]string{"username": "ann", "password": "Ann-password-1", "domain": "two.example"}), 401, "old password")
+		for _, pw := range []string{"", "Ann-password-1"} {
+			wantStatus(t, ign(s.as("").SignIn(ctx, signInAs("ann", pw, "two.example"))), 401, "sign-in with "+pw)
+		}
 	})
 }

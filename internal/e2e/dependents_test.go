@@ -1,8 +1,11 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"testing"
+
+	"github.com/switchboard-pbx/switchboard/client"
 )
 
 // TestUserDependents: before removing a user an admin sees what depends
@@ -11,61 +14,62 @@ import (
 // it keeping the mailbox (detached, greetings listed) or not.
 func TestUserDependents(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
+		ctx := t.Context()
 		p := makePeople(s, "acme.example")
-		carol := s.createUser(p.admin, map[string]any{"name": "carol", "email": "carol@acme.example", "extension_number": "2010", "password": "Carol-password-1",
-			"blfs": []any{map[string]any{"key": "3", "value": "2011"}}}) // mentions 201 only as a prefix
+		carol := ok(p.admin.CreateUser(ctx, client.UserCreate{Name: "carol", Email: "carol@acme.example", ExtensionNumber: "2010",
+			Password: "Carol-password-1", BLFs: []client.BLF{{Key: "3", Value: "2011"}}}))(s) // mentions 201 only as a prefix
 		// alice (201): a group, a phone, a greeting.
-		gid := s.must(201, "POST", "/api/groups", p.admin, map[string]any{"name": "sales"}).JSON(t)["id"].(string)
-		s.must(204, "POST", "/api/groups/"+gid+"/members/201", p.admin, nil)
-		s.must(201, "POST", "/api/users/"+p.aliceID+"/phones", p.admin, phoneBody("00-15-65-AB-CD-EF"))
-		wav := s.upload(p.alice, "hello.wav", wavFile).JSON(t)["id"].(string)
-		s.must(201, "POST", "/api/user/greetings", p.alice, map[string]any{"file_id": wav})
+		gid := ok(p.admin.CreateGroup(ctx, client.GroupInput{Name: client.Ptr("sales")}))(s)
+		s.ok(p.admin.AddGroupMember(ctx, gid, "201"))
+		ok(p.admin.ForUser(p.aliceID).Phones().Create(ctx, phone("00-15-65-AB-CD-EF")))(s)
+		ok(p.alice.Me().CreateGreeting(ctx, upload(s, p.alice, "hello.wav", wavFile)))(s)
 		// bob (202) points at 201 four ways.
-		s.must(204, "POST", "/api/users/"+p.bobID, p.admin, map[string]any{
-			"blfs":                              []any{map[string]any{"key": "1", "value": "201", "first_name": "Alice"}},
-			"busy_office_hours_forward_rule":    map[string]any{"action": "FORWARD_TO_NUMBER", "number": "201"},
-			"available_no_answer_forward_rule":  map[string]any{"action": "FORWARD_TO_NUMBER", "number": "201", "timeout": 20},
-			"follow_me":                         map[string]any{"enabled": true, "numbers": []any{"+33611111111", "201"}},
-			"dnd_non_office_hours_forward_rule": map[string]any{"action": "FORWARD_TO_NUMBER", "number": "2010"}, // carol, not alice
-		})
-		s.must(201, "POST", "/api/user/speed_dial_8", p.bob, map[string]any{"code": "2", "phone_number": "201"})
-		s.must(201, "POST", "/api/user/speed_dial_8", p.bob, map[string]any{"code": "3", "phone_number": "2010"})
+		s.ok(p.admin.UpdateUser(ctx, p.bobID, client.UserUpdate{
+			BLFs:                         []client.BLF{{Key: "1", Value: "201", FirstName: "Alice"}},
+			BusyOfficeHoursForwardRule:   &client.ForwardRule{Action: "FORWARD_TO_NUMBER", Number: "201"},
+			AvailableNoAnswerForwardRule: &client.NoAnswerForwardRule{Action: "FORWARD_TO_NUMBER", Number: "201", Timeout: 20},
+			FollowMe:                     &client.FollowMeUpdate{Enabled: client.Ptr(true), Numbers: []string{"+33611111111", "201"}},
+			DNDNonOfficeHoursForwardRule: &client.ForwardRule{Action: "FORWARD_TO_NUMBER", Number: "2010"}, // carol, not alice
+		}))
+		ok(p.bob.Me().SpeedDial8().Create(ctx, client.SpeedDialInput{Code: client.Ptr("2"), PhoneNumber: client.Ptr("201")}))(s)
+		ok(p.bob.Me().SpeedDial8().Create(ctx, client.SpeedDialInput{Code: client.Ptr("3"), PhoneNumber: client.Ptr("2010")}))(s)
 
-		s.must(403, "GET", "/api/users/"+p.aliceID+"/dependents", p.bob, nil)
-		_, globex := s.tenant("globex.example")
-		s.must(404, "GET", "/api/users/"+p.aliceID+"/dependents", globex, nil)
-		d := s.must(200, "GET", "/api/users/"+p.aliceID+"/dependents", p.admin, nil).JSON(t)
-		mb := d["mailbox"].(map[string]any)
-		str := func(k string) string { return fmt.Sprint(d[k]) }
-		if mb["greetings"] != float64(1) || len(d["groups"].([]any)) != 1 || len(d["phones"].([]any)) != 1 ||
-			str("blf_keys") != fmt.Sprintf("[map[setting:blfs key 1 user_id:%s user_name:bob]]", p.bobID) ||
-			str("speed_dials") != fmt.Sprintf("[map[setting:8 code 2 user_id:%s user_name:bob]]", p.bobID) ||
-			len(d["forward_rules"].([]any)) != 3 {
-			t.Fatalf("dependents: %s", s.must(200, "GET", "/api/users/"+p.aliceID+"/dependents", p.admin, nil).Body)
+		wantStatus(t, ign(p.bob.UserDependents(ctx, p.aliceID)), 403, "bob reads alice's dependents")
+		_, globex := s.newTenant("globex.example")
+		wantStatus(t, ign(globex.UserDependents(ctx, p.aliceID)), 404, "another tenant reads them")
+		d := ok(p.admin.UserDependents(ctx, p.aliceID))(s)
+		if d.Mailbox.Greetings != 1 || len(d.Groups) != 1 || len(d.Phones) != 1 ||
+			fmt.Sprint(d.BLFKeys) != fmt.Sprintf("[{%s bob blfs key 1}]", p.bobID) ||
+			fmt.Sprint(d.SpeedDials) != fmt.Sprintf("[{%s bob 8 code 2}]", p.bobID) ||
+			len(d.ForwardRules) != 3 {
+			t.Fatalf("dependents: %+v", d)
 		}
 		// carol's extension is named by bob's DND rule and speed dial 3.
-		dc := s.must(200, "GET", "/api/users/"+carol+"/dependents", p.admin, nil).JSON(t)
-		if len(dc["forward_rules"].([]any)) != 1 || len(dc["speed_dials"].([]any)) != 1 || len(dc["blf_keys"].([]any)) != 0 {
-			t.Fatalf("carol's dependents: %v", dc)
+		if dc := ok(p.admin.UserDependents(ctx, carol))(s); len(dc.ForwardRules) != 1 || len(dc.SpeedDials) != 1 || len(dc.BLFKeys) != 0 {
+			t.Fatalf("carol's dependents: %+v", dc)
 		}
 
 		// A bad choice changes nothing; KEEP detaches the mailbox.
-		wantInvalid(t, s.do("POST", "/api/users/"+p.aliceID+"/destroy", p.admin, map[string]any{"mailbox": "ARCHIVE"}), "mailbox")
-		s.must(200, "GET", "/api/users/"+p.aliceID, p.admin, nil)
-		s.must(403, "GET", "/api/mailboxes/detached", p.bob, nil)
-		s.must(204, "POST", "/api/users/"+p.aliceID+"/destroy", p.admin, map[string]any{"mailbox": "KEEP"})
-		s.must(404, "GET", "/api/users/"+p.aliceID, p.admin, nil)
-		kept := items(t, s.must(200, "GET", "/api/mailboxes/detached", p.admin, nil))
-		if len(kept) != 1 || kept[0]["extension"] != "201" || kept[0]["user_name"] != "alice" || len(kept[0]["greetings"].([]any)) != 1 {
-			t.Fatalf("detached mailboxes: %v", kept)
+		wantInvalid(t, p.admin.DeleteUser(ctx, p.aliceID, "ARCHIVE"), "mailbox")
+		ok(p.admin.GetUser(ctx, p.aliceID))(s)
+		wantStatus(t, ign(p.bob.ListDetachedMailboxes(ctx)), 403, "a user lists detached mailboxes")
+		s.ok(p.admin.DeleteUser(ctx, p.aliceID, client.KeepMailbox))
+		wantStatus(t, ign(p.admin.GetUser(ctx, p.aliceID)), 404, "a deleted user")
+		kept := ok(p.admin.ListDetachedMailboxes(ctx))(s)
+		var greetings []json.RawMessage
+		if len(kept) == 1 {
+			_ = json.Unmarshal(kept[0].Greetings, &greetings)
 		}
-		if n := len(items(t, s.must(200, "GET", "/api/mailboxes/detached", globex, nil))); n != 0 {
+		if len(kept) != 1 || kept[0].Extension != "201" || kept[0].UserName != "alice" || len(greetings) != 1 {
+			t.Fatalf("detached mailboxes: %+v", kept)
+		}
+		if n := len(ok(globex.ListDetachedMailboxes(ctx))(s)); n != 0 {
 			t.Fatalf("another tenant sees %d mailboxes", n)
 		}
 		// DELETE (and no body) removes the mailbox with the user.
-		s.must(204, "POST", "/api/users/"+carol+"/destroy", p.admin, map[string]any{"mailbox": "DELETE"})
-		s.must(204, "POST", "/api/users/"+p.bobID+"/destroy", p.admin, nil)
-		if n := len(items(t, s.must(200, "GET", "/api/mailboxes/detached", p.admin, nil))); n != 1 {
+		s.ok(p.admin.DeleteUser(ctx, carol, client.DeleteMailbox))
+		s.ok(p.admin.DeleteUser(ctx, p.bobID, ""))
+		if n := len(ok(p.admin.ListDetachedMailboxes(ctx))(s)); n != 1 {
 			t.Fatalf("%d detached mailboxes", n)
 		}
 	})

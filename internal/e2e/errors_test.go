@@ -5,12 +5,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/switchboard-pbx/switchboard/client"
 	"github.com/switchboard-pbx/switchboard/internal/auth"
 )
 
+// TestErrorsAndLimits sends what no client would (bodies too large or not
+// JSON, unknown paths and methods, huge headers) through the raw path.
 func TestErrorsAndLimits(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
-		_, adm := s.tenant("acme.example")
+		_, adm := s.newTenant("acme.example")
 		before := userCount(s, adm)
 
 		big := `{"name":"big","email":"big@acme.example","extension_number":"250","password":"Long-enough-pw-1","custom_options":"` +
@@ -90,7 +93,8 @@ func TestOpenAPI(t *testing.T) {
 }
 
 // TestSecretsNeverLeak drives every endpoint that takes a secret, then scans
-// every response body and every log line for the secrets and their hashes.
+// every response body and every log line for the secrets and their hashes;
+// it reads the raw bodies, so it stays on the raw path.
 func TestSecretsNeverLeak(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
 		var bodies []string
@@ -103,10 +107,10 @@ func TestSecretsNeverLeak(t *testing.T) {
 			sipPW2  = "Sip-Secret-Rr66"
 			badPW   = "Wrong-Secret-Tt99"
 		)
-		sys := s.adminToken()
-		keep(s.must(201, "POST", "/api/tenants", sys, tenantBody("acme.example", map[string]any{"password": bossPW})))
-		keep(s.do("POST", "/api/tenants", sys, tenantBody("acme2.example", map[string]any{"password": "password1"})))
-		boss := s.signIn("boss", bossPW, "acme.example")
+		sys := s.system()
+		keep(s.must(201, "POST", "/api/tenants", sys, newTenantBody("acme.example", func(a *client.TenantAdmin) { a.Password = bossPW })))
+		keep(s.do("POST", "/api/tenants", sys, newTenantBody("acme2.example", func(a *client.TenantAdmin) { a.Password = "password1" })))
+		boss := s.login("boss", bossPW, "acme.example")
 		r := keep(s.must(201, "POST", "/api/users", boss, map[string]any{"name": "kim", "email": "kim@acme.example",
 			"extension_number": "260", "password": userPW, "extension_password": sipPW}))
 		id := r.JSON(t)["id"].(string)
@@ -114,8 +118,8 @@ func TestSecretsNeverLeak(t *testing.T) {
 		keep(s.do("POST", "/api/users", boss, map[string]any{"name": "kim3", "email": "nope", "extension_number": "262", "password": badPW}))
 		keep(s.must(200, "GET", "/api/users/"+id, boss, nil))
 		keep(s.must(200, "GET", "/api/users", boss, nil))
-		keep(s.do("POST", "/api/auth/sign_in", "", signInBody("kim", badPW, "acme.example")))
-		tok := keep(s.must(200, "POST", "/api/auth/sign_in", "", signInBody("kim", userPW, "acme.example"))).JSON(t)
+		keep(s.do("POST", "/api/auth/sign_in", "", signInAs("kim", badPW, "acme.example")))
+		tok := keep(s.must(200, "POST", "/api/auth/sign_in", "", signInAs("kim", userPW, "acme.example"))).JSON(t)
 		access := tok["access_token"].(string)
 		keep(s.must(200, "GET", "/api/user", access, nil))
 		keep(s.do("POST", "/api/user/password", access, map[string]any{"old_password": badPW, "new_password": userPW2}))

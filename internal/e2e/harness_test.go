@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-pbx/switchboard/client"
 	"github.com/switchboard-pbx/switchboard/internal/app"
 	"github.com/switchboard-pbx/switchboard/internal/auth"
 	"github.com/switchboard-pbx/switchboard/internal/config"
@@ -30,7 +32,7 @@ type server struct {
 	base   string
 	logs   *syncBuffer
 	app    *app.App
-	client *http.Client
+	client *http.Client  // records every exchange for the secret scan
 	skew   *atomic.Int64 // nanoseconds added to the server's clock
 }
 
@@ -97,11 +99,11 @@ func startServerWith(t *testing.T, dbURL string, tune func(*config.Config), hash
 	}
 	done := make(chan error, 1)
 	go func() { done <- a.Serve(ctx) }()
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 32}, Timeout: 30 * time.Second}
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 32}, Timeout: 30 * time.Second}
 	t.Cleanup(func() {
 		// Close the client's idle connections first: the server's graceful
 		// shutdown waits a while for connections that never sent a request.
-		client.CloseIdleConnections()
+		hc.CloseIdleConnections()
 		cancel()
 		defer func() { suite.addLogs(logs.String()) }()
 		select {
@@ -113,15 +115,58 @@ func startServerWith(t *testing.T, dbURL string, tune func(*config.Config), hash
 			t.Error("server did not shut down")
 		}
 	})
-	return &server{t: t, base: "http://" + a.HTTPAddr(), logs: logs, app: a, client: client, skew: skew}
+	s := &server{t: t, base: "http://" + a.HTTPAddr(), logs: logs, app: a, client: hc, skew: skew}
+	hc.Transport = &recordingTransport{s: s, next: hc.Transport}
+	return s
 }
 
-// response is a finished HTTP exchange.
-type response struct {
-	Status int
-	Header http.Header
-	Body   []byte
+// recordingTransport keeps every exchange of the suite's clients for the
+// secret scan (leakscan_test.go).
+type recordingTransport struct {
+	s    *server
+	next http.RoundTripper
 }
+
+func (rt *recordingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	var sent []byte
+	if r.Body != nil {
+		var err error
+		if sent, err = io.ReadAll(r.Body); err != nil {
+			return nil, err
+		}
+		r.Body.Close()
+		r = r.Clone(r.Context())
+		r.Body = io.NopCloser(bytes.NewReader(sent))
+	}
+	res, err := rt.next.RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	got, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	res.Body = io.NopCloser(bytes.NewReader(got))
+	suite.record(rt.s.t.Name(), r.Method, r.URL.Path, sent, got)
+	return res, nil
+}
+
+// CloseIdleConnections lets the suite close the transport's idle
+// connections before the server shuts down.
+func (rt *recordingTransport) CloseIdleConnections() {
+	if c, ok := rt.next.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
+
+// as returns a client of the server that calls with token ("" for none).
+func (s *server) as(token string) *client.Client {
+	return client.New(s.base, client.WithToken(token), client.WithHTTPClient(s.client))
+}
+
+// response is a finished raw exchange.
+type response struct{ *client.Response }
 
 // JSON decodes the body into a generic value.
 func (r *response) JSON(t *testing.T) map[string]any {
@@ -136,103 +181,139 @@ func (r *response) JSON(t *testing.T) map[string]any {
 // ErrField returns the first error's code and field.
 func (r *response) ErrField(t *testing.T) (code, field string) {
 	t.Helper()
-	var e struct {
-		Errors []struct {
-			Code    string `json:"code"`
-			Message string `json:"message"`
-			Detail  *struct {
-				Field string `json:"field"`
-			} `json:"detail"`
-		} `json:"errors"`
-	}
-	if err := json.Unmarshal(r.Body, &e); err != nil || len(e.Errors) == 0 {
-		t.Fatalf("not an error envelope (%d): %s", r.Status, r.Body)
-	}
-	if e.Errors[0].Message == "" {
-		t.Fatalf("error without message: %s", r.Body)
-	}
-	if e.Errors[0].Detail != nil {
-		field = e.Errors[0].Detail.Field
-	}
-	return e.Errors[0].Code, field
+	return errField(t, r.Err())
 }
 
-// do sends a request. body may be nil, a string (sent as is) or a value
-// (encoded as JSON).
-func (s *server) do(method, path, token string, body any) *response {
+// errField returns the code and field of an API error, failing the test
+// unless err is one with a message.
+func errField(t *testing.T, err error) (code, field string) {
+	t.Helper()
+	var e *client.Error
+	if !errors.As(err, &e) || len(e.Errors) == 0 {
+		t.Fatalf("not an error envelope: %v", err)
+	}
+	if e.Message() == "" {
+		t.Fatalf("error without message: %v", err)
+	}
+	return e.Code(), e.Field()
+}
+
+// do sends a raw request: the one way of the suite to send what the client
+// does not (malformed bodies, wrong types, unknown members, nulls). who is
+// a bearer token (string, "" for none) or a *client.Client; body may be
+// nil, a string or []byte (sent as is) or a value (encoded as JSON).
+func (s *server) do(method, path string, who any, body any) *response {
 	s.t.Helper()
-	var rd io.Reader
+	var c *client.Client
+	switch w := who.(type) {
+	case string:
+		c = s.as(w)
+	case *client.Client:
+		c = w
+	default:
+		s.t.Fatalf("do: caller %T", who)
+	}
+	var raw []byte
 	switch b := body.(type) {
 	case nil:
 	case string:
-		rd = strings.NewReader(b)
+		raw = []byte(b)
 	case []byte:
-		rd = bytes.NewReader(b)
+		raw = b
 	default:
-		raw, err := json.Marshal(b)
-		if err != nil {
+		var err error
+		if raw, err = json.Marshal(b); err != nil {
 			s.t.Fatal(err)
 		}
-		rd = bytes.NewReader(raw)
 	}
-	req, err := http.NewRequest(method, s.base+path, rd)
-	if err != nil {
-		s.t.Fatal(err)
+	if body != nil && raw == nil {
+		raw = []byte{}
 	}
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	res, err := s.client.Do(req)
+	r, err := c.Raw(context.Background(), method, path, "application/json", raw)
 	if err != nil {
 		s.t.Fatalf("%s %s: %v", method, path, err)
 	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	var sent []byte
-	switch b := body.(type) {
-	case string:
-		sent = []byte(b)
-	case []byte:
-		sent = b
-	case nil:
-	default:
-		sent, _ = json.Marshal(b)
-	}
-	suite.record(s.t.Name(), method, path, sent, raw)
-	return &response{Status: res.StatusCode, Header: res.Header, Body: raw}
+	return &response{r}
 }
 
-// must sends a request and fails the test unless the status is want.
-func (s *server) must(want int, method, path, token string, body any) *response {
-	s.t.Helper()
-	r := s.do(method, path, token, body)
-	if r.Status != want {
-		var errs []string
-		for _, l := range strings.Split(s.logs.String(), "\n") {
-			if strings.Contains(l, `"level":"ERROR"`) {
-				errs = append(errs, l)
-			}
+// serverErrors returns the server's error log lines.
+func (s *server) serverErrors() string {
+	var errs []string
+	for _, l := range strings.Split(s.logs.String(), "\n") {
+		if strings.Contains(l, `"level":"ERROR"`) {
+			errs = append(errs, l)
 		}
-		s.t.Fatalf("%s %s: status %d, want %d: %s\nserver errors: %s", method, path, r.Status, want, r.Body, strings.Join(errs, "\n"))
+	}
+	return strings.Join(errs, "\n")
+}
+
+// must sends a raw request and fails the test unless the status is want.
+func (s *server) must(want int, method, path string, who any, body any) *response {
+	s.t.Helper()
+	r := s.do(method, path, who, body)
+	if r.Status != want {
+		s.t.Fatalf("%s %s: status %d, want %d: %s\nserver errors: %s", method, path, r.Status, want, r.Body, s.serverErrors())
 	}
 	return r
+}
+
+// ok fails the test on err, with the server's error log lines.
+func (s *server) ok(err error) {
+	s.t.Helper()
+	if err != nil {
+		s.t.Fatalf("%v\nserver errors: %s", err, s.serverErrors())
+	}
+}
+
+// ok returns a client call's value, failing the test on its error:
+// u := ok(c.GetUser(ctx, id))(s).
+func ok[T any](v T, err error) func(*server) T {
+	return func(s *server) T {
+		s.t.Helper()
+		s.ok(err)
+		return v
+	}
+}
+
+// status returns the HTTP status of a client call's error (0 for none).
+func status(err error) int { return client.StatusOf(err) }
+
+// wantStatus fails unless a client call failed with status (or, with 0,
+// succeeded).
+func wantStatus(t *testing.T, err error, want int, what string) {
+	t.Helper()
+	if got := client.StatusOf(err); got != want || (want == 0 && err != nil) {
+		t.Fatalf("%s: %v, want status %d", what, err, want)
+	}
+}
+
+// login signs in and returns a client with the session's token.
+func (s *server) login(username, password, domain string) *client.Client {
+	s.t.Helper()
+	r := ok(s.as("").SignIn(context.Background(), client.SignInRequest{Username: username, Password: password, Domain: domain}))(s)
+	if r.AccessToken == "" {
+		s.t.Fatalf("sign-in of %s answered no token: %+v", username, r)
+	}
+	return s.as(r.AccessToken)
+}
+
+// system signs in as the bootstrap SystemAdmin.
+func (s *server) system() *client.Client { return s.login("admin", adminPassword, "") }
+
+// newTenant creates a tenant with an Admin "boss" and returns the
+// tenant's id and the Admin's client.
+func (s *server) newTenant(domain string) (string, *client.Client) {
+	s.t.Helper()
+	r := ok(s.system().CreateTenant(context.Background(), client.TenantCreate{Name: "Tenant " + domain, Domain: domain,
+		Admin: client.TenantAdmin{Name: "boss", Password: "boss-Password-1", Email: "boss@" + domain, ExtensionNumber: "100"}}))(s)
+	return r.ID, s.login("boss", "boss-Password-1", domain)
 }
 
 // signIn returns an access token.
 func (s *server) signIn(username, password, domain string) string {
 	s.t.Helper()
-	body := map[string]string{"username": username, "password": password}
-	if domain != "" {
-		body["domain"] = domain
-	}
-	r := s.must(200, "POST", "/api/auth/sign_in", "", body)
-	return r.JSON(s.t)["access_token"].(string)
+	r := ok(s.as("").SignIn(context.Background(), client.SignInRequest{Username: username, Password: password, Domain: domain}))(s)
+	return r.AccessToken
 }
 
 // adminToken signs in as the bootstrap SystemAdmin.
@@ -241,16 +322,24 @@ func (s *server) adminToken() string { return s.signIn("admin", adminPassword, "
 // tenant creates a tenant with an Admin and returns the Admin's token.
 func (s *server) tenant(domain string) (tenantID, adminToken string) {
 	s.t.Helper()
-	r := s.must(201, "POST", "/api/tenants", s.adminToken(), map[string]any{
-		"name": "Tenant " + domain, "domain": domain,
-		"admin": map[string]string{"name": "boss", "password": "boss-Password-1", "email": "boss@" + domain, "extension_number": "100"},
-	})
-	return r.JSON(s.t)["id"].(string), s.signIn("boss", "boss-Password-1", domain)
+	id, _ := s.newTenant(domain)
+	return id, s.signIn("boss", "boss-Password-1", domain)
 }
 
-// createUser creates a user and returns its id.
-func (s *server) createUser(token string, fields map[string]any) string {
+// createUser creates a user from a raw body and returns its id.
+func (s *server) createUser(who any, fields map[string]any) string {
 	s.t.Helper()
-	r := s.must(201, "POST", "/api/users", token, fields)
+	r := s.must(201, "POST", "/api/users", who, fields)
 	return r.JSON(s.t)["id"].(string)
+}
+
+// items returns the "items" of a raw list answer.
+func items(t *testing.T, r *response) []map[string]any {
+	t.Helper()
+	raw, _ := r.JSON(t)["items"].([]any)
+	out := make([]map[string]any, len(raw))
+	for i, v := range raw {
+		out[i] = v.(map[string]any)
+	}
+	return out
 }

@@ -5,19 +5,9 @@ import (
 	"net/url"
 	"slices"
 	"testing"
-)
 
-// listNames runs GET /api/users with the given query and returns count and
-// the names in page order.
-func listNames(s *server, token string, q url.Values) (int, []string) {
-	s.t.Helper()
-	m := s.must(200, "GET", "/api/users?"+q.Encode(), token, nil).JSON(s.t)
-	var names []string
-	for _, it := range m["items"].([]any) {
-		names = append(names, it.(map[string]any)["name"].(string))
-	}
-	return int(m["count"].(float64)), names
-}
+	"github.com/switchboard-pbx/switchboard/client"
+)
 
 func qv(kv ...string) url.Values {
 	v := url.Values{}
@@ -29,49 +19,51 @@ func qv(kv ...string) url.Values {
 
 func TestListUsers(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
-		_, adm := s.tenant("acme.example")
-		people := []map[string]any{
-			{"name": "jerome", "first_name": "Jérôme", "last_name": "Dupont", "department": "Sales", "max_bindings": 3},
-			{"name": "zoe", "first_name": "Zoë", "last_name": "Åberg", "department": "Sales", "max_bindings": 5},
-			{"name": "mike", "first_name": "Mike", "last_name": "Jerome", "department": "Support", "max_bindings": 5},
-			{"name": "anna", "first_name": "Anna", "last_name": "Smith", "department": "Support", "enabled": false},
-			{"name": "Bert", "first_name": "Bert", "last_name": "Ng", "department": "Sales", "max_bindings": 7},
-		}
-		for i, p := range people {
-			p["email"] = fmt.Sprintf("%s@acme.example", p["name"])
-			p["extension_number"] = fmt.Sprintf("%d", 301+i)
-			p["password"] = "Long-enough-pw-1"
-			s.createUser(adm, p)
+		ctx := t.Context()
+		_, adm := s.newTenant("acme.example")
+		for i, u := range []client.UserCreate{
+			{Name: "jerome", FirstName: "Jérôme", LastName: "Dupont", Department: "Sales", MaxBindings: 3},
+			{Name: "zoe", FirstName: "Zoë", LastName: "Åberg", Department: "Sales", MaxBindings: 5},
+			{Name: "mike", FirstName: "Mike", LastName: "Jerome", Department: "Support", MaxBindings: 5},
+			{Name: "anna", FirstName: "Anna", LastName: "Smith", Department: "Support", Enabled: client.Ptr(false)},
+			{Name: "Bert", FirstName: "Bert", LastName: "Ng", Department: "Sales", MaxBindings: 7},
+		} {
+			u.Email, u.ExtensionNumber, u.Password = u.Name+"@acme.example", fmt.Sprintf("%d", 301+i), "Long-enough-pw-1"
+			ok(adm.CreateUser(ctx, u))(s)
 		}
 		// Six users in all: the tenant's admin "boss" (ext 100) and the five above.
 		for _, c := range []struct {
-			q     url.Values
+			q     client.ListOptions
 			count int
 			names []string
 		}{
-			{qv("orderby", "name"), 6, []string{"anna", "Bert", "boss", "jerome", "mike", "zoe"}},
-			{qv("orderby", "extension_number desc", "top", "2"), 6, []string{"Bert", "anna"}},
-			{qv("orderby", "extension_number", "skip", "4", "top", "10"), 6, []string{"anna", "Bert"}},
-			{qv("orderby", "extension_number", "skip", "50"), 6, nil},
-			{qv("orderby", "department asc, max_bindings desc, name", "filter", "department ne ''"), 5, []string{"Bert", "zoe", "jerome", "anna", "mike"}},
-			{qv("filter", "department eq 'Sales' and max_bindings ge 5", "orderby", "name"), 2, []string{"Bert", "zoe"}},
-			{qv("filter", "enabled eq false"), 1, []string{"anna"}},
-			{qv("filter", "not (enabled eq true) or name eq 'zoe'", "orderby", "name"), 2, []string{"anna", "zoe"}},
-			{qv("filter", "startswith(extension_number,'30') and endswith(email,'.example') and contains(first_name,'AN')", "orderby", "name"), 1, []string{"anna"}},
-			{qv("filter", "role eq 'Admin'"), 1, []string{"boss"}},
-			{qv("filter", "created_at gt 2000-01-01T00:00:00Z", "top", "1", "orderby", "created_at"), 6, []string{"boss"}},
+			{client.ListOptions{OrderBy: "name"}, 6, []string{"anna", "Bert", "boss", "jerome", "mike", "zoe"}},
+			{client.ListOptions{OrderBy: "extension_number desc", Top: 2}, 6, []string{"Bert", "anna"}},
+			{client.ListOptions{OrderBy: "extension_number", Skip: 4, Top: 10}, 6, []string{"anna", "Bert"}},
+			{client.ListOptions{OrderBy: "extension_number", Skip: 50}, 6, nil},
+			{client.ListOptions{OrderBy: "department asc, max_bindings desc, name", Filter: "department ne ''"}, 5, []string{"Bert", "zoe", "jerome", "anna", "mike"}},
+			{client.ListOptions{Filter: "department eq 'Sales' and max_bindings ge 5", OrderBy: "name"}, 2, []string{"Bert", "zoe"}},
+			{client.ListOptions{Filter: "enabled eq false"}, 1, []string{"anna"}},
+			{client.ListOptions{Filter: "not (enabled eq true) or name eq 'zoe'", OrderBy: "name"}, 2, []string{"anna", "zoe"}},
+			{client.ListOptions{Filter: "startswith(extension_number,'30') and endswith(email,'.example') and contains(first_name,'AN')", OrderBy: "name"}, 1, []string{"anna"}},
+			{client.ListOptions{Filter: "role eq 'Admin'"}, 1, []string{"boss"}},
+			{client.ListOptions{Filter: "created_at gt 2000-01-01T00:00:00Z", Top: 1, OrderBy: "created_at"}, 6, []string{"boss"}},
 			// search: case- and accent-insensitive, over names, email and extension.
-			{qv("search", "jero", "orderby", "name"), 2, []string{"jerome", "mike"}},
-			{qv("search", "JÉRÔ", "orderby", "name"), 2, []string{"jerome", "mike"}},
-			{qv("search", "zoe"), 1, []string{"zoe"}},
-			{qv("search", "aberg"), 1, []string{"zoe"}},
-			{qv("search", "303"), 1, []string{"mike"}},
-			{qv("search", "jero", "filter", "department eq 'Sales'"), 1, []string{"jerome"}},
-			{qv("search", "nobody-matches"), 0, nil},
+			{client.ListOptions{Search: "jero", OrderBy: "name"}, 2, []string{"jerome", "mike"}},
+			{client.ListOptions{Search: "JÉRÔ", OrderBy: "name"}, 2, []string{"jerome", "mike"}},
+			{client.ListOptions{Search: "zoe"}, 1, []string{"zoe"}},
+			{client.ListOptions{Search: "aberg"}, 1, []string{"zoe"}},
+			{client.ListOptions{Search: "303"}, 1, []string{"mike"}},
+			{client.ListOptions{Search: "jero", Filter: "department eq 'Sales'"}, 1, []string{"jerome"}},
+			{client.ListOptions{Search: "nobody-matches"}, 0, nil},
 		} {
-			count, names := listNames(s, adm, c.q)
-			if count != c.count || !slices.Equal(names, c.names) {
-				t.Errorf("%s: count %d names %v, want %d %v", c.q.Encode(), count, names, c.count, c.names)
+			l := ok(adm.ListUsers(ctx, &c.q))(s)
+			var names []string
+			for _, u := range l.Items {
+				names = append(names, u.Name)
+			}
+			if l.Count != c.count || !slices.Equal(names, c.names) {
+				t.Errorf("%+v: count %d names %v, want %d %v", c.q, l.Count, names, c.count, c.names)
 			}
 		}
 	})
@@ -79,7 +71,7 @@ func TestListUsers(t *testing.T) {
 
 func TestListErrors(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
-		_, adm := s.tenant("acme.example")
+		_, adm := s.newTenant("acme.example")
 		for _, c := range []struct {
 			q     url.Values
 			field string
@@ -111,15 +103,13 @@ func TestListErrors(t *testing.T) {
 			}
 		}
 		// The tenant list takes the same language.
-		sys := s.adminToken()
-		s.tenant("other.example")
-		m := s.must(200, "GET", "/api/tenants?filter="+url.QueryEscape("endswith(domain,'.example')")+"&orderby=domain%20desc", sys, nil).JSON(t)
-		items := m["items"].([]any)
-		if m["count"] != float64(2) || items[0].(map[string]any)["domain"] != "other.example" {
-			t.Fatalf("tenants: %v", m)
+		ctx := t.Context()
+		sys := s.system()
+		s.newTenant("other.example")
+		l := ok(sys.ListTenants(ctx, &client.ListOptions{Filter: "endswith(domain,'.example')", OrderBy: "domain desc"}))(s)
+		if l.Count != 2 || l.Items[0].Domain != "other.example" {
+			t.Fatalf("tenants: %+v", l)
 		}
-		if r := s.do("GET", "/api/tenants?orderby=secret", sys, nil); r.Status != 400 {
-			t.Fatalf("tenant orderby unknown: %d", r.Status)
-		}
+		wantStatus(t, ign(sys.ListTenants(ctx, &client.ListOptions{OrderBy: "secret"})), 400, "tenant orderby unknown")
 	})
 }

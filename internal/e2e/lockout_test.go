@@ -26,9 +26,9 @@ func TestSignInLockout(t *testing.T) {
 			}
 			// tenant() signed the SystemAdmin and boss in: successes do not count.
 			for i := 0; i < 3; i++ {
-				s.must(401, "POST", "/api/auth/sign_in", "", signInBody("ann", "wrong-password-"+strconv.Itoa(i), "acme.example"))
+				s.must(401, "POST", "/api/auth/sign_in", "", signInAs("ann", "wrong-password-"+strconv.Itoa(i), "acme.example"))
 			}
-			locked := s.must(429, "POST", "/api/auth/sign_in", "", signInBody("ann", "ann-Password-1", "acme.example"))
+			locked := s.must(429, "POST", "/api/auth/sign_in", "", signInAs("ann", "ann-Password-1", "acme.example"))
 			if code, _ := locked.ErrField(t); code != "TOO_MANY_REQUESTS" {
 				t.Fatal(code)
 			}
@@ -37,17 +37,17 @@ func TestSignInLockout(t *testing.T) {
 			}
 			// Unknown names lock the same way and answer the same.
 			for i := 0; i < 3; i++ {
-				s.must(401, "POST", "/api/auth/sign_in", "", signInBody("ghost", "wrong-password-1", "acme.example"))
+				s.must(401, "POST", "/api/auth/sign_in", "", signInAs("ghost", "wrong-password-1", "acme.example"))
 			}
-			ghost := s.must(429, "POST", "/api/auth/sign_in", "", signInBody("ghost", "wrong-password-1", "acme.example"))
+			ghost := s.must(429, "POST", "/api/auth/sign_in", "", signInAs("ghost", "wrong-password-1", "acme.example"))
 			if string(ghost.Body)[:40] != string(locked.Body)[:40] {
 				t.Fatalf("answers differ: %s / %s", ghost.Body, locked.Body)
 			}
 			// Six failures from this address so far; bob is fine until eight.
-			s.must(200, "POST", "/api/auth/sign_in", "", signInBody("bob", "bob-Password-1", "acme.example"))
-			s.must(401, "POST", "/api/auth/sign_in", "", signInBody("bob", "wrong-password-1", "acme.example"))
-			s.must(401, "POST", "/api/auth/sign_in", "", signInBody("bob", "wrong-password-2", "acme.example"))
-			s.must(429, "POST", "/api/auth/sign_in", "", signInBody("bob", "bob-Password-1", "acme.example"))
+			s.must(200, "POST", "/api/auth/sign_in", "", signInAs("bob", "bob-Password-1", "acme.example"))
+			s.must(401, "POST", "/api/auth/sign_in", "", signInAs("bob", "wrong-password-1", "acme.example"))
+			s.must(401, "POST", "/api/auth/sign_in", "", signInAs("bob", "wrong-password-2", "acme.example"))
+			s.must(429, "POST", "/api/auth/sign_in", "", signInAs("bob", "bob-Password-1", "acme.example"))
 			// API key guessing from the locked address is refused as well.
 			s.must(429, "POST", "/api/auth/token", "", map[string]any{"token": "sbk_x", "secret": "y"})
 			// Locks end.
@@ -56,12 +56,12 @@ func TestSignInLockout(t *testing.T) {
 			s.signIn("bob", "bob-Password-1", "acme.example")
 			// A success forgets the account's failures: two more are fine.
 			for i := 0; i < 2; i++ {
-				s.must(401, "POST", "/api/auth/sign_in", "", signInBody("ann", "wrong-password-x", "acme.example"))
+				s.must(401, "POST", "/api/auth/sign_in", "", signInAs("ann", "wrong-password-x", "acme.example"))
 			}
 			s.signIn("ann", "ann-Password-1", "acme.example")
 			// Failures spread wider than the window do not add up.
 			for i := 0; i < 4; i++ {
-				s.must(401, "POST", "/api/auth/sign_in", "", signInBody("bob", "wrong-password-y", "acme.example"))
+				s.must(401, "POST", "/api/auth/sign_in", "", signInAs("bob", "wrong-password-y", "acme.example"))
 				s.advance(31 * time.Second)
 			}
 			s.signIn("bob", "bob-Password-1", "acme.example")
@@ -98,7 +98,7 @@ func TestParallelSignInsBoundMemory(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if r := s.do("POST", "/api/auth/sign_in", "", signInBody("admin", adminPassword, "")); r.Status == 200 {
+			if r := s.do("POST", "/api/auth/sign_in", "", signInAs("admin", adminPassword, "")); r.Status == 200 {
 				ok.Add(1)
 			}
 		}()

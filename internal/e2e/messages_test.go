@@ -1,71 +1,67 @@
 package e2e
 
 import (
-	"net/url"
-	"strings"
 	"testing"
 	"time"
-)
 
-func replicator(s *server, admin, domain string) string {
-	s.t.Helper()
-	s.createUser(admin, map[string]any{"name": "switch", "email": "switch@" + domain, "extension_number": "990",
-		"password": "Switch-password-1", "role": "Replicator"})
-	return s.signIn("switch", "Switch-password-1", domain)
-}
+	"github.com/switchboard-pbx/switchboard/client"
+)
 
 // TestRecordings: a trusted switch uploads the audio and stores the
 // recording for a user; the user lists, reads, downloads and deletes it;
 // nobody else can.
 func TestRecordings(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
+		ctx := t.Context()
 		p := makePeople(s, "acme.example")
 		sw := replicator(s, p.admin, "acme.example")
-		_, globex := s.tenant("globex.example")
-		wav := s.upload(sw, "call.wav", wavFile).JSON(t)["id"].(string)
-		png := s.upload(sw, "pic.png", pngFile).JSON(t)["id"].(string)
-		other := s.upload(globex, "other.wav", wavFile).JSON(t)["id"].(string)
-		alices := s.upload(p.alice, "greeting.wav", wavFile).JSON(t)["id"].(string) // not the switch's to give away
-		rec := func(kv ...any) map[string]any {
-			return overlay(map[string]any{"extension": "201", "caller": "+14155550100", "callee": "201", "call_id": "c-1",
-				"started_at": "2026-11-24T10:00:00Z", "ended_at": "2026-11-24T10:02:05Z", "file_id": wav}, kv...)
+		_, globex := s.newTenant("globex.example")
+		wav := upload(s, sw, "call.wav", wavFile)
+		png := upload(s, sw, "pic.png", pngFile)
+		other := upload(s, globex, "other.wav", wavFile)
+		alices := upload(s, p.alice, "greeting.wav", wavFile) // not the switch's to give away
+		rec := func(change ...func(*client.RecordingInput)) []client.RecordingInput {
+			r := client.RecordingInput{Extension: "201", Caller: "+14155550100", Callee: "201", CallID: "c-1",
+				StartedAt: at("2026-11-24T10:00:00Z"), EndedAt: at("2026-11-24T10:02:05Z"), FileID: wav}
+			for _, f := range change {
+				f(&r)
+			}
+			return []client.RecordingInput{r}
 		}
 		for _, c := range []struct {
-			body  map[string]any
+			body  []client.RecordingInput
 			field string
 		}{
-			{rec("extension", "299"), "items[0].extension"},
-			{rec("ended_at", "2026-11-24T09:00:00Z"), "items[0].ended_at"},
-			{rec("file_id", png), "items[0].file_id"},
-			{rec("file_id", other), "items[0].file_id"},
-			{rec("file_id", alices, "extension", "202"), "items[0].file_id"},
+			{rec(func(r *client.RecordingInput) { r.Extension = "299" }), "items[0].extension"},
+			{rec(func(r *client.RecordingInput) { r.EndedAt = at("2026-11-24T09:00:00Z") }), "items[0].ended_at"},
+			{rec(func(r *client.RecordingInput) { r.FileID = png }), "items[0].file_id"},
+			{rec(func(r *client.RecordingInput) { r.FileID = other }), "items[0].file_id"},
+			{rec(func(r *client.RecordingInput) { r.FileID, r.Extension = alices, "202" }), "items[0].file_id"},
 		} {
-			wantInvalid(t, s.do("POST", "/api/recordings", sw, map[string]any{"items": []any{c.body}}), c.field)
+			wantInvalid(t, ign(sw.IngestRecordings(ctx, c.body)), c.field)
 		}
-		s.must(403, "POST", "/api/recordings", p.alice, map[string]any{"items": []any{rec()}})
-		id := s.must(201, "POST", "/api/recordings", sw, map[string]any{"items": []any{rec()}}).JSON(t)["ids"].([]any)[0].(string)
+		wantStatus(t, ign(p.alice.IngestRecordings(ctx, rec())), 403, "a user ingests")
+		id := ok(sw.IngestRecordings(ctx, rec()))(s).IDs[0]
 
-		list := s.must(200, "GET", "/api/user/recordings?filter="+url.QueryEscape("caller eq '+14155550100'"), p.alice, nil).JSON(t)
-		if list["count"] != float64(1) {
-			t.Fatalf("alice's recordings: %v", list)
+		if l := ok(p.alice.ListRecordings(ctx, &client.ListOptions{Filter: "caller eq '+14155550100'"}))(s); l.Count != 1 {
+			t.Fatalf("alice's recordings: %+v", l)
 		}
-		got := s.must(200, "GET", "/api/user/recordings/"+id, p.alice, nil).JSON(t)["items"].([]any)[0].(map[string]any)
-		if got["duration"] != float64(125) || got["file_name"] != "call.wav" || got["file_size"] != float64(len(wavFile)) ||
-			got["file_url"] != "/api/blobs/"+wav {
-			t.Fatalf("recording: %v", got)
+		got := ok(p.alice.GetRecording(ctx, id))(s)
+		if got.Duration != 125 || got.FileName != "call.wav" || got.FileSize != len(wavFile) || got.FileURL != "/api/blobs/"+wav {
+			t.Fatalf("recording: %+v", got)
 		}
-		if r := s.do("GET", got["file_url"].(string), p.alice, nil); r.Status != 200 || r.Header.Get("Content-Type") != "audio/wav" {
+		if r := s.do("GET", got.FileURL, p.alice, nil); r.Status != 200 || r.Header.Get("Content-Type") != "audio/wav" {
 			t.Fatalf("download: %d %s", r.Status, r.Header.Get("Content-Type"))
 		}
-		s.must(404, "GET", got["file_url"].(string), p.bob, nil)
-		s.must(404, "GET", "/api/user/recordings/"+id, p.bob, nil)
-		s.must(404, "POST", "/api/user/recordings/"+id+"/destroy", p.bob, nil)
-		if n := s.must(200, "GET", "/api/user/recordings", p.bob, nil).JSON(t)["count"]; n != float64(0) {
+		s.must(404, "GET", got.FileURL, p.bob, nil)
+		wantStatus(t, ign(p.bob.GetRecording(ctx, id)), 404, "bob reads alice's recording")
+		wantStatus(t, p.bob.DeleteRecording(ctx, id), 404, "bob deletes it")
+		if n := ok(p.bob.ListRecordings(ctx, nil))(s).Count; n != 0 {
 			t.Fatalf("bob sees %v recordings", n)
 		}
-		s.must(204, "POST", "/api/user/recordings/"+id+"/destroy", p.alice, nil)
-		s.must(404, "GET", "/api/user/recordings/"+id, p.alice, nil)
-		s.must(404, "GET", "/api/blobs/"+wav, p.alice, nil)
+		s.ok(p.alice.DeleteRecording(ctx, id))
+		wantStatus(t, ign(p.alice.GetRecording(ctx, id)), 404, "a deleted recording")
+		wantStatus(t, ign(p.alice.GetBlob(ctx, wav)), 404, "a deleted recording's audio")
 	})
 }
 
@@ -75,63 +71,73 @@ func TestRecordings(t *testing.T) {
 // within 30 s for the same number, never for group or internal messages.
 func TestExternalMessagesAndAutoResponder(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
+		ctx := t.Context()
 		p := makePeople(s, "acme.example")
 		sw := replicator(s, p.admin, "acme.example")
-		wantInvalid(t, s.do("POST", "/api/user", p.alice, map[string]any{"enable_sms_auto_responder": true}), "sms_auto_response_text")
-		s.must(204, "POST", "/api/users/"+p.aliceID, p.admin, map[string]any{"sms": "ALLOW"})
-		s.must(204, "POST", "/api/user", p.alice, map[string]any{"enable_sms_auto_responder": true, "sms_auto_response_text": "Out of office until Monday."})
-		sms := func(kv ...any) map[string]any {
-			return overlay(map[string]any{"extension": "201", "sender": "+14155550100", "sender_name": "Pat", "receiver": "+33100000201",
-				"did": "+33100000201", "msg_type": "SMS", "direction": "IN", "content": "Are you there?", "delivery": "DELIVERED"}, kv...)
+		wantInvalid(t, p.alice.UpdateCurrentUser(ctx, client.UserUpdate{EnableSMSAutoResponder: client.Ptr(true)}), "sms_auto_response_text")
+		s.ok(p.admin.UpdateUser(ctx, p.aliceID, client.UserUpdate{SMS: client.Ptr("ALLOW")}))
+		s.ok(p.alice.UpdateCurrentUser(ctx, client.UserUpdate{EnableSMSAutoResponder: client.Ptr(true),
+			SMSAutoResponseText: client.Ptr("Out of office until Monday.")}))
+		sms := func(change ...func(*client.MessageInput)) client.MessageInput {
+			m := client.MessageInput{Extension: "201", Sender: "+14155550100", SenderName: "Pat", Receiver: "+33100000201",
+				DID: "+33100000201", MsgType: "SMS", Direction: "IN", Content: "Are you there?", Delivery: "DELIVERED"}
+			for _, f := range change {
+				f(&m)
+			}
+			return m
 		}
-		ingest := func(items ...any) (int, []any) {
-			r := s.must(201, "POST", "/api/external_messages", sw, map[string]any{"items": items}).JSON(t)
-			return int(r["auto_replies"].(float64)), r["ids"].([]any)
+		content := func(c string) func(*client.MessageInput) { return func(m *client.MessageInput) { m.Content = c } }
+		sender := func(n string) func(*client.MessageInput) { return func(m *client.MessageInput) { m.Sender = n } }
+		ingest := func(items ...client.MessageInput) (int, []string) {
+			t.Helper()
+			r := ok(sw.IngestMessages(ctx, items))(s)
+			return r.AutoReplies, r.IDs
 		}
-		wantInvalid(t, s.do("POST", "/api/external_messages", sw, map[string]any{"items": []any{sms("direction", "SIDEWAYS")}}), "items[0].direction")
-		wantInvalid(t, s.do("POST", "/api/external_messages", sw, map[string]any{"items": []any{sms("sender", "")}}), "items[0].sender")
-		s.must(403, "POST", "/api/external_messages", p.alice, map[string]any{"items": []any{sms()}})
+		wantInvalid(t, ign(sw.IngestMessages(ctx, []client.MessageInput{sms(func(m *client.MessageInput) { m.Direction = "SIDEWAYS" })})), "items[0].direction")
+		wantInvalid(t, ign(sw.IngestMessages(ctx, []client.MessageInput{sms(sender(""))})), "items[0].sender")
+		wantStatus(t, ign(p.alice.IngestMessages(ctx, []client.MessageInput{sms()})), 403, "a user ingests")
 
-		n, ids := ingest(sms(), sms("content", "Hello?")) // two from one number: one reply
+		n, ids := ingest(sms(), sms(content("Hello?"))) // two from one number: one reply
 		if n != 1 {
 			t.Fatalf("%d auto-replies to two messages from one number", n)
 		}
-		if n, _ := ingest(sms("content", "Again")); n != 0 {
+		if n, _ := ingest(sms(content("Again"))); n != 0 {
 			t.Fatal("a second auto-reply within 30 s")
 		}
-		if n, _ := ingest(sms("sender", "+14155550199"), sms("group", true, "sender", "+14155550177"), sms("sender", "202"),
-			sms("direction", "OUT", "sender", "+33100000201", "receiver", "+14155550188")); n != 1 {
+		if n, _ := ingest(sms(sender("+14155550199")), sms(func(m *client.MessageInput) { m.Group, m.Sender = true, "+14155550177" }), sms(sender("202")),
+			sms(func(m *client.MessageInput) {
+				m.Direction, m.Sender, m.Receiver = "OUT", "+33100000201", "+14155550188"
+			})); n != 1 {
 			t.Fatalf("%d replies: want one (the other number), none for group, internal or outbound", n)
 		}
 		s.advance(31 * time.Second)
-		tok := s.signIn("alice", "Alice-password-1", "acme.example")
-		if n, _ := ingest(sms("content", "Still there?")); n != 1 {
+		alice := s.login("alice", "Alice-password-1", "acme.example")
+		if n, _ := ingest(sms(content("Still there?"))); n != 1 {
 			t.Fatal("no auto-reply after 30 s")
 		}
-		msgs := items(t, s.must(200, "GET", "/api/user/external_messages?filter="+urlq("direction eq 'OUT'"), tok, nil))
+		msgs := ok(alice.ListMessages(ctx, &client.ListOptions{Filter: "direction eq 'OUT'"}))(s).Items
 		replies := 0
 		for _, m := range msgs {
-			if m["reason"] == "AUTO_RESPONSE" {
+			if m.Reason == "AUTO_RESPONSE" {
 				replies++
-				if m["content"] != "Out of office until Monday." || m["receiver"] == "" || m["sender"] != "+33100000201" || m["delivery"] != "PENDING" {
-					t.Fatalf("auto-reply: %v", m)
+				if m.Content != "Out of office until Monday." || m.Receiver == "" || m.Sender != "+33100000201" || m.Delivery != "PENDING" {
+					t.Fatalf("auto-reply: %+v", m)
 				}
 			}
 		}
 		if replies != 3 {
-			t.Fatalf("%d auto-replies stored, want 3: %v", replies, msgs)
+			t.Fatalf("%d auto-replies stored, want 3: %+v", replies, msgs)
 		}
-		one := s.must(200, "GET", "/api/user/external_messages/"+ids[0].(string), tok, nil).JSON(t)
-		if one["content"] != "Are you there?" || one["direction"] != "IN" || !strings.HasPrefix(one["created_at"].(string), "20") {
-			t.Fatalf("message: %v", one)
+		if one := ok(alice.GetMessage(ctx, ids[0]))(s); one.Content != "Are you there?" || one.Direction != "IN" || one.CreatedAt.Year() < 2000 {
+			t.Fatalf("message: %+v", one)
 		}
-		s.must(404, "GET", "/api/user/external_messages/"+ids[0].(string), p.bob, nil)
+		wantStatus(t, ign(p.bob.GetMessage(ctx, ids[0])), 404, "bob reads alice's message")
 		// With SMS disabled for the user, no auto-reply.
-		fresh := s.signIn("boss", "boss-Password-1", "acme.example")
-		s.must(204, "POST", "/api/users/"+p.aliceID, fresh, map[string]any{"sms": "DISABLE"})
+		fresh := s.login("boss", "boss-Password-1", "acme.example")
+		s.ok(fresh.UpdateUser(ctx, p.aliceID, client.UserUpdate{SMS: client.Ptr("DISABLE")}))
 		s.advance(31 * time.Second)
-		sw = s.signIn("switch", "Switch-password-1", "acme.example")
-		if n, _ := ingest(sms("content", "Hello again")); n != 0 {
+		sw = s.login("switch", "Switch-password-1", "acme.example")
+		if n, _ := ingest(sms(content("Hello again"))); n != 0 {
 			t.Fatal("an auto-reply with SMS disabled")
 		}
 	})

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-pbx/switchboard/client"
 	"github.com/switchboard-pbx/switchboard/internal/totp"
 )
 
@@ -22,115 +23,117 @@ func (s *server) code(secret string, d time.Duration) string {
 // challenge signs in and expects the second-factor answer.
 func (s *server) challenge(user, pw, domain string, enrol bool) string {
 	s.t.Helper()
-	m := s.must(200, "POST", "/api/auth/sign_in", "", signInBody(user, pw, domain)).JSON(s.t)
-	if m["two_factor_enabled"] != true || m["access_token"] != nil || (m["enrollment_required"] == true) != enrol {
-		s.t.Fatalf("sign-in answer: %v", m)
+	m := ok(s.as("").SignIn(s.t.Context(), signInAs(user, pw, domain)))(s)
+	if !m.TwoFactorEnabled || m.AccessToken != "" || m.EnrollmentRequired != enrol {
+		s.t.Fatalf("sign-in answer: %+v", m)
 	}
-	return m["token"].(string)
+	return m.Token
 }
 
 func TestTwoFactorLogin(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
-		tenantID, boss := s.tenant("acme.example")
-		id := s.createUser(boss, map[string]any{"name": "ann", "email": "ann@acme.example", "extension_number": "200", "password": "Ann-password-1"})
-		ann := s.signIn("ann", "Ann-password-1", "acme.example")
+		ctx := t.Context()
+		anon := s.as("")
+		verify := func(tok, code string) (*client.SignInResult, error) { return anon.VerifyOTP(ctx, tok, code) }
+		tenantID, boss := s.newTenant("acme.example")
+		id := ok(boss.CreateUser(ctx, client.UserCreate{Name: "ann", Email: "ann@acme.example", ExtensionNumber: "200", Password: "Ann-password-1"}))(s)
+		ann := s.login("ann", "Ann-password-1", "acme.example")
 
-		enr := s.must(200, "POST", "/api/user/otp", ann, nil).JSON(t)
-		secret := enr["secret"].(string)
-		png, _ := base64.StdEncoding.DecodeString(enr["qr_png"].(string))
-		if !strings.HasPrefix(enr["uri"].(string), "otpauth://totp/Switchboard%20acme.example:ann@acme.example?") ||
-			!strings.Contains(enr["uri"].(string), "secret="+secret) || !strings.HasPrefix(string(png), "\x89PNG") {
-			t.Fatalf("enrolment: %v", enr["uri"])
+		enr := ok(ann.StartOTP(ctx))(s)
+		secret := enr.Secret
+		png, _ := base64.StdEncoding.DecodeString(enr.QRPNG)
+		if !strings.HasPrefix(enr.URI, "otpauth://totp/Switchboard%20acme.example:ann@acme.example?") ||
+			!strings.Contains(enr.URI, "secret="+secret) || !strings.HasPrefix(string(png), "\x89PNG") {
+			t.Fatalf("enrolment: %v", enr.URI)
 		}
-		wantInvalid(t, s.do("POST", "/api/user/otp/confirm", ann, map[string]any{"code": "000000"}), "code")
-		if m := s.must(200, "GET", "/api/user", ann, nil).JSON(t); m["otp_enabled"] != false {
+		wantInvalid(t, ign(ann.ConfirmOTP(ctx, "000000")), "code")
+		if m := ok(ann.CurrentUser(ctx))(s); m.OTPEnabled {
 			t.Fatal("a wrong code turned two-factor login on")
 		}
 		first := s.code(secret, 0)
-		rec := s.must(200, "POST", "/api/user/otp/confirm", ann, map[string]any{"code": first}).JSON(t)["recovery_codes"].([]any)
+		rec := ok(ann.ConfirmOTP(ctx, first))(s)
 		if len(rec) != 10 {
 			t.Fatalf("%d recovery codes", len(rec))
 		}
-		me := s.must(200, "GET", "/api/user", ann, nil)
-		if me.JSON(t)["otp_enabled"] != true || strings.Contains(string(me.Body), secret) {
-			t.Fatalf("me: %s", me.Body)
+		if me := ok(ann.CurrentUser(ctx))(s); !me.OTPEnabled {
+			t.Fatalf("me: %+v", me)
 		}
-		s.must(409, "POST", "/api/user/otp", ann, nil)
+		if me := s.must(200, "GET", "/api/user", ann, nil); strings.Contains(string(me.Body), secret) {
+			t.Fatalf("me shows the secret: %s", me.Body)
+		}
+		wantStatus(t, ign(ann.StartOTP(ctx)), 409, "enrol twice")
 
 		// Sign-in now asks for a code; the code used at enrolment is spent.
 		tok := s.challenge("ann", "Ann-password-1", "acme.example", false)
-		s.must(401, "POST", "/api/auth/verify_otp", "", map[string]any{"token": tok, "code": first})
-		s.must(401, "POST", "/api/auth/verify_otp", "", map[string]any{"token": tok, "code": "123"})
+		wantStatus(t, ign(verify(tok, first)), 401, "the enrolment's code")
+		wantStatus(t, ign(verify(tok, "123")), 401, "a short code")
 		s.advance(30 * time.Second)
 		c2 := s.code(secret, 0)
-		v := s.must(200, "POST", "/api/auth/verify_otp", "", map[string]any{"token": tok, "code": c2}).JSON(t)
-		s.must(200, "GET", "/api/user", v["access_token"].(string), nil)
-		if v["recovery_codes"] != nil {
+		v := ok(verify(tok, c2))(s)
+		ok(s.as(v.AccessToken).CurrentUser(ctx))(s)
+		if v.RecoveryCodes != nil {
 			t.Fatal("recovery codes shown again")
 		}
-		s.must(401, "POST", "/api/auth/verify_otp", "", map[string]any{"token": tok, "code": c2}) // the challenge is used up
+		wantStatus(t, ign(verify(tok, c2)), 401, "a used challenge") // the challenge is used up
 		tok = s.challenge("ann", "Ann-password-1", "acme.example", false)
-		s.must(401, "POST", "/api/auth/verify_otp", "", map[string]any{"token": tok, "code": c2}) // and so is the code
+		wantStatus(t, ign(verify(tok, c2)), 401, "a used code") // and so is the code
 		// One step either side is accepted, two are not.
 		s.advance(90 * time.Second)
-		s.must(401, "POST", "/api/auth/verify_otp", "", map[string]any{"token": tok, "code": s.code(secret, -60*time.Second)})
-		s.must(200, "POST", "/api/auth/verify_otp", "", map[string]any{"token": tok, "code": s.code(secret, -30*time.Second)})
+		wantStatus(t, ign(verify(tok, s.code(secret, -60*time.Second))), 401, "two steps back")
+		ok(verify(tok, s.code(secret, -30*time.Second)))(s)
 
 		// A recovery code works once, however it is typed.
 		tok = s.challenge("ann", "Ann-password-1", "acme.example", false)
-		typed := strings.ToUpper(strings.ReplaceAll(rec[0].(string), "-", " "))
-		s.must(200, "POST", "/api/auth/verify_otp", "", map[string]any{"token": tok, "code": typed})
+		ok(verify(tok, strings.ToUpper(strings.ReplaceAll(rec[0], "-", " "))))(s)
 		tok = s.challenge("ann", "Ann-password-1", "acme.example", false)
-		s.must(401, "POST", "/api/auth/verify_otp", "", map[string]any{"token": tok, "code": rec[0]})
+		wantStatus(t, ign(verify(tok, rec[0])), 401, "a used recovery code")
 		// Five wrong tries end the challenge, even for a right code after.
 		for i := 0; i < 4; i++ {
-			s.must(401, "POST", "/api/auth/verify_otp", "", map[string]any{"token": tok, "code": "000000"})
+			wantStatus(t, ign(verify(tok, "000000")), 401, "a wrong code")
 		}
-		s.must(401, "POST", "/api/auth/verify_otp", "", map[string]any{"token": tok, "code": rec[1]})
+		wantStatus(t, ign(verify(tok, rec[1])), 401, "a right code after five wrong")
 		// Challenges expire after five minutes.
 		tok = s.challenge("ann", "Ann-password-1", "acme.example", false)
 		s.advance(5*time.Minute + time.Second)
-		s.must(401, "POST", "/api/auth/verify_otp", "", map[string]any{"token": tok, "code": s.code(secret, 0)})
+		wantStatus(t, ign(verify(tok, s.code(secret, 0))), 401, "an expired challenge")
 
 		// Turning it off needs the password.
-		ann = s.must(200, "POST", "/api/auth/verify_otp", "", map[string]any{"token": s.challenge("ann", "Ann-password-1", "acme.example", false),
-			"code": rec[2]}).JSON(t)["access_token"].(string)
-		wantInvalid(t, s.do("POST", "/api/user/otp/disable", ann, map[string]any{"password": "wrong-password-1"}), "password")
-		s.must(204, "POST", "/api/user/otp/disable", ann, map[string]any{"password": "Ann-password-1"})
-		s.signIn("ann", "Ann-password-1", "acme.example")
+		ann = s.as(ok(verify(s.challenge("ann", "Ann-password-1", "acme.example", false), rec[2]))(s).AccessToken)
+		wantInvalid(t, ann.DisableOTP(ctx, "wrong-password-1"), "password")
+		s.ok(ann.DisableOTP(ctx, "Ann-password-1"))
+		s.login("ann", "Ann-password-1", "acme.example")
 
 		// An admin requires it: the next sign-in enrols, then completes with the first code.
-		wantInvalid(t, s.do("POST", "/api/user", ann, map[string]any{"otp_required": false}), "otp_required")
-		s.must(204, "POST", "/api/users/"+id, boss, map[string]any{"otp_required": true})
+		wantInvalid(t, ann.UpdateCurrentUser(ctx, client.UserUpdate{OTPRequired: client.Ptr(false)}), "otp_required")
+		s.ok(boss.UpdateUser(ctx, id, client.UserUpdate{OTPRequired: client.Ptr(true)}))
 		tok = s.challenge("ann", "Ann-password-1", "acme.example", true)
-		s.must(401, "POST", "/api/auth/verify_otp", "", map[string]any{"token": tok, "code": "000000"})
-		enr = s.must(200, "POST", "/api/auth/otp_enroll", "", map[string]any{"token": tok}).JSON(t)
-		secret = enr["secret"].(string)
-		v = s.must(200, "POST", "/api/auth/verify_otp", "", map[string]any{"token": tok, "code": s.code(secret, 0)}).JSON(t)
-		if len(v["recovery_codes"].([]any)) != 10 {
-			t.Fatalf("enrolment at sign-in: %v", v)
+		wantStatus(t, ign(verify(tok, "000000")), 401, "a code before enrolling")
+		secret = ok(anon.EnrollOTPAtSignIn(ctx, tok))(s).Secret
+		v = ok(verify(tok, s.code(secret, 0)))(s)
+		if len(v.RecoveryCodes) != 10 {
+			t.Fatalf("enrolment at sign-in: %+v", v)
 		}
-		ann = v["access_token"].(string)
-		s.must(403, "POST", "/api/user/otp/disable", ann, map[string]any{"password": "Ann-password-1"})
+		ann = s.as(v.AccessToken)
+		wantStatus(t, ann.DisableOTP(ctx, "Ann-password-1"), 403, "turn off a required second factor")
 		// An admin resets a lost authenticator; the user enrols again.
-		s.must(204, "POST", "/api/users/"+id+"/otp/destroy", boss, nil)
+		s.ok(boss.ResetUserOTP(ctx, id))
 		s.challenge("ann", "Ann-password-1", "acme.example", true)
 
 		// The tenant can require it of everyone.
-		s.must(204, "POST", "/api/tenants/"+tenantID, s.adminToken(), map[string]any{"otp_required": true})
+		s.ok(s.system().UpdateTenant(ctx, tenantID, client.TenantUpdate{OTPRequired: client.Ptr(true)}))
 		s.challenge("boss", "boss-Password-1", "acme.example", true)
-		if got := s.must(200, "GET", "/api/tenants/"+tenantID, s.adminToken(), nil).JSON(t)["otp_required"]; got != true {
-			t.Fatalf("tenant otp_required = %v", got)
+		if got := ok(s.system().GetTenant(ctx, tenantID))(s); !got.OTPRequired {
+			t.Fatalf("tenant otp_required = %v", got.OTPRequired)
 		}
 
 		// API-key sessions cannot touch the second factor.
-		k := s.must(201, "POST", "/api/user/api_keys", boss, map[string]any{"name": "k"}).JSON(t)
-		kt := s.must(200, "POST", "/api/auth/token", "", map[string]any{"token": k["token"], "secret": k["secret"]}).JSON(t)["access_token"].(string)
-		s.must(403, "POST", "/api/user/otp", kt, nil)
+		k := ok(boss.CreateAPIKey(ctx, "k"))(s)
+		kt := s.as(ok(anon.APIKeyToken(ctx, k.Token, k.Secret))(s).AccessToken)
+		wantStatus(t, ign(kt.StartOTP(ctx)), 403, "a key's session enrols")
 
 		// The audit log has the enrolments, without any secret.
 		log := s.must(200, "GET", "/api/audit_logs?filter="+strings.ReplaceAll("contains(action,'otp')", " ", "%20"), boss, nil)
-		if n := log.JSON(t)["count"]; n != float64(4) || strings.Contains(string(log.Body), secret) {
+		if n := ok(boss.ListAuditLogs(ctx, &client.ListOptions{Filter: "contains(action,'otp')"}))(s).Count; n != 4 || strings.Contains(string(log.Body), secret) {
 			t.Fatalf("otp audit entries: %s", log.Body)
 		}
 	})

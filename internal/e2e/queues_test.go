@@ -2,7 +2,14 @@ package e2e
 
 import (
 	"testing"
+
+	"github.com/switchboard-pbx/switchboard/client"
 )
+
+// hunt is a hunt group body.
+func hunt(name, ext string) client.HuntGroupInput {
+	return client.HuntGroupInput{Name: &name, ExtensionNumber: &ext}
+}
 
 // TestCallQueuesAndRingGroups: admins manage queues and ring groups with
 // members; extensions never collide with users'; members see theirs and
@@ -10,78 +17,74 @@ import (
 // with its time; isolation between tenants and users.
 func TestCallQueuesAndRingGroups(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
+		ctx := t.Context()
 		p := makePeople(s, "acme.example")
-		_, globex := s.tenant("globex.example")
-		s.must(403, "POST", "/api/call_queues", p.alice, map[string]any{"name": "Support", "extension_number": "600"})
-		wantInvalid(t, s.do("POST", "/api/call_queues", p.admin, map[string]any{"name": "", "extension_number": "600"}), "name")
-		wantInvalid(t, s.do("POST", "/api/call_queues", p.admin, map[string]any{"name": "Support", "extension_number": "6x"}), "extension_number")
-		wantInvalid(t, s.do("POST", "/api/call_queues", p.admin, map[string]any{"name": "Support", "extension_number": "600", "ring_timeout": 1}), "ring_timeout")
-		if r := s.do("POST", "/api/call_queues", p.admin, map[string]any{"name": "Support", "extension_number": "201"}); r.Status != 409 {
-			t.Fatalf("a user's extension: %d %s", r.Status, r.Body)
-		}
-		q := s.must(201, "POST", "/api/call_queues", p.admin, map[string]any{"name": "Support", "extension_number": "600", "strategy": "HUNT"}).JSON(t)["id"].(string)
-		rg := s.must(201, "POST", "/api/ring_groups", p.admin, map[string]any{"name": "Sales", "extension_number": "700"}).JSON(t)["id"].(string)
-		if r := s.do("POST", "/api/ring_groups", p.admin, map[string]any{"name": "Other", "extension_number": "600"}); r.Status != 409 {
-			t.Fatalf("a queue's extension for a ring group: %d", r.Status)
-		}
-		if r := s.do("POST", "/api/users", p.admin, map[string]any{"name": "carl", "email": "carl@acme.example", "extension_number": "700", "password": "Carl-password-1"}); r.Status != 409 {
-			t.Fatalf("a user on a ring group's extension: %d %s", r.Status, r.Body)
-		}
-		s.must(204, "POST", "/api/call_queues/"+q, p.admin, map[string]any{"ring_timeout": 30})
-		s.must(404, "GET", "/api/call_queues/"+q, globex, nil)
-		s.must(404, "GET", "/api/ring_groups/"+q, p.admin, nil) // a queue is not a ring group
+		_, globex := s.newTenant("globex.example")
+		queues, rings := p.admin.CallQueues(), p.admin.RingGroups()
+		wantStatus(t, ign(p.alice.CallQueues().Create(ctx, hunt("Support", "600"))), 403, "a user creates a queue")
+		wantInvalid(t, ign(queues.Create(ctx, hunt("", "600"))), "name")
+		wantInvalid(t, ign(queues.Create(ctx, hunt("Support", "6x"))), "extension_number")
+		short := hunt("Support", "600")
+		short.RingTimeout = client.Ptr(1)
+		wantInvalid(t, ign(queues.Create(ctx, short)), "ring_timeout")
+		wantStatus(t, ign(queues.Create(ctx, hunt("Support", "201"))), 409, "a user's extension")
+		support := hunt("Support", "600")
+		support.Strategy = client.Ptr("HUNT")
+		q := ok(queues.Create(ctx, support))(s)
+		rg := ok(rings.Create(ctx, hunt("Sales", "700")))(s)
+		wantStatus(t, ign(rings.Create(ctx, hunt("Other", "600"))), 409, "a queue's extension for a ring group")
+		wantStatus(t, ign(p.admin.CreateUser(ctx, client.UserCreate{Name: "carl", Email: "carl@acme.example", ExtensionNumber: "700", Password: "Carl-password-1"})),
+			409, "a user on a ring group's extension")
+		s.ok(queues.Update(ctx, q, client.HuntGroupInput{RingTimeout: client.Ptr(30)}))
+		wantStatus(t, ign(globex.CallQueues().Get(ctx, q)), 404, "another tenant's queue")
+		wantStatus(t, ign(rings.Get(ctx, q)), 404, "a queue is not a ring group")
 
-		s.must(204, "POST", "/api/call_queues/"+q+"/members/"+p.aliceID, p.admin, map[string]any{"skill_level": 7})
-		s.must(204, "POST", "/api/call_queues/"+q+"/members/"+p.bobID, p.admin, nil)
-		s.must(204, "POST", "/api/ring_groups/"+rg+"/members/"+p.aliceID, p.admin, nil)
-		wantInvalid(t, s.do("POST", "/api/call_queues/"+q+"/members/"+p.bobID, p.admin, map[string]any{"skill_level": 11}), "skill_level")
-		g := s.must(200, "GET", "/api/call_queues/"+q, p.admin, nil).JSON(t)
-		if g["ring_timeout"] != float64(30) || g["strategy"] != "HUNT" || len(g["members"].([]any)) != 2 {
-			t.Fatalf("queue: %v", g)
+		s.ok(queues.SetMember(ctx, q, p.aliceID, 7))
+		s.ok(queues.SetMember(ctx, q, p.bobID, 0))
+		s.ok(rings.SetMember(ctx, rg, p.aliceID, 0))
+		wantInvalid(t, queues.SetMember(ctx, q, p.bobID, 11), "skill_level")
+		if g := ok(queues.Get(ctx, q))(s); g.RingTimeout != 30 || g.Strategy != "HUNT" || len(g.Members) != 2 {
+			t.Fatalf("queue: %+v", g)
 		}
 
-		mine := items(t, s.must(200, "GET", "/api/user/call_queues", p.alice, nil))
-		if len(mine) != 1 || mine[0]["name"] != "Support" || mine[0]["extension_number"] != "600" {
-			t.Fatalf("alice's queues: %v", mine)
+		if mine := ok(p.alice.Me().CallQueues(ctx))(s); len(mine) != 1 || mine[0].Name != "Support" || mine[0].ExtensionNumber != "600" {
+			t.Fatalf("alice's queues: %+v", mine)
 		}
-		if l := items(t, s.must(200, "GET", "/api/user/ring_groups", p.alice, nil)); len(l) != 1 || l[0]["name"] != "Sales" {
-			t.Fatalf("alice's ring groups: %v", l)
+		if l := ok(p.alice.MyRingGroups(ctx))(s); len(l) != 1 || l[0].Name != "Sales" {
+			t.Fatalf("alice's ring groups: %+v", l)
 		}
-		if l := items(t, s.must(200, "GET", "/api/users/"+p.bobID+"/call_queues", p.admin, nil)); len(l) != 1 {
-			t.Fatalf("bob's queues: %v", l)
+		if l := ok(p.admin.ForUser(p.bobID).CallQueues(ctx))(s); len(l) != 1 {
+			t.Fatalf("bob's queues: %+v", l)
 		}
-		a := s.must(200, "GET", "/api/user/call_queues/"+q+"/agent", p.alice, nil).JSON(t)
-		if a["status"] != "LOGGED_OUT" || a["skill_level"] != float64(7) || a["extension_number"] != "201" {
-			t.Fatalf("agent: %v", a)
+		if a := ok(p.alice.Me().Agent(ctx, q))(s); a.Status != "LOGGED_OUT" || a.SkillLevel != 7 || a.ExtensionNumber != "201" {
+			t.Fatalf("agent: %+v", a)
 		}
 		// Logged out: log in first.
-		if r := s.do("POST", "/api/user/call_queues/"+q+"/agent", p.alice, map[string]any{"status": "BREAK"}); r.Status != 409 {
-			t.Fatalf("break while logged out: %d", r.Status)
-		}
-		wantInvalid(t, s.do("POST", "/api/user/call_queues/"+q+"/agent", p.alice, map[string]any{"status": "NAPPING"}), "status")
+		wantStatus(t, p.alice.Me().SetAgentStatus(ctx, q, "BREAK"), 409, "break while logged out")
+		wantInvalid(t, p.alice.Me().SetAgentStatus(ctx, q, "NAPPING"), "status")
 		for _, st := range []string{"LOGGED_IN", "READY", "WRAP_UP", "READY", "LUNCH", "NOT_READY", "BREAK", "LOGGED_OUT"} {
-			s.must(204, "POST", "/api/user/call_queues/"+q+"/agent", p.alice, map[string]any{"status": st})
+			s.ok(p.alice.Me().SetAgentStatus(ctx, q, st))
 		}
-		s.must(204, "POST", "/api/user/call_queues/"+q+"/agent", p.alice, map[string]any{"status": "LOGGED_OUT"}) // no change, no event
-		s.must(204, "POST", "/api/users/"+p.bobID+"/call_queues/"+q+"/agent", p.admin, map[string]any{"status": "READY"})
-		if a := s.must(200, "GET", "/api/users/"+p.bobID+"/call_queues/"+q+"/agent", p.admin, nil).JSON(t); a["status"] != "READY" {
-			t.Fatalf("bob's agent: %v", a)
+		s.ok(p.alice.Me().SetAgentStatus(ctx, q, "LOGGED_OUT")) // no change, no event
+		s.ok(p.admin.ForUser(p.bobID).SetAgentStatus(ctx, q, "READY"))
+		if a := ok(p.admin.ForUser(p.bobID).Agent(ctx, q))(s); a.Status != "READY" {
+			t.Fatalf("bob's agent: %+v", a)
 		}
-		ev := items(t, s.must(200, "GET", "/api/call_queues/"+q+"/agent_events", p.admin, nil))
-		if len(ev) != 9 || ev[0]["status"] != "LOGGED_IN" || ev[0]["previous"] != "LOGGED_OUT" || ev[0]["by"] != "alice" ||
-			ev[8]["by"] != "boss" || ev[0]["at"] == nil {
-			t.Fatalf("events: %v", ev)
+		ev := ok(p.admin.CallQueueAgentEvents(ctx, q))(s)
+		if len(ev) != 9 || ev[0].Status != "LOGGED_IN" || ev[0].Previous != "LOGGED_OUT" || ev[0].By != "alice" ||
+			ev[8].By != "boss" || ev[0].At.IsZero() {
+			t.Fatalf("events: %+v", ev)
 		}
 		// Not a member, not your business.
-		s.must(404, "GET", "/api/user/call_queues/"+q+"/agent", s.signIn("boss", "boss-Password-1", "acme.example"), nil)
-		s.must(403, "POST", "/api/users/"+p.aliceID+"/call_queues/"+q+"/agent", p.bob, map[string]any{"status": "READY"})
-		s.must(403, "GET", "/api/call_queues/"+q+"/agent_events", p.alice, nil)
+		wantStatus(t, ign(s.login("boss", "boss-Password-1", "acme.example").Me().Agent(ctx, q)), 404, "the agent of a non-member")
+		wantStatus(t, p.bob.ForUser(p.aliceID).SetAgentStatus(ctx, q, "READY"), 403, "bob sets alice's status")
+		wantStatus(t, ign(p.alice.CallQueueAgentEvents(ctx, q)), 403, "a user reads the events")
 		// Removing a member, then the queue.
-		s.must(204, "POST", "/api/call_queues/"+q+"/members/"+p.bobID+"/destroy", p.admin, nil)
-		s.must(404, "GET", "/api/users/"+p.bobID+"/call_queues/"+q+"/agent", p.admin, nil)
-		s.must(204, "POST", "/api/call_queues/"+q+"/destroy", p.admin, nil)
-		if l := items(t, s.must(200, "GET", "/api/user/call_queues", p.alice, nil)); len(l) != 0 {
-			t.Fatalf("queues after delete: %v", l)
+		s.ok(queues.RemoveMember(ctx, q, p.bobID))
+		wantStatus(t, ign(p.admin.ForUser(p.bobID).Agent(ctx, q)), 404, "a removed member's agent")
+		s.ok(queues.Delete(ctx, q))
+		if l := ok(p.alice.Me().CallQueues(ctx))(s); len(l) != 0 {
+			t.Fatalf("queues after delete: %+v", l)
 		}
 	})
 }

@@ -1,143 +1,135 @@
 package e2e
 
 import (
-	"net/url"
 	"strings"
 	"testing"
-)
 
-// perms builds a permission matrix with the given dotted flags set.
-func perms(flags ...string) map[string]any {
-	m := map[string]any{}
-	for _, f := range flags {
-		group, flag, _ := strings.Cut(f, ".")
-		g, ok := m[group].(map[string]any)
-		if !ok {
-			g = map[string]any{}
-			m[group] = g
-		}
-		g[flag] = true
-	}
-	return m
-}
+	"github.com/switchboard-pbx/switchboard/client"
+)
 
 func TestRoles(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
-		_, boss := s.tenant("acme.example")
-		_, other := s.tenant("other.example")
+		ctx := t.Context()
+		_, boss := s.newTenant("acme.example")
+		_, other := s.newTenant("other.example")
 
-		list := s.must(200, "GET", "/api/roles?orderby=name", boss, nil).JSON(t)
-		if list["count"] != float64(7) {
-			t.Fatalf("built-in roles: %v", list)
+		list := ok(boss.ListRoles(ctx, &client.ListOptions{OrderBy: "name"}))(s)
+		if list.Count != 7 {
+			t.Fatalf("built-in roles: %+v", list)
 		}
-		first := list["items"].([]any)[0].(map[string]any)
-		if first["name"] != "Admin" || first["built_in"] != true || first["description"] == "" {
-			t.Fatalf("first role: %v", first)
+		if first := list.Items[0]; first.Name != "Admin" || !first.BuiltIn || first.Description == "" {
+			t.Fatalf("first role: %+v", first)
 		}
-		admin := s.must(200, "GET", "/api/roles/admin", boss, nil).JSON(t)
-		if p := admin["permissions"].(map[string]any)["user_management"].(map[string]any); p["users"] != true || p["roles"] != true {
-			t.Fatalf("Admin permissions: %v", admin)
+		admin := ok(boss.GetRole(ctx, "admin"))(s)
+		if p := admin.Permissions.UserManagement; !p.Users || !p.Roles {
+			t.Fatalf("Admin permissions: %+v", admin)
 		}
 
 		// What a StandardUser holds, plus managing users: enough to help them.
-		helpdesk := perms("user_management.users", "general.meeting", "general.voicemail_view_only",
+		helpdesk := client.Grant("user_management.users", "general.meeting", "general.voicemail_view_only",
 			"general.voicemail_full_access", "user_call_log.call_log_view_only", "user_call_log.call_log_full_access",
 			"user_call_log.call_recording_view_only", "user_call_log.call_recording_full_access",
 			"policies.internal_calls", "policies.domestic_calls")
-		s.must(201, "POST", "/api/roles", boss, map[string]any{"name": "Helpdesk", "description": "Resets passwords",
-			"permissions": helpdesk})
+		ok(boss.CreateRole(ctx, client.RoleInput{Name: client.Ptr("Helpdesk"), Description: client.Ptr("Resets passwords"),
+			Permissions: helpdesk}))(s)
 		for _, c := range []struct {
-			body  any
+			body  any // client.RoleInput, or a raw body
 			code  int
 			field string
 		}{
-			{map[string]any{"name": "HELPDESK"}, 409, "name"},
-			{map[string]any{"name": "admin"}, 400, "name"},
-			{map[string]any{"name": "Queuemanager"}, 400, "name"},
-			{map[string]any{"name": "Bad/Name"}, 400, "name"},
-			{map[string]any{"name": " padded"}, 400, "name"},
-			{map[string]any{"name": ""}, 400, "name"},
-			{map[string]any{"name": "X", "description": strings.Repeat("d", 257)}, 422, "description"},
-			{map[string]any{"name": "X", "permissions": map[string]any{"trunk": map[string]any{"launch": true}}}, 422, "permissions.trunk.launch"},
+			{role("HELPDESK"), 409, "name"},
+			{role("admin"), 400, "name"},
+			{role("Queuemanager"), 400, "name"},
+			{role("Bad/Name"), 400, "name"},
+			{role(" padded"), 400, "name"},
+			{role(""), 400, "name"},
+			{client.RoleInput{Name: client.Ptr("X"), Description: client.Ptr(strings.Repeat("d", 257))}, 422, "description"},
+			{client.RoleInput{Name: client.Ptr("X"), Permissions: client.Grant("trunk.launch")}, 422, "permissions.trunk.launch"},
 			{map[string]any{"name": "X", "permissions": map[string]any{"trunk": map[string]any{"view_only": "yes"}}}, 422, "permissions.trunk.view_only"},
 			{map[string]any{"name": "X", "colour": "red"}, 422, "colour"},
 			{map[string]any{"name": "X", "built_in": true}, 422, "built_in"},
 		} {
-			r := s.do("POST", "/api/roles", boss, c.body)
-			code, field := r.ErrField(t)
-			if field != c.field || (r.Status != c.code && !(c.code >= 400 && c.code < 423 && (r.Status == 400 || r.Status == 422))) {
-				t.Errorf("%v: %d %s %q: %s", c.body, r.Status, code, field, r.Body)
+			var err error
+			if in, typed := c.body.(client.RoleInput); typed {
+				_, err = boss.CreateRole(ctx, in)
+			} else {
+				err = s.do("POST", "/api/roles", boss, c.body).Err()
+			}
+			code, field := errField(t, err)
+			st := status(err)
+			if field != c.field || (st != c.code && !(c.code >= 400 && c.code < 423 && (st == 400 || st == 422))) {
+				t.Errorf("%v: %d %s %q: %v", c.body, st, code, field, err)
 			}
 		}
 		// Nobody creates a role holding a permission they lack.
-		s.must(403, "POST", "/api/roles", boss, map[string]any{"name": "Tenants", "permissions": perms("system.tenant")})
-		if n := s.must(200, "GET", "/api/roles", boss, nil).JSON(t)["count"]; n != float64(8) {
+		wantStatus(t, ign(boss.CreateRole(ctx, client.RoleInput{Name: client.Ptr("Tenants"), Permissions: client.Grant("system.tenant")})),
+			403, "a role with system.tenant")
+		if n := ok(boss.ListRoles(ctx, nil))(s).Count; n != 8 {
 			t.Fatalf("roles after refused creates: %v", n)
 		}
 
 		// Custom roles are per tenant.
-		s.must(404, "GET", "/api/roles/Helpdesk", other, nil)
-		if n := s.must(200, "GET", "/api/roles", other, nil).JSON(t)["count"]; n != float64(7) {
+		wantStatus(t, ign(other.GetRole(ctx, "Helpdesk")), 404, "another tenant's role")
+		if n := ok(other.ListRoles(ctx, nil))(s).Count; n != 7 {
 			t.Fatalf("the other tenant sees %v roles", n)
 		}
-		s.must(201, "POST", "/api/roles", other, map[string]any{"name": "helpdesk"})
+		ok(other.CreateRole(ctx, role("helpdesk")))(s)
 
 		// Assign it (any case); the holder gets exactly its permissions.
-		hd := s.createUser(boss, map[string]any{"name": "hank", "email": "hank@acme.example", "extension_number": "300", "password": "Hank-password-1"})
-		std := s.createUser(boss, map[string]any{"name": "sue", "email": "sue@acme.example", "extension_number": "301", "password": "Sue-password-1"})
-		s.must(204, "POST", "/api/users/"+hd+"/role", boss, map[string]any{"role": "helpDESK"})
-		if r := s.must(200, "GET", "/api/users/"+hd, boss, nil).JSON(t)["role"]; r != "Helpdesk" {
+		hd := ok(boss.CreateUser(ctx, client.UserCreate{Name: "hank", Email: "hank@acme.example", ExtensionNumber: "300", Password: "Hank-password-1"}))(s)
+		std := ok(boss.CreateUser(ctx, client.UserCreate{Name: "sue", Email: "sue@acme.example", ExtensionNumber: "301", Password: "Sue-password-1"}))(s)
+		s.ok(boss.SetUserRole(ctx, hd, "helpDESK"))
+		if r := ok(boss.GetUser(ctx, hd))(s).Role; r != "Helpdesk" {
 			t.Fatalf("role = %v", r)
 		}
-		hank := s.signIn("hank", "Hank-password-1", "acme.example")
-		s.must(200, "GET", "/api/users", hank, nil)
-		s.must(403, "GET", "/api/roles", hank, nil)
-		s.must(204, "POST", "/api/users/"+std+"/password", hank, map[string]any{"password": "Sue-password-2"})
-		bossID := s.must(200, "GET", "/api/user", boss, nil).JSON(t)["id"].(string)
+		hank := s.login("hank", "Hank-password-1", "acme.example")
+		ok(hank.ListUsers(ctx, nil))(s)
+		wantStatus(t, ign(hank.ListRoles(ctx, nil)), 403, "Helpdesk lists roles")
+		s.ok(hank.SetUserPassword(ctx, std, "Sue-password-2"))
+		bossID := ok(boss.CurrentUser(ctx))(s).ID
 		// ...but cannot take over someone who holds more than they do.
-		s.must(403, "POST", "/api/users/"+bossID+"/password", hank, map[string]any{"password": "Taken-over-pw-1"})
-		s.must(403, "POST", "/api/users/"+bossID, hank, map[string]any{"department": "x"})
-		s.must(403, "POST", "/api/users/"+bossID+"/destroy", hank, nil)
-		s.must(403, "POST", "/api/users/"+std+"/role", hank, map[string]any{"role": "Admin"})
-		s.signIn("boss", "boss-Password-1", "acme.example")
+		wantStatus(t, hank.SetUserPassword(ctx, bossID, "Taken-over-pw-1"), 403, "Helpdesk resets an Admin's password")
+		wantStatus(t, hank.UpdateUser(ctx, bossID, client.UserUpdate{Department: client.Ptr("x")}), 403, "Helpdesk changes an Admin")
+		wantStatus(t, hank.DeleteUser(ctx, bossID, ""), 403, "Helpdesk deletes an Admin")
+		wantStatus(t, hank.SetUserRole(ctx, std, "Admin"), 403, "Helpdesk grants Admin")
+		s.login("boss", "boss-Password-1", "acme.example")
 
 		// Built-in roles cannot change or go.
-		s.must(403, "POST", "/api/roles/Admin", boss, map[string]any{"description": "mine now"})
-		s.must(403, "POST", "/api/roles/standarduser/destroy", boss, nil)
+		wantStatus(t, boss.UpdateRole(ctx, "Admin", client.RoleInput{Description: client.Ptr("mine now")}), 403, "change Admin")
+		wantStatus(t, boss.DeleteRole(ctx, "standarduser"), 403, "delete StandardUser")
 
 		// A change to the role applies at once, and a rename follows the users.
-		s.must(204, "POST", "/api/roles/HELPDESK", boss, map[string]any{"name": "Support desk",
-			"permissions": map[string]any{"user_management": map[string]any{"users": false}}})
-		s.must(403, "GET", "/api/users", hank, nil)
-		if r := s.must(200, "GET", "/api/users/"+hd, boss, nil).JSON(t)["role"]; r != "Support desk" {
+		s.ok(boss.UpdateRole(ctx, "HELPDESK", client.RoleInput{Name: client.Ptr("Support desk"),
+			Permissions: client.PermissionsUpdate{}.Revoke("user_management.users")}))
+		wantStatus(t, ign(hank.ListUsers(ctx, nil)), 403, "list users after the change")
+		if r := ok(boss.GetUser(ctx, hd))(s).Role; r != "Support desk" {
 			t.Fatalf("role after rename = %v", r)
 		}
-		got := s.must(200, "GET", "/api/roles/support%20desk", boss, nil).JSON(t)
-		p := got["permissions"].(map[string]any)
-		if got["description"] != "Resets passwords" || p["general"].(map[string]any)["meeting"] != true ||
-			p["user_management"].(map[string]any)["users"] != false {
-			t.Fatalf("after update: %v", got)
+		got := ok(boss.GetRole(ctx, "support desk"))(s)
+		if got.Description != "Resets passwords" || !got.Permissions.General.Meeting || got.Permissions.UserManagement.Users {
+			t.Fatalf("after update: %+v", got)
 		}
-		s.must(404, "GET", "/api/roles/Helpdesk", boss, nil)
-		s.must(404, "POST", "/api/roles/Nope", boss, map[string]any{"description": "x"})
+		wantStatus(t, ign(boss.GetRole(ctx, "Helpdesk")), 404, "the old name")
+		wantStatus(t, boss.UpdateRole(ctx, "Nope", client.RoleInput{Description: client.Ptr("x")}), 404, "a missing role")
 
 		// A role in use stays; the answer says how many hold it.
-		r := s.must(409, "POST", "/api/roles/Support%20desk/destroy", boss, nil)
-		if !strings.Contains(string(r.Body), "1 user still has it") {
-			t.Fatalf("409 body: %s", r.Body)
+		err := boss.DeleteRole(ctx, "Support desk")
+		wantStatus(t, err, 409, "delete a role in use")
+		if !strings.Contains(err.Error(), "1 user still has it") {
+			t.Fatalf("409: %v", err)
 		}
-		s.must(204, "POST", "/api/users/"+hd+"/role", boss, map[string]any{"role": "StandardUser"})
-		s.must(204, "POST", "/api/roles/Support%20desk/destroy", boss, nil)
-		s.must(404, "POST", "/api/roles/Support%20desk/destroy", boss, nil)
-		s.must(200, "GET", "/api/roles/helpdesk", other, nil) // the other tenant's is untouched
+		s.ok(boss.SetUserRole(ctx, hd, "StandardUser"))
+		s.ok(boss.DeleteRole(ctx, "Support desk"))
+		wantStatus(t, boss.DeleteRole(ctx, "Support desk"), 404, "a second delete")
+		ok(other.GetRole(ctx, "helpdesk"))(s) // the other tenant's is untouched
 
 		// Lists take the query language.
-		q := url.Values{"filter": {"built_in eq false"}}
-		if n := s.must(200, "GET", "/api/roles?"+q.Encode(), other, nil).JSON(t)["count"]; n != float64(1) {
+		if n := ok(other.ListRoles(ctx, &client.ListOptions{Filter: "built_in eq false"}))(s).Count; n != 1 {
 			t.Fatalf("custom roles of other: %v", n)
 		}
-		if r := s.do("GET", "/api/roles?orderby=permissions", boss, nil); r.Status != 400 {
-			t.Fatalf("orderby permissions: %d", r.Status)
-		}
+		wantStatus(t, ign(boss.ListRoles(ctx, &client.ListOptions{OrderBy: "permissions"})), 400, "orderby permissions")
 	})
 }
+
+// role is a role body with only a name.
+func role(name string) client.RoleInput { return client.RoleInput{Name: client.Ptr(name)} }

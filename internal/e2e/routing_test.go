@@ -98,13 +98,13 @@ func TestRoutingExplain(t *testing.T) {
 		}
 
 		// Validation.
-		wantInvalid(t, s.do("GET", routingURL(id201, "", "yesterday"), admin, nil), "at")
-		wantInvalid(t, s.do("GET", routingURL(id201, "not a number", ""), admin, nil), "caller")
-		wantInvalid(t, s.do("POST", "/api/user", alice, map[string]any{"follow_me": map[string]any{"enabled": true, "numbers": []any{}}}), "follow_me.numbers")
+		wantInvalid(t, s.do("GET", routingURL(id201, "", "yesterday"), admin, nil).Err(), "at")
+		wantInvalid(t, s.do("GET", routingURL(id201, "not a number", ""), admin, nil).Err(), "caller")
+		wantInvalid(t, s.do("POST", "/api/user", alice, map[string]any{"follow_me": map[string]any{"enabled": true, "numbers": []any{}}}).Err(), "follow_me.numbers")
 		if r := s.do("POST", "/api/user", alice, map[string]any{"follow_me": map[string]any{"strategy": "RANDOM"}}); r.Status/100 != 4 {
 			t.Fatalf("bad strategy: %d", r.Status)
 		}
-		wantInvalid(t, s.do("POST", "/api/user", alice, map[string]any{"network_unavailable_number": "call me"}), "network_unavailable_number")
+		wantInvalid(t, s.do("POST", "/api/user", alice, map[string]any{"network_unavailable_number": "call me"}).Err(), "network_unavailable_number")
 		// Users cannot lift their own call restrictions; admins set them.
 		if r := s.do("POST", "/api/user", alice, map[string]any{"call_restrictions": map[string]any{"international": "INHERIT"}}); r.Status/100 != 4 {
 			t.Fatalf("self call_restrictions: %d", r.Status)
@@ -117,9 +117,9 @@ func TestRoutingExplain(t *testing.T) {
 
 		// The tenant's own office hours apply to users in GLOBAL mode (Bob).
 		tid := tenants[0].(map[string]any)["id"].(string)
-		wantInvalid(t, s.do("POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"country_code": "+33"}), "country_code")
+		wantInvalid(t, s.do("POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"country_code": "+33"}).Err(), "country_code")
 		wantInvalid(t, s.do("POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"office_hours": map[string]any{
-			"tuesday": map[string]any{"enabled": true, "ranges": []any{map[string]any{"from": "22:00", "to": "18:00"}}}}}), "office_hours.tuesday.ranges[0].to")
+			"tuesday": map[string]any{"enabled": true, "ranges": []any{map[string]any{"from": "22:00", "to": "18:00"}}}}}).Err(), "office_hours.tuesday.ranges[0].to")
 		s.must(204, "POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"country_code": "33", "office_hours": map[string]any{
 			"tuesday": map[string]any{"enabled": true, "ranges": []any{map[string]any{"from": "18:00", "to": "22:00"}}}}})
 		s.must(204, "POST", "/api/users/"+id202, admin, map[string]any{"available_office_hours_forward_rule": map[string]any{"action": "FORWARD_TO_VOICEMAIL"}})

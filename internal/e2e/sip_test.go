@@ -360,7 +360,7 @@ func TestSIPNonces(t *testing.T) {
 		tenants := s.must(200, "GET", "/api/tenants?filter="+urlq("domain eq 'acme.example'"), s.adminToken(), nil).JSON(t)["items"].([]any)
 		tid := tenants[0].(map[string]any)["id"].(string)
 		s.must(204, "POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"sip_digest": "SHA256_ONLY"})
-		wantInvalid(t, s.do("POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"sip_digest": "MD4"}), "sip_digest")
+		wantInvalid(t, s.do("POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"sip_digest": "MD4"}).Err(), "sip_digest")
 		s.advance(6 * time.Second) // challenges reuse the setting for up to 5 s
 		md5 := s.newUA("udp", "201", "acme.example", "Sip-secret-201")
 		res := md5.raw(md5.request("Contact: "+md5.localContact("201")), 3*time.Second)

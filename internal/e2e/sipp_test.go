@@ -533,8 +533,8 @@ func TestSippTrunkAndVoicemail(t *testing.T) {
 	s := startServer(t, storetest.DSN(t, "sqlite"))
 	admin, _, id202 := legacyTenant(s, "acme.example")
 	tid := tenantID(t, s, "acme.example")
-	wantInvalid(t, s.do("POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"sip_trunk": "http://trunk.example"}), "sip_trunk")
-	wantInvalid(t, s.do("POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"voicemail_server": "sip:vm@host"}), "voicemail_server")
+	wantInvalid(t, s.do("POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"sip_trunk": "http://trunk.example"}).Err(), "sip_trunk")
+	wantInvalid(t, s.do("POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"voicemail_server": "sip:vm@host"}).Err(), "voicemail_server")
 	trunkPort, trunkDone := sippUASChecking(t, "P-Asserted-Identity", "sip:201@acme.example")
 	vmPort, vmDone := sippUASChecking(t, "Diversion", "sip:202@acme.example>;reason=unconditional")
 	s.must(204, "POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"country_code": "33",

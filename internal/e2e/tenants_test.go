@@ -3,111 +3,113 @@ package e2e
 import (
 	"strings"
 	"testing"
+
+	"github.com/switchboard-pbx/switchboard/client"
 )
 
-func tenantBody(domain string, admin map[string]any) map[string]any {
-	a := map[string]any{"name": "boss", "password": "boss-Password-1", "email": "boss@" + domain, "extension_number": "100"}
-	for k, v := range admin {
-		if v == del {
-			delete(a, k)
-		} else {
-			a[k] = v
-		}
+// newTenantBody is a valid tenant body with changes to its first Admin.
+func newTenantBody(domain string, change ...func(*client.TenantAdmin)) client.TenantCreate {
+	b := client.TenantCreate{Name: "Tenant " + domain, Domain: domain,
+		Admin: client.TenantAdmin{Name: "boss", Password: "boss-Password-1", Email: "boss@" + domain, ExtensionNumber: "100"}}
+	for _, f := range change {
+		f(&b.Admin)
 	}
-	return map[string]any{"name": "Tenant " + domain, "domain": domain, "admin": a}
-}
-
-func tenantCount(s *server, sys string) int {
-	s.t.Helper()
-	return int(s.must(200, "GET", "/api/tenants", sys, nil).JSON(s.t)["count"].(float64))
+	return b
 }
 
 func TestTenants(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
-		sys := s.adminToken()
-		base := tenantCount(s, sys) // the system tenant may or may not be listed
-		id, boss := s.tenant("acme.example")
+		ctx := t.Context()
+		sys := s.system()
+		count := func() int { return ok(sys.ListTenants(ctx, nil))(s).Count }
+		base := count() // the system tenant may or may not be listed
+		id, boss := s.newTenant("acme.example")
 
 		// Invalid tenants and invalid first admins create nothing at all.
+		admin := func(f func(*client.TenantAdmin)) func(*client.TenantAdmin) { return f }
+		noPassword := newTenantBody("new.example")
 		for _, c := range []struct {
-			body  any
+			body  any // client.TenantCreate, or a raw body
 			field string
 		}{
-			{tenantBody("not a domain", nil), "domain"},
-			{tenantBody("-bad.example", nil), "domain"},
-			{tenantBody("bad-.example", nil), "domain"},
-			{tenantBody("a..b", nil), "domain"},
-			{tenantBody(strings.Repeat("a", 64)+".example", nil), "domain"},
-			{tenantBody("system.local", nil), "domain"},
-			{tenantBody("new.example", map[string]any{"password": "password"}), "admin.password"},
-			{tenantBody("new.example", map[string]any{"name": "bad name"}), "admin.name"},
-			{tenantBody("new.example", map[string]any{"extension_number": "1"}), "admin.extension_number"},
-			{tenantBody("new.example", map[string]any{"email": "nope"}), "admin.email"},
-			{tenantBody("new.example", map[string]any{"password": del}), "admin.password"},
+			{newTenantBody("not a domain"), "domain"},
+			{newTenantBody("-bad.example"), "domain"},
+			{newTenantBody("bad-.example"), "domain"},
+			{newTenantBody("a..b"), "domain"},
+			{newTenantBody(strings.Repeat("a", 64) + ".example"), "domain"},
+			{newTenantBody("system.local"), "domain"},
+			{newTenantBody("new.example", admin(func(a *client.TenantAdmin) { a.Password = "password" })), "admin.password"},
+			{newTenantBody("new.example", admin(func(a *client.TenantAdmin) { a.Name = "bad name" })), "admin.name"},
+			{newTenantBody("new.example", admin(func(a *client.TenantAdmin) { a.ExtensionNumber = "1" })), "admin.extension_number"},
+			{newTenantBody("new.example", admin(func(a *client.TenantAdmin) { a.Email = "nope" })), "admin.email"},
+			{map[string]any{"name": noPassword.Name, "domain": noPassword.Domain, "admin": map[string]any{"name": "boss",
+				"email": "boss@new.example", "extension_number": "100"}}, "admin.password"},
 			{map[string]any{"name": "No admin", "domain": "new.example"}, "admin"},
-			{map[string]any{"name": "X", "domain": "new.example", "admin": tenantBody("x", nil)["admin"], "colour": "red"}, "colour"},
+			{map[string]any{"name": "X", "domain": "new.example", "admin": newTenantBody("x").Admin, "colour": "red"}, "colour"},
 		} {
-			r := s.do("POST", "/api/tenants", sys, c.body)
-			if c.field == "domain" && r.Status == 409 {
+			var err error
+			if b, typed := c.body.(client.TenantCreate); typed {
+				_, err = sys.CreateTenant(ctx, b)
+			} else {
+				err = s.do("POST", "/api/tenants", sys, c.body).Err()
+			}
+			if c.field == "domain" && status(err) == 409 {
 				continue // system.local is taken: a conflict is an honest answer too
 			}
-			wantInvalid(t, r, c.field)
+			wantInvalid(t, err, c.field)
 		}
-		if r := s.must(409, "POST", "/api/tenants", sys, tenantBody("ACME.example", nil)); r.JSON(t) == nil {
-			t.Fatal("no body")
-		}
-		if got := tenantCount(s, sys); got != base+1 {
+		_, err := sys.CreateTenant(ctx, newTenantBody("ACME.example"))
+		wantStatus(t, err, 409, "a domain in another case")
+		errField(t, err)
+		if got := count(); got != base+1 {
 			t.Fatalf("refused creates changed the tenant count: %d, want %d", got, base+1)
 		}
-		s.must(401, "POST", "/api/auth/sign_in", "", signInBody("boss", "boss-Password-1", "new.example"))
+		wantStatus(t, ign(s.as("").SignIn(ctx, signInAs("boss", "boss-Password-1", "new.example"))), 401, "a refused tenant's admin")
 
 		// Only a SystemAdmin manages tenants.
-		for _, p := range []struct{ method, path string }{
-			{"GET", "/api/tenants"}, {"GET", "/api/tenants/" + id}, {"POST", "/api/tenants"},
-			{"POST", "/api/tenants/" + id}, {"POST", "/api/tenants/" + id + "/destroy"},
+		for what, err := range map[string]error{
+			"list": ign(boss.ListTenants(ctx, nil)), "get": ign(boss.GetTenant(ctx, id)),
+			"create": ign(boss.CreateTenant(ctx, client.TenantCreate{Name: "x"})), "update": boss.UpdateTenant(ctx, id, client.TenantUpdate{Name: client.Ptr("x")}),
+			"delete": boss.DeleteTenant(ctx, id),
 		} {
-			if r := s.do(p.method, p.path, boss, map[string]any{"name": "x"}); r.Status != 403 {
-				t.Fatalf("tenant Admin %s %s: %d", p.method, p.path, r.Status)
-			}
+			wantStatus(t, err, 403, "a tenant Admin: "+what)
 		}
 
-		got := s.must(200, "GET", "/api/tenants/"+id, sys, nil).JSON(t)
-		if got["domain"] != "acme.example" || got["enabled"] != true || got["name"] != "Tenant acme.example" {
-			t.Fatalf("tenant: %v", got)
+		if got := ok(sys.GetTenant(ctx, id))(s); got.Domain != "acme.example" || !got.Enabled || got.Name != "Tenant acme.example" {
+			t.Fatalf("tenant: %+v", got)
 		}
-		s.must(204, "POST", "/api/tenants/"+id, sys, map[string]any{"name": "Acme Dental", "time_zone": "Europe/Paris"})
-		wantInvalid(t, s.do("POST", "/api/tenants/"+id, sys, map[string]any{"time_zone": "Mars/Olympus"}), "time_zone")
-		wantInvalid(t, s.do("POST", "/api/tenants/"+id, sys, map[string]any{"domain": "renamed.example"}), "domain")
-		wantInvalid(t, s.do("POST", "/api/tenants/"+id, sys, map[string]any{"name": nil}), "name")
-		got = s.must(200, "GET", "/api/tenants/"+id, sys, nil).JSON(t)
-		if got["name"] != "Acme Dental" || got["time_zone"] != "Europe/Paris" || got["domain"] != "acme.example" {
-			t.Fatalf("after update: %v", got)
+		s.ok(sys.UpdateTenant(ctx, id, client.TenantUpdate{Name: client.Ptr("Acme Dental"), TimeZone: client.Ptr("Europe/Paris")}))
+		wantInvalid(t, sys.UpdateTenant(ctx, id, client.TenantUpdate{TimeZone: client.Ptr("Mars/Olympus")}), "time_zone")
+		wantInvalid(t, s.do("POST", "/api/tenants/"+id, sys, map[string]any{"domain": "renamed.example"}).Err(), "domain")
+		wantInvalid(t, s.do("POST", "/api/tenants/"+id, sys, map[string]any{"name": nil}).Err(), "name")
+		if got := ok(sys.GetTenant(ctx, id))(s); got.Name != "Acme Dental" || got.TimeZone != "Europe/Paris" || got.Domain != "acme.example" {
+			t.Fatalf("after update: %+v", got)
 		}
 
 		// Disabling a tenant locks its users out at once.
-		s.must(204, "POST", "/api/tenants/"+id, sys, map[string]any{"enabled": false})
-		s.must(401, "GET", "/api/user", boss, nil)
-		s.must(401, "POST", "/api/auth/sign_in", "", signInBody("boss", "boss-Password-1", "acme.example"))
-		s.must(204, "POST", "/api/tenants/"+id, sys, map[string]any{"enabled": true})
-		boss = s.signIn("boss", "boss-Password-1", "acme.example")
-		s.createUser(boss, map[string]any{"name": "ivy", "email": "ivy@acme.example", "extension_number": "230", "password": "Ivy-password-1"})
+		s.ok(sys.UpdateTenant(ctx, id, client.TenantUpdate{Enabled: client.Ptr(false)}))
+		wantStatus(t, ign(boss.CurrentUser(ctx)), 401, "a disabled tenant's session")
+		wantStatus(t, ign(s.as("").SignIn(ctx, signInAs("boss", "boss-Password-1", "acme.example"))), 401, "a disabled tenant's sign-in")
+		s.ok(sys.UpdateTenant(ctx, id, client.TenantUpdate{Enabled: client.Ptr(true)}))
+		boss = s.login("boss", "boss-Password-1", "acme.example")
+		ok(boss.CreateUser(ctx, client.UserCreate{Name: "ivy", Email: "ivy@acme.example", ExtensionNumber: "230", Password: "Ivy-password-1"}))(s)
 
 		// The system tenant cannot be destroyed or disabled.
-		for _, it := range s.must(200, "GET", "/api/tenants", sys, nil).JSON(t)["items"].([]any) {
-			if m := it.(map[string]any); m["system"] == true {
-				s.must(403, "POST", "/api/tenants/"+m["id"].(string)+"/destroy", sys, nil)
-				wantInvalid(t, s.do("POST", "/api/tenants/"+m["id"].(string), sys, map[string]any{"enabled": false}), "enabled")
+		for _, it := range ok(sys.ListTenants(ctx, nil))(s).Items {
+			if it.System {
+				wantStatus(t, sys.DeleteTenant(ctx, it.ID), 403, "delete the system tenant")
+				wantInvalid(t, sys.UpdateTenant(ctx, it.ID, client.TenantUpdate{Enabled: client.Ptr(false)}), "enabled")
 			}
 		}
 
 		// Destroy removes the tenant with its users and sessions; a second destroy is 404.
-		s.must(204, "POST", "/api/tenants/"+id+"/destroy", sys, nil)
-		s.must(404, "POST", "/api/tenants/"+id+"/destroy", sys, nil)
-		s.must(404, "GET", "/api/tenants/"+id, sys, nil)
-		s.must(401, "GET", "/api/user", boss, nil)
-		s.must(401, "POST", "/api/auth/sign_in", "", signInBody("ivy", "Ivy-password-1", "acme.example"))
+		s.ok(sys.DeleteTenant(ctx, id))
+		wantStatus(t, sys.DeleteTenant(ctx, id), 404, "a second delete")
+		wantStatus(t, ign(sys.GetTenant(ctx, id)), 404, "a deleted tenant")
+		wantStatus(t, ign(boss.CurrentUser(ctx)), 401, "a deleted tenant's session")
+		wantStatus(t, ign(s.as("").SignIn(ctx, signInAs("ivy", "Ivy-password-1", "acme.example"))), 401, "a deleted tenant's user")
 		// The domain is free again.
-		_, boss2 := s.tenant("acme.example")
+		_, boss2 := s.newTenant("acme.example")
 		if n := userCount(s, boss2); n != 1 {
 			t.Fatalf("a recreated tenant has %d users", n)
 		}

@@ -1,23 +1,33 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/switchboard-pbx/switchboard/client"
 )
 
-// valid returns a complete, valid create body; each case changes one thing.
-func valid(n int) map[string]any {
-	return map[string]any{
-		"name": fmt.Sprintf("user%d", n), "email": fmt.Sprintf("user%d@acme.example", n),
-		"extension_number": fmt.Sprintf("%d", 200+n), "password": "Long-enough-pw-1",
+// validUser returns a complete, valid create body; each case changes one
+// thing.
+func validUser(n int, change ...func(*client.UserCreate)) client.UserCreate {
+	u := client.UserCreate{Name: fmt.Sprintf("user%d", n), Email: fmt.Sprintf("user%d@acme.example", n),
+		ExtensionNumber: fmt.Sprintf("%d", 200+n), Password: "Long-enough-pw-1"}
+	for _, f := range change {
+		f(&u)
 	}
+	return u
 }
 
-func with(n int, kv ...any) map[string]any {
-	b := valid(n)
+// rawUser is validUser as a raw body, for what the client cannot send:
+// members left out, wrong JSON types, unknown or read-only members.
+func rawUser(n int, kv ...any) map[string]any {
+	u := validUser(n)
+	b := map[string]any{"name": u.Name, "email": u.Email, "extension_number": u.ExtensionNumber, "password": u.Password}
 	for i := 0; i < len(kv); i += 2 {
 		k := kv[i].(string)
 		if kv[i+1] == del {
@@ -29,83 +39,105 @@ func with(n int, kv ...any) map[string]any {
 	return b
 }
 
-// del marks a field to leave out of the body.
+// del marks a member to leave out of a raw body.
 var del = &struct{}{}
 
-func userCount(s *server, token string) int {
+func userCount(s *server, who any) int {
 	s.t.Helper()
-	return int(s.must(200, "GET", "/api/users?top=1", token, nil).JSON(s.t)["count"].(float64))
+	c, isClient := who.(*client.Client)
+	if !isClient {
+		c = s.as(who.(string))
+	}
+	return ok(c.ListUsers(context.Background(), &client.ListOptions{Top: 1}))(s).Count
 }
 
 // wantInvalid asserts a 400/422 VALIDATE_FAILED naming field.
-func wantInvalid(t *testing.T, r *response, field string) {
+func wantInvalid(t *testing.T, err error, field string) {
 	t.Helper()
-	if r.Status != http.StatusBadRequest && r.Status != http.StatusUnprocessableEntity {
-		t.Fatalf("status %d, want 400 or 422: %s", r.Status, r.Body)
+	if st := client.StatusOf(err); st != http.StatusBadRequest && st != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d, want 400 or 422: %v", st, err)
 	}
-	code, got := r.ErrField(t)
+	code, got := errField(t, err)
 	if code != "VALIDATE_FAILED" || got != field {
-		t.Fatalf("code %q field %q, want VALIDATE_FAILED %q: %s", code, got, field, r.Body)
+		t.Fatalf("code %q field %q, want VALIDATE_FAILED %q: %v", code, got, field, err)
 	}
 }
 
+// setUser changes one field of a create body.
+type setUser = func(*client.UserCreate)
+
 func TestCreateUserValidation(t *testing.T) {
-	hours := func(from, to string) map[string]any {
-		return map[string]any{"mode": "CUSTOM", "monday": map[string]any{"enabled": true,
-			"ranges": []any{map[string]any{"from": from, "to": to}}}}
+	hours := func(from, to string) setUser {
+		return func(u *client.UserCreate) {
+			u.OfficeHours = &client.OfficeHours{Mode: "CUSTOM", WeekHours: client.WeekHours{Monday: &client.DayHours{Enabled: true,
+				Ranges: []client.TimeRange{{From: from, To: to}}}}}
+		}
+	}
+	name := func(v string) setUser { return func(u *client.UserCreate) { u.Name = v } }
+	ext := func(v string) setUser { return func(u *client.UserCreate) { u.ExtensionNumber = v } }
+	pw := func(v string) setUser { return func(u *client.UserCreate) { u.Password = v } }
+	pin := func(v string) setUser { return func(u *client.UserCreate) { u.VoicemailPIN = v } }
+	rule := func(r client.ForwardRule) setUser {
+		return func(u *client.UserCreate) { u.BusyOfficeHoursForwardRule = &r }
 	}
 	cases := []struct {
 		name  string
-		body  any
+		body  any // client.UserCreate, or a raw body
 		field string
 	}{
-		{"missing name", with(1, "name", del), "name"},
-		{"missing extension", with(1, "extension_number", del), "extension_number"},
-		{"missing email", with(1, "email", del), "email"},
-		{"missing password", with(1, "password", del), "password"},
-		{"name with space", with(1, "name", "bad name"), "name"},
-		{"name with @", with(1, "name", "a@b"), "name"},
-		{"name starting with dot", with(1, "name", ".dot"), "name"},
-		{"name ending with dot", with(1, "name", "dot."), "name"},
-		{"name too long", with(1, "name", strings.Repeat("a", 65)), "name"},
-		{"extension too short", with(1, "extension_number", "12"), "extension_number"},
-		{"extension letters", with(1, "extension_number", "12a4"), "extension_number"},
-		{"extension too long", with(1, "extension_number", strings.Repeat("1", 65)), "extension_number"},
-		{"bad email", with(1, "email", "not-an-email"), "email"},
-		{"short password", with(1, "password", "Short1!"), "password"},
-		{"long password", with(1, "password", strings.Repeat("x", 129)), "password"},
-		{"common password", with(1, "password", "password123"), "password"},
-		{"pin too short", with(1, "voicemail_pin", "12345"), "voicemail_pin"},
-		{"pin too long", with(1, "voicemail_pin", "12345678901"), "voicemail_pin"},
-		{"pin not digits", with(1, "voicemail_pin", "12a456"), "voicemail_pin"},
-		{"pin three equal", with(1, "voicemail_pin", "501119"), "voicemail_pin"},
-		{"pin ascending run", with(1, "voicemail_pin", "914568"), "voicemail_pin"},
-		{"pin descending run", with(1, "voicemail_pin", "917651"), "voicemail_pin"},
-		{"sms enum", with(1, "sms", "allow"), "sms"},
-		{"transport enum", with(1, "preferred_transport", "SCTP"), "preferred_transport"},
-		{"interface enum", with(1, "interface", "LAN"), "interface"},
-		{"play datetime enum", with(1, "voicemail_play_datetime", "24H"), "voicemail_play_datetime"},
-		{"role unknown", with(1, "role", "Superhero"), "role"},
-		{"forward action enum", with(1, "busy_office_hours_forward_rule", map[string]any{"action": "RING_ALL"}), "busy_office_hours_forward_rule.action"},
-		{"forward number", with(1, "busy_office_hours_forward_rule", map[string]any{"action": "FORWARD_TO_NUMBER", "number": "call me"}), "busy_office_hours_forward_rule.number"},
-		{"mobile phone", with(1, "mobile_phone", "+1 (555) 0100"), "mobile_phone"},
-		{"office hours bad time", with(1, "office_hours", hours("25:00", "26:00")), "office_hours.monday.ranges[0].from"},
-		{"office hours reversed", with(1, "office_hours", hours("17:00", "09:00")), "office_hours.monday.ranges[0].to"},
-		{"max bindings zero", with(1, "max_bindings", 0), "max_bindings"},
-		{"boolean as string", with(1, "enable_dnd", "yes"), "enable_dnd"},
-		{"boolean as number", with(1, "enable_dnd", 1), "enable_dnd"},
-		{"boolean as null", with(1, "enable_dnd", nil), "enable_dnd"},
-		{"unknown field", with(1, "favourite_colour", "blue"), "favourite_colour"},
-		{"read-only field", with(1, "created_at", "2020-01-01T00:00:00Z"), "created_at"},
-		{"read-only id", with(1, "id", "abc"), "id"},
-		{"department too long", with(1, "department", strings.Repeat("d", 129)), "department"},
+		{"missing name", rawUser(1, "name", del), "name"},
+		{"missing extension", rawUser(1, "extension_number", del), "extension_number"},
+		{"missing email", validUser(1, func(u *client.UserCreate) { u.Email = "" }), "email"},
+		{"missing password", rawUser(1, "password", del), "password"},
+		{"name with space", validUser(1, name("bad name")), "name"},
+		{"name with @", validUser(1, name("a@b")), "name"},
+		{"name starting with dot", validUser(1, name(".dot")), "name"},
+		{"name ending with dot", validUser(1, name("dot.")), "name"},
+		{"name too long", validUser(1, name(strings.Repeat("a", 65))), "name"},
+		{"extension too short", validUser(1, ext("12")), "extension_number"},
+		{"extension letters", validUser(1, ext("12a4")), "extension_number"},
+		{"extension too long", validUser(1, ext(strings.Repeat("1", 65))), "extension_number"},
+		{"bad email", validUser(1, func(u *client.UserCreate) { u.Email = "not-an-email" }), "email"},
+		{"short password", validUser(1, pw("Short1!")), "password"},
+		{"long password", validUser(1, pw(strings.Repeat("x", 129))), "password"},
+		{"common password", validUser(1, pw("password123")), "password"},
+		{"pin too short", validUser(1, pin("12345")), "voicemail_pin"},
+		{"pin too long", validUser(1, pin("12345678901")), "voicemail_pin"},
+		{"pin not digits", validUser(1, pin("12a456")), "voicemail_pin"},
+		{"pin three equal", validUser(1, pin("501119")), "voicemail_pin"},
+		{"pin ascending run", validUser(1, pin("914568")), "voicemail_pin"},
+		{"pin descending run", validUser(1, pin("917651")), "voicemail_pin"},
+		{"sms enum", validUser(1, func(u *client.UserCreate) { u.SMS = "allow" }), "sms"},
+		{"transport enum", validUser(1, func(u *client.UserCreate) { u.PreferredTransport = "SCTP" }), "preferred_transport"},
+		{"interface enum", validUser(1, func(u *client.UserCreate) { u.Interface = "LAN" }), "interface"},
+		{"play datetime enum", validUser(1, func(u *client.UserCreate) { u.VoicemailPlayDatetime = "24H" }), "voicemail_play_datetime"},
+		{"role unknown", validUser(1, func(u *client.UserCreate) { u.Role = "Superhero" }), "role"},
+		{"forward action enum", validUser(1, rule(client.ForwardRule{Action: "RING_ALL"})), "busy_office_hours_forward_rule.action"},
+		{"forward number", validUser(1, rule(client.ForwardRule{Action: "FORWARD_TO_NUMBER", Number: "call me"})), "busy_office_hours_forward_rule.number"},
+		{"mobile phone", validUser(1, func(u *client.UserCreate) { u.MobilePhone = "+1 (555) 0100" }), "mobile_phone"},
+		{"office hours bad time", validUser(1, hours("25:00", "26:00")), "office_hours.monday.ranges[0].from"},
+		{"office hours reversed", validUser(1, hours("17:00", "09:00")), "office_hours.monday.ranges[0].to"},
+		{"max bindings zero", rawUser(1, "max_bindings", 0), "max_bindings"},
+		{"boolean as string", rawUser(1, "enable_dnd", "yes"), "enable_dnd"},
+		{"boolean as number", rawUser(1, "enable_dnd", 1), "enable_dnd"},
+		{"boolean as null", rawUser(1, "enable_dnd", nil), "enable_dnd"},
+		{"unknown field", rawUser(1, "favourite_colour", "blue"), "favourite_colour"},
+		{"read-only field", rawUser(1, "created_at", "2020-01-01T00:00:00Z"), "created_at"},
+		{"read-only id", rawUser(1, "id", "abc"), "id"},
+		{"department too long", validUser(1, func(u *client.UserCreate) { u.Department = strings.Repeat("d", 129) }), "department"},
 	}
 	eachDB(t, func(t *testing.T, s *server) {
-		_, adm := s.tenant("acme.example")
+		ctx := t.Context()
+		_, adm := s.newTenant("acme.example")
 		before := userCount(s, adm)
 		for _, c := range cases {
-			r := s.do("POST", "/api/users", adm, c.body)
-			t.Run(c.name, func(t *testing.T) { wantInvalid(t, r, c.field) })
+			var err error
+			if u, typed := c.body.(client.UserCreate); typed {
+				_, err = adm.CreateUser(ctx, u)
+			} else {
+				err = s.do("POST", "/api/users", adm, c.body).Err()
+			}
+			t.Run(c.name, func(t *testing.T) { wantInvalid(t, err, c.field) })
 		}
 		if after := userCount(s, adm); after != before {
 			t.Fatalf("invalid creates changed the user count: %d -> %d", before, after)
@@ -113,80 +145,95 @@ func TestCreateUserValidation(t *testing.T) {
 		// The system tenant's names are reserved for it, in any case: a customer
 		// tenant cannot have an "admin" that could be mistaken for the SystemAdmin.
 		for _, n := range []string{"Admin", "SYSTEM", "administrator", "rOOt"} {
-			wantInvalid(t, s.do("POST", "/api/users", adm, with(2, "name", n)), "name")
+			wantInvalid(t, ign(adm.CreateUser(ctx, validUser(2, name(n)))), "name")
 		}
-		s.must(201, "POST", "/api/users", s.adminToken(), with(3, "name", "root"))
-		s.must(409, "POST", "/api/users", s.adminToken(), with(5, "name", "ADMIN"))
+		sys := s.system()
+		ok(sys.CreateUser(ctx, validUser(3, name("root"))))(s)
+		wantStatus(t, ign(sys.CreateUser(ctx, validUser(5, name("ADMIN")))), 409, "ADMIN in the system tenant")
 		// Valid edge cases are accepted: 128 characters of anything, never truncated.
 		long := strings.Repeat("ü", 120) + "-pw-123"
-		id := s.createUser(adm, with(4, "password", long, "voicemail_pin", "135792", "name", "o'brien-j.x_1"))
-		s.must(200, "POST", "/api/auth/sign_in", "", map[string]any{"username": "o'brien-j.x_1", "password": long, "domain": "acme.example"})
-		r := s.do("POST", "/api/auth/sign_in", "", map[string]any{"username": "o'brien-j.x_1", "password": long[:len(long)-1], "domain": "acme.example"})
-		if r.Status != 401 {
-			t.Fatalf("a truncated password signed in: %d", r.Status)
-		}
-		u := s.must(200, "GET", "/api/users/"+id, adm, nil).JSON(t)
-		if u["voicemail_pin"] != "135792" {
-			t.Fatalf("voicemail_pin = %v", u["voicemail_pin"])
+		id := ok(adm.CreateUser(ctx, validUser(4, pw(long), pin("135792"), name("o'brien-j.x_1"))))(s)
+		s.login("o'brien-j.x_1", long, "acme.example")
+		_, err := s.as("").SignIn(ctx, client.SignInRequest{Username: "o'brien-j.x_1", Password: long[:len(long)-1], Domain: "acme.example"})
+		wantStatus(t, err, 401, "a truncated password")
+		if u := ok(adm.GetUser(ctx, id))(s); u.VoicemailPIN != "135792" {
+			t.Fatalf("voicemail_pin = %v", u.VoicemailPIN)
 		}
 	})
 }
 
+// ign keeps a call's error and drops its value.
+func ign[T any](_ T, err error) error { return err }
+
 func TestCreateUserDefaults(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
-		_, adm := s.tenant("acme.example")
-		a := s.must(200, "GET", "/api/users/"+s.createUser(adm, valid(1)), adm, nil).JSON(t)
-		b := s.must(200, "GET", "/api/users/"+s.createUser(adm, with(2, "first_name", "Ann", "last_name", "Lee")), adm, nil).JSON(t)
-		if a["display_name"] != "user1" || b["display_name"] != "Ann Lee" {
-			t.Fatalf("display names %v, %v", a["display_name"], b["display_name"])
+		ctx := t.Context()
+		_, adm := s.newTenant("acme.example")
+		a := ok(adm.GetUser(ctx, ok(adm.CreateUser(ctx, validUser(1)))(s)))(s)
+		b := ok(adm.GetUser(ctx, ok(adm.CreateUser(ctx, validUser(2, func(u *client.UserCreate) {
+			u.FirstName, u.LastName = "Ann", "Lee"
+		})))(s)))(s)
+		if a.DisplayName != "user1" || b.DisplayName != "Ann Lee" {
+			t.Fatalf("display names %v, %v", a.DisplayName, b.DisplayName)
 		}
-		for _, u := range []map[string]any{a, b} {
-			if u["role"] != "StandardUser" || u["max_bindings"] != float64(10) || u["enabled"] != true {
-				t.Fatalf("defaults: %v", u)
+		for _, u := range []*client.User{a, b} {
+			if u.Role != "StandardUser" || u.MaxBindings != 10 || !u.Enabled {
+				t.Fatalf("defaults: %+v", u)
 			}
-			pin, _ := u["voicemail_pin"].(string)
-			oncall, _ := u["oncall_pin"].(string)
+			pin, oncall := u.VoicemailPIN, u.OnCallPIN
 			if len(pin) < 6 || len(oncall) < 4 || strings.Trim(pin+oncall, "0123456789") != "" {
 				t.Fatalf("generated PINs %q %q", pin, oncall)
 			}
-			if _, ok := u["created_at"].(string); !ok {
-				t.Fatalf("created_at missing: %v", u)
+			if u.CreatedAt.IsZero() {
+				t.Fatalf("created_at missing: %+v", u)
 			}
 			// All the contract's presence x office-hours rules are present with an action.
-			n := 0
-			for k, v := range u {
-				if strings.HasSuffix(k, "_forward_rule") {
-					if m, ok := v.(map[string]any); !ok || m["action"] == "" || m["action"] == nil {
-						t.Fatalf("%s = %v", k, v)
-					}
-					n++
-				}
-			}
-			if n != 16 { // the contract's user object has sixteen, plus custom_forward_rules
+			if n := forwardRules(t, u); n != 16 { // the contract's user object has sixteen, plus custom_forward_rules
 				t.Fatalf("%d forward rules, want 16", n)
 			}
 		}
-		if a["voicemail_pin"] == b["voicemail_pin"] && a["oncall_pin"] == b["oncall_pin"] {
+		if a.VoicemailPIN == b.VoicemailPIN && a.OnCallPIN == b.OnCallPIN {
 			t.Fatal("generated PINs repeat")
 		}
 	})
 }
 
+// forwardRules counts the user's *_forward_rule members and fails unless
+// each has an action.
+func forwardRules(t *testing.T, u *client.User) int {
+	t.Helper()
+	n := 0
+	v := reflect.ValueOf(*u)
+	for i := range v.NumField() {
+		tag, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+		if !strings.HasSuffix(tag, "_forward_rule") {
+			continue
+		}
+		if a := v.Field(i).FieldByName("Action").String(); a == "" {
+			t.Fatalf("%s has no action: %+v", tag, v.Field(i))
+		}
+		n++
+	}
+	return n
+}
+
 func TestDuplicates(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
-		_, adm := s.tenant("acme.example")
-		s.createUser(adm, with(1, "name", "Carol"))
+		ctx := t.Context()
+		_, adm := s.newTenant("acme.example")
+		ok(adm.CreateUser(ctx, validUser(1, func(u *client.UserCreate) { u.Name = "Carol" })))(s)
 		before := userCount(s, adm)
 		for _, c := range []struct {
-			body  map[string]any
+			body  client.UserCreate
 			field string
 		}{
-			{with(2, "name", "carol"), "name"},
-			{with(3, "name", "CAROL"), "name"},
-			{with(4, "extension_number", "201"), "extension_number"},
+			{validUser(2, func(u *client.UserCreate) { u.Name = "carol" }), "name"},
+			{validUser(3, func(u *client.UserCreate) { u.Name = "CAROL" }), "name"},
+			{validUser(4, func(u *client.UserCreate) { u.ExtensionNumber = "201" }), "extension_number"},
 		} {
-			r := s.must(409, "POST", "/api/users", adm, c.body)
-			if code, field := r.ErrField(t); code != "CONFLICT" || field != c.field {
+			_, err := adm.CreateUser(ctx, c.body)
+			wantStatus(t, err, 409, c.field)
+			if code, field := errField(t, err); code != "CONFLICT" || field != c.field {
 				t.Fatalf("%s: %s %s", c.field, code, field)
 			}
 		}
@@ -194,14 +241,15 @@ func TestDuplicates(t *testing.T) {
 			t.Fatal("a conflicting create wrote a row")
 		}
 		// The same name and extension are free in another tenant.
-		_, other := s.tenant("other.example")
-		s.createUser(other, with(1, "name", "Carol"))
+		_, other := s.newTenant("other.example")
+		ok(other.CreateUser(ctx, validUser(1, func(u *client.UserCreate) { u.Name = "Carol" })))(s)
 	})
 }
 
 func TestParallelCreatesSameExtension(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
-		_, adm := s.tenant("acme.example")
+		ctx := t.Context()
+		_, adm := s.newTenant("acme.example")
 		const n = 20
 		statuses := make([]int, n)
 		var wg sync.WaitGroup
@@ -209,14 +257,15 @@ func TestParallelCreatesSameExtension(t *testing.T) {
 			wg.Add(1)
 			go func(i int) {
 				defer wg.Done()
-				statuses[i] = s.do("POST", "/api/users", adm, with(i, "extension_number", "555")).Status
+				_, err := adm.CreateUser(ctx, validUser(i, func(u *client.UserCreate) { u.ExtensionNumber = "555" }))
+				statuses[i] = client.StatusOf(err)
 			}(i)
 		}
 		wg.Wait()
 		created, conflicts := 0, 0
 		for _, st := range statuses {
 			switch st {
-			case 201:
+			case 0:
 				created++
 			case 409:
 				conflicts++
@@ -225,21 +274,21 @@ func TestParallelCreatesSameExtension(t *testing.T) {
 		if created != 1 || conflicts != n-1 {
 			t.Fatalf("statuses %v: %d created, %d conflicts", statuses, created, conflicts)
 		}
-		list := s.must(200, "GET", "/api/users?filter=extension_number%20eq%20'555'", adm, nil).JSON(t)
-		if list["count"] != float64(1) {
-			t.Fatalf("extension 555 rows: %v", list["count"])
+		if l := ok(adm.ListUsers(ctx, &client.ListOptions{Filter: "extension_number eq '555'"}))(s); l.Count != 1 {
+			t.Fatalf("extension 555 rows: %v", l.Count)
 		}
 	})
 }
 
 func TestUpdateUser(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
-		_, adm := s.tenant("acme.example")
-		id := s.createUser(adm, with(1, "first_name", "Dana", "mobile_phone", "+15550100"))
+		ctx := t.Context()
+		_, adm := s.newTenant("acme.example")
+		id := ok(adm.CreateUser(ctx, validUser(1, func(u *client.UserCreate) { u.FirstName, u.MobilePhone = "Dana", "+15550100" })))(s)
 		path := "/api/users/" + id
 		before := string(s.must(200, "GET", path, adm, nil).Body)
 		for _, c := range []struct {
-			body  any
+			body  any // client.UserUpdate, or a raw body
 			field string
 		}{
 			{map[string]any{"name": "renamed"}, "name"},
@@ -250,94 +299,99 @@ func TestUpdateUser(t *testing.T) {
 			{map[string]any{"enable_dnd": 1}, "enable_dnd"},
 			{map[string]any{"enable_dnd": nil}, "enable_dnd"},
 			{map[string]any{"email": nil}, "email"},
-			{map[string]any{"email": ""}, "email"},
-			{map[string]any{"department": "ok", "sms": "NEVER"}, "sms"},
-			{map[string]any{"voicemail_pin": "123456"}, "voicemail_pin"},
+			{client.UserUpdate{Email: client.Ptr("")}, "email"},
+			{client.UserUpdate{Department: client.Ptr("ok"), SMS: client.Ptr("NEVER")}, "sms"},
+			{client.UserUpdate{VoicemailPIN: client.Ptr("123456")}, "voicemail_pin"},
 			{map[string]any{"password": "Another-pass-1"}, "password"},
 		} {
-			wantInvalid(t, s.do("POST", path, adm, c.body), c.field)
+			var err error
+			if u, typed := c.body.(client.UserUpdate); typed {
+				err = adm.UpdateUser(ctx, id, u)
+			} else {
+				err = s.do("POST", path, adm, c.body).Err()
+			}
+			wantInvalid(t, err, c.field)
 		}
 		if after := string(s.must(200, "GET", path, adm, nil).Body); after != before {
 			t.Fatalf("a refused update changed the user:\n%s\n%s", before, after)
 		}
-		s.must(204, "POST", path, adm, map[string]any{"enable_dnd": true, "department": "Sales",
-			"office_hours": map[string]any{"mode": "CUSTOM", "monday": map[string]any{"enabled": true,
-				"ranges": []any{map[string]any{"from": "09:00", "to": "12:30"}}}},
-			"dnd_office_hours_forward_rule": map[string]any{"action": "FORWARD_TO_NUMBER", "number": "+15550199"}})
-		u := s.must(200, "GET", path, adm, nil).JSON(t)
-		fr := u["dnd_office_hours_forward_rule"].(map[string]any)
-		if u["enable_dnd"] != true || u["department"] != "Sales" || u["first_name"] != "Dana" ||
-			u["mobile_phone"] != "+15550100" || fr["action"] != "FORWARD_TO_NUMBER" || fr["number"] != "+15550199" {
-			t.Fatalf("after update: %v", u)
+		s.ok(adm.UpdateUser(ctx, id, client.UserUpdate{EnableDND: client.Ptr(true), Department: client.Ptr("Sales"),
+			OfficeHours: &client.OfficeHours{Mode: "CUSTOM", WeekHours: client.WeekHours{Monday: &client.DayHours{Enabled: true,
+				Ranges: []client.TimeRange{{From: "09:00", To: "12:30"}}}}},
+			DNDOfficeHoursForwardRule: &client.ForwardRule{Action: "FORWARD_TO_NUMBER", Number: "+15550199"}}))
+		u := ok(adm.GetUser(ctx, id))(s)
+		fr := u.DNDOfficeHoursForwardRule
+		if !u.EnableDND || u.Department != "Sales" || u.FirstName != "Dana" ||
+			u.MobilePhone != "+15550100" || fr.Action != "FORWARD_TO_NUMBER" || fr.Number != "+15550199" {
+			t.Fatalf("after update: %+v", u)
 		}
-		oh := u["office_hours"].(map[string]any)
-		if oh["mode"] != "CUSTOM" {
-			t.Fatalf("office hours: %v", oh)
+		if u.OfficeHours.Mode != "CUSTOM" {
+			t.Fatalf("office hours: %+v", u.OfficeHours)
 		}
-		s.must(404, "POST", "/api/users/nosuchuser", adm, map[string]any{"department": "x"})
+		wantStatus(t, adm.UpdateUser(ctx, "nosuchuser", client.UserUpdate{Department: client.Ptr("x")}), 404, "update of a missing user")
 	})
 }
 
 func TestPasswordsAndRoles(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
-		_, adm := s.tenant("acme.example")
-		id := s.createUser(adm, with(1, "name", "erin", "password", "Erin-first-pw"))
-		tok := s.signIn("erin", "Erin-first-pw", "acme.example")
-		wantInvalid(t, s.do("POST", "/api/users/"+id+"/password", adm, map[string]any{"password": "qwerty123"}), "password")
-		s.must(204, "POST", "/api/users/"+id+"/password", adm, map[string]any{"password": "Erin-second-pw"})
-		s.must(401, "GET", "/api/user", tok, nil) // a reset ends the user's sessions
-		s.must(401, "POST", "/api/auth/sign_in", "", map[string]any{"username": "erin", "password": "Erin-first-pw", "domain": "acme.example"})
-		tok = s.signIn("erin", "Erin-second-pw", "acme.example")
+		ctx := t.Context()
+		_, adm := s.newTenant("acme.example")
+		id := ok(adm.CreateUser(ctx, validUser(1, func(u *client.UserCreate) { u.Name, u.Password = "erin", "Erin-first-pw" })))(s)
+		erin := s.login("erin", "Erin-first-pw", "acme.example")
+		wantInvalid(t, adm.SetUserPassword(ctx, id, "qwerty123"), "password")
+		s.ok(adm.SetUserPassword(ctx, id, "Erin-second-pw"))
+		wantStatus(t, ign(erin.CurrentUser(ctx)), 401, "a session after a reset") // a reset ends the user's sessions
+		_, err := s.as("").SignIn(ctx, client.SignInRequest{Username: "erin", Password: "Erin-first-pw", Domain: "acme.example"})
+		wantStatus(t, err, 401, "the old password")
+		erin = s.login("erin", "Erin-second-pw", "acme.example")
 
-		wantInvalid(t, s.do("POST", "/api/users/"+id+"/extension_password", adm, map[string]any{"password": "short"}), "password")
-		s.must(204, "POST", "/api/users/"+id+"/extension_password", adm, map[string]any{"password": "Sip-secret-pw-9"})
+		wantInvalid(t, adm.SetUserExtensionPassword(ctx, id, "short"), "password")
+		s.ok(adm.SetUserExtensionPassword(ctx, id, "Sip-secret-pw-9"))
 
-		// A StandardUser reaches only /api/user...
-		for _, p := range []struct{ method, path string }{
-			{"GET", "/api/users"}, {"GET", "/api/users/" + id}, {"POST", "/api/users"},
-			{"POST", "/api/users/" + id + "/role"}, {"POST", "/api/users/" + id + "/destroy"}, {"GET", "/api/tenants"},
+		// A StandardUser reaches only /api/user... (the permission scenarios
+		// check every operation).
+		for what, err := range map[string]error{
+			"list users": ign(erin.ListUsers(ctx, nil)), "get a user": ign(erin.GetUser(ctx, id)),
+			"create a user": ign(erin.CreateUser(ctx, validUser(9))), "set a role": erin.SetUserRole(ctx, id, "Admin"),
+			"delete a user": erin.DeleteUser(ctx, id, ""), "list tenants": ign(erin.ListTenants(ctx, nil)),
 		} {
-			r := s.do(p.method, p.path, tok, map[string]any{"role": "Admin"})
-			if r.Status != 403 {
-				t.Fatalf("StandardUser %s %s: %d", p.method, p.path, r.Status)
-			}
+			wantStatus(t, err, 403, "StandardUser: "+what)
 		}
 		// ... may change its own settings but not what only an admin sets.
-		s.must(204, "POST", "/api/user", tok, map[string]any{"enable_dnd": true, "work_phone": "+15550111"})
-		for _, f := range []string{"enabled", "max_bindings", "billing_contact", "sms"} {
-			v := map[string]any{"enabled": false, "max_bindings": 50, "billing_contact": true, "sms": "ALLOW"}[f]
-			r := s.do("POST", "/api/user", tok, map[string]any{f: v})
-			if r.Status != 403 && r.Status != 400 && r.Status != 422 {
-				t.Fatalf("self-set %s: %d %s", f, r.Status, r.Body)
+		s.ok(erin.UpdateCurrentUser(ctx, client.UserUpdate{EnableDND: client.Ptr(true), WorkPhone: client.Ptr("+15550111")}))
+		for f, u := range map[string]client.UserUpdate{"enabled": {Enabled: client.Ptr(false)}, "max_bindings": {MaxBindings: client.Ptr(50)},
+			"billing_contact": {BillingContact: client.Ptr(true)}, "sms": {SMS: client.Ptr("ALLOW")}} {
+			if st := status(erin.UpdateCurrentUser(ctx, u)); st != 403 && st != 400 && st != 422 {
+				t.Fatalf("self-set %s: %d", f, st)
 			}
 		}
-		wantInvalid(t, s.do("POST", "/api/user/password", tok, map[string]any{"old_password": "wrong-one-123", "new_password": "Erin-third-pw"}), "old_password")
-		s.must(204, "POST", "/api/user/password", tok, map[string]any{"old_password": "Erin-second-pw", "new_password": "Erin-third-pw"})
-		tok = s.signIn("erin", "Erin-third-pw", "acme.example")
-		s.must(204, "POST", "/api/user/extension_password", tok, map[string]any{"old_password": "Sip-secret-pw-9", "new_password": "Own-sip-secret-1"})
-		me := s.must(200, "GET", "/api/user", tok, nil).JSON(t)
-		if me["enable_dnd"] != true || me["work_phone"] != "+15550111" || me["enabled"] != true {
-			t.Fatalf("me: %v", me)
+		wantInvalid(t, erin.ChangePassword(ctx, "wrong-one-123", "Erin-third-pw"), "old_password")
+		s.ok(erin.ChangePassword(ctx, "Erin-second-pw", "Erin-third-pw"))
+		erin = s.login("erin", "Erin-third-pw", "acme.example")
+		s.ok(erin.ChangeExtensionPassword(ctx, "Sip-secret-pw-9", "Own-sip-secret-1"))
+		if me := ok(erin.CurrentUser(ctx))(s); !me.EnableDND || me.WorkPhone != "+15550111" || !me.Enabled {
+			t.Fatalf("me: %+v", me)
 		}
 
 		// Roles: an Admin sets roles up to its own, never SystemAdmin; unknown roles are refused.
-		wantInvalid(t, s.do("POST", "/api/users/"+id+"/role", adm, map[string]any{"role": "Wizard"}), "role")
-		r := s.must(403, "POST", "/api/users/"+id+"/role", adm, map[string]any{"role": "SystemAdmin"})
-		if code, _ := r.ErrField(t); code != "FORBIDDEN" {
+		wantInvalid(t, adm.SetUserRole(ctx, id, "Wizard"), "role")
+		err = adm.SetUserRole(ctx, id, "SystemAdmin")
+		wantStatus(t, err, 403, "SystemAdmin role")
+		if code, _ := errField(t, err); code != "FORBIDDEN" {
 			t.Fatal(code)
 		}
-		s.must(204, "POST", "/api/users/"+id+"/role", adm, map[string]any{"role": "Admin"})
-		if got := s.must(200, "GET", "/api/users/"+id, adm, nil).JSON(t)["role"]; got != "Admin" {
+		s.ok(adm.SetUserRole(ctx, id, "Admin"))
+		if got := ok(adm.GetUser(ctx, id))(s).Role; got != "Admin" {
 			t.Fatalf("role = %v", got)
 		}
 		// Admins cannot lock themselves out.
-		self := s.must(200, "GET", "/api/user", adm, nil).JSON(t)["id"].(string)
-		s.must(403, "POST", "/api/users/"+self+"/role", adm, map[string]any{"role": "StandardUser"})
-		s.must(403, "POST", "/api/users/"+self+"/destroy", adm, nil)
-		wantInvalid(t, s.do("POST", "/api/users/"+self, adm, map[string]any{"enabled": false}), "enabled")
+		self := ok(adm.CurrentUser(ctx))(s).ID
+		wantStatus(t, adm.SetUserRole(ctx, self, "StandardUser"), 403, "own role")
+		wantStatus(t, adm.DeleteUser(ctx, self, ""), 403, "own account")
+		wantInvalid(t, adm.UpdateUser(ctx, self, client.UserUpdate{Enabled: client.Ptr(false)}), "enabled")
 
 		// Disabling a user ends its access at once.
-		s.must(204, "POST", "/api/users/"+id, adm, map[string]any{"enabled": false})
-		s.must(401, "GET", "/api/user", tok, nil)
+		s.ok(adm.UpdateUser(ctx, id, client.UserUpdate{Enabled: client.Ptr(false)}))
+		wantStatus(t, ign(erin.CurrentUser(ctx)), 401, "a disabled user's session")
 	})
 }
