@@ -20,10 +20,15 @@ Usage:
   switchboard migrate [flags]   apply database migrations and exit
   switchboard user reset-password [--domain D] NAME
                                 set a user's password (read from stdin)
+  switchboard user list --tenant DOMAIN [--filter F] [--search S] [--orderby O]
+                                print a tenant's users as a table
   switchboard user import FILE --tenant DOMAIN [--dry-run]
                                 create users from a CSV file, all or none
   switchboard user export --tenant DOMAIN
                                 print a tenant's users as CSV
+  (list, import and export take --server URL instead of --tenant to go
+   through a running server, with SWITCHBOARD_TOKEN or SWITCHBOARD_API_KEY
+   and SWITCHBOARD_API_SECRET)
   switchboard openapi           print the OpenAPI document
   switchboard version           print the version
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/switchboard-pbx/switchboard/client"
 	"github.com/switchboard-pbx/switchboard/internal/app"
 	"github.com/switchboard-pbx/switchboard/internal/auth"
 	"github.com/switchboard-pbx/switchboard/internal/config"
@@ -38,6 +39,8 @@ func TestCommands(t *testing.T) {
 		{[]string{"serve", "--http", "8887"}, 1, "", "--http"},
 		{[]string{"user"}, 1, "", "switchboard user reset-password"},
 		{[]string{"user", "import", "x.csv"}, 1, "", "--tenant DOMAIN is required"},
+		{[]string{"user", "list"}, 1, "", "--tenant DOMAIN is required (or --server URL)"},
+		{[]string{"user", "list", "--tenant", "a.example", "extra"}, 1, "", "usage:"},
 		{[]string{"user", "export", "--tenant", "a.example", "extra"}, 1, "", "usage:"},
 		{[]string{"openapi"}, 0, `"openapi": "3.1.0"`, ""},
 	}
@@ -150,7 +153,142 @@ func testUserImportExport(t *testing.T, dsn string) {
 		strings.Contains(out, "Ann-password-1") {
 		t.Fatalf("export: %d %q", code, out)
 	}
+	code, out, _ = run(t, "", env, "user", "list", "--tenant", domain, "--orderby", "extension_number desc", "--search", "sys.example")
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); code != 0 || len(lines) != 3 || !strings.HasPrefix(lines[0], "NAME") ||
+		!strings.HasPrefix(lines[1], "bob ") || !strings.Contains(lines[2], "ann@sys.example") || !strings.Contains(lines[2], "true") {
+		t.Fatalf("list: %d %q", code, out)
+	}
+	if code, _, errOut := run(t, "", env, "user", "list", "--tenant", domain, "--filter", "shoe_size gt 3"); code != 1 || !strings.Contains(errOut, "filter") {
+		t.Fatalf("a bad filter: %d %q", code, errOut)
+	}
 	if code, _, errOut := run(t, "", env, "user", "export", "--tenant", "nowhere.example"); code != 1 || !strings.Contains(errOut, "not found") {
 		t.Fatalf("unknown tenant: %d %q", code, errOut)
 	}
+}
+
+// TestUserCommandsThroughTheServer: list, import and export with --server
+// go through a running server's API (on a loopback port), as the user of
+// an access token or of an API key, in that user's tenant.
+func TestUserCommandsThroughTheServer(t *testing.T) {
+	for _, kind := range []string{store.DialectSQLite, store.DialectPostgres} {
+		t.Run(kind, func(t *testing.T) { testUserCommandsThroughTheServer(t, storetest.DSN(t, kind)) })
+	}
+}
+
+func testUserCommandsThroughTheServer(t *testing.T, dsn string) {
+	ctx := context.Background()
+	base := startTestServer(t, dsn)
+	anon := client.New(base)
+	sys := signedIn(t, anon, "admin", "first-Password-1", "")
+	if _, err := sys.CreateTenant(ctx, client.TenantCreate{Name: "Acme", Domain: "acme.example", Admin: client.TenantAdmin{
+		Name: "boss", Password: "boss-Password-1", Email: "boss@acme.example", ExtensionNumber: "100"}}); err != nil {
+		t.Fatal(err)
+	}
+	boss := signedIn(t, anon, "boss", "boss-Password-1", "acme.example")
+	dir := t.TempDir()
+	file := dir + "/users.csv"
+	write := func(body string) {
+		if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tokenEnv := map[string]string{"SWITCHBOARD_TOKEN": bossToken(t, anon)}
+
+	// Refused: no credentials, --tenant with --server, a bad token.
+	for _, c := range []struct {
+		env  map[string]string
+		args []string
+		err  string
+	}{
+		{nil, []string{"user", "list", "--server", base}, "SWITCHBOARD_TOKEN"},
+		{tokenEnv, []string{"user", "list", "--server", base, "--tenant", "acme.example"}, "--tenant is for the database"},
+		{map[string]string{"SWITCHBOARD_TOKEN": "sba_made-up"}, []string{"user", "export", "--server", base}, "401"},
+		{map[string]string{"SWITCHBOARD_API_KEY": "sbk_x", "SWITCHBOARD_API_SECRET": "y"}, []string{"user", "list", "--server", base}, "API key"},
+	} {
+		if code, _, errOut := run(t, "", c.env, c.args...); code != 1 || !strings.Contains(errOut, c.err) {
+			t.Fatalf("%v: %d %q", c.args, code, errOut)
+		}
+	}
+
+	// Import: a dry run with a bad row, a refused run, the fixed file.
+	write("email,first name,last name,extension,password\nann@acme.example,Ann,Lee,301,Ann-password-1\nbob@acme.example,Bob,Ray,30x,Bob-password-1\n")
+	code, out, _ := run(t, "", tokenEnv, "user", "import", file, "--server", base, "--dry-run")
+	if code != 1 || !strings.Contains(out, "row 3: extension_number:") || !strings.Contains(out, "dry run: 2 rows, 1 problems; nothing changed") {
+		t.Fatalf("dry run: %d %q", code, out)
+	}
+	if code, out, _ := run(t, "", tokenEnv, "user", "import", "--server", base, file); code != 1 || !strings.Contains(out, "2 rows, 1 problems; nothing was imported") {
+		t.Fatalf("bad import: %d %q", code, out)
+	}
+	write("email,first name,last name,extension,password\nann@acme.example,Ann,Lee,301,Ann-password-1\nbob@acme.example,Bob,Ray,302,Bob-password-1\n")
+	if code, out, errOut := run(t, "", tokenEnv, "user", "import", file, "--server", base); code != 0 || !strings.Contains(out, "imported 2 users") {
+		t.Fatalf("import: %d %q %q", code, out, errOut)
+	}
+	if _, err := signedIn(t, anon, "ann", "Ann-password-1", "acme.example").CurrentUser(ctx); err != nil {
+		t.Fatalf("an imported user: %v", err)
+	}
+
+	// List and export, with an API key of the Admin this time.
+	key, err := boss.CreateAPIKey(ctx, "cli")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyEnv := map[string]string{"SWITCHBOARD_API_KEY": key.Token, "SWITCHBOARD_API_SECRET": key.Secret}
+	code, out, errOut := run(t, "", keyEnv, "user", "list", "--server", base, "--orderby", "extension_number desc", "--filter", "extension_number ge '300'")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 3 || !strings.HasPrefix(lines[0], "NAME") || !strings.HasPrefix(lines[1], "bob ") ||
+		!strings.Contains(lines[2], "ann@acme.example") || !strings.Contains(lines[2], "Ann Lee") || !strings.Contains(lines[2], "StandardUser") {
+		t.Fatalf("list: %d %q %q", code, out, errOut)
+	}
+	code, out, _ = run(t, "", keyEnv, "user", "export", "--server", base)
+	if code != 0 || !strings.HasPrefix(out, "name,extension_number,email,") || !strings.Contains(out, "ann,301,ann@acme.example,Ann,Lee") ||
+		strings.Contains(out, "Ann-password-1") || strings.Contains(out, "system.local") {
+		t.Fatalf("export: %d %q", code, out)
+	}
+	// Each run exchanges the key anew (and signs that session out after).
+	if code, out, errOut := run(t, "", keyEnv, "user", "list", "--server", base, "--search", "ann"); code != 0 || strings.Count(out, "\n") != 2 {
+		t.Fatalf("list again: %d %q %q", code, out, errOut)
+	}
+}
+
+// startTestServer runs a node on dsn with HTTP on a loopback port and
+// returns its base URL.
+func startTestServer(t *testing.T, dsn string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := app.Start(ctx, &config.Config{DataDir: t.TempDir(), DB: dsn, HTTPAddr: "127.0.0.1:0", SIPAddr: "127.0.0.1:0",
+		AdminPassword: "first-Password-1", LogLevel: "info"},
+		slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{HashParams: &auth.FastParams})
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.Serve(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	return "http://" + a.HTTPAddr()
+}
+
+// signedIn returns c signed in as a user.
+func signedIn(t *testing.T, c *client.Client, user, password, domain string) *client.Client {
+	t.Helper()
+	r, err := c.SignIn(context.Background(), client.SignInRequest{Username: user, Password: password, Domain: domain})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.With(client.WithToken(r.AccessToken))
+}
+
+// bossToken signs in as acme's Admin and returns the access token.
+func bossToken(t *testing.T, c *client.Client) string {
+	t.Helper()
+	r, err := c.SignIn(context.Background(), client.SignInRequest{Username: "boss", Password: "boss-Password-1", Domain: "acme.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.AccessToken
 }

@@ -18,14 +18,22 @@ import (
 
 const userUsage = `usage:
   switchboard user reset-password [--domain DOMAIN] [--data-dir DIR] [--db URL] NAME  (new password on stdin)
+  switchboard user list --tenant DOMAIN [--filter F] [--search S] [--orderby O] [--data-dir DIR] [--db URL]
   switchboard user import FILE --tenant DOMAIN [--dry-run] [--data-dir DIR] [--db URL]  (FILE - reads stdin)
-  switchboard user export --tenant DOMAIN [--data-dir DIR] [--db URL]  (CSV on stdout)`
+  switchboard user export --tenant DOMAIN [--data-dir DIR] [--db URL]  (CSV on stdout)
+  list, import and export take --server URL instead of --tenant to go through a running
+  server's API, as the user of SWITCHBOARD_TOKEN (an access token) or of the API key
+  SWITCHBOARD_API_KEY and SWITCHBOARD_API_SECRET, in that user's tenant`
 
-// userCommand runs `switchboard user reset-password|import|export`, which
-// work on the database directly (no server needed).
+// userCommand runs `switchboard user reset-password|list|import|export`,
+// which work on the database directly (no server needed) or, but for
+// reset-password, through a server's API with --server.
 func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
 	if len(args) > 0 && (args[0] == "import" || args[0] == "export") {
 		return userCSVCommand(ctx, args, stdin, stdout, stderr, getenv)
+	}
+	if len(args) > 0 && args[0] == "list" {
+		return userListCommand(ctx, args[1:], stdout, stderr, getenv)
 	}
 	if len(args) == 0 || args[0] != "reset-password" {
 		return errors.New(userUsage)

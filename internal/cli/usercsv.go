@@ -3,79 +3,43 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
-	"github.com/switchboard-pbx/switchboard/internal/config"
 	"github.com/switchboard-pbx/switchboard/internal/directory"
 )
 
 // maxImportFile bounds the file an import reads.
 const maxImportFile = 64 << 20
 
-// userCSVCommand runs `switchboard user import|export`.
+// userCSVCommand runs `switchboard user import|export`, on the database
+// directly or, with --server, through a running server's API.
 func userCSVCommand(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
-	verb := args[0]
-	fs := flag.NewFlagSet("switchboard user "+verb, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	tenant := fs.String("tenant", "", "tenant domain (required)")
-	dryRun := fs.Bool("dry-run", false, "check every row and report; change nothing (import)")
-	dataDir := fs.String("data-dir", orEnv(getenv(config.EnvDataDir), config.DefaultDataDir), "data directory")
-	db := fs.String("db", getenv(config.EnvDB), "database URL")
-	// Flags may come after the file name.
-	var rest []string
-	argv := args[1:]
-	for len(argv) > 0 {
-		if err := fs.Parse(argv); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		rest = append(rest, fs.Arg(0))
-		argv = fs.Args()[1:]
-	}
-	if *tenant == "" {
-		return errors.New("--tenant DOMAIN is required\n" + userUsage)
+	o, err := parseUserFlags(args[0], args[1:], stderr, getenv)
+	if err != nil {
+		return err
 	}
 	var data []byte
-	if verb == "import" {
-		if len(rest) != 1 {
-			return errors.New("give exactly one file (- for stdin)\n" + userUsage)
-		}
-		in := stdin
-		if rest[0] != "-" {
-			f, err := os.Open(rest[0])
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			in = f
-		}
-		var err error
-		if data, err = io.ReadAll(io.LimitReader(in, maxImportFile+1)); err != nil {
+	if o.verb == "import" {
+		if data, err = readImportFile(o.args[0], stdin); err != nil {
 			return err
 		}
-		if len(data) > maxImportFile {
-			return fmt.Errorf("the file is larger than %d MiB", maxImportFile>>20)
-		}
-	} else if len(rest) != 0 {
-		return errors.New(userUsage)
 	}
-	svc, closeStore, err := openService(ctx, *db, *dataDir, 2)
+	if o.server != "" {
+		return remoteCSV(ctx, o, data, stdout, getenv)
+	}
+	svc, closeStore, err := openService(ctx, o.db, o.dataDir, 2)
 	if err != nil {
 		return err
 	}
 	defer closeStore()
-	if verb == "export" {
-		return svc.OperatorExportUsers(ctx, *tenant, stdout)
+	if o.verb == "export" {
+		return svc.OperatorExportUsers(ctx, o.tenant, stdout)
 	}
 	bar := &progressBar{w: stderr}
-	rep, err := svc.OperatorImportUsers(ctx, *tenant, data, directory.ImportOptions{DryRun: *dryRun, Progress: bar.update})
+	rep, err := svc.OperatorImportUsers(ctx, o.tenant, data, directory.ImportOptions{DryRun: o.dryRun, Progress: bar.update})
 	bar.done()
 	var ie *directory.ImportError
 	if errors.As(err, &ie) {
@@ -83,26 +47,53 @@ func userCSVCommand(ctx context.Context, args []string, stdin io.Reader, stdout,
 	} else if err != nil {
 		return err
 	}
-	for _, e := range rep.Errors {
+	return printImportReport(stdout, importOutcome{rows: rep.Rows, created: rep.Created, withoutPassword: rep.WithoutPassword,
+		errors: rowErrors(rep.Errors)}, o.dryRun)
+}
+
+// rowError is one bad row of a file, as both modes report it.
+type rowError struct {
+	row            int
+	field, message string
+}
+
+// importOutcome is what an import found and did, in either mode.
+type importOutcome struct {
+	rows, created, withoutPassword int
+	errors                         []rowError
+}
+
+func rowErrors(in []directory.RowError) []rowError {
+	out := make([]rowError, len(in))
+	for i, e := range in {
+		out[i] = rowError{e.Row, e.Field, e.Message}
+	}
+	return out
+}
+
+// printImportReport prints every bad row and the outcome; it returns an
+// error when the file has problems.
+func printImportReport(stdout io.Writer, rep importOutcome, dryRun bool) error {
+	for _, e := range rep.errors {
 		field := ""
-		if e.Field != "" {
-			field = e.Field + ": "
+		if e.field != "" {
+			field = e.field + ": "
 		}
-		fmt.Fprintf(stdout, "row %d: %s%s\n", e.Row, field, e.Message)
+		fmt.Fprintf(stdout, "row %d: %s%s\n", e.row, field, e.message)
 	}
 	switch {
-	case len(rep.Errors) > 0 && *dryRun:
-		fmt.Fprintf(stdout, "dry run: %d rows, %d problems; nothing changed\n", rep.Rows, len(rep.Errors))
+	case len(rep.errors) > 0 && dryRun:
+		fmt.Fprintf(stdout, "dry run: %d rows, %d problems; nothing changed\n", rep.rows, len(rep.errors))
 		return errors.New("the file has problems")
-	case len(rep.Errors) > 0:
-		fmt.Fprintf(stdout, "%d rows, %d problems; nothing was imported\n", rep.Rows, len(rep.Errors))
+	case len(rep.errors) > 0:
+		fmt.Fprintf(stdout, "%d rows, %d problems; nothing was imported\n", rep.rows, len(rep.errors))
 		return errors.New("the file has problems")
-	case *dryRun:
-		fmt.Fprintf(stdout, "dry run: %d rows, all valid; nothing changed\n", rep.Rows)
+	case dryRun:
+		fmt.Fprintf(stdout, "dry run: %d rows, all valid; nothing changed\n", rep.rows)
 	default:
-		fmt.Fprintf(stdout, "imported %d users", rep.Created)
-		if rep.WithoutPassword > 0 {
-			fmt.Fprintf(stdout, " (%d without a password: they cannot sign in until one is set)", rep.WithoutPassword)
+		fmt.Fprintf(stdout, "imported %d users", rep.created)
+		if rep.withoutPassword > 0 {
+			fmt.Fprintf(stdout, " (%d without a password: they cannot sign in until one is set)", rep.withoutPassword)
 		}
 		fmt.Fprintln(stdout)
 	}

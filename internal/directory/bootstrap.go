@@ -9,6 +9,7 @@ import (
 	"io"
 
 	"github.com/switchboard-pbx/switchboard/internal/model"
+	"github.com/switchboard-pbx/switchboard/internal/query"
 	"github.com/switchboard-pbx/switchboard/internal/store"
 )
 
@@ -121,4 +122,14 @@ func (s *Service) OperatorExportUsers(ctx context.Context, domain string, w io.W
 		return err
 	}
 	return s.ExportUsers(ctx, c, w)
+}
+
+// OperatorListUsers is ListUsers for the command line, in the tenant of
+// domain.
+func (s *Service) OperatorListUsers(ctx context.Context, domain string, p query.Params) (int, []model.User, error) {
+	c, err := s.operatorIn(ctx, domain)
+	if err != nil {
+		return 0, nil, err
+	}
+	return s.ListUsers(ctx, c, p)
 }
