@@ -30,7 +30,7 @@ func (s *Server) apiKeyRoutes() {
 	me := func(method, path, id, summary string, status int) route {
 		return route{method: method, path: path, id: id, summary: summary, tag: "API keys", access: self, status: status}
 	}
-	register(s, me(http.MethodGet, "/api/user/api_keys", "list-my-api-keys", "List the signed-in user's API keys (tokens and names, never secrets)", 0),
+	handle(s, me(http.MethodGet, "/api/user/api_keys", "list-my-api-keys", "List the signed-in user's API keys (tokens and names, never secrets)", 0),
 		func(ctx context.Context, c *directory.Caller, _ *struct{}) (*apiKeyListOutput, error) {
 			list, err := d.ListMyAPIKeys(ctx, c)
 			if err != nil {
@@ -38,7 +38,7 @@ func (s *Server) apiKeyRoutes() {
 			}
 			return keyList(list), nil
 		})
-	register(s, me(http.MethodPost, "/api/user/api_keys", "create-my-api-key", "Create an API key; the answer is the only time its secret is shown", http.StatusCreated),
+	handle(s, me(http.MethodPost, "/api/user/api_keys", "create-my-api-key", "Create an API key; the answer is the only time its secret is shown", http.StatusCreated),
 		func(ctx context.Context, c *directory.Caller, in *struct {
 			Body struct {
 				Name string `json:"name" maxLength:"64" required:"true"`
@@ -50,7 +50,7 @@ func (s *Server) apiKeyRoutes() {
 			}
 			return &struct{ Body *directory.NewAPIKey }{Body: k}, nil
 		})
-	register(s, me(http.MethodPost, "/api/user/api_keys/{token}/destroy", "destroy-my-api-key", "Delete one of the signed-in user's API keys; its access tokens stop at once", http.StatusNoContent),
+	handle(s, me(http.MethodPost, "/api/user/api_keys/{token}/destroy", "destroy-my-api-key", "Delete one of the signed-in user's API keys; its access tokens stop at once", http.StatusNoContent),
 		func(ctx context.Context, c *directory.Caller, in *apiKeyTokenPath) (*struct{}, error) {
 			return nil, d.DeleteMyAPIKey(ctx, c, in.Token)
 		})
@@ -58,7 +58,7 @@ func (s *Server) apiKeyRoutes() {
 		return route{method: method, path: path, id: id, summary: summary, tag: "API keys", access: perm,
 			permission: directory.PermUsers, status: status}
 	}
-	register(s, users(http.MethodGet, "/api/users/{id}/api_keys", "list-user-api-keys", "List a user's API keys", 0),
+	handle(s, users(http.MethodGet, "/api/users/{id}/api_keys", "list-user-api-keys", "List a user's API keys", 0),
 		func(ctx context.Context, c *directory.Caller, in *idPath) (*apiKeyListOutput, error) {
 			list, err := d.ListUserAPIKeys(ctx, c, in.ID)
 			if err != nil {
@@ -66,14 +66,14 @@ func (s *Server) apiKeyRoutes() {
 			}
 			return keyList(list), nil
 		})
-	register(s, users(http.MethodPost, "/api/users/{id}/api_keys/{token}/destroy", "destroy-user-api-key", "Revoke a user's API key", http.StatusNoContent),
+	handle(s, users(http.MethodPost, "/api/users/{id}/api_keys/{token}/destroy", "destroy-user-api-key", "Revoke a user's API key", http.StatusNoContent),
 		func(ctx context.Context, c *directory.Caller, in *struct {
 			ID    string `path:"id" maxLength:"64"`
 			Token string `path:"token" maxLength:"64"`
 		}) (*struct{}, error) {
 			return nil, d.DeleteUserAPIKey(ctx, c, in.ID, in.Token)
 		})
-	register(s, route{method: http.MethodPost, path: "/api/auth/token", id: "api-key-token", tag: "Auth", access: public,
+	handle(s, route{method: http.MethodPost, path: "/api/auth/token", id: "api-key-token", tag: "Auth", access: public,
 		summary: "Exchange an API key's token and secret for an access token"},
 		func(ctx context.Context, _ *directory.Caller, in *struct {
 			Body struct {

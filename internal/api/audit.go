@@ -17,7 +17,7 @@ type auditListOutput struct {
 
 func (s *Server) auditRoutes() {
 	d := s.deps.Directory
-	register(s, route{method: http.MethodGet, path: "/api/audit_logs", id: "list-audit-logs", tag: "Audit",
+	handle(s, route{method: http.MethodGet, path: "/api/audit_logs", id: "list-audit-logs", tag: "Audit",
 		summary: "List the audit log of the tenant (a SystemAdmin sees every tenant's), newest first",
 		access:  perm, permission: directory.PermAudit},
 		func(ctx context.Context, c *directory.Caller, in *listParams) (*auditListOutput, error) {

@@ -48,7 +48,7 @@ type refreshInput struct {
 }
 
 func (s *Server) authRoutes() {
-	register(s, route{method: http.MethodPost, path: "/api/auth/sign_in", id: "sign-in", tag: "Auth",
+	handle(s, route{method: http.MethodPost, path: "/api/auth/sign_in", id: "sign-in", tag: "Auth",
 		summary: "Sign in with a username and password", access: public},
 		func(ctx context.Context, _ *directory.Caller, in *signInInput) (*struct{ Body signInBody }, error) {
 			r, err := s.deps.Directory.SignIn(ctx, in.Body.Username, in.Body.Password, in.Body.Domain, sourceFrom(ctx))
@@ -60,7 +60,7 @@ func (s *Server) authRoutes() {
 			}
 			return &struct{ Body signInBody }{Body: tokensBody(r.Tokens)}, nil
 		})
-	register(s, route{method: http.MethodPost, path: "/api/auth/verify_otp", id: "verify-otp", tag: "Auth",
+	handle(s, route{method: http.MethodPost, path: "/api/auth/verify_otp", id: "verify-otp", tag: "Auth",
 		summary: "Complete a two-factor sign-in with a code or a recovery code", access: public},
 		func(ctx context.Context, _ *directory.Caller, in *otpChallengeInput) (*struct{ Body signInBody }, error) {
 			v, err := s.deps.Directory.VerifyOTP(ctx, in.Body.Token, in.Body.Code, sourceFrom(ctx))
@@ -71,7 +71,7 @@ func (s *Server) authRoutes() {
 			b.RecoveryCodes = v.RecoveryCodes
 			return &struct{ Body signInBody }{Body: b}, nil
 		})
-	register(s, route{method: http.MethodPost, path: "/api/auth/otp_enroll", id: "otp-enroll-at-sign-in", tag: "Auth",
+	handle(s, route{method: http.MethodPost, path: "/api/auth/otp_enroll", id: "otp-enroll-at-sign-in", tag: "Auth",
 		summary: "Get an authenticator secret during a sign-in that requires two-factor login", access: public},
 		func(ctx context.Context, _ *directory.Caller, in *struct {
 			Body struct {
@@ -84,7 +84,7 @@ func (s *Server) authRoutes() {
 			}
 			return &struct{ Body *directory.OTPEnrollment }{Body: e}, nil
 		})
-	register(s, route{method: http.MethodPost, path: "/api/auth/refresh_token", id: "refresh-token", tag: "Auth",
+	handle(s, route{method: http.MethodPost, path: "/api/auth/refresh_token", id: "refresh-token", tag: "Auth",
 		summary: "Exchange a refresh token (single use) for new tokens", access: public},
 		func(ctx context.Context, _ *directory.Caller, in *refreshInput) (*tokensOutput, error) {
 			t, err := s.deps.Directory.Refresh(ctx, in.Body.RefreshToken)
@@ -93,7 +93,7 @@ func (s *Server) authRoutes() {
 			}
 			return &tokensOutput{Body: t}, nil
 		})
-	register(s, route{method: http.MethodPost, path: "/api/auth/sign_out", id: "sign-out", tag: "Auth",
+	handle(s, route{method: http.MethodPost, path: "/api/auth/sign_out", id: "sign-out", tag: "Auth",
 		summary: "End the session of the access token", access: self, status: http.StatusNoContent},
 		func(ctx context.Context, c *directory.Caller, _ *struct{}) (*struct{}, error) {
 			return nil, s.deps.Directory.EndSession(ctx, c)

@@ -27,6 +27,41 @@ type countedItemsOutput[T any] struct {
 
 type itemOutput[T any] struct{ Body *T }
 
+// createInput is the body of a create: documented (and checked by huma)
+// as D, and decoded once, from its raw bytes, into the directory's patch
+// of T, which knows the members given.
+type createInput[D, T any] struct {
+	Body    D
+	RawBody []byte
+}
+
+func (in *createInput[D, T]) patch() (*directory.Patch[T], error) {
+	return directory.DecodePatch[T](in.RawBody)
+}
+
+// updateInput is the body of an update of the object {id}.
+type updateInput[D, T any] struct {
+	ID      string `path:"id" maxLength:"64"`
+	Body    D
+	RawBody []byte
+}
+
+func (in *updateInput[D, T]) patch() (*directory.Patch[T], error) {
+	return directory.DecodePatch[T](in.RawBody)
+}
+
+// itemUpdateInput is the body of an update of a user's item {item_id}.
+type itemUpdateInput[D, T any] struct {
+	ID      string `path:"id" maxLength:"64"`
+	ItemID  string `path:"item_id" maxLength:"64"`
+	Body    D
+	RawBody []byte
+}
+
+func (in *itemUpdateInput[D, T]) patch() (*directory.Patch[T], error) {
+	return directory.DecodePatch[T](in.RawBody)
+}
+
 // both registers an operation in its two forms. self and admin are the
 // paths; adminItem tells whether the admin path ends with an item id
 // ({item_id}; the self path then names it {id}).
@@ -48,62 +83,68 @@ func (f formRoutes) adminRoute(method, suffix, id, summary string, status int) r
 }
 
 // crud registers list, create, get, update and destroy in both forms for
-// a collection of T with create/update body documentation B.
-func crud[T any, B any](f formRoutes, col directory.Collection[T], noun string) {
+// a collection of T (whose own type documents the bodies).
+func crud[T any](f formRoutes, col directory.Collection[T], noun string) {
 	s := f.s
-	register(s, f.selfRoute(http.MethodGet, "", "list-"+f.idPrefix+"s", "List "+noun+"s", 0),
+	handle(s, f.selfRoute(http.MethodGet, "", "list-"+f.idPrefix+"s", "List "+noun+"s", 0),
 		func(ctx context.Context, c *directory.Caller, _ *struct{}) (*itemsOutput[T], error) {
 			return listOut(col.List(ctx, c, ""))
 		})
-	register(s, f.adminRoute(http.MethodGet, "", "list-"+f.idPrefix+"s", "List "+noun+"s", 0),
+	handle(s, f.adminRoute(http.MethodGet, "", "list-"+f.idPrefix+"s", "List "+noun+"s", 0),
 		func(ctx context.Context, c *directory.Caller, in *idPath) (*itemsOutput[T], error) {
 			return listOut(col.List(ctx, c, in.ID))
 		})
-	register(s, f.selfRoute(http.MethodPost, "", "create-"+f.idPrefix, "Create a "+noun, http.StatusCreated),
-		func(ctx context.Context, c *directory.Caller, in *struct {
-			Body    B
-			RawBody []byte
-		}) (*createdOutput, error) {
-			return created(col.Create(ctx, c, "", in.RawBody))
+	handle(s, f.selfRoute(http.MethodPost, "", "create-"+f.idPrefix, "Create a "+noun, http.StatusCreated),
+		func(ctx context.Context, c *directory.Caller, in *createInput[T, T]) (*createdOutput, error) {
+			p, err := in.patch()
+			if err != nil {
+				return nil, err
+			}
+			return created(col.Create(ctx, c, "", p))
 		})
-	register(s, f.adminRoute(http.MethodPost, "", "create-"+f.idPrefix, "Create a "+noun, http.StatusCreated),
-		func(ctx context.Context, c *directory.Caller, in *struct {
-			ID      string `path:"id" maxLength:"64"`
-			Body    B
-			RawBody []byte
-		}) (*createdOutput, error) {
-			return created(col.Create(ctx, c, in.ID, in.RawBody))
+	handle(s, f.adminRoute(http.MethodPost, "", "create-"+f.idPrefix, "Create a "+noun, http.StatusCreated),
+		func(ctx context.Context, c *directory.Caller, in *updateInput[T, T]) (*createdOutput, error) {
+			p, err := in.patch()
+			if err != nil {
+				return nil, err
+			}
+			return created(col.Create(ctx, c, in.ID, p))
 		})
-	register(s, f.selfRoute(http.MethodGet, "/{id}", "get-"+f.idPrefix, "Get a "+noun, 0),
+	handle(s, f.selfRoute(http.MethodGet, "/{id}", "get-"+f.idPrefix, "Get a "+noun, 0),
 		func(ctx context.Context, c *directory.Caller, in *idPath) (*itemOutput[T], error) {
 			return oneOut(col.Get(ctx, c, "", in.ID))
 		})
-	register(s, f.adminRoute(http.MethodGet, "/{item_id}", "get-"+f.idPrefix, "Get a "+noun, 0),
+	handle(s, f.adminRoute(http.MethodGet, "/{item_id}", "get-"+f.idPrefix, "Get a "+noun, 0),
 		func(ctx context.Context, c *directory.Caller, in *userItemPath) (*itemOutput[T], error) {
 			return oneOut(col.Get(ctx, c, in.ID, in.ItemID))
 		})
-	register(s, f.selfRoute(http.MethodPost, "/{id}", "update-"+f.idPrefix, "Change a "+noun+" (members left out keep their value)", http.StatusNoContent),
-		func(ctx context.Context, c *directory.Caller, in *struct {
-			ID      string `path:"id" maxLength:"64"`
-			Body    B
-			RawBody []byte
-		}) (*struct{}, error) {
-			return nil, col.Update(ctx, c, "", in.ID, in.RawBody)
+	crudUpdates(f, col, noun)
+}
+
+// crudUpdates registers update and destroy in both forms.
+func crudUpdates[T any](f formRoutes, col directory.Collection[T], noun string) {
+	s := f.s
+	handle(s, f.selfRoute(http.MethodPost, "/{id}", "update-"+f.idPrefix, "Change a "+noun+" (members left out keep their value)", http.StatusNoContent),
+		func(ctx context.Context, c *directory.Caller, in *updateInput[T, T]) (*struct{}, error) {
+			p, err := in.patch()
+			if err != nil {
+				return nil, err
+			}
+			return nil, col.Update(ctx, c, "", in.ID, p)
 		})
-	register(s, f.adminRoute(http.MethodPost, "/{item_id}", "update-"+f.idPrefix, "Change a "+noun+" (members left out keep their value)", http.StatusNoContent),
-		func(ctx context.Context, c *directory.Caller, in *struct {
-			ID      string `path:"id" maxLength:"64"`
-			ItemID  string `path:"item_id" maxLength:"64"`
-			Body    B
-			RawBody []byte
-		}) (*struct{}, error) {
-			return nil, col.Update(ctx, c, in.ID, in.ItemID, in.RawBody)
+	handle(s, f.adminRoute(http.MethodPost, "/{item_id}", "update-"+f.idPrefix, "Change a "+noun+" (members left out keep their value)", http.StatusNoContent),
+		func(ctx context.Context, c *directory.Caller, in *itemUpdateInput[T, T]) (*struct{}, error) {
+			p, err := in.patch()
+			if err != nil {
+				return nil, err
+			}
+			return nil, col.Update(ctx, c, in.ID, in.ItemID, p)
 		})
-	register(s, f.selfRoute(http.MethodPost, "/{id}/destroy", "destroy-"+f.idPrefix, "Delete a "+noun, http.StatusNoContent),
+	handle(s, f.selfRoute(http.MethodPost, "/{id}/destroy", "destroy-"+f.idPrefix, "Delete a "+noun, http.StatusNoContent),
 		func(ctx context.Context, c *directory.Caller, in *idPath) (*struct{}, error) {
 			return nil, col.Delete(ctx, c, "", in.ID)
 		})
-	register(s, f.adminRoute(http.MethodPost, "/{item_id}/destroy", "destroy-"+f.idPrefix, "Delete a "+noun, http.StatusNoContent),
+	handle(s, f.adminRoute(http.MethodPost, "/{item_id}/destroy", "destroy-"+f.idPrefix, "Delete a "+noun, http.StatusNoContent),
 		func(ctx context.Context, c *directory.Caller, in *userItemPath) (*struct{}, error) {
 			return nil, col.Delete(ctx, c, in.ID, in.ItemID)
 		})
@@ -120,6 +161,15 @@ func listOut[T any](list []T, err error) (*itemsOutput[T], error) {
 	}
 	out := &itemsOutput[T]{}
 	out.Body.Items = list
+	return out, nil
+}
+
+func countedOut[T any](n int, list []T, err error) (*countedItemsOutput[T], error) {
+	if err != nil {
+		return nil, err
+	}
+	out := &countedItemsOutput[T]{}
+	out.Body.Count, out.Body.Items = n, list
 	return out, nil
 }
 

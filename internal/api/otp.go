@@ -12,7 +12,7 @@ func (s *Server) otpRoutes() {
 	me := func(method, path, id, summary string, status int) route {
 		return route{method: method, path: path, id: id, summary: summary, tag: "Two-factor login", access: self, status: status}
 	}
-	register(s, me(http.MethodPost, "/api/user/otp", "start-my-otp", "Start enrolling an authenticator: a secret, its otpauth URI and QR code", 0),
+	handle(s, me(http.MethodPost, "/api/user/otp", "start-my-otp", "Start enrolling an authenticator: a secret, its otpauth URI and QR code", 0),
 		func(ctx context.Context, c *directory.Caller, _ *struct{}) (*struct{ Body *directory.OTPEnrollment }, error) {
 			e, err := d.StartMyOTP(ctx, c)
 			if err != nil {
@@ -20,7 +20,7 @@ func (s *Server) otpRoutes() {
 			}
 			return &struct{ Body *directory.OTPEnrollment }{Body: e}, nil
 		})
-	register(s, me(http.MethodPost, "/api/user/otp/confirm", "confirm-my-otp", "Turn two-factor login on with the first code; answers the ten recovery codes, shown only now", 0),
+	handle(s, me(http.MethodPost, "/api/user/otp/confirm", "confirm-my-otp", "Turn two-factor login on with the first code; answers the ten recovery codes, shown only now", 0),
 		func(ctx context.Context, c *directory.Caller, in *struct {
 			Body struct {
 				Code string `json:"code" maxLength:"32" required:"true"`
@@ -42,7 +42,7 @@ func (s *Server) otpRoutes() {
 			out.Body.RecoveryCodes = codes
 			return out, nil
 		})
-	register(s, me(http.MethodPost, "/api/user/otp/disable", "disable-my-otp", "Turn two-factor login off (needs the password)", http.StatusNoContent),
+	handle(s, me(http.MethodPost, "/api/user/otp/disable", "disable-my-otp", "Turn two-factor login off (needs the password)", http.StatusNoContent),
 		func(ctx context.Context, c *directory.Caller, in *struct {
 			Body struct {
 				Password string `json:"password" maxLength:"1024" required:"true"`
@@ -50,7 +50,7 @@ func (s *Server) otpRoutes() {
 		}) (*struct{}, error) {
 			return nil, d.DisableMyOTP(ctx, c, in.Body.Password)
 		})
-	register(s, route{method: http.MethodPost, path: "/api/users/{id}/otp/destroy", id: "reset-user-otp", tag: "Two-factor login",
+	handle(s, route{method: http.MethodPost, path: "/api/users/{id}/otp/destroy", id: "reset-user-otp", tag: "Two-factor login",
 		summary: "Remove a user's authenticator (a lost phone)", access: perm, permission: directory.PermUsers, status: http.StatusNoContent},
 		func(ctx context.Context, c *directory.Caller, in *idPath) (*struct{}, error) {
 			return nil, d.ResetUserOTP(ctx, c, in.ID)

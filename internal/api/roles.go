@@ -20,6 +20,13 @@ type roleNamePath struct {
 	Name string `path:"name" maxLength:"64"`
 }
 
+// roleUpdateInput is the body of an update of the role {name}.
+type roleUpdateInput struct {
+	Name    string `path:"name" maxLength:"64"`
+	Body    roleBody
+	RawBody []byte
+}
+
 type roleListItem struct {
 	Name        string `json:"name"`
 	Description string `json:"description"`
@@ -45,7 +52,7 @@ func (s *Server) roleRoutes() {
 		return route{method: method, path: path, id: id, summary: summary, tag: "Roles", access: perm,
 			permission: directory.PermRoles, status: status}
 	}
-	register(s, roles(http.MethodGet, "/api/roles", "list-roles", "List the built-in roles and the tenant's own", 0),
+	handle(s, roles(http.MethodGet, "/api/roles", "list-roles", "List the built-in roles and the tenant's own", 0),
 		func(ctx context.Context, c *directory.Caller, in *listParams) (*roleListOutput, error) {
 			n, list, err := d.ListRoles(ctx, c, in.params())
 			if err != nil {
@@ -59,12 +66,13 @@ func (s *Server) roleRoutes() {
 			}
 			return out, nil
 		})
-	register(s, roles(http.MethodPost, "/api/roles", "create-role", "Create a custom role", http.StatusCreated),
-		func(ctx context.Context, c *directory.Caller, in *struct {
-			Body    roleBody
-			RawBody []byte
-		}) (*roleCreatedOutput, error) {
-			r, err := d.CreateRole(ctx, c, in.RawBody)
+	handle(s, roles(http.MethodPost, "/api/roles", "create-role", "Create a custom role", http.StatusCreated),
+		func(ctx context.Context, c *directory.Caller, in *createInput[roleBody, model.Role]) (*roleCreatedOutput, error) {
+			p, err := in.patch()
+			if err != nil {
+				return nil, err
+			}
+			r, err := d.CreateRole(ctx, c, p)
 			if err != nil {
 				return nil, err
 			}
@@ -72,23 +80,19 @@ func (s *Server) roleRoutes() {
 			out.Body.Name = r.Name
 			return out, nil
 		})
-	register(s, roles(http.MethodGet, "/api/roles/{name}", "get-role", "Get a role with its permissions", 0),
-		func(ctx context.Context, c *directory.Caller, in *roleNamePath) (*struct{ Body *model.Role }, error) {
-			r, err := d.GetRole(ctx, c, in.Name)
+	handle(s, roles(http.MethodGet, "/api/roles/{name}", "get-role", "Get a role with its permissions", 0),
+		func(ctx context.Context, c *directory.Caller, in *roleNamePath) (*itemOutput[model.Role], error) {
+			return oneOut(d.GetRole(ctx, c, in.Name))
+		})
+	handle(s, roles(http.MethodPost, "/api/roles/{name}", "update-role", "Change a custom role (members left out keep their value)", http.StatusNoContent),
+		func(ctx context.Context, c *directory.Caller, in *roleUpdateInput) (*struct{}, error) {
+			p, err := directory.DecodePatch[model.Role](in.RawBody)
 			if err != nil {
 				return nil, err
 			}
-			return &struct{ Body *model.Role }{Body: r}, nil
+			return nil, d.UpdateRole(ctx, c, in.Name, p)
 		})
-	register(s, roles(http.MethodPost, "/api/roles/{name}", "update-role", "Change a custom role (members left out keep their value)", http.StatusNoContent),
-		func(ctx context.Context, c *directory.Caller, in *struct {
-			Name    string `path:"name" maxLength:"64"`
-			Body    roleBody
-			RawBody []byte
-		}) (*struct{}, error) {
-			return nil, d.UpdateRole(ctx, c, in.Name, in.RawBody)
-		})
-	register(s, roles(http.MethodPost, "/api/roles/{name}/destroy", "destroy-role", "Delete a custom role that no user holds", http.StatusNoContent),
+	handle(s, roles(http.MethodPost, "/api/roles/{name}/destroy", "destroy-role", "Delete a custom role that no user holds", http.StatusNoContent),
 		func(ctx context.Context, c *directory.Caller, in *roleNamePath) (*struct{}, error) {
 			return nil, d.DeleteRole(ctx, c, in.Name)
 		})

@@ -46,7 +46,7 @@ func (s *Server) tenantRoutes() {
 		return route{method: method, path: path, id: id, summary: summary, tag: "Tenants", access: perm,
 			permission: directory.PermTenants, status: status}
 	}
-	register(s, tenants(http.MethodPost, "/api/tenants", "create-tenant", "Create a tenant with its first Admin", http.StatusCreated),
+	handle(s, tenants(http.MethodPost, "/api/tenants", "create-tenant", "Create a tenant with its first Admin", http.StatusCreated),
 		func(ctx context.Context, c *directory.Caller, in *struct{ Body directory.TenantCreate }) (*tenantCreateOutput, error) {
 			t, admin, err := d.CreateTenant(ctx, c, in.Body)
 			if err != nil {
@@ -56,7 +56,7 @@ func (s *Server) tenantRoutes() {
 			out.Body.ID, out.Body.AdminID = t.ID, admin.ID
 			return out, nil
 		})
-	register(s, tenants(http.MethodGet, "/api/tenants", "list-tenants", "List tenants", 0),
+	handle(s, tenants(http.MethodGet, "/api/tenants", "list-tenants", "List tenants", 0),
 		func(ctx context.Context, c *directory.Caller, in *listParams) (*tenantListOutput, error) {
 			n, list, err := d.ListTenants(ctx, c, in.params())
 			if err != nil {
@@ -66,44 +66,20 @@ func (s *Server) tenantRoutes() {
 			out.Body.Count, out.Body.Items = n, list
 			return out, nil
 		})
-	register(s, tenants(http.MethodGet, "/api/tenants/{id}", "get-tenant", "Get a tenant", 0),
-		func(ctx context.Context, c *directory.Caller, in *idPath) (*struct{ Body *model.Tenant }, error) {
-			t, err := d.GetTenant(ctx, c, in.ID)
+	handle(s, tenants(http.MethodGet, "/api/tenants/{id}", "get-tenant", "Get a tenant", 0),
+		func(ctx context.Context, c *directory.Caller, in *idPath) (*itemOutput[model.Tenant], error) {
+			return oneOut(d.GetTenant(ctx, c, in.ID))
+		})
+	handle(s, tenants(http.MethodPost, "/api/tenants/{id}", "update-tenant", "Change a tenant's name, enabled flag or time zone", http.StatusNoContent),
+		func(ctx context.Context, c *directory.Caller, in *updateInput[tenantUpdateDoc, model.Tenant]) (*struct{}, error) {
+			p, err := in.patch()
 			if err != nil {
 				return nil, err
 			}
-			return &struct{ Body *model.Tenant }{Body: t}, nil
+			return nil, d.UpdateTenant(ctx, c, in.ID, p)
 		})
-	register(s, tenants(http.MethodPost, "/api/tenants/{id}", "update-tenant", "Change a tenant's name, enabled flag or time zone", http.StatusNoContent),
-		func(ctx context.Context, c *directory.Caller, in *struct {
-			ID      string `path:"id" maxLength:"64"`
-			Body    tenantUpdateDoc
-			RawBody []byte
-		}) (*struct{}, error) {
-			return nil, d.UpdateTenant(ctx, c, in.ID, in.RawBody)
-		})
-	register(s, tenants(http.MethodPost, "/api/tenants/{id}/destroy", "destroy-tenant", "Delete a tenant and everything in it", http.StatusNoContent),
+	handle(s, tenants(http.MethodPost, "/api/tenants/{id}/destroy", "destroy-tenant", "Delete a tenant and everything in it", http.StatusNoContent),
 		func(ctx context.Context, c *directory.Caller, in *idPath) (*struct{}, error) {
 			return nil, d.DeleteTenant(ctx, c, in.ID)
 		})
-}
-
-func (s *Server) routes() {
-	s.authRoutes()
-	s.tenantRoutes()
-	s.userCSVRoutes() // before /api/users/{id}
-	s.userRoutes()
-	s.meRoutes()
-	s.contactRoutes()
-	s.messageRoutes()
-	s.queueRoutes()
-	s.meetingRoutes()
-	s.roleRoutes()
-	s.auditRoutes()
-	s.apiKeyRoutes()
-	s.otpRoutes()
-	s.userSettingsRoutes()
-	s.groupRoutes()
-	s.tenantHolidayRoutes()
-	s.blobRoutes()
 }

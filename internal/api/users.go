@@ -10,8 +10,8 @@ import (
 	"github.com/switchboard-pbx/switchboard/internal/query"
 )
 
-// userCreateDoc documents the body of POST /api/users; the handler reads
-// the raw body so that left-out fields get their defaults.
+// userCreateDoc documents the body of POST /api/users (the directory reads
+// it as a directory.UserPatch, so that left-out fields get their defaults).
 type userCreateDoc struct {
 	Name              string `json:"name" maxLength:"64" required:"true" doc:"Login username: letters, digits, _ - ' . ; immutable"`
 	Password          string `json:"password" maxLength:"128" required:"true" doc:"8 to 128 characters; common passwords are refused"`
@@ -60,12 +60,6 @@ type createdOutput struct {
 
 type userOutput struct{ Body *model.User }
 
-type rawUpdate struct {
-	ID      string `path:"id" maxLength:"64"`
-	Body    userUpdateDoc
-	RawBody []byte
-}
-
 type passwordInput struct {
 	ID   string `path:"id" maxLength:"64"`
 	Body struct {
@@ -80,13 +74,30 @@ type roleInput struct {
 	}
 }
 
+// destroyUserInput says what becomes of the mailbox of a user removed.
+type destroyUserInput = struct {
+	ID   string `path:"id" maxLength:"64"`
+	Body *struct {
+		Mailbox string `json:"mailbox,omitempty" enum:"KEEP,DELETE" doc:"What becomes of the user's mailbox (default DELETE)"`
+	} `required:"false"`
+}
+
+// detachedMailboxesOutput lists the mailboxes kept from removed users.
+type detachedMailboxesOutput = struct {
+	Body struct {
+		Items []directory.DetachedMailbox `json:"items"`
+	}
+}
+
+// usersRoute is a route of the user admin (user_management.users).
+func usersRoute(method, path, id, summary string, status int) route {
+	return route{method: method, path: path, id: id, summary: summary, tag: "Users", access: perm,
+		permission: directory.PermUsers, status: status}
+}
+
 func (s *Server) userRoutes() {
 	d := s.deps.Directory
-	users := func(method, path, id, summary string, status int) route {
-		return route{method: method, path: path, id: id, summary: summary, tag: "Users", access: perm,
-			permission: directory.PermUsers, status: status}
-	}
-	register(s, users(http.MethodGet, "/api/users", "list-users", "List the tenant's users", 0),
+	handle(s, usersRoute(http.MethodGet, "/api/users", "list-users", "List the tenant's users", 0),
 		func(ctx context.Context, c *directory.Caller, in *listParams) (*userListOutput, error) {
 			n, list, err := d.ListUsers(ctx, c, in.params())
 			if err != nil {
@@ -100,20 +111,19 @@ func (s *Server) userRoutes() {
 			}
 			return out, nil
 		})
-	register(s, users(http.MethodPost, "/api/users", "create-user", "Create a user", http.StatusCreated),
-		func(ctx context.Context, c *directory.Caller, in *struct {
-			Body    userCreateDoc
-			RawBody []byte
-		}) (*createdOutput, error) {
-			u, err := d.CreateUser(ctx, c, in.RawBody)
+	handle(s, usersRoute(http.MethodPost, "/api/users", "create-user", "Create a user", http.StatusCreated),
+		func(ctx context.Context, c *directory.Caller, in *createInput[userCreateDoc, directory.UserInput]) (*createdOutput, error) {
+			p, err := in.patch()
 			if err != nil {
 				return nil, err
 			}
-			out := &createdOutput{}
-			out.Body.ID = u.ID
-			return out, nil
+			u, err := d.CreateUser(ctx, c, p)
+			if err != nil {
+				return nil, err
+			}
+			return created(u.ID, nil)
 		})
-	register(s, users(http.MethodGet, "/api/users/{id}", "get-user", "Get a user's settings", 0),
+	handle(s, usersRoute(http.MethodGet, "/api/users/{id}", "get-user", "Get a user's settings", 0),
 		func(ctx context.Context, c *directory.Caller, in *idPath) (*userOutput, error) {
 			u, err := d.GetUser(ctx, c, in.ID)
 			if err != nil {
@@ -121,61 +131,58 @@ func (s *Server) userRoutes() {
 			}
 			return &userOutput{Body: u}, nil
 		})
-	register(s, users(http.MethodPost, "/api/users/{id}", "update-user", "Change a user's settings (fields left out keep their value)", http.StatusNoContent),
-		func(ctx context.Context, c *directory.Caller, in *rawUpdate) (*struct{}, error) {
-			return nil, d.UpdateUser(ctx, c, in.ID, in.RawBody)
+	handle(s, usersRoute(http.MethodPost, "/api/users/{id}", "update-user", "Change a user's settings (fields left out keep their value)", http.StatusNoContent),
+		func(ctx context.Context, c *directory.Caller, in *updateInput[userUpdateDoc, directory.UserInput]) (*struct{}, error) {
+			p, err := in.patch()
+			if err != nil {
+				return nil, err
+			}
+			return nil, d.UpdateUser(ctx, c, in.ID, p)
 		})
-	register(s, users(http.MethodPost, "/api/users/{id}/password", "reset-user-password", "Reset a user's password; ends the user's sessions", http.StatusNoContent),
+}
+
+// userAccountRoutes are an admin's actions on a user's account.
+func (s *Server) userAccountRoutes() {
+	d := s.deps.Directory
+	handle(s, usersRoute(http.MethodPost, "/api/users/{id}/password", "reset-user-password", "Reset a user's password; ends the user's sessions", http.StatusNoContent),
 		func(ctx context.Context, c *directory.Caller, in *passwordInput) (*struct{}, error) {
 			return nil, d.SetPassword(ctx, c, in.ID, in.Body.Password)
 		})
-	register(s, users(http.MethodPost, "/api/users/{id}/extension_password", "reset-user-extension-password", "Reset a user's SIP password", http.StatusNoContent),
+	handle(s, usersRoute(http.MethodPost, "/api/users/{id}/extension_password", "reset-user-extension-password", "Reset a user's SIP password", http.StatusNoContent),
 		func(ctx context.Context, c *directory.Caller, in *passwordInput) (*struct{}, error) {
 			return nil, d.SetExtensionPassword(ctx, c, in.ID, in.Body.Password)
 		})
-	register(s, users(http.MethodPost, "/api/users/{id}/role", "set-user-role", "Change a user's role", http.StatusNoContent),
+	handle(s, usersRoute(http.MethodPost, "/api/users/{id}/role", "set-user-role", "Change a user's role", http.StatusNoContent),
 		func(ctx context.Context, c *directory.Caller, in *roleInput) (*struct{}, error) {
 			return nil, d.SetRole(ctx, c, in.ID, in.Body.Role)
 		})
-	register(s, users(http.MethodPost, "/api/users/{id}/destroy", "destroy-user",
+}
+
+// userRemovalRoutes remove users, show what depends on one first, and
+// list the mailboxes kept from removed users.
+func (s *Server) userRemovalRoutes() {
+	d := s.deps.Directory
+	handle(s, usersRoute(http.MethodPost, "/api/users/{id}/destroy", "destroy-user",
 		"Delete a user; its mailbox is deleted with it unless the body says {\"mailbox\": \"KEEP\"} (kept detached, see GET /api/mailboxes/detached)", http.StatusNoContent),
-		func(ctx context.Context, c *directory.Caller, in *struct {
-			ID   string `path:"id" maxLength:"64"`
-			Body *struct {
-				Mailbox string `json:"mailbox,omitempty" enum:"KEEP,DELETE" doc:"What becomes of the user's mailbox (default DELETE)"`
-			} `required:"false"`
-		}) (*struct{}, error) {
+		func(ctx context.Context, c *directory.Caller, in *destroyUserInput) (*struct{}, error) {
 			mailbox := ""
 			if in.Body != nil {
 				mailbox = in.Body.Mailbox
 			}
 			return nil, d.DeleteUserWith(ctx, c, in.ID, mailbox)
 		})
-	register(s, users(http.MethodGet, "/api/users/{id}/dependents", "user-dependents",
+	handle(s, usersRoute(http.MethodGet, "/api/users/{id}/dependents", "user-dependents",
 		"What depends on a user: its mailbox, groups, phones, and other users' BLF keys, speed dials and forward rules that point at its extension", 0),
-		func(ctx context.Context, c *directory.Caller, in *idPath) (*struct{ Body *directory.Dependents }, error) {
-			dep, err := d.UserDependents(ctx, c, in.ID)
-			if err != nil {
-				return nil, err
-			}
-			return &struct{ Body *directory.Dependents }{Body: dep}, nil
+		func(ctx context.Context, c *directory.Caller, in *idPath) (*itemOutput[directory.Dependents], error) {
+			return oneOut(d.UserDependents(ctx, c, in.ID))
 		})
-	register(s, users(http.MethodGet, "/api/mailboxes/detached", "list-detached-mailboxes",
-		"Mailboxes kept from removed users", 0),
-		func(ctx context.Context, c *directory.Caller, in *struct{}) (*struct {
-			Body struct {
-				Items []directory.DetachedMailbox `json:"items"`
-			}
-		}, error) {
+	handle(s, usersRoute(http.MethodGet, "/api/mailboxes/detached", "list-detached-mailboxes", "Mailboxes kept from removed users", 0),
+		func(ctx context.Context, c *directory.Caller, in *struct{}) (*detachedMailboxesOutput, error) {
 			list, err := d.DetachedMailboxes(ctx, c)
 			if err != nil {
 				return nil, err
 			}
-			out := &struct {
-				Body struct {
-					Items []directory.DetachedMailbox `json:"items"`
-				}
-			}{}
+			out := &detachedMailboxesOutput{}
 			out.Body.Items = list
 			return out, nil
 		})
@@ -191,25 +198,28 @@ type csvOutput struct {
 	Body               []byte
 }
 
+// importInput is a CSV file to import.
+type importInput = struct {
+	DryRun  bool   `query:"dry_run" doc:"Check every row and report, change nothing"`
+	RawBody []byte `contentType:"text/csv"`
+}
+
 // MaxImportBytes bounds an uploaded CSV file.
 const MaxImportBytes = 64 << 20
 
 func (s *Server) userCSVRoutes() {
 	d := s.deps.Directory
-	register(s, route{method: http.MethodPost, path: "/api/users/import", id: "import-users", tag: "Users", access: perm,
+	handle(s, route{method: http.MethodPost, path: "/api/users/import", id: "import-users", tag: "Users", access: perm,
 		permission: directory.PermUsers, maxBody: MaxImportBytes,
 		summary: "Create users from a CSV file (the raw body): all or none; dry_run=true only checks and reports every bad row"},
-		func(ctx context.Context, c *directory.Caller, in *struct {
-			DryRun  bool   `query:"dry_run" doc:"Check every row and report, change nothing"`
-			RawBody []byte `contentType:"text/csv"`
-		}) (*importReportOutput, error) {
+		func(ctx context.Context, c *directory.Caller, in *importInput) (*importReportOutput, error) {
 			rep, err := d.ImportUsers(ctx, c, in.RawBody, directory.ImportOptions{DryRun: in.DryRun})
 			if err != nil {
 				return nil, err
 			}
 			return &importReportOutput{Body: rep}, nil
 		})
-	register(s, route{method: http.MethodGet, path: "/api/users/export", id: "export-users", tag: "Users", access: perm,
+	handle(s, route{method: http.MethodGet, path: "/api/users/export", id: "export-users", tag: "Users", access: perm,
 		permission: directory.PermUsers, summary: "The tenant's users as CSV in the import's full format, without secrets"},
 		func(ctx context.Context, c *directory.Caller, in *struct{}) (*csvOutput, error) {
 			var buf bytes.Buffer

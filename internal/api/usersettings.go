@@ -11,75 +11,69 @@ import (
 	"github.com/switchboard-pbx/switchboard/internal/model"
 )
 
-func (s *Server) userSettingsRoutes() {
+// forms are the two forms of the per-user endpoints /api/user/x and
+// /api/users/{id}/x.
+func (s *Server) forms(tag, x, idPrefix string) formRoutes {
+	return formRoutes{s: s, tag: tag, selfPrefix: "/api/user/" + x, adminBase: "/api/users/{id}/" + x, idPrefix: idPrefix}
+}
+
+// userCollectionRoutes are the per-user collections, in both forms.
+func (s *Server) userCollectionRoutes() {
 	d := s.deps.Directory
-	forms := func(tag, x, idPrefix string) formRoutes {
-		return formRoutes{s: s, tag: tag, selfPrefix: "/api/user/" + x, adminBase: "/api/users/{id}/" + x, idPrefix: idPrefix}
+	crud(s.forms("IP phones", "phones", "phone"), d.Phones(), "phone")
+	crud(s.forms("Speed dials", "speed_dial_8", "speed-dial-8"), d.SpeedDial8(), "speed dial 8 entry")
+	crud(s.forms("Speed dials", "speed_dial_100", "speed-dial-100"), d.SpeedDial100(), "speed dial 100 entry")
+	crud(s.forms("Holidays", "holidays", "holiday"), d.Holidays(), "holiday")
+}
+
+// The aliases of unnamed structs keep the schema names huma derives from
+// the operations (My-get-cdrResponse, ...).
+
+type cdrOutput = struct {
+	Body struct {
+		Items *model.CDR `json:"items"`
 	}
-	crud[model.Phone, model.Phone](forms("IP phones", "phones", "phone"), d.Phones(), "phone")
-	crud[model.SpeedDial, model.SpeedDial](forms("Speed dials", "speed_dial_8", "speed-dial-8"), d.SpeedDial8(), "speed dial 8 entry")
-	crud[model.SpeedDial, model.SpeedDial](forms("Speed dials", "speed_dial_100", "speed-dial-100"), d.SpeedDial100(), "speed dial 100 entry")
-	crud[model.Holiday, model.Holiday](forms("Holidays", "holidays", "holiday"), d.Holidays(), "holiday")
-	s.greetingRoutes(forms("Voicemail greetings", "greetings", "greeting"))
-	s.globalHolidayRoutes(forms("Holidays", "global_holidays", "global-holidays"))
-	s.statusRoutes()
-	s.routingRoutes()
-	s.cdrRoutes()
+}
+
+type cdrsInput = struct {
+	Body struct {
+		Items []directory.CDRIn `json:"items" maxItems:"1000" required:"true"`
+	}
+}
+
+type cdrIDsOutput = struct {
+	Body struct {
+		IDs []string `json:"ids"`
+	}
 }
 
 func (s *Server) cdrRoutes() {
 	d := s.deps.Directory
-	register(s, route{method: http.MethodGet, path: "/api/user/cdrs", id: "my-list-cdrs", tag: "Call history", access: perm, permission: directory.PermOwnCallLog,
+	handle(s, route{method: http.MethodGet, path: "/api/user/cdrs", id: "my-list-cdrs", tag: "Call history", access: perm, permission: directory.PermOwnCallLog,
 		summary: "List the signed-in user's call detail records (newest first; filter, orderby, skip, top, search)"},
 		func(ctx context.Context, c *directory.Caller, in *listParams) (*countedItemsOutput[model.CDR], error) {
-			n, list, err := d.ListCDRs(ctx, c, in.params())
-			if err != nil {
-				return nil, err
-			}
-			out := &countedItemsOutput[model.CDR]{}
-			out.Body.Count, out.Body.Items = n, list
-			return out, nil
+			return countedOut(d.ListCDRs(ctx, c, in.params()))
 		})
-	register(s, route{method: http.MethodGet, path: "/api/user/cdrs/{id}", id: "my-get-cdr", tag: "Call history", access: perm, permission: directory.PermOwnCallLog,
+	handle(s, route{method: http.MethodGet, path: "/api/user/cdrs/{id}", id: "my-get-cdr", tag: "Call history", access: perm, permission: directory.PermOwnCallLog,
 		summary: "Get one of the signed-in user's call detail records"},
-		func(ctx context.Context, c *directory.Caller, in *idPath) (*struct {
-			Body struct {
-				Items *model.CDR `json:"items"`
-			}
-		}, error) {
+		func(ctx context.Context, c *directory.Caller, in *idPath) (*cdrOutput, error) {
 			r, err := d.GetCDR(ctx, c, in.ID)
 			if err != nil {
 				return nil, err
 			}
-			out := &struct {
-				Body struct {
-					Items *model.CDR `json:"items"`
-				}
-			}{}
+			out := &cdrOutput{}
 			out.Body.Items = r
 			return out, nil
 		})
-	register(s, route{method: http.MethodPost, path: "/api/cdrs", id: "ingest-cdrs", tag: "Call history", access: perm,
+	handle(s, route{method: http.MethodPost, path: "/api/cdrs", id: "ingest-cdrs", tag: "Call history", access: perm,
 		permission: directory.PermIngestCallLogs, status: http.StatusCreated, maxBody: 4 << 20,
 		summary: "Store call detail records sent by a trusted switch (all or none)"},
-		func(ctx context.Context, c *directory.Caller, in *struct {
-			Body struct {
-				Items []directory.CDRIn `json:"items" maxItems:"1000" required:"true"`
-			}
-		}) (*struct {
-			Body struct {
-				IDs []string `json:"ids"`
-			}
-		}, error) {
+		func(ctx context.Context, c *directory.Caller, in *cdrsInput) (*cdrIDsOutput, error) {
 			ids, err := d.IngestCDRs(ctx, c, in.Body.Items)
 			if err != nil {
 				return nil, err
 			}
-			out := &struct {
-				Body struct {
-					IDs []string `json:"ids"`
-				}
-			}{}
+			out := &cdrIDsOutput{}
 			out.Body.IDs = ids
 			return out, nil
 		})
@@ -101,11 +95,17 @@ func (q *routingQuery) time() (time.Time, error) {
 	return t, nil
 }
 
+type userRoutingQuery = struct {
+	ID     string `path:"id" maxLength:"64"`
+	Caller string `query:"caller" maxLength:"32" doc:"The calling number or extension (empty: anonymous)"`
+	At     string `query:"at" maxLength:"40" doc:"When, RFC 3339 (default: now)"`
+}
+
 func (s *Server) routingRoutes() {
 	d := s.deps.Directory
 	f := formRoutes{s: s, tag: "Call routing", selfPrefix: "/api/user", adminBase: "/api/users/{id}", idPrefix: "routing"}
 	const summary = "Explain what happens to a call from caller at a time: the plan of each user it reaches"
-	register(s, f.selfRoute(http.MethodGet, "/routing", "routing", summary, 0),
+	handle(s, f.selfRoute(http.MethodGet, "/routing", "routing", summary, 0),
 		func(ctx context.Context, c *directory.Caller, in *routingQuery) (*itemOutput[directory.RoutingExplanation], error) {
 			at, err := in.time()
 			if err != nil {
@@ -113,12 +113,8 @@ func (s *Server) routingRoutes() {
 			}
 			return oneOut(d.Routing(ctx, c, "", in.Caller, at))
 		})
-	register(s, f.adminRoute(http.MethodGet, "/routing", "routing", summary, 0),
-		func(ctx context.Context, c *directory.Caller, in *struct {
-			ID     string `path:"id" maxLength:"64"`
-			Caller string `query:"caller" maxLength:"32" doc:"The calling number or extension (empty: anonymous)"`
-			At     string `query:"at" maxLength:"40" doc:"When, RFC 3339 (default: now)"`
-		}) (*itemOutput[directory.RoutingExplanation], error) {
+	handle(s, f.adminRoute(http.MethodGet, "/routing", "routing", summary, 0),
+		func(ctx context.Context, c *directory.Caller, in *userRoutingQuery) (*itemOutput[directory.RoutingExplanation], error) {
 			at, err := (&routingQuery{Caller: in.Caller, At: in.At}).time()
 			if err != nil {
 				return nil, err
@@ -132,25 +128,25 @@ type greetingPath struct {
 	GreetingID string `path:"greeting_id" maxLength:"64"`
 }
 
-func (s *Server) greetingRoutes(f formRoutes) {
+func (s *Server) greetingRoutes() {
 	d := s.deps.Directory
-	f.adminBase = "/api/users/{id}/greetings"
+	f := s.forms("Voicemail greetings", "greetings", "greeting")
 	type fileBody struct {
 		FileID string `json:"file_id" maxLength:"64" required:"true" doc:"An uploaded WAV or MP3 (POST /api/blobs)"`
 	}
-	register(s, f.selfRoute(http.MethodGet, "", "list-greetings", "List voicemail greetings", 0),
+	handle(s, f.selfRoute(http.MethodGet, "", "list-greetings", "List voicemail greetings", 0),
 		func(ctx context.Context, c *directory.Caller, _ *struct{}) (*itemsOutput[directory.Greeting], error) {
 			return listOut(d.ListGreetings(ctx, c, ""))
 		})
-	register(s, f.adminRoute(http.MethodGet, "", "list-greetings", "List voicemail greetings", 0),
+	handle(s, f.adminRoute(http.MethodGet, "", "list-greetings", "List voicemail greetings", 0),
 		func(ctx context.Context, c *directory.Caller, in *idPath) (*itemsOutput[directory.Greeting], error) {
 			return listOut(d.ListGreetings(ctx, c, in.ID))
 		})
-	register(s, f.selfRoute(http.MethodPost, "", "create-greeting", "Make a voicemail greeting of an uploaded audio file", http.StatusCreated),
+	handle(s, f.selfRoute(http.MethodPost, "", "create-greeting", "Make a voicemail greeting of an uploaded audio file", http.StatusCreated),
 		func(ctx context.Context, c *directory.Caller, in *struct{ Body fileBody }) (*createdOutput, error) {
 			return created(d.CreateGreeting(ctx, c, "", in.Body.FileID))
 		})
-	register(s, f.adminRoute(http.MethodPost, "", "create-greeting", "Make a voicemail greeting of an uploaded audio file", http.StatusCreated),
+	handle(s, f.adminRoute(http.MethodPost, "", "create-greeting", "Make a voicemail greeting of an uploaded audio file", http.StatusCreated),
 		func(ctx context.Context, c *directory.Caller, in *struct {
 			ID   string `path:"id" maxLength:"64"`
 			Body fileBody
@@ -166,20 +162,20 @@ func (s *Server) greetingRoutes(f formRoutes) {
 		if on {
 			summary = "Enable a voicemail greeting (the others are disabled)"
 		}
-		register(s, f.selfRoute(http.MethodPost, "/{id}/"+op.verb, op.verb+"-greeting", summary, http.StatusNoContent),
+		handle(s, f.selfRoute(http.MethodPost, "/{id}/"+op.verb, op.verb+"-greeting", summary, http.StatusNoContent),
 			func(ctx context.Context, c *directory.Caller, in *idPath) (*struct{}, error) {
 				return nil, d.SetGreetingEnabled(ctx, c, "", in.ID, on)
 			})
-		register(s, f.adminRoute(http.MethodPost, "/{greeting_id}/"+op.verb, op.verb+"-greeting", summary, http.StatusNoContent),
+		handle(s, f.adminRoute(http.MethodPost, "/{greeting_id}/"+op.verb, op.verb+"-greeting", summary, http.StatusNoContent),
 			func(ctx context.Context, c *directory.Caller, in *greetingPath) (*struct{}, error) {
 				return nil, d.SetGreetingEnabled(ctx, c, in.ID, in.GreetingID, on)
 			})
 	}
-	register(s, f.selfRoute(http.MethodPost, "/{id}/destroy", "destroy-greeting", "Delete a voicemail greeting", http.StatusNoContent),
+	handle(s, f.selfRoute(http.MethodPost, "/{id}/destroy", "destroy-greeting", "Delete a voicemail greeting", http.StatusNoContent),
 		func(ctx context.Context, c *directory.Caller, in *idPath) (*struct{}, error) {
 			return nil, d.DeleteGreeting(ctx, c, "", in.ID)
 		})
-	register(s, f.adminRoute(http.MethodPost, "/{greeting_id}/destroy", "destroy-greeting", "Delete a voicemail greeting", http.StatusNoContent),
+	handle(s, f.adminRoute(http.MethodPost, "/{greeting_id}/destroy", "destroy-greeting", "Delete a voicemail greeting", http.StatusNoContent),
 		func(ctx context.Context, c *directory.Caller, in *greetingPath) (*struct{}, error) {
 			return nil, d.DeleteGreeting(ctx, c, in.ID, in.GreetingID)
 		})
@@ -189,21 +185,22 @@ type idList struct {
 	Items []string `json:"items" maxItems:"500" required:"true" doc:"Ids of tenant holidays (GET /api/holidays)"`
 }
 
-func (s *Server) globalHolidayRoutes(f formRoutes) {
+func (s *Server) globalHolidayRoutes() {
 	d := s.deps.Directory
-	register(s, f.selfRoute(http.MethodGet, "", "list-global-holidays", "List the tenant holidays observed", 0),
+	f := s.forms("Holidays", "global_holidays", "global-holidays")
+	handle(s, f.selfRoute(http.MethodGet, "", "list-global-holidays", "List the tenant holidays observed", 0),
 		func(ctx context.Context, c *directory.Caller, _ *struct{}) (*itemsOutput[model.Holiday], error) {
 			return listOut(d.GlobalHolidays(ctx, c, ""))
 		})
-	register(s, f.adminRoute(http.MethodGet, "", "list-global-holidays", "List the tenant holidays observed", 0),
+	handle(s, f.adminRoute(http.MethodGet, "", "list-global-holidays", "List the tenant holidays observed", 0),
 		func(ctx context.Context, c *directory.Caller, in *idPath) (*itemsOutput[model.Holiday], error) {
 			return listOut(d.GlobalHolidays(ctx, c, in.ID))
 		})
-	register(s, f.selfRoute(http.MethodPost, "", "set-global-holidays", "Choose the tenant holidays observed", 0),
+	handle(s, f.selfRoute(http.MethodPost, "", "set-global-holidays", "Choose the tenant holidays observed", 0),
 		func(ctx context.Context, c *directory.Caller, in *struct{ Body idList }) (*createdOutput, error) {
 			return created(c.UserID, d.SetGlobalHolidays(ctx, c, "", in.Body.Items))
 		})
-	register(s, f.adminRoute(http.MethodPost, "", "set-global-holidays", "Choose the tenant holidays observed", 0),
+	handle(s, f.adminRoute(http.MethodPost, "", "set-global-holidays", "Choose the tenant holidays observed", 0),
 		func(ctx context.Context, c *directory.Caller, in *struct {
 			ID   string `path:"id" maxLength:"64"`
 			Body idList
@@ -212,86 +209,104 @@ func (s *Server) globalHolidayRoutes(f formRoutes) {
 		})
 }
 
+type registrationPath = struct {
+	ID         string `path:"id" maxLength:"64"`
+	InstanceID string `path:"instance_id" maxLength:"256"`
+}
+
+type presenceInput = struct {
+	Body struct {
+		Presence     string `json:"presence" required:"true" enum:"DO_NOT_DISTURB,AVAILABLE,AWAY,BUSINESS_TRIP,LUNCH"`
+		PresenceNote string `json:"presence_note,omitempty" maxLength:"128"`
+	}
+}
+
 func (s *Server) statusRoutes() {
 	d := s.deps.Directory
 	f := formRoutes{s: s, tag: "Presence and status", selfPrefix: "/api/user", adminBase: "/api/users/{id}", idPrefix: "status"}
-	register(s, f.selfRoute(http.MethodGet, "/status", "status", "Get status, presence and registered devices", 0),
+	handle(s, f.selfRoute(http.MethodGet, "/status", "status", "Get status, presence and registered devices", 0),
 		func(ctx context.Context, c *directory.Caller, _ *struct{}) (*itemOutput[directory.Status], error) {
 			return oneOut(d.UserStatus(ctx, c, ""))
 		})
-	register(s, f.adminRoute(http.MethodGet, "/status", "status", "Get status, presence and registered devices", 0),
+	handle(s, f.adminRoute(http.MethodGet, "/status", "status", "Get status, presence and registered devices", 0),
 		func(ctx context.Context, c *directory.Caller, in *idPath) (*itemOutput[directory.Status], error) {
 			return oneOut(d.UserStatus(ctx, c, in.ID))
 		})
-	register(s, f.adminRoute(http.MethodPost, "/status/{instance_id}/destroy_status", "destroy-registration", "Remove a registered device", http.StatusNoContent),
-		func(ctx context.Context, c *directory.Caller, in *struct {
-			ID         string `path:"id" maxLength:"64"`
-			InstanceID string `path:"instance_id" maxLength:"256"`
-		}) (*struct{}, error) {
+	handle(s, f.adminRoute(http.MethodPost, "/status/{instance_id}/destroy_status", "destroy-registration", "Remove a registered device", http.StatusNoContent),
+		func(ctx context.Context, c *directory.Caller, in *registrationPath) (*struct{}, error) {
 			return nil, d.DeleteRegistration(ctx, c, in.ID, in.InstanceID)
 		})
-	register(s, f.selfRoute(http.MethodPost, "/presence", "set-presence", "Set the signed-in user's presence", http.StatusNoContent),
-		func(ctx context.Context, c *directory.Caller, in *struct {
-			Body struct {
-				Presence     string `json:"presence" required:"true" enum:"DO_NOT_DISTURB,AVAILABLE,AWAY,BUSINESS_TRIP,LUNCH"`
-				PresenceNote string `json:"presence_note,omitempty" maxLength:"128"`
-			}
-		}) (*struct{}, error) {
+	handle(s, f.selfRoute(http.MethodPost, "/presence", "set-presence", "Set the signed-in user's presence", http.StatusNoContent),
+		func(ctx context.Context, c *directory.Caller, in *presenceInput) (*struct{}, error) {
 			return nil, d.SetPresence(ctx, c, in.Body.Presence, in.Body.PresenceNote)
 		})
-	register(s, f.selfRoute(http.MethodGet, "/outbound_caller_ids", "outbound-caller-ids", "List the caller IDs the signed-in user may present", 0),
+	handle(s, f.selfRoute(http.MethodGet, "/outbound_caller_ids", "outbound-caller-ids", "List the caller IDs the signed-in user may present", 0),
 		func(ctx context.Context, c *directory.Caller, _ *struct{}) (*itemsOutput[directory.CallerID], error) {
 			return listOut(d.OutboundCallerIDs(ctx, c))
 		})
-	type balanceBody struct {
-		Balance balanceValue `json:"balance" required:"true"`
-	}
-	register(s, route{method: http.MethodGet, path: "/api/users/{id}/balance", id: "get-balance", tag: "Balance",
+}
+
+type balanceBody struct {
+	Balance balanceValue `json:"balance" required:"true"`
+}
+
+type balanceOutput struct{ Body balanceBody }
+
+type setBalanceInput = struct {
+	ID   string `path:"id" maxLength:"64"`
+	Body balanceBody
+}
+
+func (s *Server) balanceRoutes() {
+	d := s.deps.Directory
+	handle(s, route{method: http.MethodGet, path: "/api/users/{id}/balance", id: "get-balance", tag: "Balance",
 		summary: "Get an extension's balance", access: perm, permission: directory.PermBillingView},
-		func(ctx context.Context, c *directory.Caller, in *idPath) (*struct{ Body balanceBody }, error) {
+		func(ctx context.Context, c *directory.Caller, in *idPath) (*balanceOutput, error) {
 			b, err := d.GetBalance(ctx, c, in.ID)
 			if err != nil {
 				return nil, err
 			}
-			return &struct{ Body balanceBody }{Body: balanceBody{Balance: balanceValue(b)}}, nil
+			return &balanceOutput{Body: balanceBody{Balance: balanceValue(b)}}, nil
 		})
-	register(s, route{method: http.MethodPost, path: "/api/users/{id}/balance", id: "set-balance", tag: "Balance",
+	handle(s, route{method: http.MethodPost, path: "/api/users/{id}/balance", id: "set-balance", tag: "Balance",
 		summary: "Set an extension's balance", access: perm, permission: directory.PermBillingFull, status: http.StatusNoContent},
-		func(ctx context.Context, c *directory.Caller, in *struct {
-			ID   string `path:"id" maxLength:"64"`
-			Body balanceBody
-		}) (*struct{}, error) {
+		func(ctx context.Context, c *directory.Caller, in *setBalanceInput) (*struct{}, error) {
 			return nil, d.SetBalance(ctx, c, in.ID, model.Balance(in.Body.Balance))
 		})
-	register(s, route{method: http.MethodPost, path: "/api/users/profile", id: "reset-profiles", tag: "Users",
-		summary: "Reset the profile of the user given by ?id=, or of every user you outrank", access: perm,
-		permission: directory.PermUsers, status: http.StatusNoContent},
-		func(ctx context.Context, c *directory.Caller, in *struct {
-			ID string `query:"id" maxLength:"64"`
-		}) (*struct{}, error) {
+}
+
+type profileQuery = struct {
+	ID string `query:"id" maxLength:"64"`
+}
+
+type ms365Input = struct {
+	ID   string `path:"id" maxLength:"64"`
+	Body struct {
+		Account string `json:"id" maxLength:"254" required:"true" doc:"Object id (GUID) or user principal name"`
+	}
+}
+
+// userProfileRoutes reset users' call handling and bind them to
+// Microsoft 365.
+func (s *Server) userProfileRoutes() {
+	d := s.deps.Directory
+	handle(s, usersRoute(http.MethodPost, "/api/users/profile", "reset-profiles", "Reset the profile of the user given by ?id=, or of every user you outrank", http.StatusNoContent),
+		func(ctx context.Context, c *directory.Caller, in *profileQuery) (*struct{}, error) {
 			if in.ID != "" {
 				return nil, d.ResetProfile(ctx, c, in.ID)
 			}
 			_, err := d.ResetAllProfiles(ctx, c)
 			return nil, err
 		})
-	register(s, route{method: http.MethodPost, path: "/api/users/{id}/profile", id: "reset-profile", tag: "Users",
-		summary: "Reset a user's call handling to the defaults", access: perm, permission: directory.PermUsers, status: http.StatusNoContent},
+	handle(s, usersRoute(http.MethodPost, "/api/users/{id}/profile", "reset-profile", "Reset a user's call handling to the defaults", http.StatusNoContent),
 		func(ctx context.Context, c *directory.Caller, in *idPath) (*struct{}, error) {
 			return nil, d.ResetProfile(ctx, c, in.ID)
 		})
-	register(s, route{method: http.MethodPost, path: "/api/users/{id}/ms365_binding", id: "bind-ms365", tag: "Users",
-		summary: "Bind a user to a Microsoft 365 account", access: perm, permission: directory.PermUsers, status: http.StatusNoContent},
-		func(ctx context.Context, c *directory.Caller, in *struct {
-			ID   string `path:"id" maxLength:"64"`
-			Body struct {
-				Account string `json:"id" maxLength:"254" required:"true" doc:"Object id (GUID) or user principal name"`
-			}
-		}) (*struct{}, error) {
+	handle(s, usersRoute(http.MethodPost, "/api/users/{id}/ms365_binding", "bind-ms365", "Bind a user to a Microsoft 365 account", http.StatusNoContent),
+		func(ctx context.Context, c *directory.Caller, in *ms365Input) (*struct{}, error) {
 			return nil, d.BindMS365(ctx, c, in.ID, in.Body.Account)
 		})
-	register(s, route{method: http.MethodPost, path: "/api/users/{id}/ms365_binding/destroy", id: "unbind-ms365", tag: "Users",
-		summary: "Unbind a user from Microsoft 365", access: perm, permission: directory.PermUsers, status: http.StatusNoContent},
+	handle(s, usersRoute(http.MethodPost, "/api/users/{id}/ms365_binding/destroy", "unbind-ms365", "Unbind a user from Microsoft 365", http.StatusNoContent),
 		func(ctx context.Context, c *directory.Caller, in *idPath) (*struct{}, error) {
 			return nil, d.UnbindMS365(ctx, c, in.ID)
 		})

@@ -3,7 +3,6 @@ package directory
 import (
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -35,10 +34,7 @@ func (s *Service) Bootstrap(ctx context.Context, password string) (generated str
 	}
 	t := &model.Tenant{ID: model.NewID(), Name: "System", Domain: model.SystemTenantDomain, Enabled: true, System: true, SIPDigest: model.SIPDigestDefault}
 	model.ApplyTenantDefaults(t)
-	body, _ := json.Marshal(map[string]any{"name": BootstrapAdminName, "password": password,
-		"email": "admin@" + model.SystemTenantDomain, "extension_number": "100", "role": model.RoleSystemAdmin})
-	m, _ := decodeObject(body)
-	admin, err := s.newUser(ctx, nil, t, m)
+	admin, err := s.newUser(ctx, nil, t, firstAdmin(BootstrapAdminName, password, "admin@"+model.SystemTenantDomain, "100", model.RoleSystemAdmin))
 	if err != nil {
 		return "", fmt.Errorf("bootstrap admin (SWITCHBOARD_ADMIN_PASSWORD): %w", err)
 	}

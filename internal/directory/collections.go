@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"reflect"
 
 	"github.com/switchboard-pbx/switchboard/internal/model"
 	"github.com/switchboard-pbx/switchboard/internal/store"
@@ -46,9 +45,8 @@ type collection[T any] struct {
 	max      int
 	maxField string
 	keys     store.ItemKeyField
-	// create and update are the members a body may hold; readOnly the
-	// ones that are refused as read-only rather than unknown.
-	create, update, readOnly map[string]bool
+	// create and update are the members a body may hold.
+	create, update fieldRules
 	// init, when set, fills a new item's defaults before the body's
 	// members are applied (so an explicit zero is checked, not replaced).
 	init func(v *T)
@@ -119,16 +117,12 @@ func colGet[T any](ctx context.Context, s *Service, col *collection[T], sc scope
 	return col.out(v), nil
 }
 
-func colCreate[T any](ctx context.Context, s *Service, c *Caller, col *collection[T], sc scope, body []byte) (string, error) {
-	m, err := decodeObject(body)
-	if err != nil {
-		return "", err
-	}
+func colCreate[T any](ctx context.Context, s *Service, c *Caller, col *collection[T], sc scope, p *Patch[T]) (string, error) {
 	var v T
 	if col.init != nil {
 		col.init(&v)
 	}
-	if err := applyMembers(m, &v, col.create, col.readOnly, nil); err != nil {
+	if err := apply(p, &v, col.create); err != nil {
 		return "", err
 	}
 	tk, uk, err := col.prepare(&v, true)
@@ -142,35 +136,38 @@ func colCreate[T any](ctx context.Context, s *Service, c *Caller, col *collectio
 		return "", err
 	}
 	it := &store.Item{ID: id, TenantID: sc.tenantID, UserID: sc.userID, Kind: col.kind, TenantKey: tk, UserKey: uk, Data: data}
-	e := c.audit("create", col.kind, id, sc.name, membersOf(m))
+	e := c.audit("create", col.kind, id, sc.name, p.Fields())
 	if err := s.store.CreateItem(store.WithAudit(ctx, e), it, col.keys, col.max, col.maxField); err != nil {
 		return "", err
 	}
 	return id, nil
 }
 
-func colUpdate[T any](ctx context.Context, s *Service, c *Caller, col *collection[T], sc scope, id string, body []byte) error {
+func colUpdate[T any](ctx context.Context, s *Service, c *Caller, col *collection[T], sc scope, id string, p *Patch[T]) error {
 	if !model.ValidID(id) {
 		return model.ErrNotFound
 	}
-	m, err := decodeObject(body)
-	if err != nil {
-		return err
-	}
-	e := c.audit("update", col.kind, id, sc.name, membersOf(m))
-	return s.store.UpdateItem(store.WithAudit(ctx, e), sc.tenantID, sc.userID, col.kind, id, col.keys, func(it *store.Item) error {
-		v, err := col.decode(it)
-		if err != nil {
+	var tk, uk string
+	return update(ctx, c, id, p, updater[T]{kind: col.kind, rules: col.update,
+		store: func(ctx context.Context, change func(*T) error) error {
+			return s.store.UpdateItem(ctx, sc.tenantID, sc.userID, col.kind, id, col.keys, func(it *store.Item) error {
+				v, err := col.decode(it)
+				if err != nil {
+					return err
+				}
+				if err := change(v); err != nil {
+					return err
+				}
+				it.TenantKey, it.UserKey = tk, uk
+				it.Data, err = json.Marshal(v)
+				return err
+			})
+		},
+		after: func(v *T) (err error) {
+			tk, uk, err = col.prepare(v, false)
 			return err
-		}
-		if err := applyMembers(m, v, col.update, col.readOnly, nil); err != nil {
-			return err
-		}
-		if it.TenantKey, it.UserKey, err = col.prepare(v, false); err != nil {
-			return err
-		}
-		it.Data, err = json.Marshal(v)
-		return err
+		},
+		name: func(*T) string { return sc.name },
 	})
 }
 
@@ -180,11 +177,6 @@ func colDelete[T any](ctx context.Context, s *Service, c *Caller, col *collectio
 	}
 	e := c.audit("delete", col.kind, id, sc.name, nil)
 	return s.store.DeleteItem(store.WithAudit(ctx, e), sc.tenantID, sc.userID, col.kind, id)
-}
-
-// keysOf lists a body type's members, minus the given ones.
-func keysOf(v any, except ...string) map[string]bool {
-	return without(keySet(jsonKeys(reflect.TypeOf(v))), except...)
 }
 
 // Collection is the set of operations on one per-user collection that the
@@ -212,22 +204,22 @@ func (x Collection[T]) Get(ctx context.Context, c *Caller, userID, id string) (*
 	return colGet(ctx, x.s, x.col, sc, id)
 }
 
-// Create adds an item from a JSON body and returns its id.
-func (x Collection[T]) Create(ctx context.Context, c *Caller, userID string, body []byte) (string, error) {
+// Create adds an item and returns its id.
+func (x Collection[T]) Create(ctx context.Context, c *Caller, userID string, p *Patch[T]) (string, error) {
 	sc, err := x.s.colScope(ctx, c, userID, true)
 	if err != nil {
 		return "", err
 	}
-	return colCreate(ctx, x.s, c, x.col, sc, body)
+	return colCreate(ctx, x.s, c, x.col, sc, p)
 }
 
-// Update changes the members present in body.
-func (x Collection[T]) Update(ctx context.Context, c *Caller, userID, id string, body []byte) error {
+// Update changes the members given.
+func (x Collection[T]) Update(ctx context.Context, c *Caller, userID, id string, p *Patch[T]) error {
 	sc, err := x.s.colScope(ctx, c, userID, true)
 	if err != nil {
 		return err
 	}
-	return colUpdate(ctx, x.s, c, x.col, sc, id, body)
+	return colUpdate(ctx, x.s, c, x.col, sc, id, p)
 }
 
 // Delete removes an item.

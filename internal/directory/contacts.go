@@ -29,8 +29,7 @@ const (
 )
 
 var (
-	contactKeys     = keysOf(model.ContactFields{})
-	contactReadOnly = keySet([]string{"id", "sync_type", "favorite"})
+	contactRules    = fieldRules{accept: keysOf(model.ContactFields{}), readOnly: keySet([]string{"id", "sync_type", "favorite"})}
 	errBadSyncToken = model.Forbidden("the sync token is not valid or has expired: list again and ask for a new token")
 )
 
@@ -100,17 +99,16 @@ func (s *Service) GetContact(ctx context.Context, c *Caller, business bool, id s
 	return ct, nil
 }
 
-// CreateContact adds a personal or business contact from a JSON body.
-func (s *Service) CreateContact(ctx context.Context, c *Caller, business bool, body []byte) (string, error) {
+// ContactPatch is the body of a contact's create or update.
+type ContactPatch = Patch[model.ContactFields]
+
+// CreateContact adds a personal or business contact.
+func (s *Service) CreateContact(ctx context.Context, c *Caller, business bool, p *ContactPatch) (string, error) {
 	if err := requireContactWrite(c, business); err != nil {
 		return "", err
 	}
-	m, err := decodeObject(body)
-	if err != nil {
-		return "", err
-	}
 	ct := &model.Contact{ID: model.NewID(), TenantID: c.TenantID, UserID: contactOwner(c, business)}
-	if err := applyMembers(m, &ct.ContactFields, contactKeys, contactReadOnly, nil); err != nil {
+	if err := apply(p, &ct.ContactFields, contactRules); err != nil {
 		return "", err
 	}
 	if err := model.ValidateContact(&ct.ContactFields); err != nil {
@@ -123,23 +121,21 @@ func (s *Service) CreateContact(ctx context.Context, c *Caller, business bool, b
 	return ct.ID, s.store.CreateContact(ctx, ct, max)
 }
 
-// UpdateContact changes the members a JSON body names.
-func (s *Service) UpdateContact(ctx context.Context, c *Caller, business bool, id string, body []byte) error {
+// UpdateContact changes the members given.
+func (s *Service) UpdateContact(ctx context.Context, c *Caller, business bool, id string, p *ContactPatch) error {
 	if err := requireContactWrite(c, business); err != nil {
 		return err
 	}
 	if !model.ValidID(id) {
 		return model.ErrNotFound
 	}
-	m, err := decodeObject(body)
-	if err != nil {
-		return err
-	}
-	return s.store.UpdateContact(ctx, c.TenantID, contactOwner(c, business), id, func(ct *model.Contact) error {
-		if err := applyMembers(m, &ct.ContactFields, contactKeys, contactReadOnly, nil); err != nil {
-			return err
-		}
-		return model.ValidateContact(&ct.ContactFields)
+	return update(ctx, c, id, p, updater[model.ContactFields]{rules: contactRules,
+		store: func(ctx context.Context, change func(*model.ContactFields) error) error {
+			return s.store.UpdateContact(ctx, c.TenantID, contactOwner(c, business), id, func(ct *model.Contact) error {
+				return change(&ct.ContactFields)
+			})
+		},
+		after: model.ValidateContact,
 	})
 }
 

@@ -8,7 +8,7 @@ import (
 	"github.com/switchboard-pbx/switchboard/internal/store"
 )
 
-var groupKeys = keysOf(model.Group{}, "id")
+var groupRules = fieldRules{accept: keysOf(model.Group{}, "id"), readOnly: keySet([]string{"id"})}
 
 // ListGroups lists the tenant's user groups.
 func (s *Service) ListGroups(ctx context.Context, c *Caller, p query.Params) (int, []model.Group, error) {
@@ -33,45 +33,39 @@ func (s *Service) GetGroup(ctx context.Context, c *Caller, id string) (*model.Gr
 	return s.store.GetGroup(ctx, c.TenantID, id)
 }
 
+// GroupPatch is the body of a group's create or update.
+type GroupPatch = Patch[model.Group]
+
 // CreateGroup creates a group; names are unique in the tenant ignoring case.
-func (s *Service) CreateGroup(ctx context.Context, c *Caller, body []byte) (string, error) {
+func (s *Service) CreateGroup(ctx context.Context, c *Caller, p *GroupPatch) (string, error) {
 	if err := c.require(PermUsers); err != nil {
 		return "", err
 	}
-	m, err := decodeObject(body)
-	if err != nil {
-		return "", err
-	}
 	g := &model.Group{ID: model.NewID()}
-	if err := applyMembers(m, g, groupKeys, keySet([]string{"id"}), nil); err != nil {
+	if err := apply(p, g, groupRules); err != nil {
 		return "", err
 	}
 	if err := model.ValidateGroup(g); err != nil {
 		return "", err
 	}
-	e := c.audit("create", "group", g.ID, g.Name, membersOf(m))
+	e := c.audit("create", "group", g.ID, g.Name, p.Fields())
 	return g.ID, s.store.CreateGroup(store.WithAudit(ctx, e), c.TenantID, g)
 }
 
-// UpdateGroup changes the members present in body.
-func (s *Service) UpdateGroup(ctx context.Context, c *Caller, id string, body []byte) error {
+// UpdateGroup changes the members given.
+func (s *Service) UpdateGroup(ctx context.Context, c *Caller, id string, p *GroupPatch) error {
 	if err := c.require(PermUsers); err != nil {
 		return err
 	}
 	if !model.ValidID(id) {
 		return model.ErrNotFound
 	}
-	m, err := decodeObject(body)
-	if err != nil {
-		return err
-	}
-	e := c.audit("update", "group", id, "", membersOf(m))
-	return s.store.UpdateGroup(store.WithAudit(ctx, e), c.TenantID, id, func(g *model.Group) error {
-		if err := applyMembers(m, g, groupKeys, keySet([]string{"id"}), nil); err != nil {
-			return err
-		}
-		e.ObjectName = g.Name
-		return model.ValidateGroup(g)
+	return update(ctx, c, id, p, updater[model.Group]{kind: "group", rules: groupRules,
+		store: func(ctx context.Context, change func(*model.Group) error) error {
+			return s.store.UpdateGroup(ctx, c.TenantID, id, change)
+		},
+		after: model.ValidateGroup,
+		name:  func(g *model.Group) string { return g.Name },
 	})
 }
 

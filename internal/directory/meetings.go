@@ -5,7 +5,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"strings"
 
 	"github.com/switchboard-pbx/switchboard/internal/model"
@@ -26,9 +25,9 @@ const PermMeetings = "general.meeting"
 const PermMediaServer = PermIngestCallLogs
 
 var (
-	meetingCreateKeys = keysOf(model.Meeting{}, "id", "extension_number", "created_at")
-	meetingUpdateKeys = without(meetingCreateKeys, "mode")
-	meetingReadOnly   = keySet([]string{"id", "extension_number", "created_at", "mode", "ownership", "domain", "sbc_host", "sbc_port", "token", "capacity_used"})
+	meetingReadOnly    = keySet([]string{"id", "extension_number", "created_at", "mode", "ownership", "domain", "sbc_host", "sbc_port", "token", "capacity_used"})
+	meetingCreateRules = fieldRules{accept: keysOf(model.Meeting{}, "id", "extension_number", "created_at"), readOnly: meetingReadOnly}
+	meetingUpdateRules = fieldRules{accept: without(meetingCreateRules.accept, "mode"), readOnly: meetingReadOnly}
 )
 
 // MeetingView is a room as the API shows it: its settings, whether the
@@ -65,32 +64,23 @@ func (s *Service) meetingView(ctx context.Context, c *Caller, m *model.Meeting, 
 	return v, nil
 }
 
+// MeetingPatch is the body of a meeting room's create or update.
+type MeetingPatch = Patch[model.MeetingSettings]
+
 // CreateMeeting makes a room owned by the caller.
-func (s *Service) CreateMeeting(ctx context.Context, c *Caller, body []byte) (*model.Meeting, error) {
+func (s *Service) CreateMeeting(ctx context.Context, c *Caller, p *MeetingPatch) (*model.Meeting, error) {
 	if err := c.require(PermMeetings); err != nil {
-		return nil, err
-	}
-	m, err := decodeObject(body)
-	if err != nil {
 		return nil, err
 	}
 	mt := &model.Meeting{ID: model.NewID(), TenantID: c.TenantID, OwnerID: c.UserID, MeetingSettings: model.MeetingSettings{EnablePrompt: true}}
 	mt.RuntimeStatus.Status = "OFFLINE"
-	if err := applyMembers(m, mt, meetingCreateKeys, meetingReadOnly, keySet([]string{"scheduled_start_at", "scheduled_end_at"})); err != nil {
+	if err := apply(p, mt, meetingCreateRules); err != nil {
 		return nil, err
 	}
-	if err := model.ValidateMeeting(mt, presentKeys(m), s.now(), true); err != nil {
+	if err := model.ValidateMeeting(mt, p.Given(), s.now(), true); err != nil {
 		return nil, err
 	}
 	return mt, s.store.CreateMeeting(ctx, mt)
-}
-
-func presentKeys(m map[string]json.RawMessage) map[string]bool {
-	out := map[string]bool{}
-	for k := range m {
-		out[k] = true
-	}
-	return out
 }
 
 // meetingFor loads a room the caller owns or is invited to (others'
@@ -154,25 +144,27 @@ func (s *Service) ListMeetings(ctx context.Context, c *Caller, p query.Params) (
 }
 
 // UpdateMeeting changes a room's settings (the owner's; not its mode).
-func (s *Service) UpdateMeeting(ctx context.Context, c *Caller, id string, body []byte) error {
+func (s *Service) UpdateMeeting(ctx context.Context, c *Caller, id string, p *MeetingPatch) error {
 	if _, err := s.meetingFor(ctx, c, id, true); err != nil {
 		return err
 	}
-	m, err := decodeObject(body)
-	if err != nil {
-		return err
-	}
-	return s.store.UpdateMeeting(ctx, c.TenantID, id, func(mt *model.Meeting, ps *[]model.Participant) error {
-		if err := applyMembers(m, mt, meetingUpdateKeys, meetingReadOnly, keySet([]string{"scheduled_start_at", "scheduled_end_at"})); err != nil {
-			return err
-		}
-		if err := model.ValidateMeeting(mt, presentKeys(m), s.now(), false); err != nil {
-			return err
-		}
-		if len(*ps) > mt.Capacity {
-			return model.Invalid("capacity", "is below the %d participants in the room", len(*ps))
-		}
-		return nil
+	var participants *[]model.Participant
+	return update(ctx, c, id, p, updater[model.Meeting]{rules: meetingUpdateRules,
+		store: func(ctx context.Context, change func(*model.Meeting) error) error {
+			return s.store.UpdateMeeting(ctx, c.TenantID, id, func(mt *model.Meeting, ps *[]model.Participant) error {
+				participants = ps
+				return change(mt)
+			})
+		},
+		after: func(mt *model.Meeting) error {
+			if err := model.ValidateMeeting(mt, p.Given(), s.now(), false); err != nil {
+				return err
+			}
+			if len(*participants) > mt.Capacity {
+				return model.Invalid("capacity", "is below the %d participants in the room", len(*participants))
+			}
+			return nil
+		},
 	})
 }
 

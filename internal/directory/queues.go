@@ -11,7 +11,8 @@ import (
 // (user_management.users) manage them; members see theirs and, in call
 // queues, get and set their agent status.
 
-var huntKeys = keySet([]string{"name", "extension_number", "strategy", "ring_timeout"})
+var huntRules = fieldRules{accept: keySet([]string{"name", "extension_number", "strategy", "ring_timeout"}),
+	readOnly: keySet([]string{"id", "created_at"})}
 
 // ListHuntGroups lists the tenant's call queues or ring groups.
 func (s *Service) ListHuntGroups(ctx context.Context, c *Caller, kind string) ([]model.HuntGroup, error) {
@@ -37,42 +38,38 @@ func (s *Service) GetHuntGroup(ctx context.Context, c *Caller, kind, id string) 
 	return g, members, err
 }
 
-// CreateHuntGroup adds a call queue or ring group from a JSON body.
-func (s *Service) CreateHuntGroup(ctx context.Context, c *Caller, kind string, body []byte) (string, error) {
+// HuntGroupPatch is the body of a call queue's or ring group's create or
+// update.
+type HuntGroupPatch = Patch[model.HuntGroup]
+
+// CreateHuntGroup adds a call queue or ring group.
+func (s *Service) CreateHuntGroup(ctx context.Context, c *Caller, kind string, p *HuntGroupPatch) (string, error) {
 	if err := c.require(PermUsers); err != nil {
 		return "", err
 	}
-	m, err := decodeObject(body)
-	if err != nil {
-		return "", err
-	}
 	g := &model.HuntGroup{ID: model.NewID(), TenantID: c.TenantID, Kind: kind}
-	if err := applyMembers(m, g, huntKeys, keySet([]string{"id", "created_at"}), nil); err != nil {
+	if err := apply(p, g, huntRules); err != nil {
 		return "", err
 	}
 	if err := model.ValidateHuntGroup(g); err != nil {
 		return "", err
 	}
-	return g.ID, s.store.CreateHuntGroup(store.WithAudit(ctx, c.audit("create", kind, g.ID, g.Name, membersOf(m))), g)
+	return g.ID, s.store.CreateHuntGroup(store.WithAudit(ctx, c.audit("create", kind, g.ID, g.Name, p.Fields())), g)
 }
 
-// UpdateHuntGroup changes the members a JSON body names.
-func (s *Service) UpdateHuntGroup(ctx context.Context, c *Caller, kind, id string, body []byte) error {
+// UpdateHuntGroup changes the members given.
+func (s *Service) UpdateHuntGroup(ctx context.Context, c *Caller, kind, id string, p *HuntGroupPatch) error {
 	if err := c.require(PermUsers); err != nil {
 		return err
 	}
 	if !model.ValidID(id) {
 		return model.ErrNotFound
 	}
-	m, err := decodeObject(body)
-	if err != nil {
-		return err
-	}
-	return s.store.UpdateHuntGroup(store.WithAudit(ctx, c.audit("update", kind, id, "", membersOf(m))), c.TenantID, kind, id, func(g *model.HuntGroup) error {
-		if err := applyMembers(m, g, huntKeys, keySet([]string{"id", "created_at"}), nil); err != nil {
-			return err
-		}
-		return model.ValidateHuntGroup(g)
+	return update(ctx, c, id, p, updater[model.HuntGroup]{kind: kind, rules: huntRules,
+		store: func(ctx context.Context, change func(*model.HuntGroup) error) error {
+			return s.store.UpdateHuntGroup(ctx, c.TenantID, kind, id, change)
+		},
+		after: model.ValidateHuntGroup,
 	})
 }
 

@@ -13,7 +13,7 @@ import (
 // PermRoles is the permission that manages a tenant's custom roles.
 const PermRoles = "user_management.roles"
 
-var roleKeys = keySet([]string{"name", "description", "permissions"})
+var roleRules = fieldRules{accept: keySet([]string{"name", "description", "permissions"}), readOnly: keySet([]string{"built_in"})}
 
 // callerPermissions resolves the permissions of an authenticated principal:
 // a built-in role's from the code, a custom role's from the row joined in
@@ -72,19 +72,18 @@ func (s *Service) GetRole(ctx context.Context, c *Caller, name string) (*model.R
 	return s.store.GetRole(ctx, c.TenantID, name)
 }
 
+// RolePatch is the body of a custom role's create or update.
+type RolePatch = Patch[model.Role]
+
 // CreateRole creates a custom role in the caller's tenant from the
 // contract's role body. Nobody creates a role holding a permission they
 // do not hold themselves.
-func (s *Service) CreateRole(ctx context.Context, c *Caller, body []byte) (*model.Role, error) {
+func (s *Service) CreateRole(ctx context.Context, c *Caller, p *RolePatch) (*model.Role, error) {
 	if err := c.require(PermRoles); err != nil {
 		return nil, err
 	}
-	m, err := decodeObject(body)
-	if err != nil {
-		return nil, err
-	}
 	r := &model.Role{}
-	if err := applyMembers(m, r, roleKeys, keySet([]string{"built_in"}), nil); err != nil {
+	if err := apply(p, r, roleRules); err != nil {
 		return nil, err
 	}
 	if err := model.ValidateRole(r); err != nil {
@@ -93,7 +92,7 @@ func (s *Service) CreateRole(ctx context.Context, c *Caller, body []byte) (*mode
 	if !c.Perms.Covers(r.Permissions) {
 		return nil, model.Forbidden("the role holds permissions you do not have")
 	}
-	e := c.audit("create", "role", "", r.Name, membersOf(m))
+	e := c.audit("create", "role", "", r.Name, p.Fields())
 	if err := s.store.CreateRole(store.WithAudit(ctx, e), c.TenantID, r); err != nil {
 		return nil, err
 	}
@@ -103,35 +102,34 @@ func (s *Service) CreateRole(ctx context.Context, c *Caller, body []byte) (*mode
 // UpdateRole changes a custom role of the caller's tenant (fields left out
 // keep their value). Built-in roles cannot be changed. The caller must
 // hold every permission of the role before and after the change.
-func (s *Service) UpdateRole(ctx context.Context, c *Caller, name string, body []byte) error {
+func (s *Service) UpdateRole(ctx context.Context, c *Caller, name string, p *RolePatch) error {
 	if err := c.require(PermRoles); err != nil {
-		return err
-	}
-	m, err := decodeObject(body)
-	if err != nil {
 		return err
 	}
 	if model.IsReservedRoleName(name) {
 		return model.Forbidden("built-in roles cannot be changed")
 	}
-	e := c.audit("update", "role", "", name, membersOf(m))
-	_, err = s.store.UpdateRole(store.WithAudit(ctx, e), c.TenantID, name, func(r *model.Role) error {
-		if !c.Perms.Covers(r.Permissions) {
-			return model.Forbidden("the role holds permissions you do not have")
-		}
-		if err := applyMembers(m, r, roleKeys, keySet([]string{"built_in"}), nil); err != nil {
-			return err
-		}
-		if err := model.ValidateRole(r); err != nil {
-			return err
-		}
-		if !c.Perms.Covers(r.Permissions) {
-			return model.Forbidden("the role would hold permissions you do not have")
-		}
-		e.ObjectName = r.Name
-		return nil
+	return update(ctx, c, "", p, updater[model.Role]{kind: "role", rules: roleRules,
+		store: func(ctx context.Context, change func(*model.Role) error) error {
+			return discard(s.store.UpdateRole(ctx, c.TenantID, name, change))
+		},
+		before: func(r *model.Role) error {
+			if !c.Perms.Covers(r.Permissions) {
+				return model.Forbidden("the role holds permissions you do not have")
+			}
+			return nil
+		},
+		after: func(r *model.Role) error {
+			if err := model.ValidateRole(r); err != nil {
+				return err
+			}
+			if !c.Perms.Covers(r.Permissions) {
+				return model.Forbidden("the role would hold permissions you do not have")
+			}
+			return nil
+		},
+		name: func(r *model.Role) string { return r.Name },
 	})
-	return err
 }
 
 // DeleteRole deletes a custom role of the caller's tenant that no user

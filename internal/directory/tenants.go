@@ -2,7 +2,6 @@ package directory
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 
 	"github.com/switchboard-pbx/switchboard/internal/model"
@@ -52,13 +51,7 @@ func (s *Service) CreateTenant(ctx context.Context, c *Caller, in TenantCreate) 
 	if t.Domain == model.SystemTenantDomain {
 		return nil, nil, model.Conflict("domain", "domain %q is already in use", t.Domain)
 	}
-	body, err := json.Marshal(map[string]any{"name": in.Admin.Name, "password": in.Admin.Password,
-		"email": in.Admin.Email, "extension_number": in.Admin.ExtensionNumber, "role": model.RoleAdmin})
-	if err != nil {
-		return nil, nil, err
-	}
-	m, _ := decodeObject(body)
-	admin, err := s.newUser(ctx, c, t, m)
+	admin, err := s.newUser(ctx, c, t, firstAdmin(in.Admin.Name, in.Admin.Password, in.Admin.Email, in.Admin.ExtensionNumber, model.RoleAdmin))
 	if err != nil {
 		return nil, nil, prefixField(err, "admin.")
 	}
@@ -102,39 +95,37 @@ func (s *Service) ListTenants(ctx context.Context, c *Caller, p query.Params) (i
 	return s.store.ListTenants(ctx, q)
 }
 
-var (
-	tenantKeys     = keySet([]string{"name", "enabled", "time_zone", "otp_required", "sip_digest", "office_hours", "country_code", "sip_trunk", "voicemail_server"})
-	tenantReadOnly = keySet([]string{"id", "domain", "system", "created_at"})
-)
+var tenantRules = fieldRules{
+	accept:   keySet([]string{"name", "enabled", "time_zone", "otp_required", "sip_digest", "office_hours", "country_code", "sip_trunk", "voicemail_server"}),
+	readOnly: keySet([]string{"id", "domain", "system", "created_at"}),
+}
 
-// UpdateTenant changes a tenant's name, enabled flag or time zone. The
-// domain is the SIP realm that phones' credentials are bound to, so it
-// cannot change.
-func (s *Service) UpdateTenant(ctx context.Context, c *Caller, id string, body []byte) error {
+// TenantPatch is the body of a tenant's update.
+type TenantPatch = Patch[model.Tenant]
+
+// UpdateTenant changes a tenant's name, enabled flag, time zone and
+// settings. The domain is the SIP realm that phones' credentials are
+// bound to, so it cannot change.
+func (s *Service) UpdateTenant(ctx context.Context, c *Caller, id string, p *TenantPatch) error {
 	if err := c.require(PermTenants); err != nil {
 		return err
 	}
 	if !model.ValidID(id) {
 		return model.ErrNotFound
 	}
-	m, err := decodeObject(body)
-	if err != nil {
-		return err
-	}
-	e := c.audit("update", "tenant", id, "", membersOf(m))
-	e.TenantID = id
-	_, err = s.store.UpdateTenant(store.WithAudit(ctx, e), id, func(t *model.Tenant) error {
-		e.ObjectName = t.Domain
-		if err := applyMembers(m, t, tenantKeys, tenantReadOnly, nil); err != nil {
-			return err
-		}
-		if t.System && !t.Enabled {
-			return model.Invalid("enabled", "the system tenant cannot be disabled")
-		}
-		t.Name = strings.TrimSpace(t.Name)
-		return model.ValidateTenant(t)
+	return update(ctx, c, id, p, updater[model.Tenant]{kind: "tenant", tenantID: id, rules: tenantRules,
+		store: func(ctx context.Context, change func(*model.Tenant) error) error {
+			return discard(s.store.UpdateTenant(ctx, id, change))
+		},
+		after: func(t *model.Tenant) error {
+			if t.System && !t.Enabled {
+				return model.Invalid("enabled", "the system tenant cannot be disabled")
+			}
+			t.Name = strings.TrimSpace(t.Name)
+			return model.ValidateTenant(t)
+		},
+		name: func(t *model.Tenant) string { return t.Domain },
 	})
-	return err
 }
 
 // DeleteTenant removes a tenant with all its users. The system tenant

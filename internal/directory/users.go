@@ -2,7 +2,6 @@ package directory
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"reflect"
 	"strings"
@@ -16,9 +15,26 @@ import (
 // PermUsers is the permission that manages a tenant's users.
 const PermUsers = "user_management.users"
 
+// UserInput is every member a user's body may hold: the identity given at
+// creation, the write-only secrets, the settings, and an avatar's file.
+// Which of them a body may hold depends on the use case.
+type UserInput struct {
+	Name              string `json:"name"`
+	Password          string `json:"password"`
+	ExtensionNumber   string `json:"extension_number"`
+	ExtensionPassword string `json:"extension_password"`
+	Role              string `json:"role"`
+	model.UserFields
+	model.UserSettings
+	AvatarFileID string `json:"avatar_file_id"`
+}
+
+// UserPatch is the body of a user's create or update.
+type UserPatch = Patch[UserInput]
+
 var (
 	editableKeys = keySet(jsonKeys(reflect.TypeOf(model.UserFields{})), jsonKeys(reflect.TypeOf(model.UserSettings{})))
-	createKeys   = keySet(mapKeys(editableKeys), []string{"name", "role", "extension_number"})
+	createKeys   = keySet(sortedKeys(editableKeys), []string{"name", "role", "extension_number"})
 	// selfKeys are what a user may change on themselves: not whether they
 	// are enabled, their device limit, their billing flag, or SMS (which the
 	// contract reserves to holders of user_management.users), nor their
@@ -27,14 +43,33 @@ var (
 	userReadOnly = keySet([]string{"id", "name", "role", "extension_number", "created_at", "profile",
 		"avatar_file_name", "avatar_file_size", "avatar_file_url", "sync_type", "password", "extension_password", "sms",
 		"enabled", "max_bindings", "billing_contact", "otp_required", "otp_enabled", "call_restrictions"})
-	nullableKeys = keySet([]string{"hours"})
+
+	// userCreateRules: the passwords are read apart (never applied).
+	userCreateRules = fieldRules{accept: createKeys, own: keySet([]string{"password", "extension_password"})}
+	// userAdminRules: an admin's edit, which may set what only admins set.
+	userAdminRules = fieldRules{accept: editableKeys, own: keySet([]string{"avatar_file_id"}),
+		readOnly: without(userReadOnly, "sms", "enabled", "max_bindings", "billing_contact", "otp_required")}
 )
 
-func mapKeys(m map[string]bool) []string { return sortedKeys(m) }
+// userSelfRules are what the caller may change on themselves.
+func userSelfRules(c *Caller) fieldRules {
+	r := fieldRules{accept: selfKeys, readOnly: userReadOnly, own: userAdminRules.own}
+	if c.Can(PermUsers) {
+		r.accept = editableKeys
+	}
+	return r
+}
 
-// CreateUser creates a user in the caller's tenant from a JSON body with
-// the contract's fields. Left-out settings get their documented defaults.
-func (s *Service) CreateUser(ctx context.Context, c *Caller, body []byte) (*model.User, error) {
+// firstAdmin is the body of a tenant's first Admin (or the SystemAdmin).
+func firstAdmin(name, password, email, extension, role string) *UserPatch {
+	in := UserInput{Name: name, Password: password, ExtensionNumber: extension, Role: role}
+	in.Email = email
+	return NewPatch(in, "name", "password", "email", "extension_number", "role")
+}
+
+// CreateUser creates a user in the caller's tenant from the contract's
+// fields. Left-out settings get their documented defaults.
+func (s *Service) CreateUser(ctx context.Context, c *Caller, p *UserPatch) (*model.User, error) {
 	if err := c.require(PermUsers); err != nil {
 		return nil, err
 	}
@@ -42,26 +77,21 @@ func (s *Service) CreateUser(ctx context.Context, c *Caller, body []byte) (*mode
 	if err != nil {
 		return nil, err
 	}
-	m, err := decodeObject(body)
+	u, err := s.newUser(ctx, c, tenant, p)
 	if err != nil {
 		return nil, err
 	}
-	fields := membersOf(m) // before newUser takes the passwords out of m
-	u, err := s.newUser(ctx, c, tenant, m)
-	if err != nil {
-		return nil, err
-	}
-	e := c.audit("create", "user", u.ID, u.Name, fields)
+	e := c.audit("create", "user", u.ID, u.Name, p.Fields())
 	if err := s.store.CreateUser(store.WithAudit(ctx, e), u); err != nil {
 		return nil, err
 	}
 	return u, nil
 }
 
-// newUser builds and validates a user from JSON members, hashing its
-// passwords. It does not store it.
-func (s *Service) newUser(ctx context.Context, c *Caller, tenant *model.Tenant, m map[string]json.RawMessage) (*model.User, error) {
-	return s.newUserWith(ctx, c, tenant, m, nil)
+// newUser builds and validates a user, hashing its passwords. It does not
+// store it.
+func (s *Service) newUser(ctx context.Context, c *Caller, tenant *model.Tenant, p *UserPatch) (*model.User, error) {
+	return s.newUserWith(ctx, c, tenant, p, nil)
 }
 
 // userBuild tunes newUserWith for imports: no hashing (done later, in
@@ -77,19 +107,20 @@ type grantResult struct {
 	err  error
 }
 
-func (s *Service) newUserWith(ctx context.Context, c *Caller, tenant *model.Tenant, m map[string]json.RawMessage, b *userBuild) (*model.User, error) {
-	password, hasPW, err := stringMember(m, "password")
+func (s *Service) newUserWith(ctx context.Context, c *Caller, tenant *model.Tenant, p *UserPatch, b *userBuild) (*model.User, error) {
+	hasPW, err := p.own("password")
 	if err != nil {
 		return nil, err
 	}
-	extPassword, hasExtPW, err := stringMember(m, "extension_password")
+	hasExtPW, err := p.own("extension_password")
 	if err != nil {
 		return nil, err
 	}
+	password, extPassword := p.Value.Password, p.Value.ExtensionPassword
 	u := &model.User{ID: model.NewID(), TenantID: tenant.ID}
 	u.Enabled, u.DeliveryOutboundCID, u.EnableVoicemailPIN = true, true, true
 	model.PresetCallHandling(&u.CallHandling)
-	if err := applyMembers(m, u, createKeys, nil, nullableKeys); err != nil {
+	if err := apply(p, u, userCreateRules); err != nil {
 		return nil, err
 	}
 	for _, req := range []struct{ field, value string }{
@@ -162,65 +193,57 @@ func (s *Service) ListUsers(ctx context.Context, c *Caller, p query.Params) (int
 	return s.store.ListUsers(ctx, c.TenantID, q)
 }
 
-// UpdateUser changes the fields present in body on a user of the caller's
-// tenant (an admin's edit). Fields left out keep their value.
-func (s *Service) UpdateUser(ctx context.Context, c *Caller, id string, body []byte) error {
+// UpdateUser changes the members given on a user of the caller's tenant
+// (an admin's edit). Members left out keep their value.
+func (s *Service) UpdateUser(ctx context.Context, c *Caller, id string, p *UserPatch) error {
 	if err := c.require(PermUsers); err != nil {
 		return err
 	}
 	if !model.ValidID(id) {
 		return model.ErrNotFound
 	}
-	return s.updateUser(ctx, c, id, body, editableKeys, without(userReadOnly, "sms", "enabled", "max_bindings", "billing_contact", "otp_required"))
+	return s.updateUser(ctx, c, id, p, userAdminRules)
 }
 
 // UpdateMe changes the caller's own settings.
-func (s *Service) UpdateMe(ctx context.Context, c *Caller, body []byte) error {
-	allowed := selfKeys
-	if c.Can(PermUsers) {
-		allowed = editableKeys
-	}
-	return s.updateUser(ctx, c, c.UserID, body, allowed, userReadOnly)
+func (s *Service) UpdateMe(ctx context.Context, c *Caller, p *UserPatch) error {
+	return s.updateUser(ctx, c, c.UserID, p, userSelfRules(c))
 }
 
-func (s *Service) updateUser(ctx context.Context, c *Caller, id string, body []byte, allowed, readOnly map[string]bool) error {
-	m, err := decodeObject(body)
-	if err != nil {
-		return err
-	}
+func (s *Service) updateUser(ctx context.Context, c *Caller, id string, p *UserPatch, rules fieldRules) error {
 	tenant, err := s.store.GetTenant(ctx, c.TenantID)
 	if err != nil {
 		return err
 	}
-	fields := membersOf(m)
-	avatar, setAvatar, err := s.avatarMember(ctx, c, m)
+	avatar, setAvatar, err := s.avatarMember(ctx, c, p)
 	if err != nil {
 		return err
 	}
-	disabled := false
-	e := c.audit("update", "user", id, "", fields)
-	_, err = s.store.UpdateUser(store.WithAudit(ctx, e), c.TenantID, id, func(u *model.User) error {
-		if setAvatar {
-			u.AvatarFileName, u.AvatarFileSize, u.AvatarFileURL = "", 0, ""
-			if avatar != nil {
-				u.AvatarFileName, u.AvatarFileSize, u.AvatarFileURL = avatar.Name, avatar.Size, blobURL(avatar.ID)
+	var was, disabled bool
+	err = update(ctx, c, id, p, updater[model.User]{kind: "user", rules: rules,
+		store: func(ctx context.Context, change func(*model.User) error) error {
+			return discard(s.store.UpdateUser(ctx, c.TenantID, id, change))
+		},
+		before: func(u *model.User) error {
+			if setAvatar {
+				u.AvatarFileName, u.AvatarFileSize, u.AvatarFileURL = "", 0, ""
+				if avatar != nil {
+					u.AvatarFileName, u.AvatarFileSize, u.AvatarFileURL = avatar.Name, avatar.Size, blobURL(avatar.ID)
+				}
 			}
-		}
-		if err := s.requireOutranks(ctx, c, u); err != nil {
-			return err
-		}
-		e.ObjectName = u.Name
-		was := u.Enabled
-		if err := applyMembers(m, u, allowed, readOnly, nullableKeys); err != nil {
-			return err
-		}
-		if !u.Enabled && u.ID == c.UserID {
-			return model.Invalid("enabled", "you cannot disable your own account")
-		}
-		disabled = was && !u.Enabled
-		// Users stored before a setting existed get its default.
-		model.ApplyCallHandlingDefaults(&u.CallHandling)
-		return model.ValidateUser(u, tenant.System)
+			was = u.Enabled
+			return s.requireOutranks(ctx, c, u)
+		},
+		after: func(u *model.User) error {
+			if !u.Enabled && u.ID == c.UserID {
+				return model.Invalid("enabled", "you cannot disable your own account")
+			}
+			disabled = was && !u.Enabled
+			// Users stored before a setting existed get its default.
+			model.ApplyCallHandlingDefaults(&u.CallHandling)
+			return model.ValidateUser(u, tenant.System)
+		},
+		name: func(u *model.User) string { return u.Name },
 	})
 	if err != nil {
 		return err
@@ -436,14 +459,15 @@ func (s *Service) ChangeMyExtensionPassword(ctx context.Context, c *Caller, oldP
 
 func trimmed(s string) string { return strings.TrimSpace(s) }
 
-// avatarMember takes "avatar_file_id" out of m: an uploaded PNG or JPEG
-// of the tenant becomes the user's avatar; "" removes it. set is false
-// when the member is absent.
-func (s *Service) avatarMember(ctx context.Context, c *Caller, m map[string]json.RawMessage) (b *model.Blob, set bool, err error) {
-	id, present, err := stringMember(m, "avatar_file_id")
+// avatarMember reads "avatar_file_id": an uploaded PNG or JPEG of the
+// tenant becomes the user's avatar; "" removes it. set is false when the
+// member is absent.
+func (s *Service) avatarMember(ctx context.Context, c *Caller, p *UserPatch) (b *model.Blob, set bool, err error) {
+	present, err := p.own("avatar_file_id")
 	if err != nil || !present {
 		return nil, false, err
 	}
+	id := p.Value.AvatarFileID
 	if id == "" {
 		return nil, true, nil
 	}

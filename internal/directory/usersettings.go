@@ -21,10 +21,9 @@ var phoneFixed = []string{"id", "fwver", "url", "mac", "filename", "vendor", "mo
 
 var phones = &collection[model.Phone]{
 	kind: "phone", max: maxPhonesPerUser, maxField: "mac", keys: store.ItemKeyField{Tenant: "mac"},
-	create:   keysOf(model.Phone{}, "id", "fwver", "url"),
-	update:   keysOf(model.Phone{}, phoneFixed...),
-	readOnly: keySet(phoneFixed),
-	init:     func(p *model.Phone) { p.WANPortID, p.PCPortID = 1, 1 },
+	create: fieldRules{accept: keysOf(model.Phone{}, "id", "fwver", "url"), readOnly: keySet(phoneFixed)},
+	update: fieldRules{accept: keysOf(model.Phone{}, phoneFixed...), readOnly: keySet(phoneFixed)},
+	init:   func(p *model.Phone) { p.WANPortID, p.PCPortID = 1, 1 },
 	prepare: func(p *model.Phone, creating bool) (string, string, error) {
 		if creating {
 			model.ApplyPhoneDefaults(p)
@@ -41,12 +40,18 @@ var phones = &collection[model.Phone]{
 func speedDials(kind string, hundred bool, max int) *collection[model.SpeedDial] {
 	return &collection[model.SpeedDial]{
 		kind: kind, max: max, maxField: "code", keys: store.ItemKeyField{User: "code"},
-		create: keysOf(model.SpeedDial{}, "id"), update: keysOf(model.SpeedDial{}, "id"), readOnly: keySet([]string{"id"}),
+		create: idFixed(model.SpeedDial{}), update: idFixed(model.SpeedDial{}),
 		prepare: func(d *model.SpeedDial, _ bool) (string, string, error) {
 			return "", d.Code, model.ValidateSpeedDial(d, hundred)
 		},
 		id: func(d *model.SpeedDial) *string { return &d.ID },
 	}
+}
+
+// idFixed are the rules of an item whose members are all its own but
+// its id.
+func idFixed(v any) fieldRules {
+	return fieldRules{accept: keysOf(v, "id"), readOnly: keySet([]string{"id"})}
 }
 
 var (
@@ -57,7 +62,7 @@ var (
 func holidays(kind string, max int) *collection[model.Holiday] {
 	return &collection[model.Holiday]{
 		kind: kind, max: max, maxField: "name",
-		create: keysOf(model.Holiday{}, "id"), update: keysOf(model.Holiday{}, "id"), readOnly: keySet([]string{"id"}),
+		create: idFixed(model.Holiday{}), update: idFixed(model.Holiday{}),
 		prepare: func(h *model.Holiday, _ bool) (string, string, error) { return "", "", model.ValidateHoliday(h) },
 		id:      func(h *model.Holiday) *string { return &h.ID },
 	}
@@ -136,22 +141,25 @@ func (s *Service) GetTenantHoliday(ctx context.Context, c *Caller, id string) (*
 	return colGet(ctx, s, tenantHolidays, sc, id)
 }
 
+// HolidayPatch is the body of a holiday's create or update.
+type HolidayPatch = Patch[model.Holiday]
+
 // CreateTenantHoliday adds a tenant holiday.
-func (s *Service) CreateTenantHoliday(ctx context.Context, c *Caller, body []byte) (string, error) {
+func (s *Service) CreateTenantHoliday(ctx context.Context, c *Caller, p *HolidayPatch) (string, error) {
 	sc, err := s.tenantScope(c, true)
 	if err != nil {
 		return "", err
 	}
-	return colCreate(ctx, s, c, tenantHolidays, sc, body)
+	return colCreate(ctx, s, c, tenantHolidays, sc, p)
 }
 
 // UpdateTenantHoliday changes a tenant holiday.
-func (s *Service) UpdateTenantHoliday(ctx context.Context, c *Caller, id string, body []byte) error {
+func (s *Service) UpdateTenantHoliday(ctx context.Context, c *Caller, id string, p *HolidayPatch) error {
 	sc, err := s.tenantScope(c, true)
 	if err != nil {
 		return err
 	}
-	return colUpdate(ctx, s, c, tenantHolidays, sc, id, body)
+	return colUpdate(ctx, s, c, tenantHolidays, sc, id, p)
 }
 
 // DeleteTenantHoliday removes a tenant holiday and every user's selection

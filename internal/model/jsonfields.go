@@ -9,6 +9,9 @@ import (
 type JSONField struct {
 	Name  string
 	Field reflect.StructField
+	// Index is the field's index path from the outer struct, through the
+	// embedded structs it is flattened from (for reflect.Value.FieldByIndex).
+	Index []int
 }
 
 // JSONFields lists the JSON members of struct type t in order, flattening
@@ -24,13 +27,16 @@ func JSONFields(t reflect.Type) []JSONField {
 		}
 		name := strings.Split(tag, ",")[0]
 		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
-			out = append(out, JSONFields(f.Type)...)
+			for _, inner := range JSONFields(f.Type) {
+				inner.Index = append([]int{i}, inner.Index...)
+				out = append(out, inner)
+			}
 			continue
 		}
 		if name == "" {
 			name = f.Name
 		}
-		out = append(out, JSONField{Name: name, Field: f})
+		out = append(out, JSONField{Name: name, Field: f, Index: []int{i}})
 	}
 	return out
 }

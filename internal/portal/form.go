@@ -9,13 +9,15 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/switchboard-pbx/switchboard/internal/directory"
 	"github.com/switchboard-pbx/switchboard/internal/model"
 )
 
 // The user editor is generated from the user's types, so every setting the
 // API has is on a page: each field's kind, choices and bounds come from
 // the struct tags the API documents, and a section's form posts exactly
-// its fields back as the JSON body of the same update call as the API.
+// its fields back to the same update as the API, as a patch of the typed
+// user built from the inputs.
 
 type kind int
 
@@ -245,68 +247,71 @@ func (m *meta) IsList() bool  { return m.Kind == kList }
 func (m *meta) IsJSON() bool  { return m.Kind == kJSON }
 func (m *meta) IsGroup() bool { return m.Kind == kGroup }
 
-// bodyFrom turns a section's posted form into the JSON object of an
-// update: the section's fields (listed in _fields) and nothing else; an
-// unchecked box is false. A value that cannot be read is reported by path.
-func bodyFrom(form url.Values) (map[string]any, map[string]string) {
-	body := map[string]any{}
+// patchFrom turns a section's posted form into the patch of an update:
+// the section's fields (listed in _fields) and nothing else, each of its
+// own type (an unchecked box is false). A value that cannot be read is
+// reported by path.
+func patchFrom(form url.Values) (*directory.UserPatch, map[string]string, error) {
+	p := directory.NewPatch(directory.UserInput{})
 	errs := map[string]string{}
 	for _, n := range strings.Split(form.Get("_fields"), ",") {
 		md := userMeta[n]
 		if md == nil || !editable[n] {
 			continue
 		}
-		if v, ok := valueFrom(md, form, errs); ok {
-			body[n] = v
+		if err := setFrom(p, md, form, errs); err != nil {
+			return nil, nil, err
 		}
 	}
-	return body, errs
+	return p, errs, nil
 }
 
-func valueFrom(md *meta, form url.Values, errs map[string]string) (any, bool) {
+// setFrom gives p the value of md's input (a group's, each of its members').
+func setFrom(p *directory.UserPatch, md *meta, form url.Values, errs map[string]string) error {
 	raw := form.Get(md.Path)
+	var v any
 	switch md.Kind {
 	case kGroup:
-		obj := map[string]any{}
 		for _, c := range md.Children {
-			if v, ok := valueFrom(c, form, errs); ok {
-				obj[c.Name()] = v
+			if err := setFrom(p, c, form, errs); err != nil {
+				return err
 			}
 		}
-		return obj, true
+		return nil
 	case kBool:
-		return form.Get(md.Path) != "", true
+		v = raw != ""
 	case kInt:
 		if strings.TrimSpace(raw) == "" {
-			return nil, false
+			return nil
 		}
 		n, err := strconv.Atoi(strings.TrimSpace(raw))
 		if err != nil {
 			errs[md.Path] = "must be a whole number"
-			return nil, false
+			return nil
 		}
-		return n, true
+		v = n
 	case kList:
-		out := []string{}
+		lines := []string{}
 		for _, line := range strings.Split(raw, "\n") {
 			if line = strings.TrimSpace(line); line != "" {
-				out = append(out, line)
+				lines = append(lines, line)
 			}
 		}
-		return out, true
+		v = lines
 	case kJSON:
+		// Settings edited as JSON text read as the API reads them.
 		if strings.TrimSpace(raw) == "" {
-			return nil, false
+			return nil
 		}
-		var v any
 		if err := json.Unmarshal([]byte(raw), &v); err != nil {
 			errs[md.Path] = "must be JSON"
-			return nil, false
+			return nil
 		}
-		return v, true
+	default:
+		if md.Secret && raw == "" {
+			return nil
+		}
+		v = raw
 	}
-	if md.Secret && raw == "" {
-		return nil, false
-	}
-	return raw, true
+	return p.Set(md.Path, v)
 }

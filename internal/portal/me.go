@@ -126,14 +126,17 @@ func (p *Portal) setPresence(w http.ResponseWriter, r *http.Request, c *director
 }
 
 func (p *Portal) saveMe(w http.ResponseWriter, r *http.Request, c *directory.Caller) {
-	body, errs := bodyFrom(r.PostForm)
+	patch, errs, err := patchFrom(r.PostForm)
+	if err != nil {
+		p.fail(w, r, c, err)
+		return
+	}
 	open := r.FormValue("_section")
 	if len(errs) > 0 {
 		p.showMe(w, r, c, formRejected, &meData{Errors: errs, Open: open})
 		return
 	}
-	raw, _ := json.Marshal(body)
-	if err := p.d.UpdateMe(r.Context(), c, raw); err != nil {
+	if err := p.d.UpdateMe(r.Context(), c, patch); err != nil {
 		p.meFailed(w, r, c, err, open)
 		return
 	}
@@ -194,9 +197,10 @@ func (p *Portal) enableGreeting(w http.ResponseWriter, r *http.Request, c *direc
 }
 
 func (p *Portal) addSpeedDial(w http.ResponseWriter, r *http.Request, c *directory.Caller) {
-	raw, _ := json.Marshal(map[string]string{"code": strings.TrimSpace(r.FormValue("code")), "phone_number": strings.TrimSpace(r.FormValue("phone_number")),
-		"description": r.FormValue("description")})
-	if _, err := p.d.SpeedDial8().Create(r.Context(), c, "", raw); err != nil {
+	dial := model.SpeedDial{Code: strings.TrimSpace(r.FormValue("code")), PhoneNumber: strings.TrimSpace(r.FormValue("phone_number")),
+		Description: r.FormValue("description")}
+	patch := directory.NewPatch(dial, "code", "phone_number", "description")
+	if _, err := p.d.SpeedDial8().Create(r.Context(), c, "", patch); err != nil {
 		p.meFailed(w, r, c, err, "speeddials")
 		return
 	}

@@ -44,10 +44,11 @@ type route struct {
 	maxBody                        int64  // body limit, default MaxBodyBytes
 }
 
-// register adds an operation whose handler gets the authenticated caller
-// and returns domain errors; both the permission check and the error
-// mapping happen here, once, for every route.
-func register[I, O any](s *Server, r route, h func(ctx context.Context, c *directory.Caller, in *I) (*O, error)) {
+// handle adds the HTTP operation r (an OpenAPI operation) whose handler h
+// gets the authenticated caller and returns domain errors; both the
+// permission check and the error mapping happen here, once, for every
+// route.
+func handle[I, O any](s *Server, r route, h func(ctx context.Context, c *directory.Caller, in *I) (*O, error)) {
 	op := huma.Operation{
 		OperationID:   r.id,
 		Method:        r.method,
