@@ -1,0 +1,263 @@
+package portal
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/switchboard-pbx/switchboard/internal/auth"
+	"github.com/switchboard-pbx/switchboard/internal/directory"
+	"github.com/switchboard-pbx/switchboard/internal/model"
+	"github.com/switchboard-pbx/switchboard/internal/query"
+	"github.com/switchboard-pbx/switchboard/internal/store"
+	"github.com/switchboard-pbx/switchboard/internal/store/storetest"
+)
+
+// TestPatchFrom builds the patch of a user editor's section from its form
+// inputs, each of the setting's own type.
+func TestPatchFrom(t *testing.T) {
+	tests := []struct {
+		name  string
+		form  url.Values
+		errs  map[string]string
+		check func(p *directory.UserPatch) bool
+	}{
+		{name: "only the section's fields", form: url.Values{"_fields": {"enable_dnd,department"}, "enable_dnd": {"1"}, "department": {"Sales"}, "first_name": {"x"}},
+			check: func(p *directory.UserPatch) bool {
+				return p.Value.EnableDND && p.Value.Department == "Sales" && !p.Has("first_name") && len(p.Given()) == 2
+			}},
+		{name: "an unchecked box is false", form: url.Values{"_fields": {"enable_dnd"}},
+			check: func(p *directory.UserPatch) bool { return p.Has("enable_dnd") && !p.Value.EnableDND }},
+		{name: "unknown and read-only names are ignored", form: url.Values{"_fields": {"zzz,name,id,enable_acb"}, "name": {"x"}},
+			check: func(p *directory.UserPatch) bool { return len(p.Given()) == 1 && p.Has("enable_acb") }},
+		{name: "a group sets its members given", form: url.Values{"_fields": {"follow_me"}, "follow_me.enabled": {"1"},
+			"follow_me.numbers": {" +15550100 \r\n\n+15550101\n"}, "follow_me.ring_time": {" 30 "}, "follow_me.strategy": {"HUNT"}},
+			check: func(p *directory.UserPatch) bool {
+				f, m := p.Value.FollowMe, p.Fields()["follow_me"].(map[string]any)
+				_, hasInitial := m["initial_ring_time"]
+				return f.Enabled && len(f.Numbers) == 2 && f.Numbers[1] == "+15550101" && f.RingTime == 30 && f.Strategy == "HUNT" && !hasInitial
+			}},
+		{name: "an empty number is left out", form: url.Values{"_fields": {"max_bindings"}, "max_bindings": {""}},
+			check: func(p *directory.UserPatch) bool { return !p.Has("max_bindings") }},
+		{name: "a number that is not one", form: url.Values{"_fields": {"max_bindings"}, "max_bindings": {"five"}},
+			errs: map[string]string{"max_bindings": "must be a whole number"}},
+		{name: "JSON settings", form: url.Values{"_fields": {"custom_forward_rules"}, "custom_forward_rules": {`[{"action":"HANG_UP","type":"ALL_HOURS"}]`}},
+			check: func(p *directory.UserPatch) bool {
+				r := p.Value.CustomForwardRules
+				return len(r) == 1 && r[0].Action == "HANG_UP" && r[0].Type == "ALL_HOURS"
+			}},
+		{name: "JSON that is not", form: url.Values{"_fields": {"blfs"}, "blfs": {`[{`}}, errs: map[string]string{"blfs": "must be JSON"}},
+		{name: "an empty secret keeps the stored one", form: url.Values{"_fields": {"voicemail_pin,voicemail_prompt"}, "voicemail_pin": {""}, "voicemail_prompt": {"fr-FR"}},
+			check: func(p *directory.UserPatch) bool {
+				return !p.Has("voicemail_pin") && p.Value.VoicemailPrompt == "fr-FR"
+			}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p, errs, err := patchFrom(tc.form)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.errs != nil {
+				for f, msg := range tc.errs {
+					if errs[f] != msg {
+						t.Fatalf("errors %v, want %s: %s", errs, f, msg)
+					}
+				}
+				return
+			}
+			if len(errs) > 0 || !tc.check(p) {
+				t.Fatalf("errors %v, value %+v, given %v", errs, p.Value, p.Given())
+			}
+		})
+	}
+}
+
+// site is a portal over a fresh SQLite store with the tenant acme.example,
+// its Admin boss and the StandardUser sam.
+type site struct {
+	t   *testing.T
+	d   *directory.Service
+	srv *httptest.Server
+	adm *directory.Caller
+	sam *directory.Caller
+}
+
+func newSite(t *testing.T) *site {
+	t.Helper()
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	d := directory.New(storetest.Open(t, store.DialectSQLite), auth.NewHasher(auth.FastParams, 1), log, directory.DefaultConfig())
+	if _, err := d.Bootstrap(ctx, "System-admin-pw-1"); err != nil {
+		t.Fatal(err)
+	}
+	s := &site{t: t, d: d}
+	if _, _, err := d.CreateTenant(ctx, s.caller("admin", "System-admin-pw-1", ""), directory.TenantCreate{Name: "Acme", Domain: "acme.example",
+		Admin: directory.TenantAdmin{Name: "boss", Password: "Boss-password-1", Email: "boss@acme.example", ExtensionNumber: "100"}}); err != nil {
+		t.Fatal(err)
+	}
+	s.adm = s.caller("boss", "Boss-password-1", "acme.example")
+	sam := directory.UserInput{Name: "sam", Password: "Sam-password-1", ExtensionNumber: "101"}
+	sam.Email = "sam@acme.example"
+	if _, err := d.CreateUser(ctx, s.adm, directory.NewPatch(sam, "name", "password", "extension_number", "email")); err != nil {
+		t.Fatal(err)
+	}
+	s.sam = s.caller("sam", "Sam-password-1", "acme.example")
+	p, err := New(d, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.srv = httptest.NewServer(p)
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+func (s *site) caller(name, password, domain string) *directory.Caller {
+	s.t.Helper()
+	r, err := s.d.SignIn(context.Background(), name, password, domain, "test")
+	if err != nil || r.Tokens == nil {
+		s.t.Fatalf("sign in %s: %v", name, err)
+	}
+	c, err := s.d.Authenticate(context.Background(), r.Tokens.AccessToken)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return c
+}
+
+// browser is a signed-in cookie-keeping client that does not follow
+// redirects.
+type browser struct {
+	s    *site
+	c    *http.Client
+	csrf string
+}
+
+var csrfField = regexp.MustCompile(`name="_csrf" value="([0-9a-f]{64})"`)
+
+func (s *site) browser(name, password string) *browser {
+	jar, _ := cookiejar.New(nil)
+	b := &browser{s: s, c: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	b.get("/login")
+	if code, _, _ := b.post("/login", url.Values{"username": {name}, "password": {password}, "domain": {"acme.example"}}); code != http.StatusSeeOther {
+		s.t.Fatalf("sign in %s: %d", name, code)
+	}
+	return b
+}
+
+func (b *browser) do(res *http.Response, err error) (int, string, string) {
+	b.s.t.Helper()
+	if err != nil {
+		b.s.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	if m := csrfField.FindStringSubmatch(string(raw)); m != nil {
+		b.csrf = m[1]
+	}
+	return res.StatusCode, string(raw), res.Header.Get("Location")
+}
+
+func (b *browser) get(path string) (int, string, string) { return b.do(b.c.Get(b.s.srv.URL + path)) }
+
+func (b *browser) post(path string, form url.Values) (int, string, string) {
+	form.Set("_csrf", b.csrf)
+	return b.do(b.c.PostForm(b.s.srv.URL+path, form))
+}
+
+// TestForms posts the portal's forms and checks what the directory then
+// holds: the same typed values the API would have set, and the directory's
+// refusals shown on the form with nothing changed.
+func TestForms(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	adm, sam := s.browser("boss", "Boss-password-1"), s.browser("sam", "Sam-password-1")
+	me := func() *model.User {
+		u, err := s.d.Me(ctx, s.sam)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	tests := []struct {
+		name     string
+		b        *browser
+		path     string
+		form     url.Values
+		redirect string // the page a success goes to
+		page     string // what a refusal page says
+		check    func() bool
+	}{
+		{name: "my forwarding", b: sam, path: "/me/settings", redirect: "/me#calls",
+			form: url.Values{"_section": {"calls"}, "_fields": {"enable_dnd,busy_no_answer_forward_rule"}, "enable_dnd": {"1"}, "busy_no_answer_forward_rule.action": {"HANG_UP"}, "busy_no_answer_forward_rule.timeout": {"25"}},
+			check: func() bool {
+				u := me()
+				return u.EnableDND && u.BusyNoAnswer.Action == "HANG_UP" && u.BusyNoAnswer.Timeout == 25
+			}},
+		{name: "my number that is not one", b: sam, path: "/me/settings", page: "must be a whole number",
+			form:  url.Values{"_section": {"followme"}, "_fields": {"follow_me"}, "follow_me.ring_time": {"soon"}},
+			check: func() bool { return me().FollowMe.RingTime == 20 }},
+		{name: "a value of the wrong type in JSON", b: sam, path: "/me/settings", page: "Nothing was saved",
+			form:  url.Values{"_section": {"calls"}, "_fields": {"custom_forward_rules"}, "custom_forward_rules": {`[{"action":"HANG_UP","caller_id":5}]`}},
+			check: func() bool { return len(me().CustomForwardRules) == 0 }},
+		{name: "what only admins set", b: sam, path: "/me/settings", page: "Nothing was saved",
+			form:  url.Values{"_section": {"general"}, "_fields": {"max_bindings"}, "max_bindings": {"5"}},
+			check: func() bool { return me().MaxBindings == model.DefaultMaxBinding }},
+		{name: "an admin edits a user", b: adm, path: "/users/" + s.sam.UserID, redirect: "/users/" + s.sam.UserID + "#general",
+			form:  url.Values{"_section": {"general"}, "_fields": {"department,max_bindings,enabled"}, "department": {"Sales"}, "max_bindings": {"5"}, "enabled": {"1"}},
+			check: func() bool { u := me(); return u.Department == "Sales" && u.MaxBindings == 5 && u.Enabled }},
+		{name: "a speed dial", b: sam, path: "/me/speed_dials", redirect: "/me#speeddials",
+			form: url.Values{"code": {" 2 "}, "phone_number": {" 201 "}, "description": {"Bob"}},
+			check: func() bool {
+				l, _ := s.d.SpeedDial8().List(ctx, s.sam, "")
+				return len(l) == 1 && l[0].Code == "2" && l[0].PhoneNumber == "201" && l[0].Description == "Bob"
+			}},
+		{name: "a speed dial's code taken", b: sam, path: "/me/speed_dials", page: "already",
+			form:  url.Values{"code": {"2"}, "phone_number": {"202"}},
+			check: func() bool { l, _ := s.d.SpeedDial8().List(ctx, s.sam, ""); return len(l) == 1 }},
+		{name: "a group", b: adm, path: "/groups", redirect: "/groups", form: url.Values{"name": {"Support"}, "description": {"Helpdesk"}},
+			check: func() bool {
+				n, l, _ := s.d.ListGroups(ctx, s.adm, query.Params{})
+				return n == 1 && l[0].Description == "Helpdesk"
+			}},
+		{name: "a group without a name", b: adm, path: "/groups", page: "Is required.", form: url.Values{"name": {""}},
+			check: func() bool { n, _, _ := s.d.ListGroups(ctx, s.adm, query.Params{}); return n == 1 }},
+		{name: "a new user", b: adm, path: "/users/new", redirect: "/users/",
+			form: url.Values{"first_name": {" Ann "}, "extension_number": {"200"}, "name": {"ann"}, "email": {"ann@acme.example"}, "password": {"Ann-password-1"}},
+			check: func() bool {
+				_, l, _ := s.d.ListUsers(ctx, s.adm, query.Params{Filter: "name eq 'ann'"})
+				return len(l) == 1 && l[0].FirstName == "Ann" && l[0].ExtensionNumber == "200"
+			}},
+		{name: "a new user without email", b: adm, path: "/users/new", page: "Is required.",
+			form:  url.Values{"extension_number": {"201"}, "name": {"bo"}, "password": {"Bo-password-12"}},
+			check: func() bool { n, _, _ := s.d.ListUsers(ctx, s.adm, query.Params{Filter: "name eq 'bo'"}); return n == 0 }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			page := "/me"
+			if tc.b == adm {
+				page = "/groups"
+			}
+			tc.b.get(page)
+			code, body, loc := tc.b.post(tc.path, tc.form)
+			switch {
+			case tc.redirect != "" && (code != http.StatusSeeOther || !strings.HasPrefix(loc, tc.redirect)):
+				t.Fatalf("status %d, location %q, want a redirect to %s: %s", code, loc, tc.redirect, body)
+			case tc.page != "" && (code != formRejected || !strings.Contains(body, tc.page)):
+				t.Fatalf("status %d, want the form again saying %q: %s", code, tc.page, body)
+			}
+			if !tc.check() {
+				t.Fatal("the directory does not hold what the form said")
+			}
+		})
+	}
+}
