@@ -109,16 +109,25 @@ func indirect(v reflect.Value, null bool) (json.Unmarshaler, encoding.TextUnmars
 	return nil, nil, v
 }
 
-func (d *decodeState) object(n *node, v reflect.Value, path []string) error {
+// container finds where an object or array node goes: done when a type
+// that decodes itself took it (err is its failure) or refused it.
+func (d *decodeState) container(n *node, v reflect.Value, path []string) (target reflect.Value, done bool, err error) {
 	u, ut, pv := indirect(v, false)
 	if u != nil {
-		return u.UnmarshalJSON(n.json())
+		return reflect.Value{}, true, u.UnmarshalJSON(n.json())
 	}
 	if ut != nil {
 		d.save(typeError(path, v.Type()))
-		return nil
+		return reflect.Value{}, true, nil
 	}
-	v = pv
+	return pv, false, nil
+}
+
+func (d *decodeState) object(n *node, v reflect.Value, path []string) error {
+	v, done, err := d.container(n, v, path)
+	if done {
+		return err
+	}
 	switch {
 	case v.Kind() == reflect.Interface && v.NumMethod() == 0:
 		v.Set(reflect.ValueOf(n.generic()))
@@ -154,15 +163,10 @@ func (d *decodeState) object(n *node, v reflect.Value, path []string) error {
 }
 
 func (d *decodeState) array(n *node, v reflect.Value, path []string) error {
-	u, ut, pv := indirect(v, false)
-	if u != nil {
-		return u.UnmarshalJSON(n.json())
+	v, done, err := d.container(n, v, path)
+	if done {
+		return err
 	}
-	if ut != nil {
-		d.save(typeError(path, v.Type()))
-		return nil
-	}
-	v = pv
 	switch v.Kind() {
 	case reflect.Interface:
 		if v.NumMethod() == 0 {

@@ -82,47 +82,14 @@ func ValidateMeeting(m *Meeting, present map[string]bool, now time.Time, creatin
 	if err := OneOf("mode", m.Mode, []string{"AUDIO", "VIDEO"}); err != nil {
 		return err
 	}
-	if m.Control == "" {
-		m.Control = "FREE"
-	}
+	setDefault(&m.Control, "FREE")
 	if err := OneOf("control", m.Control, []string{"FREE", "MASTER"}); err != nil {
 		return err
 	}
-	if m.Mode == "AUDIO" {
-		for _, f := range VideoFields {
-			if present[f] {
-				return Invalid(f, "exists only in VIDEO mode")
-			}
-		}
-		m.Height, m.Width, m.Bitrate, m.Framerate, m.Layout = 0, 0, 0, 0, ""
-	} else {
-		def := func(v *int, d int) {
-			if *v == 0 {
-				*v = d
-			}
-		}
-		def(&m.Height, 720)
-		def(&m.Width, 1280)
-		def(&m.Bitrate, 1024)
-		def(&m.Framerate, 15)
-		if m.Layout == "" {
-			m.Layout = "LAYOUT0"
-		}
-		for _, r := range []struct {
-			f         string
-			v, lo, hi int
-		}{{"height", m.Height, 144, 2160}, {"width", m.Width, 176, 3840}, {"bitrate", m.Bitrate, 64, 8192}, {"framerate", m.Framerate, 1, 60}} {
-			if r.v < r.lo || r.v > r.hi {
-				return Invalid(r.f, "must be from %d to %d", r.lo, r.hi)
-			}
-		}
-		if err := OneOf("layout", m.Layout, MeetingLayouts); err != nil {
-			return err
-		}
+	if err := validateMeetingVideo(m, present); err != nil {
+		return err
 	}
-	if m.Language == "" {
-		m.Language = "en-US"
-	}
+	setDefault(&m.Language, "en-US")
 	if !langRe.MatchString(m.Language) {
 		return Invalid("language", "must be a BCP 47 tag such as en-US")
 	}
@@ -145,20 +112,67 @@ func ValidateMeeting(m *Meeting, present map[string]bool, now time.Time, creatin
 			return Invalid("timezone", "is not an IANA time zone name")
 		}
 	}
+	if err := validateMeetingSchedule(m, now, creating); err != nil {
+		return err
+	}
+	return validateMeetingLists(m)
+}
+
+// validateMeetingVideo checks the settings that exist only in VIDEO mode
+// (and clears them in AUDIO mode).
+func validateMeetingVideo(m *Meeting, present map[string]bool) error {
+	if m.Mode == "AUDIO" {
+		for _, f := range VideoFields {
+			if present[f] {
+				return Invalid(f, "exists only in VIDEO mode")
+			}
+		}
+		m.Height, m.Width, m.Bitrate, m.Framerate, m.Layout = 0, 0, 0, 0, ""
+		return nil
+	}
+	video := []struct {
+		f           string
+		v           *int
+		def, lo, hi int
+	}{{"height", &m.Height, 720, 144, 2160}, {"width", &m.Width, 1280, 176, 3840}, {"bitrate", &m.Bitrate, 1024, 64, 8192},
+		{"framerate", &m.Framerate, 15, 1, 60}}
+	for _, r := range video {
+		if *r.v == 0 {
+			*r.v = r.def
+		}
+	}
+	setDefault(&m.Layout, "LAYOUT0")
+	for _, r := range video {
+		if *r.v < r.lo || *r.v > r.hi {
+			return Invalid(r.f, "must be from %d to %d", r.lo, r.hi)
+		}
+	}
+	return OneOf("layout", m.Layout, MeetingLayouts)
+}
+
+// validateMeetingSchedule checks the scheduled start and end, which go
+// together, within 7 days, and (for a new room) not in the past.
+func validateMeetingSchedule(m *Meeting, now time.Time, creating bool) error {
 	if (m.ScheduledStartAt == nil) != (m.ScheduledEndAt == nil) {
 		return Invalid("scheduled_end_at", "scheduled_start_at and scheduled_end_at go together")
 	}
-	if m.ScheduledStartAt != nil {
-		if !m.ScheduledEndAt.After(*m.ScheduledStartAt) {
-			return Invalid("scheduled_end_at", "must be after scheduled_start_at")
-		}
-		if m.ScheduledEndAt.Sub(*m.ScheduledStartAt) > 7*24*time.Hour {
-			return Invalid("scheduled_end_at", "is more than 7 days after scheduled_start_at")
-		}
-		if creating && m.ScheduledEndAt.Before(now) {
-			return Invalid("scheduled_end_at", "is in the past")
-		}
+	if m.ScheduledStartAt == nil {
+		return nil
 	}
+	if !m.ScheduledEndAt.After(*m.ScheduledStartAt) {
+		return Invalid("scheduled_end_at", "must be after scheduled_start_at")
+	}
+	if m.ScheduledEndAt.Sub(*m.ScheduledStartAt) > 7*24*time.Hour {
+		return Invalid("scheduled_end_at", "is more than 7 days after scheduled_start_at")
+	}
+	if creating && m.ScheduledEndAt.Before(now) {
+		return Invalid("scheduled_end_at", "is in the past")
+	}
+	return nil
+}
+
+// validateMeetingLists checks the invitees, texts and caller IDs.
+func validateMeetingLists(m *Meeting) error {
 	if len(m.InternalInvitees) > 100 {
 		return Invalid("internal_invitees", "may list at most 100 users")
 	}

@@ -117,6 +117,17 @@ func ApplyPhoneDefaults(p *Phone) {
 
 // ValidatePhone checks every field of a phone.
 func ValidatePhone(p *Phone) error {
+	for _, check := range []func(*Phone) error{validatePhoneDevice, validatePhoneSettings, validatePhoneNetwork} {
+		if err := check(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validatePhoneDevice checks what identifies the device: its MAC address
+// (normalised), vendor and model, template file and web password.
+func validatePhoneDevice(p *Phone) error {
 	mac, err := NormalizeMAC(p.MAC)
 	if err != nil {
 		return err
@@ -134,21 +145,21 @@ func ValidatePhone(p *Phone) error {
 		return Invalid("filename", "must be a file name of letters, digits and . _ - (at most 128)")
 	}
 	if p.Password != "" {
-		if err := checkText("password", p.Password, 64, false); err != nil {
+		return checkText("password", p.Password, 64, false)
+	}
+	return nil
+}
+
+// validatePhoneSettings checks the choices, texts and codecs.
+func validatePhoneSettings(p *Phone) error {
+	for _, e := range []struct {
+		name, v string
+		values  []string
+	}{{"language", p.Language, PhoneLanguages}, {"transfer", p.Transfer, PhoneTransfers}, {"interface", p.Interface, Interfaces},
+		{"preferred_transport", p.Transport, Transports}} {
+		if err := OneOf(e.name, e.v, e.values); err != nil {
 			return err
 		}
-	}
-	if err := OneOf("language", p.Language, PhoneLanguages); err != nil {
-		return err
-	}
-	if err := OneOf("transfer", p.Transfer, PhoneTransfers); err != nil {
-		return err
-	}
-	if err := OneOf("interface", p.Interface, Interfaces); err != nil {
-		return err
-	}
-	if err := OneOf("preferred_transport", p.Transport, Transports); err != nil {
-		return err
 	}
 	for _, f := range []struct {
 		name, v string
@@ -175,6 +186,11 @@ func ValidatePhone(p *Phone) error {
 		}
 		seen[c] = true
 	}
+	return nil
+}
+
+// validatePhoneNetwork checks the VLANs and the door passwords.
+func validatePhoneNetwork(p *Phone) error {
 	for _, v := range []struct {
 		name string
 		id   int
