@@ -21,7 +21,8 @@ const (
 // Auto-responder limits.
 const (
 	AutoReplyWindow = 30 * time.Second
-	maxIngestBatch  = 1000
+	// MaxIngestBatch bounds the items of one ingestion request.
+	MaxIngestBatch = 1000
 )
 
 // RecordingIn is a recording sent by a trusted switch: its user's
@@ -74,8 +75,8 @@ func (s *Service) IngestRecordings(ctx context.Context, c *Caller, items []Recor
 	if err := c.require(PermIngestCallLogs); err != nil {
 		return nil, err
 	}
-	if len(items) == 0 || len(items) > maxIngestBatch {
-		return nil, model.Invalid("items", "must hold 1 to %d recordings", maxIngestBatch)
+	if len(items) == 0 || len(items) > MaxIngestBatch {
+		return nil, model.Invalid("items", "must hold 1 to %d recordings", MaxIngestBatch)
 	}
 	users := map[string]*model.User{}
 	recs := make([]model.Recording, len(items))
@@ -144,8 +145,8 @@ func (s *Service) IngestMessages(ctx context.Context, c *Caller, items []Message
 	if err := c.require(PermIngestCallLogs); err != nil {
 		return nil, 0, err
 	}
-	if len(items) == 0 || len(items) > maxIngestBatch {
-		return nil, 0, model.Invalid("items", "must hold 1 to %d messages", maxIngestBatch)
+	if len(items) == 0 || len(items) > MaxIngestBatch {
+		return nil, 0, model.Invalid("items", "must hold 1 to %d messages", MaxIngestBatch)
 	}
 	now := s.now().UTC()
 	users := map[string]*model.User{}

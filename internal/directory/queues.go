@@ -93,8 +93,8 @@ func (s *Service) SetHuntMember(ctx context.Context, c *Caller, kind, id, userID
 	if skill == 0 {
 		skill = 1
 	}
-	if skill < 1 || skill > 10 {
-		return model.Invalid("skill_level", "must be from 1 to 10")
+	if err := model.ValidateSkillLevel(skill); err != nil {
+		return err
 	}
 	g, u, err := s.huntAndUser(ctx, c, kind, id, userID)
 	if err != nil {

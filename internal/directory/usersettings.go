@@ -14,7 +14,9 @@ import (
 const (
 	maxPhonesPerUser   = 20
 	maxHolidaysPerUser = 200
-	maxTenantHolidays  = 500
+	// MaxTenantHolidays bounds a tenant's holidays, and a user's
+	// selection of them.
+	MaxTenantHolidays = 500
 )
 
 var phoneFixed = []string{"id", "fwver", "url", "mac", "filename", "vendor", "model"}
@@ -70,7 +72,7 @@ func holidays(kind string, max int) *collection[model.Holiday] {
 
 var (
 	userHolidays   = holidays("holiday", maxHolidaysPerUser)
-	tenantHolidays = holidays("tenant_holiday", maxTenantHolidays)
+	tenantHolidays = holidays("tenant_holiday", MaxTenantHolidays)
 )
 
 // globalHolidayRef is a user's selection of one tenant holiday.
@@ -188,7 +190,7 @@ func (s *Service) GlobalHolidays(ctx context.Context, c *Caller, userID string) 
 // observedHolidays are the tenant holidays a user observes.
 func (s *Service) observedHolidays(ctx context.Context, tenantID, userID string) ([]model.Holiday, error) {
 	out := []model.Holiday{}
-	refs, err := s.store.ListItems(ctx, tenantID, userID, globalHolidayRef, maxTenantHolidays)
+	refs, err := s.store.ListItems(ctx, tenantID, userID, globalHolidayRef, MaxTenantHolidays)
 	if err != nil || len(refs) == 0 {
 		return out, err
 	}
@@ -216,8 +218,8 @@ func (s *Service) SetGlobalHolidays(ctx context.Context, c *Caller, userID strin
 	if err != nil {
 		return err
 	}
-	if len(ids) > maxTenantHolidays {
-		return model.Invalid("items", "may list at most %d holidays", maxTenantHolidays)
+	if len(ids) > MaxTenantHolidays {
+		return model.Invalid("items", "may list at most %d holidays", MaxTenantHolidays)
 	}
 	seen := map[string]bool{}
 	refs := make([]store.Item, 0, len(ids))

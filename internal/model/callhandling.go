@@ -16,11 +16,18 @@ var (
 	RestrictionModes = []string{"INHERIT", "DENY"}
 )
 
-// Bounds of call-handling settings.
+// Defaults of call-handling settings.
 const (
-	MaxFollowMeNumbers  = 10
 	defaultFollowMeRing = 20
 	defaultNetworkRing  = 30
+)
+
+// The bounds of call-handling settings, as their tags declare them.
+var (
+	minNetworkRing, maxNetworkRing   = bound[CallHandling]("minimum", "network_unavailable_ring_time"), bound[CallHandling]("maximum", "network_unavailable_ring_time")
+	minInitialRing, maxInitialRing   = bound[FollowMe]("minimum", "initial_ring_time"), bound[FollowMe]("maximum", "initial_ring_time")
+	minFollowMeRing, maxFollowMeRing = bound[FollowMe]("minimum", "ring_time"), bound[FollowMe]("maximum", "ring_time")
+	maxFollowMeNumbers               = bound[FollowMe]("maxItems", "numbers")
 )
 
 // FollowMe forwards calls to a list of numbers.
@@ -102,15 +109,15 @@ func validateCallHandling(c *CallHandling) error {
 			return err
 		}
 	}
-	if c.NetworkUnavailableRingTime < 5 || c.NetworkUnavailableRingTime > 600 {
-		return Invalid("network_unavailable_ring_time", "must be from 5 to 600 seconds (got %d)", c.NetworkUnavailableRingTime)
+	if c.NetworkUnavailableRingTime < minNetworkRing || c.NetworkUnavailableRingTime > maxNetworkRing {
+		return Invalid("network_unavailable_ring_time", "must be from %d to %d seconds (got %d)", minNetworkRing, maxNetworkRing, c.NetworkUnavailableRingTime)
 	}
 	f := &c.FollowMe
-	if f.InitialRingTime < 0 || f.InitialRingTime > 600 {
-		return Invalid("follow_me.initial_ring_time", "must be from 0 to 600 seconds (got %d)", f.InitialRingTime)
+	if f.InitialRingTime < minInitialRing || f.InitialRingTime > maxInitialRing {
+		return Invalid("follow_me.initial_ring_time", "must be from %d to %d seconds (got %d)", minInitialRing, maxInitialRing, f.InitialRingTime)
 	}
-	if f.RingTime < 5 || f.RingTime > 600 {
-		return Invalid("follow_me.ring_time", "must be from 5 to 600 seconds (got %d)", f.RingTime)
+	if f.RingTime < minFollowMeRing || f.RingTime > maxFollowMeRing {
+		return Invalid("follow_me.ring_time", "must be from %d to %d seconds (got %d)", minFollowMeRing, maxFollowMeRing, f.RingTime)
 	}
 	if err := OneOf("follow_me.strategy", f.Strategy, FollowMeStrategies); err != nil {
 		return err
@@ -118,8 +125,8 @@ func validateCallHandling(c *CallHandling) error {
 	if err := OneOf("follow_me.caller_id", f.CallerID, FollowMeCallerIDs); err != nil {
 		return err
 	}
-	if len(f.Numbers) > MaxFollowMeNumbers {
-		return Invalid("follow_me.numbers", "may list at most %d numbers (it lists %d)", MaxFollowMeNumbers, len(f.Numbers))
+	if len(f.Numbers) > maxFollowMeNumbers {
+		return Invalid("follow_me.numbers", "may list at most %d numbers (it lists %d)", maxFollowMeNumbers, len(f.Numbers))
 	}
 	seen := map[string]bool{}
 	for i, n := range f.Numbers {

@@ -45,6 +45,10 @@ type CDR struct {
 	UserID   string `json:"-"`
 }
 
+// cdrLens bound a record's texts, as their tags declare them.
+var cdrLens = maxLengths[CDR]("caller", "caller_domain", "caller_display_name", "callee", "callee_domain", "callee_display_name",
+	"call_id", "destination", "outbound_caller_id", "did_cid", "trunk", "billed_account", "service_number", "user_data")
+
 // ValidateCDR checks a record: required parties, known enumerations,
 // times in order (start, ring, answer, end), a SIP status and bounded text.
 // Duration is computed from answer and end when both are given.
@@ -55,15 +59,12 @@ func ValidateCDR(c *CDR) error {
 	if c.Callee == "" {
 		return Invalid("callee", "is required")
 	}
-	for _, f := range []struct {
-		name, v string
-		max     int
-	}{{"caller", c.Caller, 64}, {"caller_domain", c.CallerDomain, 253}, {"caller_display_name", c.CallerDisplayName, 128},
-		{"callee", c.Callee, 64}, {"callee_domain", c.CalleeDomain, 253}, {"callee_display_name", c.CalleeDisplayName, 128},
-		{"call_id", c.CallID, 256}, {"destination", c.Destination, 64}, {"outbound_caller_id", c.OutboundCallerID, 32},
-		{"did_cid", c.DIDCID, 32}, {"trunk", c.Trunk, 128}, {"billed_account", c.BilledAccount, 128},
-		{"service_number", c.ServiceNumber, 32}, {"user_data", c.UserData, 1024}} {
-		if err := checkText(f.name, f.v, f.max, false); err != nil {
+	for _, f := range []struct{ name, v string }{{"caller", c.Caller}, {"caller_domain", c.CallerDomain}, {"caller_display_name", c.CallerDisplayName},
+		{"callee", c.Callee}, {"callee_domain", c.CalleeDomain}, {"callee_display_name", c.CalleeDisplayName},
+		{"call_id", c.CallID}, {"destination", c.Destination}, {"outbound_caller_id", c.OutboundCallerID},
+		{"did_cid", c.DIDCID}, {"trunk", c.Trunk}, {"billed_account", c.BilledAccount},
+		{"service_number", c.ServiceNumber}, {"user_data", c.UserData}} {
+		if err := checkText(f.name, f.v, cdrLens[f.name], false); err != nil {
 			return err
 		}
 	}

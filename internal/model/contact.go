@@ -35,6 +35,15 @@ type Contact struct {
 	UserID   string `json:"-"`
 }
 
+// contactLen is the maxLength a contact's member declares.
+func contactLen(name string) int { return bound[ContactFields]("maxLength", name) }
+
+// The bounds of a contact's free-text members, as their tags declare them.
+var (
+	contactNameLen, contactCompanyLen, contactTitleLen = contactLen("name"), contactLen("company"), contactLen("title")
+	contactAddressLen, contactNotesLen                 = contactLen("address"), contactLen("notes")
+)
+
 // ValidateContact checks a contact's fields.
 func ValidateContact(c *ContactFields) error {
 	if strings.TrimSpace(c.Name) == "" {
@@ -45,8 +54,8 @@ func ValidateContact(c *ContactFields) error {
 		max       int
 		multiline bool
 	}{
-		{"name", c.Name, 128, false}, {"company", c.Company, 128, false}, {"title", c.Title, 128, false},
-		{"address", c.Address, 512, true}, {"notes", c.Notes, 4096, true},
+		{"name", c.Name, contactNameLen, false}, {"company", c.Company, contactCompanyLen, false}, {"title", c.Title, contactTitleLen, false},
+		{"address", c.Address, contactAddressLen, true}, {"notes", c.Notes, contactNotesLen, true},
 	} {
 		if err := checkText(f.name, f.v, f.max, f.multiline); err != nil {
 			return err

@@ -16,19 +16,26 @@ type GroupMember struct {
 	ExtensionNumber string `json:"extension_number"`
 }
 
+// The bounds of a group's members, as their tags declare them.
+var (
+	groupNameLen        = bound[Group]("maxLength", "name")
+	groupDescriptionLen = bound[Group]("maxLength", "description")
+	groupCallerIDs      = bound[Group]("maxItems", "outbound_caller_ids")
+)
+
 // ValidateGroup checks a group.
 func ValidateGroup(g *Group) error {
 	if g.Name == "" {
 		return Invalid("name", "is required")
 	}
-	if err := checkText("name", g.Name, MaxNameLen, false); err != nil {
+	if err := checkText("name", g.Name, groupNameLen, false); err != nil {
 		return err
 	}
-	if err := checkText("description", g.Description, 256, false); err != nil {
+	if err := checkText("description", g.Description, groupDescriptionLen, false); err != nil {
 		return err
 	}
 	if g.OutboundCallerIDs == nil {
 		g.OutboundCallerIDs = []OutboundCallerID{}
 	}
-	return validateCallerIDs(g.OutboundCallerIDs)
+	return validateCallerIDs(g.OutboundCallerIDs, groupCallerIDs)
 }

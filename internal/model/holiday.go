@@ -29,6 +29,9 @@ type Holiday struct {
 	MinuteEnd   int    `json:"minute_end"`
 }
 
+// holidayNameLen bounds a holiday's name, as its tag declares it.
+var holidayNameLen = bound[Holiday]("maxLength", "name")
+
 // ValidateHoliday checks names, the region, that both dates exist (29
 // February only in a leap year, or every year), that the end is not before
 // the start, and the times of day.
@@ -36,7 +39,7 @@ func ValidateHoliday(h *Holiday) error {
 	if h.Name == "" {
 		return Invalid("name", "is required")
 	}
-	if err := checkText("name", h.Name, 128, false); err != nil {
+	if err := checkText("name", h.Name, holidayNameLen, false); err != nil {
 		return err
 	}
 	if h.Region != "" && !IsCountryCode(h.Region) {

@@ -64,6 +64,10 @@ type Participant struct {
 	At          time.Time `json:"at" doc:"When invited or joined"`
 }
 
+// MaxMeetingCapacity bounds a room's participants (and so its video
+// layout's places).
+const MaxMeetingCapacity = 100
+
 // Meeting layouts.
 var MeetingLayouts = []string{"LAYOUT0", "LAYOUT1", "LAYOUT2", "LAYOUT3", "LAYOUT4", "LAYOUT6", "LAYOUT9"}
 
@@ -71,6 +75,9 @@ var (
 	pinRe  = regexp.MustCompile(`^[0-9]{4,10}$`)
 	langRe = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
 )
+
+// The bounds of a room's texts, as their tags declare them.
+var meetingLens = maxLengths[MeetingSettings]("subject", "external_invitees", "custom_options")
 
 // VideoFields are the settings that exist only in VIDEO mode.
 var VideoFields = []string{"height", "width", "bitrate", "framerate", "layout"}
@@ -96,8 +103,8 @@ func ValidateMeeting(m *Meeting, present map[string]bool, now time.Time, creatin
 	if m.Capacity == 0 {
 		m.Capacity = 9
 	}
-	if m.Capacity < 2 || m.Capacity > 100 {
-		return Invalid("capacity", "must be from 2 to 100")
+	if m.Capacity < 2 || m.Capacity > MaxMeetingCapacity {
+		return Invalid("capacity", "must be from 2 to %d", MaxMeetingCapacity)
 	}
 	for _, p := range []struct{ f, v string }{{"admin_pin", m.AdminPIN}, {"room_pin", m.RoomPIN}} {
 		if p.v != "" && !pinRe.MatchString(p.v) {
@@ -179,12 +186,12 @@ func validateMeetingLists(m *Meeting) error {
 	for _, t := range []struct {
 		f, v string
 		max  int
-	}{{"subject", m.Subject, 256}, {"external_invitees", m.ExternalInvitees, 2048}} {
+	}{{"subject", m.Subject, meetingLens["subject"]}, {"external_invitees", m.ExternalInvitees, meetingLens["external_invitees"]}} {
 		if err := checkText(t.f, t.v, t.max, true); err != nil {
 			return err
 		}
 	}
-	if err := checkText("custom_options", m.CustomOptions, MaxCustomOptions, true); err != nil {
+	if err := checkText("custom_options", m.CustomOptions, meetingLens["custom_options"], true); err != nil {
 		return err
 	}
 	if m.CustomOptions != "" && !json.Valid([]byte(m.CustomOptions)) {

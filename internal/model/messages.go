@@ -53,6 +53,10 @@ type ExternalMessage struct {
 	UserID   string `json:"-"`
 }
 
+// messageLens bound a message's texts, as their tags declare them.
+var messageLens = maxLengths[ExternalMessage]("config_id", "sender", "sender_name", "receiver", "receiver_name", "channel_name",
+	"channel_number", "brand", "did", "content", "reason", "provider_msg_id")
+
 // ValidateExternalMessage checks a message's enumerations and lengths.
 func ValidateExternalMessage(m *ExternalMessage) error {
 	if m.MsgType == "" {
@@ -75,14 +79,11 @@ func ValidateExternalMessage(m *ExternalMessage) error {
 	if m.Receiver == "" {
 		return Invalid("receiver", "is required")
 	}
-	for _, f := range []struct {
-		field, v string
-		max      int
-	}{{"config_id", m.ConfigID, 64}, {"sender", m.Sender, 64}, {"sender_name", m.SenderName, 128}, {"receiver", m.Receiver, 64},
-		{"receiver_name", m.ReceiverName, 128}, {"channel_name", m.ChannelName, 128}, {"channel_number", m.ChannelNumber, 64},
-		{"brand", m.Brand, 128}, {"did", m.DID, 64}, {"content", m.Content, 4096}, {"reason", m.Reason, 256}, {"provider_msg_id", m.ProviderMsgID, 128}} {
-		if len(f.v) > f.max {
-			return Invalid(f.field, "is longer than %d characters", f.max)
+	for _, f := range []struct{ field, v string }{{"config_id", m.ConfigID}, {"sender", m.Sender}, {"sender_name", m.SenderName},
+		{"receiver", m.Receiver}, {"receiver_name", m.ReceiverName}, {"channel_name", m.ChannelName}, {"channel_number", m.ChannelNumber},
+		{"brand", m.Brand}, {"did", m.DID}, {"content", m.Content}, {"reason", m.Reason}, {"provider_msg_id", m.ProviderMsgID}} {
+		if max := messageLens[f.field]; len(f.v) > max {
+			return Invalid(f.field, "is longer than %d characters", max)
 		}
 	}
 	return nil

@@ -115,6 +115,24 @@ func ApplyPhoneDefaults(p *Phone) {
 	}
 }
 
+// phoneLen is the maxLength a phone's member declares.
+func phoneLen(name string) int { return bound[Phone]("maxLength", name) }
+
+// The bounds of a phone's members, as their tags declare them.
+var (
+	phoneFilenameLen, phonePasswordLen = phoneLen("filename"), phoneLen("password")
+	phoneDoorLens                      = map[string]int{"door_password1": phoneLen("door_password1"), "door_password2": phoneLen("door_password2")}
+	phoneCodecsMax                     = bound[Phone]("maxItems", "codecs")
+	phoneTextLens                      = func() map[string]int {
+		m := map[string]int{}
+		for _, n := range []string{"timezone", "ringtone", "queue_ringtone", "external_ringtone", "date_format", "time_format",
+			"powerled", "backlight", "screensaver", "serial_number"} {
+			m[n] = phoneLen(n)
+		}
+		return m
+	}()
+)
+
 // ValidatePhone checks every field of a phone.
 func ValidatePhone(p *Phone) error {
 	for _, check := range []func(*Phone) error{validatePhoneDevice, validatePhoneSettings, validatePhoneNetwork} {
@@ -140,12 +158,12 @@ func validatePhoneDevice(p *Phone) error {
 	if !slices.Contains(models, p.Model) {
 		return Invalid("model", "must be one of the %s models %s (got %q)", p.Vendor, strings.Join(models, ", "), clip(p.Model, 32))
 	}
-	if p.Filename == "" || len(p.Filename) > 128 || strings.Trim(strings.ToLower(p.Filename), "abcdefghijklmnopqrstuvwxyz0123456789._-") != "" ||
+	if p.Filename == "" || len(p.Filename) > phoneFilenameLen || strings.Trim(strings.ToLower(p.Filename), "abcdefghijklmnopqrstuvwxyz0123456789._-") != "" ||
 		strings.HasPrefix(p.Filename, ".") {
-		return Invalid("filename", "must be a file name of letters, digits and . _ - (at most 128)")
+		return Invalid("filename", "must be a file name of letters, digits and . _ - (at most %d)", phoneFilenameLen)
 	}
 	if p.Password != "" {
-		return checkText("password", p.Password, 64, false)
+		return checkText("password", p.Password, phonePasswordLen, false)
 	}
 	return nil
 }
@@ -161,19 +179,15 @@ func validatePhoneSettings(p *Phone) error {
 			return err
 		}
 	}
-	for _, f := range []struct {
-		name, v string
-		max     int
-	}{{"timezone", p.Timezone, 64}, {"ringtone", p.Ringtone, 64}, {"queue_ringtone", p.QueueRingtone, 64},
-		{"external_ringtone", p.ExternalRingtone, 64}, {"date_format", p.DateFormat, 32}, {"time_format", p.TimeFormat, 32},
-		{"powerled", p.PowerLED, 32}, {"backlight", p.Backlight, 32}, {"screensaver", p.Screensaver, 32},
-		{"serial_number", p.SerialNumber, 64}} {
-		if err := checkText(f.name, f.v, f.max, false); err != nil {
+	for _, f := range []struct{ name, v string }{{"timezone", p.Timezone}, {"ringtone", p.Ringtone}, {"queue_ringtone", p.QueueRingtone},
+		{"external_ringtone", p.ExternalRingtone}, {"date_format", p.DateFormat}, {"time_format", p.TimeFormat},
+		{"powerled", p.PowerLED}, {"backlight", p.Backlight}, {"screensaver", p.Screensaver}, {"serial_number", p.SerialNumber}} {
+		if err := checkText(f.name, f.v, phoneTextLens[f.name], false); err != nil {
 			return err
 		}
 	}
-	if len(p.Codecs) > 16 {
-		return Invalid("codecs", "may list at most 16 codecs")
+	if len(p.Codecs) > phoneCodecsMax {
+		return Invalid("codecs", "may list at most %d codecs", phoneCodecsMax)
 	}
 	seen := map[string]bool{}
 	for i, c := range p.Codecs {
@@ -208,8 +222,8 @@ func validatePhoneNetwork(p *Phone) error {
 		}
 	}
 	for _, d := range []struct{ name, v string }{{"door_password1", p.DoorPassword1}, {"door_password2", p.DoorPassword2}} {
-		if d.v != "" && (!allDigits(d.v) || len(d.v) > 16) {
-			return Invalid(d.name, "may contain only digits (at most 16)")
+		if max := phoneDoorLens[d.name]; d.v != "" && (!allDigits(d.v) || len(d.v) > max) {
+			return Invalid(d.name, "may contain only digits (at most %d)", max)
 		}
 	}
 	return nil

@@ -54,11 +54,18 @@ type AgentEvent struct {
 	At       time.Time `json:"at"`
 }
 
+// The bounds of a hunt group's members, as their tags declare them.
+var (
+	huntNameLen    = bound[HuntGroup]("maxLength", "name")
+	minRingTimeout = bound[HuntGroup]("minimum", "ring_timeout")
+	maxRingTimeout = bound[HuntGroup]("maximum", "ring_timeout")
+)
+
 // ValidateHuntGroup fills defaults and checks a group.
 func ValidateHuntGroup(g *HuntGroup) error {
 	g.Name = strings.TrimSpace(g.Name)
-	if g.Name == "" || len(g.Name) > 64 {
-		return Invalid("name", "is required, at most 64 characters")
+	if g.Name == "" || len(g.Name) > huntNameLen {
+		return Invalid("name", "is required, at most %d characters", huntNameLen)
 	}
 	if err := ValidateExtensionNumber(g.ExtensionNumber); err != nil {
 		return err
@@ -72,8 +79,19 @@ func ValidateHuntGroup(g *HuntGroup) error {
 	if g.RingTimeout == 0 {
 		g.RingTimeout = 20
 	}
-	if g.RingTimeout < 5 || g.RingTimeout > 600 {
-		return Invalid("ring_timeout", "must be from 5 to 600 seconds")
+	if g.RingTimeout < minRingTimeout || g.RingTimeout > maxRingTimeout {
+		return Invalid("ring_timeout", "must be from %d to %d seconds", minRingTimeout, maxRingTimeout)
+	}
+	return nil
+}
+
+// The bounds of an agent's skill level, as its tag declares them.
+var minSkill, maxSkill = bound[Agent]("minimum", "skill_level"), bound[Agent]("maximum", "skill_level")
+
+// ValidateSkillLevel checks a queue member's skill level.
+func ValidateSkillLevel(n int) error {
+	if n < minSkill || n > maxSkill {
+		return Invalid("skill_level", "must be from %d to %d", minSkill, maxSkill)
 	}
 	return nil
 }

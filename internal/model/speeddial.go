@@ -9,6 +9,9 @@ type SpeedDial struct {
 	Description string `json:"description" maxLength:"128"`
 }
 
+// speedDialTextLen bounds an entry's description, as its tag declares it.
+var speedDialTextLen = bound[SpeedDial]("maxLength", "description")
+
 // ValidateSpeedDial checks an entry; hundred selects the 00-99 form.
 func ValidateSpeedDial(d *SpeedDial, hundred bool) error {
 	if hundred {
@@ -24,5 +27,5 @@ func ValidateSpeedDial(d *SpeedDial, hundred bool) error {
 	if err := ValidatePhoneNumber("phone_number", d.PhoneNumber); err != nil {
 		return err
 	}
-	return checkText("description", d.Description, 128, false)
+	return checkText("description", d.Description, speedDialTextLen, false)
 }

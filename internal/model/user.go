@@ -22,20 +22,19 @@ var (
 	CustomRuleTypes = []string{"ALL_HOURS", "OFFICE_HOURS", "NON_OFFICE_HOURS", "SPECIFIC_HOURS"}
 )
 
-// Limits on user input. Every string is bounded.
+// Bounds of formats that several members share (the members' own bounds
+// are declared in their tags; see limits.go).
 const (
-	MaxNameLen        = 64
-	MaxEmailLen       = 254
-	MaxTextLen        = 128
-	MaxAddressLen     = 512
-	MaxCustomOptions  = 8192
-	MaxPhoneLen       = 32
-	MaxCustomRules    = 20
-	MaxBLFs           = 200
-	MaxCallerIDs      = 50
-	MaxRangesPerDay   = 8
+	// MaxNameLen bounds a login username, a role's name, an API key's name.
+	MaxNameLen = 64
+	// MaxEmailLen bounds an email address, in bytes.
+	MaxEmailLen = 254
+	// MaxTextLen bounds a tenant's name.
+	MaxTextLen = 128
+	// MaxPhoneLen bounds a phone number, in digits.
+	MaxPhoneLen = 32
+	// DefaultMaxBinding is the devices a user may register by default.
 	DefaultMaxBinding = 10
-	MaxMaxBindings    = 100
 )
 
 // TimeRange is a span of one day, "HH:MM" to "HH:MM" (24:00 allowed as end).

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"net/mail"
 	"regexp"
 	"strings"
@@ -50,6 +51,13 @@ func ValidateUserName(name string, systemTenant bool) error {
 	return nil
 }
 
+// Bounds of an extension number (in digits) and of a DNS domain name.
+const (
+	MinExtensionLen = 3
+	MaxExtensionLen = 64
+	MaxDomainLen    = 253
+)
+
 // ValidateExtensionNumber checks an extension number: 3 to 64 digits 0-9.
 // The field is "extension_number".
 func ValidateExtensionNumber(ext string) error {
@@ -60,8 +68,8 @@ func ValidateExtensionNumber(ext string) error {
 	if !allDigits(ext) {
 		return Invalid(field, "must contain digits 0-9 only")
 	}
-	if len(ext) < 3 || len(ext) > 64 {
-		return Invalid(field, "must be 3 to 64 digits long (it has %d)", len(ext))
+	if len(ext) < MinExtensionLen || len(ext) > MaxExtensionLen {
+		return Invalid(field, "must be %d to %d digits long (it has %d)", MinExtensionLen, MaxExtensionLen, len(ext))
 	}
 	return nil
 }
@@ -127,8 +135,8 @@ func ValidateDomainName(field, domain string) error {
 
 // domainProblem returns why domain is not a valid host name, or "".
 func domainProblem(domain string) string {
-	if len(domain) > 253 {
-		return "must be at most 253 characters"
+	if len(domain) > MaxDomainLen {
+		return fmt.Sprintf("must be at most %d characters", MaxDomainLen)
 	}
 	labels := strings.Split(domain, ".")
 	if len(labels) < 2 {

@@ -44,9 +44,12 @@ func ValidateTimeRange(field string, r TimeRange) (from, to int, err error) {
 	return from, to, nil
 }
 
+// rangesPerDay bounds a day's time ranges, as its tag declares it.
+var rangesPerDay = bound[DayHours]("maxItems", "ranges")
+
 // ValidateWeekHours checks a week of office hours at field (e.g.
 // "office_hours"): every range is valid (see ValidateTimeRange), a day has
-// at most MaxRangesPerDay ranges, ranges of a day do not overlap (they may
+// at most the ranges DayHours declares, ranges of a day do not overlap (they may
 // touch and need not be sorted), and an enabled day has at least one range.
 func ValidateWeekHours(field string, w *WeekHours) error {
 	if w == nil {
@@ -55,8 +58,8 @@ func ValidateWeekHours(field string, w *WeekHours) error {
 	for _, d := range w.Days() {
 		dayField := field + "." + d.Name
 		rangesField := dayField + ".ranges"
-		if len(d.Day.Ranges) > MaxRangesPerDay {
-			return Invalid(rangesField, "may have at most %d time ranges (it has %d)", MaxRangesPerDay, len(d.Day.Ranges))
+		if len(d.Day.Ranges) > rangesPerDay {
+			return Invalid(rangesField, "may have at most %d time ranges (it has %d)", rangesPerDay, len(d.Day.Ranges))
 		}
 		if d.Day.Enabled && len(d.Day.Ranges) == 0 {
 			return Invalid(rangesField, "needs at least one time range when %s is enabled", d.Name)

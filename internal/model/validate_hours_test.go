@@ -33,12 +33,12 @@ func TestValidateTimeRange(t *testing.T) {
 func TestValidateWeekHours(t *testing.T) {
 	week := func(mon DayHours) *WeekHours { return &WeekHours{Monday: mon, Friday: day(true, "09:00", "17:00")} }
 	many := day(true)
-	for i := 0; i < MaxRangesPerDay+1; i++ {
+	for i := 0; i < rangesPerDay+1; i++ {
 		h := string(rune('0'+i/10)) + string(rune('0'+i%10))
 		many.Ranges = append(many.Ranges, TimeRange{From: h + ":00", To: h + ":30"})
 	}
 	eight := many
-	eight.Ranges = many.Ranges[:MaxRangesPerDay]
+	eight.Ranges = many.Ranges[:rangesPerDay]
 	checkCases(t, []vcase{
 		{"simple", ValidateWeekHours("office_hours", week(day(true, "09:00", "17:00"))), "", ""},
 		{"split unsorted", ValidateWeekHours("office_hours", week(day(true, "13:00", "17:00", "09:00", "12:00"))), "", ""},

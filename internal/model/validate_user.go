@@ -12,13 +12,28 @@ import (
 	"unicode/utf8"
 )
 
-// Limits of the fields that user.go bounds only in struct tags.
-const (
-	maxProviderIDLen = 40
-	maxBLFKeyLen     = 32
-	maxBLFTextLen    = 64
-	minNoAnswerWait  = 5
-	maxNoAnswerWait  = 600
+// The bounds of a user's members, as their tags declare them.
+var (
+	displayNameLen   = bound[UserFields]("maxLength", "display_name")
+	firstNameLen     = bound[UserFields]("maxLength", "first_name")
+	lastNameLen      = bound[UserFields]("maxLength", "last_name")
+	addressLen       = bound[UserFields]("maxLength", "address")
+	departmentLen    = bound[UserFields]("maxLength", "department")
+	minBindings      = bound[UserFields]("minimum", "max_bindings")
+	maxBindings      = bound[UserFields]("maximum", "max_bindings")
+	userCallerIDs    = bound[UserSettings]("maxItems", "outbound_caller_ids")
+	customOptionsLen = bound[UserSettings]("maxLength", "custom_options")
+	autoResponseLen  = bound[UserSettings]("maxLength", "sms_auto_response_text")
+	customRulesMax   = bound[UserSettings]("maxItems", "custom_forward_rules")
+	blfsMax          = bound[UserSettings]("maxItems", "blfs")
+	providerIDLen    = bound[OutboundCallerID]("maxLength", "provider_id")
+	callerIDTextLen  = bound[OutboundCallerID]("maxLength", "description")
+	blfKeyLen        = bound[BLF]("maxLength", "key")
+	blfValueLen      = bound[BLF]("maxLength", "value")
+	blfFirstNameLen  = bound[BLF]("maxLength", "first_name")
+	blfLastNameLen   = bound[BLF]("maxLength", "last_name")
+	minNoAnswerWait  = bound[NoAnswerForwardRule]("minimum", "timeout")
+	maxNoAnswerWait  = bound[NoAnswerForwardRule]("maximum", "timeout")
 )
 
 // checkText checks a free-text field: valid UTF-8, at most max characters
@@ -87,9 +102,9 @@ func validateUserFields(f *UserFields) error {
 		value string
 		max   int
 	}{
-		{"display_name", f.DisplayName, MaxTextLen},
-		{"first_name", f.FirstName, MaxNameLen},
-		{"last_name", f.LastName, MaxNameLen},
+		{"display_name", f.DisplayName, displayNameLen},
+		{"first_name", f.FirstName, firstNameLen},
+		{"last_name", f.LastName, lastNameLen},
 	}
 	for _, t := range texts {
 		if err := checkText(t.field, t.value, t.max, false); err != nil {
@@ -103,14 +118,14 @@ func validateUserFields(f *UserFields) error {
 			return err
 		}
 	}
-	if err := checkText("address", f.Address, MaxAddressLen, true); err != nil {
+	if err := checkText("address", f.Address, addressLen, true); err != nil {
 		return err
 	}
-	if err := checkText("department", f.Department, MaxTextLen, false); err != nil {
+	if err := checkText("department", f.Department, departmentLen, false); err != nil {
 		return err
 	}
-	if f.MaxBindings < 1 || f.MaxBindings > MaxMaxBindings {
-		return Invalid("max_bindings", "must be between 1 and %d (got %d)", MaxMaxBindings, f.MaxBindings)
+	if f.MaxBindings < minBindings || f.MaxBindings > maxBindings {
+		return Invalid("max_bindings", "must be between %d and %d (got %d)", minBindings, maxBindings, f.MaxBindings)
 	}
 	return ValidateOnCallPIN(f.OnCallPIN)
 }
@@ -119,13 +134,13 @@ func validateUserSettings(s *UserSettings) error {
 	if err := OneOf("sms", s.SMS, SMSModes); err != nil {
 		return err
 	}
-	if err := validateCallerIDs(s.OutboundCallerIDs); err != nil {
+	if err := validateCallerIDs(s.OutboundCallerIDs, userCallerIDs); err != nil {
 		return err
 	}
-	if err := checkText("custom_options", s.CustomOptions, MaxCustomOptions, true); err != nil {
+	if err := checkText("custom_options", s.CustomOptions, customOptionsLen, true); err != nil {
 		return err
 	}
-	if err := checkText("sms_auto_response_text", s.SMSAutoResponseText, 1600, true); err != nil {
+	if err := checkText("sms_auto_response_text", s.SMSAutoResponseText, autoResponseLen, true); err != nil {
 		return err
 	}
 	if s.EnableSMSAutoResponder && strings.TrimSpace(s.SMSAutoResponseText) == "" {
@@ -167,15 +182,16 @@ func validateUserSettings(s *UserSettings) error {
 	return validateCallHandling(&s.CallHandling)
 }
 
-func validateCallerIDs(ids []OutboundCallerID) error {
-	if len(ids) > MaxCallerIDs {
-		return Invalid("outbound_caller_ids", "may have at most %d entries (it has %d)", MaxCallerIDs, len(ids))
+// validateCallerIDs checks a list of caller IDs of at most max entries.
+func validateCallerIDs(ids []OutboundCallerID, max int) error {
+	if len(ids) > max {
+		return Invalid("outbound_caller_ids", "may have at most %d entries (it has %d)", max, len(ids))
 	}
 	seen := make(map[string]int, len(ids))
 	preferred := -1
 	for i, c := range ids {
 		p := fmt.Sprintf("outbound_caller_ids[%d]", i)
-		if err := checkText(p+".provider_id", c.ProviderID, maxProviderIDLen, false); err != nil {
+		if err := checkText(p+".provider_id", c.ProviderID, providerIDLen, false); err != nil {
 			return err
 		}
 		if c.CallerID == "" {
@@ -194,7 +210,7 @@ func validateCallerIDs(ids []OutboundCallerID) error {
 			}
 			preferred = i
 		}
-		if err := checkText(p+".description", c.Description, MaxTextLen, false); err != nil {
+		if err := checkText(p+".description", c.Description, callerIDTextLen, false); err != nil {
 			return err
 		}
 	}
@@ -202,8 +218,8 @@ func validateCallerIDs(ids []OutboundCallerID) error {
 }
 
 func validateCustomRules(rules []CustomForwardRule) error {
-	if len(rules) > MaxCustomRules {
-		return Invalid("custom_forward_rules", "may have at most %d rules (it has %d)", MaxCustomRules, len(rules))
+	if len(rules) > customRulesMax {
+		return Invalid("custom_forward_rules", "may have at most %d rules (it has %d)", customRulesMax, len(rules))
 	}
 	for i, r := range rules {
 		p := fmt.Sprintf("custom_forward_rules[%d]", i)
@@ -234,8 +250,8 @@ func validateCustomRules(rules []CustomForwardRule) error {
 }
 
 func validateBLFs(blfs []BLF) error {
-	if len(blfs) > MaxBLFs {
-		return Invalid("blfs", "may have at most %d keys (it has %d)", MaxBLFs, len(blfs))
+	if len(blfs) > blfsMax {
+		return Invalid("blfs", "may have at most %d keys (it has %d)", blfsMax, len(blfs))
 	}
 	seen := make(map[string]int, len(blfs))
 	for i, b := range blfs {
@@ -243,17 +259,20 @@ func validateBLFs(blfs []BLF) error {
 		if b.Key == "" {
 			return Invalid(p+".key", "is required")
 		}
-		if err := checkText(p+".key", b.Key, maxBLFKeyLen, false); err != nil {
+		if err := checkText(p+".key", b.Key, blfKeyLen, false); err != nil {
 			return err
 		}
 		if j, dup := seen[b.Key]; dup {
 			return Invalid(p+".key", "key %q is already used by blfs[%d]", b.Key, j)
 		}
 		seen[b.Key] = i
-		for _, t := range []struct{ field, value string }{
-			{".value", b.Value}, {".first_name", b.FirstName}, {".last_name", b.LastName},
+		for _, t := range []struct {
+			field, value string
+			max          int
+		}{
+			{".value", b.Value, blfValueLen}, {".first_name", b.FirstName, blfFirstNameLen}, {".last_name", b.LastName, blfLastNameLen},
 		} {
-			if err := checkText(p+t.field, t.value, maxBLFTextLen, false); err != nil {
+			if err := checkText(p+t.field, t.value, t.max, false); err != nil {
 				return err
 			}
 		}
@@ -300,6 +319,13 @@ func validateForwardRules(r *ForwardRules) error {
 	return nil
 }
 
+// The bounds of a tenant's settings, as their tags declare them.
+var (
+	countryCodeLen     = bound[Tenant]("maxLength", "country_code")
+	sipTrunkLen        = bound[Tenant]("maxLength", "sip_trunk")
+	voicemailServerLen = bound[Tenant]("maxLength", "voicemail_server")
+)
+
 // ValidateTenant checks a tenant as stored (after ApplyTenantDefaults): a
 // name of 1 to 128 characters that is not blank, a DNS domain name, and an
 // IANA time zone such as "UTC" or "Europe/Paris".
@@ -313,11 +339,14 @@ func ValidateTenant(t *Tenant) error {
 	if err := ValidateDomainName("domain", t.Domain); err != nil {
 		return err
 	}
-	if t.CountryCode != "" && (len(t.CountryCode) > 3 || !allDigits(t.CountryCode) || t.CountryCode[0] == '0') {
+	if t.CountryCode != "" && (len(t.CountryCode) > countryCodeLen || !allDigits(t.CountryCode) || t.CountryCode[0] == '0') {
 		return Invalid("country_code", "must be a country calling code of 1 to 3 digits without '+', such as 1 or 33")
 	}
-	for _, f := range []struct{ name, v string }{{"sip_trunk", t.SIPTrunk}, {"voicemail_server", t.VoicemailServer}} {
-		if f.v != "" && !validSIPHost(f.v) {
+	for _, f := range []struct {
+		name, v string
+		max     int
+	}{{"sip_trunk", t.SIPTrunk, sipTrunkLen}, {"voicemail_server", t.VoicemailServer, voicemailServerLen}} {
+		if f.v != "" && !validSIPHost(f.v, f.max) {
 			return Invalid(f.name, "must be a SIP URI of a host, such as sip:192.0.2.10:5060 or sip:trunk.example.com;transport=tcp")
 		}
 	}
@@ -341,11 +370,11 @@ func ValidateTenant(t *Tenant) error {
 	return nil
 }
 
-// validSIPHost accepts sip:host[:port][;transport=udp|tcp|tls] with a
-// DNS name or an IP address and no user part.
-func validSIPHost(u string) bool {
+// validSIPHost accepts sip:host[:port][;transport=udp|tcp|tls] of at most
+// max bytes, with a DNS name or an IP address and no user part.
+func validSIPHost(u string, max int) bool {
 	rest, ok := strings.CutPrefix(u, "sip:")
-	if !ok || len(u) > 256 || strings.ContainsAny(rest, "@ <>\"") {
+	if !ok || len(u) > max || strings.ContainsAny(rest, "@ <>\"") {
 		return false
 	}
 	host, params, _ := strings.Cut(rest, ";")

@@ -44,20 +44,20 @@ func TestValidateUser(t *testing.T) {
 		{"role", func(u *User) { u.Role = "" }, false, "role", "required"},
 		{"extension", func(u *User) { u.ExtensionNumber = "12" }, false, "extension_number", "3 to 64"},
 		{"email required", func(u *User) { u.Email = "" }, false, "email", "required"},
-		{"display_name", func(u *User) { u.DisplayName = strings.Repeat("x", MaxTextLen+1) }, false, "display_name", "at most 128"},
+		{"display_name", func(u *User) { u.DisplayName = strings.Repeat("x", displayNameLen+1) }, false, "display_name", "at most 128"},
 		{"display_name newline", func(u *User) { u.DisplayName = "a\nb" }, false, "display_name", "control characters"},
 		{"first_name", func(u *User) { u.FirstName = strings.Repeat("é", MaxNameLen+1) }, false, "first_name", "at most 64"},
 		{"last_name", func(u *User) { u.LastName = strings.Repeat("x", MaxNameLen+1) }, false, "last_name", "at most 64"},
 		{"mobile_phone", func(u *User) { u.MobilePhone = "555-1234" }, false, "mobile_phone", "only digits"},
 		{"home_phone", func(u *User) { u.HomePhone = "+0123" }, false, "home_phone", "international"},
-		{"address", func(u *User) { u.Address = strings.Repeat("x", MaxAddressLen+1) }, false, "address", "at most 512"},
-		{"department", func(u *User) { u.Department = strings.Repeat("x", MaxTextLen+1) }, false, "department", "at most 128"},
+		{"address", func(u *User) { u.Address = strings.Repeat("x", addressLen+1) }, false, "address", "at most 512"},
+		{"department", func(u *User) { u.Department = strings.Repeat("x", departmentLen+1) }, false, "department", "at most 128"},
 		{"max_bindings low", func(u *User) { u.MaxBindings = -1 }, false, "max_bindings", "between 1 and 100"},
-		{"max_bindings high", func(u *User) { u.MaxBindings = MaxMaxBindings + 1 }, false, "max_bindings", "between 1 and 100"},
+		{"max_bindings high", func(u *User) { u.MaxBindings = maxBindings + 1 }, false, "max_bindings", "between 1 and 100"},
 		{"oncall_pin", func(u *User) { u.OnCallPIN = "12" }, false, "oncall_pin", "4 to 10"},
 		{"sms", func(u *User) { u.SMS = "allow" }, false, "sms", "one of DISABLE"},
 		{"caller ids too many", func(u *User) {
-			for i := 0; i <= MaxCallerIDs; i++ {
+			for i := 0; i <= userCallerIDs; i++ {
 				u.OutboundCallerIDs = append(u.OutboundCallerIDs, OutboundCallerID{CallerID: fmt.Sprint(1000 + i)})
 			}
 		}, false, "outbound_caller_ids", "at most 50"},
@@ -73,12 +73,12 @@ func TestValidateUser(t *testing.T) {
 			u.OutboundCallerIDs = []OutboundCallerID{{CallerID: "+14155550100", Description: strings.Repeat("d", 129)}}
 		}, false, "outbound_caller_ids[0].description", "at most 128"},
 		{"custom_options bad json", func(u *User) { u.CustomOptions = "{bad" }, false, "custom_options", "valid JSON"},
-		{"custom_options too long", func(u *User) { u.CustomOptions = `"` + strings.Repeat("x", MaxCustomOptions) + `"` }, false, "custom_options", "at most 8192"},
+		{"custom_options too long", func(u *User) { u.CustomOptions = `"` + strings.Repeat("x", customOptionsLen) + `"` }, false, "custom_options", "at most 8192"},
 		{"office_hours mode", func(u *User) { u.OfficeHours.Mode = "global" }, false, "office_hours.mode", "GLOBAL, CUSTOM"},
 		{"office_hours overlap", func(u *User) { u.OfficeHours.Monday = day(true, "09:00", "12:00", "11:00", "13:00") }, false,
 			"office_hours.monday.ranges[1].from", "overlaps"},
 		{"custom rules too many", func(u *User) {
-			for i := 0; i <= MaxCustomRules; i++ {
+			for i := 0; i <= customRulesMax; i++ {
 				u.CustomForwardRules = append(u.CustomForwardRules, CustomForwardRule{Action: "HANG_UP", CallerID: "100", Type: "ALL_HOURS"})
 			}
 		}, false, "custom_forward_rules", "at most 20"},
@@ -110,7 +110,7 @@ func TestValidateUser(t *testing.T) {
 		{"interface", func(u *User) { u.Interface = "" }, false, "interface", "required"},
 		{"preferred_transport", func(u *User) { u.PreferredTransport = "udp" }, false, "preferred_transport", "UDP, TCP, TLS"},
 		{"blfs too many", func(u *User) {
-			for i := 0; i <= MaxBLFs; i++ {
+			for i := 0; i <= blfsMax; i++ {
 				u.BLFs = append(u.BLFs, BLF{Key: fmt.Sprint(i)})
 			}
 		}, false, "blfs", "at most 200"},
