@@ -4,7 +4,6 @@
 package directory
 
 import (
-	"encoding/json"
 	"log/slog"
 	"strings"
 	"sync"
@@ -79,19 +78,6 @@ func (c *Caller) audit(action, objectType, objectID, objectName string, fields m
 		}
 	}
 	return e
-}
-
-// membersOf decodes a body's members for the audit log (the store masks
-// the secrets among them).
-func membersOf(m map[string]json.RawMessage) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		var x any
-		if json.Unmarshal(v, &x) == nil {
-			out[k] = x
-		}
-	}
-	return out
 }
 
 // Can reports whether the caller holds the dotted permission flag.

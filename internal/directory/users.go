@@ -457,8 +457,6 @@ func (s *Service) ChangeMyExtensionPassword(ctx context.Context, c *Caller, oldP
 	return s.setExtensionPassword(ctx, c, c.UserID, "new_password", newPassword)
 }
 
-func trimmed(s string) string { return strings.TrimSpace(s) }
-
 // avatarMember reads "avatar_file_id": an uploaded PNG or JPEG of the
 // tenant becomes the user's avatar; "" removes it. set is false when the
 // member is absent.
