@@ -16,7 +16,9 @@ import (
 // directory typed: Value holds the members given, and the patch knows
 // which members were given at every depth, so that applying it changes
 // exactly those. A member left out keeps its value; an object given
-// changes only its own members given; an array given replaces the array.
+// changes only its own members given; an array given sets the list's
+// length, its objects merging into the elements already there, as
+// encoding/json has always decoded the API's bodies.
 //
 // Reading a patch never fails on a member: the first problem of each
 // member (a null where a value is needed, a value of the wrong type, an
