@@ -24,7 +24,22 @@ type Tenant struct {
 	CountryCode     string    `json:"country_code"`
 	SIPTrunk        string    `json:"sip_trunk"`
 	VoicemailServer string    `json:"voicemail_server"`
-	CreatedAt       time.Time `json:"created_at"`
+	// Voicemail holds the limits and options of Switchboard's own
+	// voicemail (used when there is no voicemail_server).
+	Voicemail VoicemailSettings `json:"voicemail"`
+	CreatedAt time.Time         `json:"created_at"`
+}
+
+// VoicemailSettings are a tenant's voicemail limits and options (zero:
+// the default).
+type VoicemailSettings struct {
+	// MaxSeconds is the longest message (10-3600, default 180).
+	MaxSeconds int `json:"max_seconds,omitempty"`
+	// MaxMessages is each mailbox's quota (1-10000, default 100).
+	MaxMessages int `json:"max_messages,omitempty"`
+	// AttachAudio attaches the voice file to voicemail emails (default
+	// off: email is no place for what callers say).
+	AttachAudio bool `json:"attach_audio,omitempty"`
 }
 
 // TenantAdmin is the first Admin of a new tenant.
@@ -64,6 +79,8 @@ type TenantUpdate struct {
 	CountryCode     *string    `json:"country_code,omitempty"`
 	SIPTrunk        *string    `json:"sip_trunk,omitempty"`
 	VoicemailServer *string    `json:"voicemail_server,omitempty"`
+	// Voicemail replaces the tenant's voicemail settings.
+	Voicemail *VoicemailSettings `json:"voicemail,omitempty"`
 }
 
 // ListTenants lists the tenants (GET /api/tenants; system.tenant); filter

@@ -187,6 +187,9 @@ type DetachedMailbox struct {
 	// readable by admins).
 	Greetings  json.RawMessage `json:"greetings"`
 	DetachedAt time.Time       `json:"detached_at"`
+	// Messages is how many voicemail messages it holds
+	// (ListDetachedVoicemails).
+	Messages int `json:"messages"`
 }
 
 // ListDetachedMailboxes lists the mailboxes of deleted users (GET

@@ -51,6 +51,7 @@ type User struct {
 	LastName                           string              `json:"last_name"`
 	LunchNonOfficeHoursForwardRule     ForwardRule         `json:"lunch_non_office_hours_forward_rule"`
 	LunchOfficeHoursForwardRule        ForwardRule         `json:"lunch_office_hours_forward_rule"`
+	Mailbox                            string              `json:"mailbox"`
 	MaxBindings                        int                 `json:"max_bindings"`
 	MobilePhone                        string              `json:"mobile_phone"`
 	Name                               string              `json:"name"`
@@ -149,6 +150,7 @@ type UserCreate struct {
 	LastName                       string          `json:"last_name,omitempty"`
 	LunchNonOfficeHoursForwardRule *ForwardRule    `json:"lunch_non_office_hours_forward_rule,omitempty"`
 	LunchOfficeHoursForwardRule    *ForwardRule    `json:"lunch_office_hours_forward_rule,omitempty"`
+	Mailbox                        string          `json:"mailbox,omitempty"`
 	MaxBindings                    int             `json:"max_bindings,omitempty"`
 	MobilePhone                    string          `json:"mobile_phone,omitempty"`
 	// Name is the login username: letters, digits, _ - ' . (immutable).
@@ -224,6 +226,7 @@ type UserUpdate struct {
 	LastName                          *string              `json:"last_name,omitempty"`
 	LunchNonOfficeHoursForwardRule    *ForwardRule         `json:"lunch_non_office_hours_forward_rule,omitempty"`
 	LunchOfficeHoursForwardRule       *ForwardRule         `json:"lunch_office_hours_forward_rule,omitempty"`
+	Mailbox                           *string              `json:"mailbox,omitempty"`
 	MaxBindings                       *int                 `json:"max_bindings,omitempty"`
 	MobilePhone                       *string              `json:"mobile_phone,omitempty"`
 	NetworkUnavailableDirectCallsOnly *bool                `json:"network_unavailable_direct_calls_only,omitempty"`

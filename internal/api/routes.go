@@ -46,6 +46,7 @@ func (s *Server) routes() {
 	s.syncRoutes("/api/user/cdrs", directory.KindCDR, "Call history", "call record", route{access: perm, permission: directory.PermOwnCallLog})
 	s.recordingRoutes()
 	s.externalMessageRoutes()
+	s.voicemailRoutes()
 	s.meetingRoutes()
 	s.meetingControlRoutes()
 	s.participantRoutes()

@@ -38,6 +38,8 @@ type tenantUpdateDoc struct {
 	SIPTrunk string `json:"sip_trunk" maxLength:"256"`
 	// VoicemailServer takes calls for the users' mailboxes.
 	VoicemailServer string `json:"voicemail_server" maxLength:"256"`
+	// Voicemail holds the limits and options of Switchboard's own voicemail.
+	Voicemail model.VoicemailSettings `json:"voicemail"`
 }
 
 func (s *Server) tenantRoutes() {

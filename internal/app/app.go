@@ -21,6 +21,7 @@ import (
 	"github.com/switchboard-pbx/switchboard/internal/auth"
 	"github.com/switchboard-pbx/switchboard/internal/config"
 	"github.com/switchboard-pbx/switchboard/internal/directory"
+	"github.com/switchboard-pbx/switchboard/internal/media"
 	"github.com/switchboard-pbx/switchboard/internal/metrics"
 	"github.com/switchboard-pbx/switchboard/internal/portal"
 	"github.com/switchboard-pbx/switchboard/internal/sip/registrar"
@@ -54,6 +55,7 @@ type App struct {
 	listener net.Listener
 	sip      *sipserver.Server
 	dir      *directory.Service
+	media    *media.Engine
 }
 
 // Start opens the store, migrates it (unless told not to), bootstraps the
@@ -110,6 +112,11 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Option
 		Limits: registrar.Limits{Min: time.Duration(cfg.SIP.MinExpires) * time.Second, Max: time.Duration(cfg.SIP.MaxExpires) * time.Second,
 			Default: time.Duration(cfg.SIP.DefaultExpires) * time.Second},
 		FailLimit: cfg.SIP.FailLimit, FailWindow: cfg.SIP.FailWindow, Ban: cfg.SIP.Ban, KeyPressWait: cfg.SIP.KeyPressWait, Router: directory.SIPRouter{S: dir}}
+	eng, err := startMedia(cfg, dir, log, opt.Clock)
+	if err != nil {
+		return nil, err
+	}
+	rcfg.Media = eng.ProxyHandoff()
 	if cfg.SIP.TLSCert != "" {
 		cert, err := tls.LoadX509KeyPair(cfg.SIP.TLSCert, cfg.SIP.TLSKey)
 		if err != nil {
@@ -127,7 +134,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Option
 		return nil, fmt.Errorf("cannot listen for HTTP on %s: %w", cfg.HTTPAddr, err)
 	}
 	ok = true
-	return &App{cfg: cfg, log: log, store: st, server: srv, listener: ln, dir: dir, sip: reg}, nil
+	return &App{cfg: cfg, log: log, store: st, server: srv, listener: ln, dir: dir, sip: reg, media: eng}, nil
 }
 
 // HTTPAddr is the address the API listens on (useful with port 0).
@@ -175,6 +182,7 @@ func (a *App) Serve(ctx context.Context) error {
 	})
 	g.Go(func() error { return a.sweepSessions(gctx) })
 	g.Go(func() error { return a.sip.Serve(gctx) })
+	g.Go(func() error { return a.media.Serve(gctx) })
 	return g.Wait()
 }
 

@@ -31,7 +31,28 @@ type Config struct {
 	BlobStore   string
 	BlobMaxSize int64
 	SIP         SIPSettings
+	Media       MediaSettings
 }
+
+// MediaSettings configure the media engine (voicemail) and its email.
+type MediaSettings struct {
+	// RTPIP is the address RTP binds to (default: the --sip host, or the
+	// first non-loopback address when that is unspecified); RTPPublicIP
+	// is the address announced in SDP instead, behind 1:1 NAT.
+	RTPIP       string
+	RTPPublicIP string
+	// RTPPorts is the RTP port range "MIN-MAX" (even ports are used).
+	RTPPorts         string
+	PortMin, PortMax int
+	// SMTP is the relay for voicemail-to-email: smtp://[user:pass@]host[:port]
+	// (STARTTLS required unless ?starttls=opportunistic or none) or
+	// smtps://... (TLS from the start). Empty: no email.
+	SMTP     string
+	SMTPFrom string
+}
+
+// DefaultRTPPorts is the default RTP port range.
+const DefaultRTPPorts = "10000-20000"
 
 // SIPSettings configure the registrar.
 type SIPSettings struct {
@@ -90,6 +111,11 @@ const (
 	EnvSIPFailWindow = "SWITCHBOARD_SIP_FAIL_WINDOW"
 	EnvSIPBan        = "SWITCHBOARD_SIP_BAN"
 	EnvSIPKeyPress   = "SWITCHBOARD_SIP_KEY_PRESS_WAIT"
+	EnvRTPIP         = "SWITCHBOARD_RTP_IP"
+	EnvRTPPublicIP   = "SWITCHBOARD_RTP_PUBLIC_IP"
+	EnvRTPPorts      = "SWITCHBOARD_RTP_PORTS"
+	EnvSMTP          = "SWITCHBOARD_SMTP"
+	EnvSMTPFrom      = "SWITCHBOARD_SMTP_FROM"
 )
 
 // DefaultBlobMaxSize is the largest upload accepted by default.
@@ -149,6 +175,11 @@ func Parse(name string, args []string, getenv func(string) string, out io.Writer
 	fs.DurationVar(&c.SIP.FailWindow, "sip-fail-window", envDur(EnvSIPFailWindow, sd.FailWindow), "period over which SIP failures add up (env "+EnvSIPFailWindow+")")
 	fs.DurationVar(&c.SIP.Ban, "sip-ban", envDur(EnvSIPBan, sd.Ban), "how long a source address is ignored (env "+EnvSIPBan+")")
 	fs.DurationVar(&c.SIP.KeyPressWait, "sip-key-press-wait", envDur(EnvSIPKeyPress, sd.KeyPressWait), "how long the person answering a forwarded call of a user with require_key_press has to press a key (env "+EnvSIPKeyPress+")")
+	fs.StringVar(&c.Media.RTPIP, "rtp-ip", getenv(EnvRTPIP), "address RTP binds to; default the --sip host, or the first non-loopback address (env "+EnvRTPIP+")")
+	fs.StringVar(&c.Media.RTPPublicIP, "rtp-public-ip", getenv(EnvRTPPublicIP), "address announced in SDP instead of --rtp-ip, behind 1:1 NAT (env "+EnvRTPPublicIP+")")
+	fs.StringVar(&c.Media.RTPPorts, "rtp-ports", or(getenv(EnvRTPPorts), DefaultRTPPorts), "RTP port range MIN-MAX (env "+EnvRTPPorts+")")
+	fs.StringVar(&c.Media.SMTP, "smtp", getenv(EnvSMTP), "SMTP relay for voicemail-to-email: smtp://user:pass@host:587 (STARTTLS) or smtps://host:465 (env "+EnvSMTP+")")
+	fs.StringVar(&c.Media.SMTPFrom, "smtp-from", getenv(EnvSMTPFrom), "sender address of voicemail emails (default voicemail@ the --smtp host) (env "+EnvSMTPFrom+")")
 	if envErr != nil {
 		return nil, envErr
 	}
@@ -197,6 +228,9 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("--blob-max-size: %d is not from 1024 bytes to 1 GiB", c.BlobMaxSize)
 	}
 	if err := c.SIP.validate(c.SIPAddr); err != nil {
+		return err
+	}
+	if err := c.Media.validate(); err != nil {
 		return err
 	}
 	return validateLogin(c.Login)

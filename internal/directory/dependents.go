@@ -31,8 +31,9 @@ type Dependents struct {
 	Mailbox struct {
 		// Greetings is how many voicemail greetings the mailbox holds.
 		Greetings int `json:"greetings"`
-		// Messages is how many messages it holds. Messages live on the
-		// tenant's voicemail server until Switchboard stores them: 0.
+		// Messages is how many voicemail messages it holds (those
+		// Switchboard recorded; a tenant's external voicemail_server
+		// keeps its own).
 		Messages int `json:"messages"`
 	} `json:"mailbox"`
 	Groups       []Ref     `json:"groups"`
@@ -60,6 +61,9 @@ type DetachedMailbox struct {
 	DisplayName string          `json:"display_name"`
 	DetachedAt  time.Time       `json:"detached_at"`
 	Greetings   json.RawMessage `json:"greetings" doc:"The greetings as they were (file ids stay readable by admins)"`
+	// Messages is how many voicemail messages it holds (listed at
+	// /api/mailboxes/detached/{id}/voicemails).
+	Messages int `json:"messages"`
 }
 
 // UserDependents lists what depends on user id of the caller's tenant.
@@ -70,6 +74,9 @@ func (s *Service) UserDependents(ctx context.Context, c *Caller, id string) (*De
 	}
 	d := &Dependents{Groups: []Ref{}, Phones: []Ref{}, BLFKeys: []UserRef{}, SpeedDials: []UserRef{}, ForwardRules: []UserRef{}}
 	if d.Mailbox.Greetings, err = s.store.CountItems(ctx, u.TenantID, u.ID, greetingKind); err != nil {
+		return nil, err
+	}
+	if d.Mailbox.Messages, err = s.store.CountVoicemails(ctx, u.TenantID, u.ID); err != nil {
 		return nil, err
 	}
 	groups, err := s.store.GroupsOfUser(ctx, u.TenantID, u.ID)
@@ -157,8 +164,9 @@ func forwardsTo(o *model.User, ext string) []string {
 	return out
 }
 
-// DeleteUserWith removes a user, keeping its mailbox detached (KEEP) or
-// deleting it with the user (DELETE, the default).
+// DeleteUserWith removes a user, keeping its mailbox detached (KEEP: its
+// greetings and voicemail messages stay, as a tenant item) or deleting it
+// with the user (DELETE, the default: messages and their files go).
 func (s *Service) DeleteUserWith(ctx context.Context, c *Caller, id, mailbox string) error {
 	switch mailbox {
 	case "", MailboxDelete:
@@ -205,6 +213,9 @@ func (s *Service) DetachedMailboxes(ctx context.Context, c *Caller) ([]DetachedM
 		var mb DetachedMailbox
 		if err := json.Unmarshal(it.Data, &mb); err != nil {
 			return nil, fmt.Errorf("decode mailbox %s: %w", it.ID, err)
+		}
+		if mb.Messages, err = s.store.CountVoicemails(ctx, c.TenantID, it.ID); err != nil {
+			return nil, err
 		}
 		out = append(out, mb)
 	}

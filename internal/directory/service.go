@@ -26,6 +26,8 @@ type Config struct {
 	// (DefaultBlobMaxSize when zero).
 	Blobs       BlobStorage
 	BlobMaxSize int64
+	// Mailer sends voicemail-to-email notifications (nil: none are sent).
+	Mailer Mailer
 }
 
 // DefaultConfig returns the documented defaults: access tokens live one

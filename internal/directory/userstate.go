@@ -191,6 +191,7 @@ func resetProfile(u *model.User) {
 	keep := u.UserSettings
 	u.UserSettings = model.UserSettings{}
 	u.VoicemailPIN = keep.VoicemailPIN
+	u.Mailbox = keep.Mailbox // where the messages are, not a preference
 	u.OutboundCallerIDs = keep.OutboundCallerIDs
 	u.CallRestrictions = keep.CallRestrictions // a security setting, not a preference
 	u.SMS = keep.SMS

@@ -38,6 +38,11 @@ func isolationFixture(s *server) *fixture {
 		"apikey":   ok(a.CreateAPIKey(ctx, "CRM"))(s).Token,
 	}
 	ids["greeting"] = ok(me.CreateGreeting(ctx, ids["blob"]))(s)
+	s.ok(leaveMessage(s.t, s, acmeID, "240", "+14155550100"))
+	ids["voicemail"] = ok(me.ListVoicemails(ctx, nil))(s).Items[0].ID
+	gone := ok(acme.CreateUser(ctx, client.UserCreate{Name: "gone", Email: "gone@acme.example", ExtensionNumber: "241", Password: "Gone-password-1"}))(s)
+	s.ok(acme.DeleteUser(ctx, gone, "KEEP"))
+	ids["detached"] = ok(acme.ListDetachedMailboxes(ctx))(s)[0].ID
 	s.ok(acme.AddGroupMember(ctx, ids["group"], "240"))
 	s.ok(acme.CallQueues().SetMember(ctx, ids["queue"], victim, 0))
 	s.ok(acme.RingGroups().SetMember(ctx, ids["ring"], victim, 0))
@@ -93,6 +98,7 @@ func foreignIDScenarios(ids map[string]string) []scenario {
 		{"GET", "/api/groups/{group}/members/{ext}", nil},
 		{"POST", "/api/groups/{group}/members/{ext}", nil},
 		{"POST", "/api/groups/{group}/members/{ext}/destroy", nil},
+		{"GET", "/api/mailboxes/detached/{detached}/voicemails", nil},
 		{"GET", "/api/holidays/{tholiday}", nil},
 		{"POST", "/api/holidays/{tholiday}", map[string]any{"name": "Pwned"}},
 		{"POST", "/api/holidays/{tholiday}/destroy", nil},
@@ -159,6 +165,9 @@ func foreignIDScenarios(ids map[string]string) []scenario {
 		{"POST", "/api/user/phones/{phone}/destroy", nil},
 		{"GET", "/api/user/recordings/{recording}", nil},
 		{"POST", "/api/user/recordings/{recording}/destroy", nil},
+		{"GET", "/api/user/voicemails/{voicemail}", nil},
+		{"POST", "/api/user/voicemails/{voicemail}", map[string]any{"heard": true}},
+		{"POST", "/api/user/voicemails/{voicemail}/destroy", nil},
 		{"GET", "/api/user/speed_dial_100/{sd100}", nil},
 		{"POST", "/api/user/speed_dial_100/{sd100}", map[string]any{"description": "Pwned"}},
 		{"POST", "/api/user/speed_dial_100/{sd100}/destroy", nil},
@@ -211,6 +220,10 @@ func foreignIDScenarios(ids map[string]string) []scenario {
 		{"GET", "/api/users/{user}/speed_dial_8/{sd8}", nil},
 		{"POST", "/api/users/{user}/speed_dial_8/{sd8}", map[string]any{"description": "Pwned"}},
 		{"POST", "/api/users/{user}/speed_dial_8/{sd8}/destroy", nil},
+		{"GET", "/api/users/{user}/voicemails", nil},
+		{"GET", "/api/users/{user}/voicemails/{voicemail}", nil},
+		{"POST", "/api/users/{user}/voicemails/{voicemail}", map[string]any{"saved": true}},
+		{"POST", "/api/users/{user}/voicemails/{voicemail}/destroy", nil},
 		{"GET", "/api/users/{user}/status", nil},
 		{"POST", "/api/users/{user}/status/{instance}/destroy_status", nil},
 	}
@@ -249,7 +262,8 @@ func TestTenantIsolation(t *testing.T) {
 				out[u] = string(f.send(t, scenario{As: as, Method: "GET", URL: u}, f.ids).Body)
 			}
 			for _, u := range []string{"/api/user/contacts/{contact}", "/api/user/meetings/{meeting}/status", "/api/user/recordings/{recording}",
-				"/api/user/cdrs/{cdr}", "/api/user/external_messages/{message}", "/api/user/meetings/{meeting}/participants/{participant}"} {
+				"/api/user/cdrs/{cdr}", "/api/user/external_messages/{message}", "/api/user/meetings/{meeting}/participants/{participant}",
+				"/api/user/voicemails/{voicemail}"} {
 				out[u] = string(f.send(t, scenario{As: "acme.jill", Method: "GET", URL: u}, f.ids).Body)
 			}
 			return out

@@ -416,7 +416,7 @@ func records(t *testing.T, s *server, token string, n int) []map[string]any {
 
 // TestSippCallPlans: the callee's settings change what happens to real
 // calls — no answer then forward to another extension, DND to voicemail
-// (refused while no voicemail server is configured), an international
+// (refused for a user without a mailbox), an international
 // call refused by the role's policy, a domestic one without a trunk.
 func TestSippCallPlans(t *testing.T) {
 	needTool(t, "sipp")
@@ -450,8 +450,9 @@ func TestSippCallPlans(t *testing.T) {
 	}
 	_ = id203
 
-	// DND: voicemail, refused with 480 while no voicemail server is set.
-	s.must(204, "POST", "/api/users/"+id202, admin, map[string]any{"enable_dnd": true})
+	// DND: voicemail; bob's mailbox choice NONE refuses it with 480 (the
+	// node answers voicemail itself otherwise, see voicemail_test.go).
+	s.must(204, "POST", "/api/users/"+id202, admin, map[string]any{"enable_dnd": true, "mailbox": "NONE"})
 	if err := sippUACRefused(t, s.app.SIPAddr(), []string{alice + "202"}, 480); err != nil {
 		t.Fatalf("DND: %v", err)
 	}

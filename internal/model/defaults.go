@@ -41,6 +41,7 @@ func ApplyUserDefaults(u *User) {
 	setDefault(&u.SMS, defaultSMS)
 	setDefault(&u.VoicemailPrompt, defaultVoicemailPrompt)
 	setDefault(&u.VoicemailPlayDatetime, defaultVoicemailPlayDatetime)
+	setDefault(&u.Mailbox, MailboxSelf)
 	setDefault(&u.Interface, defaultInterface)
 	setDefault(&u.PreferredTransport, defaultTransport)
 

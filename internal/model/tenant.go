@@ -28,6 +28,9 @@ type Tenant struct {
 	SIPTrunk string `json:"sip_trunk" maxLength:"256"`
 	// VoicemailServer takes calls for the users' mailboxes (sip:host[:port]).
 	VoicemailServer string `json:"voicemail_server" maxLength:"256"`
+	// Voicemail holds the limits and options of the voicemail Switchboard
+	// answers itself (when there is no voicemail_server).
+	Voicemail VoicemailSettings `json:"voicemail"`
 }
 
 // The values of Tenant.SIPDigest: SHA-256 then MD5 (the default, RFC

@@ -185,9 +185,13 @@ type UserSettings struct {
 	VoicemailPIN           string              `json:"voicemail_pin" maxLength:"10"`
 	EnableVoicemailNotify  bool                `json:"enable_voicemail_notify"`
 	VoicemailPlayDatetime  string              `json:"voicemail_play_datetime" enum:"DISABLE,12_HOUR_CLOCK,24_HOUR_CLOCK"`
-	Interface              string              `json:"interface" enum:"WEB_DOMAIN,PUBLIC_IPV4,PUBLIC_IPV6,PRIVATE_IPV4,PRIVATE_IPV6,SBC_DOMAIN"`
-	PreferredTransport     string              `json:"preferred_transport" enum:"UDP,TCP,TLS"`
-	BLFs                   []BLF               `json:"blfs" maxItems:"200"`
+	// Mailbox is where the user's voicemail goes: SELF (the user's own
+	// mailbox, the default), NONE (no voicemail) or the extension of
+	// another user whose mailbox takes the messages.
+	Mailbox            string `json:"mailbox" maxLength:"64" doc:"SELF (default), NONE, or the extension of another user whose mailbox takes this user's messages"`
+	Interface          string `json:"interface" enum:"WEB_DOMAIN,PUBLIC_IPV4,PUBLIC_IPV6,PRIVATE_IPV4,PRIVATE_IPV6,SBC_DOMAIN"`
+	PreferredTransport string `json:"preferred_transport" enum:"UDP,TCP,TLS"`
+	BLFs               []BLF  `json:"blfs" maxItems:"200"`
 	ForwardRules
 	CallHandling
 }

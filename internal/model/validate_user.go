@@ -167,6 +167,9 @@ func validateUserSettings(s *UserSettings) error {
 	if err := OneOf("voicemail_play_datetime", s.VoicemailPlayDatetime, PlayDateTimeModes); err != nil {
 		return err
 	}
+	if err := ValidateMailboxChoice(s.Mailbox); err != nil {
+		return err
+	}
 	if err := OneOf("interface", s.Interface, Interfaces); err != nil {
 		return err
 	}
@@ -351,6 +354,9 @@ func ValidateTenant(t *Tenant) error {
 		}
 	}
 	if err := ValidateWeekHours("office_hours", &t.OfficeHours); err != nil {
+		return err
+	}
+	if err := ValidateVoicemailSettings(&t.Voicemail); err != nil {
 		return err
 	}
 	if t.SIPDigest != "" { // "" is the default, SHA256_THEN_MD5

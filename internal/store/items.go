@@ -210,12 +210,16 @@ func (s *Store) ItemsMentioning(ctx context.Context, tenantID string, kinds []st
 
 // DeleteUserKeeping deletes a user like DeleteUser but first moves its
 // items of kind keepKind into one tenant-wide item (the detached mailbox),
-// in the same transaction. keep is that item (its Data set by the caller).
+// and its voicemail messages into that mailbox, in the same transaction.
+// keep is that item (its Data set by the caller).
 func (s *Store) DeleteUserKeeping(ctx context.Context, tenantID, id string, keep *Item) error {
 	return s.inTx(ctx, func(c conn) error {
 		if _, err := c.exec(ctx, `INSERT INTO user_items (id, tenant_id, user_id, kind, tenant_key, user_key, data, created_at)
 			VALUES (?, ?, '', ?, ?, '', ?, ?)`, keep.ID, tenantID, keep.Kind, keep.TenantKey, string(keep.Data), micros(time.Now())); err != nil {
 			return fmt.Errorf("keep mailbox: %w", err)
+		}
+		if err := moveMailbox(ctx, c, tenantID, id, keep.ID); err != nil {
+			return err
 		}
 		return deleteUser(ctx, c, tenantID, id)
 	})

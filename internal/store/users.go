@@ -280,6 +280,10 @@ func deleteUser(ctx context.Context, c conn, tenantID, id string) error {
 	if _, err := c.exec(ctx, `DELETE FROM user_items WHERE tenant_id = ? AND user_id = ?`, tenantID, id); err != nil {
 		return fmt.Errorf("delete user items: %w", err)
 	}
+	// Its mailbox's messages (a kept mailbox has moved them first).
+	if err := deleteMailbox(ctx, c, tenantID, id); err != nil {
+		return err
+	}
 	// Its personal contacts, and the others' favorite marks on it.
 	if _, err := c.exec(ctx, `DELETE FROM contacts WHERE tenant_id = ? AND user_id = ?`, tenantID, id); err != nil {
 		return fmt.Errorf("delete user contacts: %w", err)

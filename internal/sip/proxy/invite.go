@@ -70,6 +70,10 @@ func (p *Proxy) fromUser(ctx context.Context, req *sip.Request, tx sip.ServerTra
 	}
 	c := &call{tenant: tenant, caller: caller, started: now, callID: req.CallID().Value(), callerNumber: ext,
 		calleeNumber: target, direction: "INTERNAL_CALL"}
+	if p.isFeatureCode(target) {
+		p.featureCode(ctx, req, tx, c, target)
+		return
+	}
 	callee, err := p.router.UserByExtension(ctx, u.TenantID, target)
 	switch {
 	case errors.Is(err, model.ErrNotFound):

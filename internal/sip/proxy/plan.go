@@ -134,11 +134,16 @@ func (p *Proxy) forward(ctx context.Context, req *sip.Request, tx sip.ServerTran
 }
 
 // voicemail sends the call to the mailbox of the plan's user on the
-// tenant's voicemail server; the plan ends there.
+// tenant's voicemail server, or of the node's media engine when the
+// tenant has none; the plan ends there.
 func (p *Proxy) voicemail(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, at place) bool {
 	c.reroute = "VOICEMAIL"
 	mailbox, div := voicemailTarget(at.ext, c.tenant, at.first)
-	if mailbox == "" || !p.answerVia(ctx, req, tx, c, mailbox, false, div) {
+	extra := []sip.Header{div}
+	if mailbox == "" { // no voicemail server: the node's own voicemail
+		mailbox, extra = p.localVoicemail(at.ext, c, at.first)
+	}
+	if mailbox == "" || !p.answerVia(ctx, req, tx, c, mailbox, false, extra...) {
 		p.finish(req, tx, c, 480, "Voicemail Unavailable", "UNREACHABLE")
 	}
 	return true
@@ -153,11 +158,18 @@ func voicemailTarget(ext string, tenant *model.Tenant, first bool) (string, sip.
 	if server == "" {
 		return "", nil
 	}
+	return "sip:" + ext + "@" + server, diversion(ext, tenant.Domain, first)
+}
+
+// diversion is the Diversion header (RFC 5806) of a call diverted to the
+// mailbox of ext: unconditional when the plan starts with voicemail
+// (first), no-answer after other steps.
+func diversion(ext, domain string, first bool) sip.Header {
 	reason := "unconditional"
 	if !first {
 		reason = "no-answer"
 	}
-	return "sip:" + ext + "@" + server, sip.NewHeader("Diversion", "<sip:"+ext+"@"+tenant.Domain+">;reason="+reason)
+	return sip.NewHeader("Diversion", "<sip:"+ext+"@"+domain+">;reason="+reason)
 }
 
 // refusalEnd is the end reason of a call's record for a refusal status.

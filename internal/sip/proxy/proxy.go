@@ -29,8 +29,11 @@ type Config struct {
 	// KeyPressWait is how long a forwarded call's answerer has to press
 	// a key when the user requires it (default 20 s).
 	KeyPressWait time.Duration
-	Now          func() time.Time
-	Log          *slog.Logger
+	// Media, when set, answers voicemail without a voicemail_server and
+	// the mailbox feature codes.
+	Media *Media
+	Now   func() time.Time
+	Log   *slog.Logger
 }
 
 // Proxy routes INVITEs and relays the requests of the dialogs it
@@ -41,6 +44,7 @@ type Proxy struct {
 	auth         *digest.Authenticator
 	client       *sipgo.Client
 	keyPressWait time.Duration
+	media        *Media
 	now          func() time.Time
 	log          *slog.Logger
 	dialogs      dialogs
@@ -62,7 +66,7 @@ func New(cfg Config) *Proxy {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Proxy{router: cfg.Router, st: cfg.Store, auth: cfg.Auth, client: cfg.Client, keyPressWait: cfg.KeyPressWait,
-		now: cfg.Now, log: cfg.Log, trunks: map[string]trunkEntry{}, keys: keyWaits{m: map[string]chan string{}},
+		media: cfg.Media, now: cfg.Now, log: cfg.Log, trunks: map[string]trunkEntry{}, keys: keyWaits{m: map[string]chan string{}},
 		dialogs: dialogs{m: map[string]*call{}, st: cfg.Store, now: cfg.Now, log: cfg.Log}}
 }
 

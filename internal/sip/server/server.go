@@ -45,6 +45,8 @@ type Config struct {
 	Store        *store.Store
 	// Router, when set, makes the server a proxy for INVITEs.
 	Router proxy.Router
+	// Media, when set, is the node's media engine (voicemail).
+	Media *proxy.Media
 }
 
 // Server is a node's running SIP server.
@@ -82,7 +84,7 @@ func Listen(ctx context.Context, cfg Config) (*Server, error) {
 	s.handle(reg.Handlers())
 	if cfg.Router != nil {
 		px := proxy.New(proxy.Config{Router: cfg.Router, Store: cfg.Store, Auth: auth, Client: tr.Client(),
-			KeyPressWait: cfg.KeyPressWait, Now: cfg.Now, Log: log})
+			KeyPressWait: cfg.KeyPressWait, Media: cfg.Media, Now: cfg.Now, Log: log})
 		s.handle(px.Handlers())
 		s.sweeps = append(s.sweeps, px.Sweep)
 	}

@@ -1,0 +1,97 @@
+package media
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/switchboard-pbx/switchboard/internal/media/audio"
+)
+
+// promptFiles is the English prompt set, generated from prompts/prompts.txt
+// by prompts/generate.sh (espeak-ng and sox).
+//
+//go:embed prompts/en/*.wav prompts/prompts.txt
+var promptFiles embed.FS
+
+// Prompts are the prompts of a language as 8 kHz samples, by name.
+type Prompts map[string][]int16
+
+// LoadPrompts decodes the embedded English prompt set.
+func LoadPrompts() (Prompts, error) {
+	entries, err := fs.ReadDir(promptFiles, "prompts/en")
+	if err != nil {
+		return nil, err
+	}
+	p := Prompts{}
+	for _, e := range entries {
+		data, err := promptFiles.ReadFile("prompts/en/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		pcm, err := audio.Load(data)
+		if err != nil {
+			return nil, fmt.Errorf("prompt %s: %w", e.Name(), err)
+		}
+		p[strings.TrimSuffix(e.Name(), ".wav")] = pcm
+	}
+	return p, nil
+}
+
+// PromptTexts returns the prompt names and what each says, in the order
+// of prompts.txt (tenants replace prompts by these names).
+func PromptTexts() []PromptText {
+	data, _ := promptFiles.ReadFile("prompts/prompts.txt")
+	var out []PromptText
+	for _, line := range strings.Split(string(data), "\n") {
+		name, text, ok := strings.Cut(line, "|")
+		if ok && !strings.HasPrefix(name, "#") {
+			out = append(out, PromptText{Name: name, Text: text})
+		}
+	}
+	return out
+}
+
+// PromptText is one prompt's name and words.
+type PromptText struct {
+	Name string `json:"name"`
+	Text string `json:"text"`
+}
+
+// say returns the prompts that speak n (0 to 999) as a number.
+func sayNumber(n int) []string {
+	switch {
+	case n < 0:
+		n = 0
+	case n > 999:
+		n = 999
+	}
+	var out []string
+	if n >= 100 {
+		out = append(out, fmt.Sprintf("n-%d", n/100), "n-hundred")
+		n %= 100
+		if n == 0 {
+			return out
+		}
+	}
+	if n < 20 {
+		return append(out, fmt.Sprintf("n-%d", n))
+	}
+	out = append(out, fmt.Sprintf("n-%d", n/10*10))
+	if n%10 != 0 {
+		out = append(out, fmt.Sprintf("n-%d", n%10))
+	}
+	return out
+}
+
+// sayDigits returns the prompts that speak each digit of s.
+func sayDigits(s string) []string {
+	var out []string
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			out = append(out, "n-"+string(r))
+		}
+	}
+	return out
+}
