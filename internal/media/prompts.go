@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"time"
 
 	"github.com/switchboard-pbx/switchboard/internal/media/audio"
 )
@@ -94,4 +95,51 @@ func sayDigits(s string) []string {
 		}
 	}
 	return out
+}
+
+// sayOrdinal returns the prompts of an ordinal day of the month (1-31).
+func sayOrdinal(n int) []string {
+	switch {
+	case n <= 20 || n == 30:
+		return []string{fmt.Sprintf("o-%d", n)}
+	case n < 30:
+		return []string{"n-20", fmt.Sprintf("o-%d", n-20)}
+	}
+	return []string{"n-30", fmt.Sprintf("o-%d", n-30)}
+}
+
+// sayDateTime returns the prompts of a date and time: "Monday March
+// fifth 3 45 P M", or with h24 "Monday March fifth 15 45 hours"
+// ("15 hundred hours" on the hour).
+func sayDateTime(t time.Time, h24 bool) []string {
+	out := []string{fmt.Sprintf("d-%d", int(t.Weekday())), fmt.Sprintf("m-%d", int(t.Month()))}
+	out = append(out, sayOrdinal(t.Day())...)
+	h, m := t.Hour(), t.Minute()
+	if h24 {
+		out = append(out, sayNumber(h)...)
+		if m == 0 {
+			return append(out, "n-hundred", "n-hours")
+		}
+		return append(append(out, sayMinutes(m)...), "n-hours")
+	}
+	ampm := "n-am"
+	if h >= 12 {
+		ampm = "n-pm"
+	}
+	if h = h % 12; h == 0 {
+		h = 12
+	}
+	out = append(out, sayNumber(h)...)
+	if m == 0 {
+		return append(out, "n-oclock", ampm)
+	}
+	return append(append(out, sayMinutes(m)...), ampm)
+}
+
+// sayMinutes says minutes 1-59: "oh five", "forty five".
+func sayMinutes(m int) []string {
+	if m < 10 {
+		return []string{"n-oh", fmt.Sprintf("n-%d", m)}
+	}
+	return sayNumber(m)
 }
