@@ -21,6 +21,7 @@ import (
 	"github.com/switchboard-pbx/switchboard/internal/auth"
 	"github.com/switchboard-pbx/switchboard/internal/config"
 	"github.com/switchboard-pbx/switchboard/internal/directory"
+	"github.com/switchboard-pbx/switchboard/internal/mail"
 	"github.com/switchboard-pbx/switchboard/internal/media"
 	"github.com/switchboard-pbx/switchboard/internal/metrics"
 	"github.com/switchboard-pbx/switchboard/internal/portal"
@@ -93,6 +94,17 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Option
 		dcfg.Blobs = directory.DBBlobs{Store: st}
 	default:
 		dcfg.Blobs = directory.FileBlobs{Dir: filepath.Join(cfg.DataDir, "blobs"), Store: st}
+	}
+	if cfg.Media.SMTP != "" {
+		relay, err := config.ParseSMTP(cfg.Media.SMTP)
+		if err != nil {
+			return nil, err
+		}
+		tlsConf, err := smtpTLS(cfg.Media.SMTPCA)
+		if err != nil {
+			return nil, err
+		}
+		dcfg.Mailer = mail.New(relay, cfg.Media.SMTPFrom, tlsConf)
 	}
 	dir := directory.New(st, hasher, log, dcfg)
 	generated, err := dir.Bootstrap(ctx, cfg.AdminPassword)

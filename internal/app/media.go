@@ -1,9 +1,12 @@
 package app
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"time"
 
 	"github.com/emiago/sipgo/sip"
@@ -31,4 +34,22 @@ func startMedia(cfg *config.Config, dir *directory.Service, log *slog.Logger, cl
 	}
 	return media.New(media.Config{IP: ip, PublicIP: cfg.Media.RTPPublicIP, PortMin: cfg.Media.PortMin, PortMax: cfg.Media.PortMax,
 		Directory: dir, Log: log, Now: clock})
+}
+
+// smtpTLS is the TLS configuration towards the relay: the system's roots,
+// or only the certificates of the PEM file caFile (--smtp-ca).
+func smtpTLS(caFile string) (*tls.Config, error) {
+	conf := &tls.Config{MinVersion: tls.VersionTLS12}
+	if caFile == "" {
+		return conf, nil
+	}
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil, fmt.Errorf("--smtp-ca: %w", err)
+	}
+	conf.RootCAs = x509.NewCertPool()
+	if !conf.RootCAs.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("--smtp-ca: %s holds no PEM certificate", caFile)
+	}
+	return conf, nil
 }

@@ -49,6 +49,9 @@ type MediaSettings struct {
 	// smtps://... (TLS from the start). Empty: no email.
 	SMTP     string
 	SMTPFrom string
+	// SMTPCA is a PEM file of the certificates trusted for the relay
+	// (default: the system's).
+	SMTPCA string
 }
 
 // DefaultRTPPorts is the default RTP port range.
@@ -116,6 +119,7 @@ const (
 	EnvRTPPorts      = "SWITCHBOARD_RTP_PORTS"
 	EnvSMTP          = "SWITCHBOARD_SMTP"
 	EnvSMTPFrom      = "SWITCHBOARD_SMTP_FROM"
+	EnvSMTPCA        = "SWITCHBOARD_SMTP_CA"
 )
 
 // DefaultBlobMaxSize is the largest upload accepted by default.
@@ -178,8 +182,11 @@ func Parse(name string, args []string, getenv func(string) string, out io.Writer
 	fs.StringVar(&c.Media.RTPIP, "rtp-ip", getenv(EnvRTPIP), "address RTP binds to; default the --sip host, or the first non-loopback address (env "+EnvRTPIP+")")
 	fs.StringVar(&c.Media.RTPPublicIP, "rtp-public-ip", getenv(EnvRTPPublicIP), "address announced in SDP instead of --rtp-ip, behind 1:1 NAT (env "+EnvRTPPublicIP+")")
 	fs.StringVar(&c.Media.RTPPorts, "rtp-ports", or(getenv(EnvRTPPorts), DefaultRTPPorts), "RTP port range MIN-MAX (env "+EnvRTPPorts+")")
-	fs.StringVar(&c.Media.SMTP, "smtp", getenv(EnvSMTP), "SMTP relay for voicemail-to-email: smtp://user:pass@host:587 (STARTTLS) or smtps://host:465 (env "+EnvSMTP+")")
+	// The relay URL may hold a password: the environment's value is read
+	// after parsing, so that --help never prints it as a default.
+	fs.StringVar(&c.Media.SMTP, "smtp", "", "SMTP relay for voicemail-to-email: smtp://user:pass@host:587 (STARTTLS) or smtps://host:465 (env "+EnvSMTP+")")
 	fs.StringVar(&c.Media.SMTPFrom, "smtp-from", getenv(EnvSMTPFrom), "sender address of voicemail emails (default voicemail@ the --smtp host) (env "+EnvSMTPFrom+")")
+	fs.StringVar(&c.Media.SMTPCA, "smtp-ca", getenv(EnvSMTPCA), "PEM file of the certificates trusted for the --smtp relay; default the system's (env "+EnvSMTPCA+")")
 	if envErr != nil {
 		return nil, envErr
 	}
@@ -190,6 +197,9 @@ func Parse(name string, args []string, getenv func(string) string, out io.Writer
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	c.AdminPassword = getenv(EnvAdminPassword)
+	if c.Media.SMTP == "" {
+		c.Media.SMTP = getenv(EnvSMTP)
+	}
 	return c, c.Validate()
 }
 

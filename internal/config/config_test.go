@@ -77,3 +77,33 @@ func TestParse(t *testing.T) {
 		})
 	}
 }
+
+// The SMTP relay's URL may hold a password: --help never shows it, and a
+// bad URL is refused without repeating it.
+func TestSMTPFlagKeepsThePassword(t *testing.T) {
+	env := map[string]string{EnvSMTP: "smtp://u:Secret-pw-1@relay.example:587"}
+	var out strings.Builder
+	_, err := Parse("serve", []string{"--help"}, func(k string) string { return env[k] }, &out)
+	if err == nil || strings.Contains(out.String(), "Secret-pw-1") {
+		t.Fatalf("help: %v\n%s", err, out.String())
+	}
+	c, err := Parse("serve", nil, func(k string) string { return env[k] }, &out)
+	if err != nil || c.Media.SMTP != env[EnvSMTP] {
+		t.Fatalf("env: %v %+v", err, c)
+	}
+	s, err := ParseSMTP(c.Media.SMTP)
+	if err != nil || s.Host != "relay.example" || s.Port != 587 || s.User != "u" || s.Password != "Secret-pw-1" || s.TLS != "mandatory" {
+		t.Fatalf("parsed: %+v %v", s, err)
+	}
+	if s, _ := ParseSMTP("smtps://relay.example"); s.Port != 465 || s.TLS != "implicit" {
+		t.Fatalf("smtps: %+v", s)
+	}
+	for _, bad := range []string{"http://u:Secret-pw-1@x", "smtp://u:Secret-pw-1@x:99999", "smtps://u:Secret-pw-1@x?starttls=none"} {
+		if _, err := ParseSMTP(bad); err == nil || strings.Contains(err.Error(), "Secret-pw-1") {
+			t.Fatalf("%s: %v", bad, err)
+		}
+	}
+	if _, err := Parse("serve", []string{"--rtp-ports", "20000-10000"}, func(string) string { return "" }, &out); err == nil {
+		t.Fatal("a reversed RTP range was accepted")
+	}
+}
