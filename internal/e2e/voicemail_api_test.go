@@ -3,6 +3,9 @@ package e2e
 import (
 	"context"
 	"errors"
+	"html"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -163,5 +166,62 @@ func TestVoicemailMessagesAPI(t *testing.T) {
 		aliceFile := ok(boss.ForUser(id201).ListVoicemails(ctx, nil))(s).Items[0].FileID
 		s.ok(boss.DeleteUser(ctx, id201, "DELETE"))
 		wantStatus(t, ign(boss.GetBlob(ctx, aliceFile)), 404, "a deleted mailbox's file")
+	})
+}
+
+// TestVoicemailPortal: My Phone lists the user's messages with a player,
+// marks them heard or saved, deletes them (CSRF needed), and never shows
+// another user's; a role without voicemail permissions has no section.
+func TestVoicemailPortal(t *testing.T) {
+	eachDB(t, func(t *testing.T, s *server) {
+		admin, id201, _ := sipTenant(s, "acme.example")
+		tid := tenantID(t, s, "acme.example")
+		s.ok(leaveMessage(t, s, tid, "202", "+33611111111"))
+		s.ok(leaveMessage(t, s, tid, "201", "+15550009999"))
+		bob := s.login("bob", "Bob-password-1", "acme.example")
+		msg := ok(bob.Me().ListVoicemails(context.Background(), nil))(s).Items[0]
+
+		b := newBrowser(s)
+		b.signIn("bob", "Bob-password-1", "acme.example")
+		code, page, _ := b.get("/me")
+		page = html.UnescapeString(page)
+		if code != 200 || !strings.Contains(page, `id="voicemails"`) || !strings.Contains(page, "Caller +33611111111 (+33611111111)") ||
+			!strings.Contains(page, `src="/files/`+msg.FileID+`"`) || strings.Contains(page, "+15550009999") || !strings.Contains(page, "<strong>new</strong>") {
+			t.Fatalf("My Phone: %d\n%s", code, page)
+		}
+		if code, _, _ := b.get("/files/" + msg.FileID); code != 200 {
+			t.Fatalf("playback: %d", code)
+		}
+		if code, _, _ := b.post("/me/voicemails/mark", url.Values{"id": {msg.ID}, "heard": {"true"}, "_csrf": {"forged"}}); code != 403 {
+			t.Fatalf("without the CSRF token: %d", code)
+		}
+		b.get("/me")
+		if code, _, _ := b.post("/me/voicemails/mark", url.Values{"id": {msg.ID}, "heard": {"true"}}); code != 303 {
+			t.Fatalf("mark heard: %d", code)
+		}
+		b.get("/me")
+		b.post("/me/voicemails/mark", url.Values{"id": {msg.ID}, "saved": {"true"}})
+		if got := ok(bob.Me().GetVoicemail(context.Background(), msg.ID))(s); !got.Heard || !got.Saved {
+			t.Fatalf("after the portal: %+v", got)
+		}
+		aliceMsg := ok(s.login("alice", "Alice-password-1", "acme.example").Me().ListVoicemails(context.Background(), nil))(s).Items[0].ID
+		b.get("/me")
+		if code, _, _ := b.post("/me/voicemails/remove", url.Values{"id": {aliceMsg}}); code != 404 {
+			t.Fatalf("another user's message: %d", code)
+		}
+		b.get("/me")
+		if code, _, _ := b.post("/me/voicemails/remove", url.Values{"id": {msg.ID}}); code != 303 {
+			t.Fatalf("delete: %d", code)
+		}
+		if n := ok(bob.Me().ListVoicemails(context.Background(), nil))(s).Count; n != 0 {
+			t.Fatalf("%d messages left", n)
+		}
+		s.must(201, "POST", "/api/roles", admin, map[string]any{"name": "novm", "permissions": map[string]any{"general": map[string]any{"meeting": true}}})
+		s.must(204, "POST", "/api/users/"+id201+"/role", admin, map[string]any{"role": "novm"})
+		a := newBrowser(s)
+		a.signIn("alice", "Alice-password-1", "acme.example")
+		if _, page, _ := a.get("/me"); strings.Contains(page, `id="voicemails"`) {
+			t.Fatal("a role without voicemail permissions sees the messages")
+		}
 	})
 }

@@ -22,6 +22,7 @@ type meData struct {
 	Presences  []string
 	Sections   []sectionView
 	Greetings  []directory.Greeting
+	Voicemails *voicemailPage
 	SpeedDials []model.SpeedDial
 	APIKeys    []model.APIKey
 	Queues     []queueAgent
@@ -60,6 +61,10 @@ func (p *Portal) showMe(w http.ResponseWriter, r *http.Request, c *directory.Cal
 		d.Sections = append(d.Sections, sectionView{section: s, Fields: fieldsFor(s.Fields, values, d.Errors), Names: strings.Join(s.Fields, ",")})
 	}
 	if d.Greetings, err = p.d.ListGreetings(ctx, c, ""); err != nil {
+		p.fail(w, r, c, err)
+		return
+	}
+	if d.Voicemails, err = p.voicemails(ctx, c); err != nil {
 		p.fail(w, r, c, err)
 		return
 	}

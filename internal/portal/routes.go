@@ -41,6 +41,8 @@ func (p *Portal) routes() {
 	p.mux.HandleFunc("POST /me/settings", p.signedIn(p.saveMe))
 	p.mux.HandleFunc("POST /me/greetings", p.signedIn(p.uploadGreeting))
 	p.mux.HandleFunc("POST /me/greetings/enable", p.signedIn(p.enableGreeting))
+	p.mux.HandleFunc("POST /me/voicemails/mark", p.signedIn(p.markVoicemail))
+	p.mux.HandleFunc("POST /me/voicemails/remove", p.signedIn(p.removeVoicemail))
 	p.mux.HandleFunc("POST /me/speed_dials", p.signedIn(p.addSpeedDial))
 	p.mux.HandleFunc("POST /me/speed_dials/remove", p.signedIn(p.removeSpeedDial))
 	p.mux.HandleFunc("POST /me/apikeys", p.signedIn(p.createAPIKey))
