@@ -4,8 +4,9 @@
 # and is answered by the node's media engine: the default prompt and the
 # beep are sent to the caller, then the caller sends Debian's G.711 capture
 # (g711a.pcap, 7.08 s) three times and hangs up. The engine logs, per call,
-# the packets it sent and how many left more than 20 ms behind their
-# schedule, and the packets it read and how many it read more than 40 ms
+# the packets it sent and how many left more than 20 ms after they were
+# due (counted from the previous packet: what a 20 ms jitter buffer could
+# not hide), and the packets it read and how many it read more than 40 ms
 # behind the sender's pace (an overloaded engine reads late). The script
 # samples the node's resident memory meanwhile and prints the totals.
 #
@@ -72,7 +73,7 @@ for line in open(sys.argv[1]):
 before, top, conc = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 pct = lambda a, b: 100.0 * a / b if b else 0.0
 print(f"calls answered by the media engine: {calls}, at most {peak} at once")
-print(f"packets sent: {sent}, late (>20 ms behind schedule): {sent_late} ({pct(sent_late, sent):.3f}%)")
+print(f"packets sent: {sent}, late (>20 ms after due): {sent_late} ({pct(sent_late, sent):.3f}%)")
 print(f"packets received: {got}, read late (>40 ms behind the sender's pace): {got_late} ({pct(got_late, got):.3f}%)")
 print(f"resident memory: {before/1024:.0f} MiB before, {top/1024:.0f} MiB at the peak: {(top-before)/max(peak,1):.0f} KiB per session")
 PY

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/emiago/diago"
@@ -27,9 +28,11 @@ type call struct {
 	codec  audio.Codec
 	writer *dmedia.RTPPacketWriter
 	digits chan rune
-	// Stats: packets sent late against their 20 ms schedule (more than
-	// one frame behind), of all sent.
-	sent, late int
+	// Stats: packets sent, and sent more than one frame (20 ms) later
+	// than due after the previous one; packets read, and read more than
+	// readLate behind the sender's pace (a busy engine reads late).
+	sent, late         int
+	received, readLate atomic.Int64
 
 	mu        sync.Mutex
 	recording bool
@@ -74,7 +77,18 @@ func (e *Engine) answer(ctx context.Context, d *diago.DialogServerSession) (*cal
 		e.calls.mu.Unlock()
 	}()
 	go c.read(dtmfPT)
+	n := e.sessions.Add(1)
+	for p := e.peak.Load(); n > p && !e.peak.CompareAndSwap(p, n); p = e.peak.Load() {
+	}
 	return c, nil
+}
+
+// end hangs up (if the caller has not) and logs the call's packet counts.
+func (e *Engine) end(c *call) {
+	c.hangup()
+	e.sessions.Add(-1)
+	e.log.Info("media call ended", "call_id", c.d.InviteRequest.CallID().Value(), "sent", c.sent, "sent_late", c.late,
+		"received", c.received.Load(), "received_late", c.readLate.Load(), "active", e.peak.Load())
 }
 
 // read takes the caller's packets until the call ends: audio while
@@ -84,12 +98,17 @@ func (c *call) read(dtmfPT uint8) {
 	buf := make([]byte, dmedia.RTPBufSize)
 	var lastEvent uint32
 	seen := false
+	var pace pacer
 	for {
 		n, err := r.Read(buf)
 		if err != nil {
 			return
 		}
 		hdr := r.PacketHeader
+		c.received.Add(1)
+		if pace.late(time.Now(), hdr.SequenceNumber, n) {
+			c.readLate.Add(1)
+		}
 		switch pt := hdr.PayloadType; {
 		case pt == dtmfPT:
 			var ev dmedia.DTMFEvent
@@ -174,7 +193,7 @@ var errKey = errors.New("key pressed")
 func (c *call) play(pcm []int16, interrupt bool) (rune, error) {
 	c.writer.ResetTimestamp() // after a pause, the RTP clock jumps
 	frame := make([]byte, 0, frameSamples)
-	start := time.Now()
+	var last time.Time
 	for i := 0; i < len(pcm); i += frameSamples {
 		if c.ctx.Err() != nil {
 			return 0, errHangup
@@ -191,11 +210,15 @@ func (c *call) play(pcm []int16, interrupt bool) (rune, error) {
 		for len(frame) < frameSamples {
 			frame = append(frame, audio.Encode(nil, c.codec, []int16{0})[0])
 		}
-		// Packet k is due at start + k·20 ms; more than a frame behind
-		// that, it is late.
-		if time.Since(start) > time.Duration(i/frameSamples+1)*20*time.Millisecond {
+		// A packet sent more than a frame (20 ms) after the previous one's
+		// due time is late: a 20 ms jitter buffer could not hide the gap.
+		// (diago's writer keeps a 20 ms clock and drops the ticks a stall
+		// missed, so one stall counts once.)
+		now := time.Now()
+		if i > 0 && now.Sub(last) > 2*20*time.Millisecond {
 			c.late++
 		}
+		last = now
 		c.sent++
 		if _, err := c.writer.Write(frame); err != nil {
 			return 0, errHangup
@@ -266,4 +289,34 @@ func (c *call) record(max time.Duration) ([]int16, rune) {
 	pcm := audio.Decode(make([]int16, 0, len(c.rec)), c.recCodec, c.rec)
 	c.rec = nil
 	return pcm, key
+}
+
+// readLate is how far behind the sender's pace a packet may be read
+// before it counts as late.
+const readLate = 40 * time.Millisecond
+
+// pacer follows the pace of the packets a caller sends: packet seq is
+// due at anchor + (seq - anchorSeq)·ptime. A packet read earlier than due
+// moves the anchor (the sender started late); one read later than due by
+// readLate counts as late. A jump of the sequence (a new stream) starts
+// over.
+type pacer struct {
+	set    bool
+	anchor time.Time
+	seq    uint16
+}
+
+func (p *pacer) late(now time.Time, seq uint16, payload int) bool {
+	ptime := time.Duration(max(payload, 1)) * time.Second / 8000 // G.711: one byte a sample
+	d := int16(seq - p.seq)
+	if !p.set || d < 0 || d > 500 {
+		p.set, p.anchor, p.seq = true, now, seq
+		return false
+	}
+	due := p.anchor.Add(time.Duration(d) * ptime)
+	if now.Before(due) {
+		p.anchor, p.seq = now, seq
+		return false
+	}
+	return now.Sub(due) > readLate
 }

@@ -39,7 +39,7 @@ func (e *Engine) deposit(ctx context.Context, d *diago.DialogServerSession, h ha
 	if err != nil {
 		return err
 	}
-	defer c.hangup()
+	defer e.end(c)
 	if box.Full {
 		_, err := c.playPrompts(e.prompts, false, "vm-mailbox-full", "vm-goodbye")
 		return err

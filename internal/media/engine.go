@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/emiago/diago"
@@ -74,6 +75,9 @@ type Engine struct {
 	calls   calls
 	cache   *audioCache
 	active  sync.WaitGroup
+	// sessions counts the answered calls in progress; peak is the most
+	// at once.
+	sessions, peak atomic.Int64
 }
 
 // New sets an Engine up and binds nothing yet (see Serve).

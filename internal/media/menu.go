@@ -39,7 +39,7 @@ func (e *Engine) mailboxByPhone(ctx context.Context, d *diago.DialogServerSessio
 	if err != nil {
 		return err
 	}
-	defer c.hangup()
+	defer e.end(c)
 	ext := ""
 	if !own {
 		if ext, err = c.promptDigits(e.prompts, "vm-enter-mailbox", 16); err != nil {

@@ -67,3 +67,22 @@ func TestSayDateTime(t *testing.T) {
 		t.Errorf("342: %s", got)
 	}
 }
+
+// The pace of received packets: on time, early (moves the anchor),
+// late by more than readLate, and a new stream.
+func TestPacer(t *testing.T) {
+	var p pacer
+	t0 := time.Unix(100, 0)
+	if p.late(t0, 10, 160) || p.late(t0.Add(20*time.Millisecond), 11, 160) || p.late(t0.Add(30*time.Millisecond), 12, 160) {
+		t.Fatal("on time counted late")
+	}
+	if p.late(t0.Add(35*time.Millisecond), 13, 160) { // early: anchor moves to 35 ms for seq 13
+		t.Fatal("early counted late")
+	}
+	if !p.late(t0.Add(35*time.Millisecond+20*time.Millisecond+41*time.Millisecond), 14, 160) {
+		t.Fatal("41 ms late not counted")
+	}
+	if p.late(t0.Add(time.Hour), 9000, 160) {
+		t.Fatal("a new stream counted late")
+	}
+}
