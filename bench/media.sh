@@ -43,7 +43,8 @@ open(sys.argv[1], "w").write(src)
 PY
 
 rss() { awk '/VmRSS/ {print $2}' "/proc/$SB_PID/status"; }
-before=$(rss)
+cpu() { awk '{print $14 + $15}' "/proc/$SB_PID/stat"; } # user + system, in clock ticks
+before=$(rss) cpu0=$(cpu)
 ( peak=0; while kill -0 "$SB_PID" 2>/dev/null; do r=$(rss); [ "${r:-0}" -gt "$peak" ] && peak=$r && echo "$peak" >"$WORK/peak"; sleep 0.2; done ) &
 SAMPLER=$!
 echo "running $CONC deposits ($RATE new calls/s, about 30 s each)..." >&2
@@ -52,6 +53,8 @@ sipp "127.0.0.1:$SB_PORT" -sf "$WORK/deposit.xml" -inf "$WORK/calls.csv" -m "$CA
   -i 127.0.0.1 -p "$(free_port)" -mi 127.0.0.1 -mp "$(free_port)" -nostdin -timeout 300s -trace_screen -screen_file "$WORK/sipp.screen" \
   -trace_err -error_file "$WORK/sipp.err" >/dev/null 2>&1 || true
 kill "$SAMPLER" 2>/dev/null || true
+cpu1=$(cpu) wall=$(( $(date +%s) - start ))
+echo "the node used $(python3 -c "print(f'{($cpu1-$cpu0)/$(getconf CLK_TCK):.1f}')") s of CPU in $wall s; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 ok=$(sed -n 's/^ *Successful call *| *[0-9]* *| *\([0-9]*\).*/\1/p' "$WORK/sipp.screen" | tail -1)
 failed=$(sed -n 's/^ *Failed call *| *[0-9]* *| *\([0-9]*\).*/\1/p' "$WORK/sipp.screen" | tail -1)
 echo "sipp: ${ok:-0} calls ok, ${failed:-0} failed in $(( $(date +%s) - start )) s" >&2
