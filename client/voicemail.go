@@ -56,3 +56,36 @@ func (u *UserScope) DeleteVoicemail(ctx context.Context, id string) error {
 func (c *Client) ListDetachedVoicemails(ctx context.Context, mailboxID string, opts *ListOptions) (*List[Voicemail], error) {
 	return list[Voicemail](ctx, c, pathf("/api/mailboxes/detached/%s/voicemails", mailboxID), opts)
 }
+
+// VoicemailPrompt is a prompt of the voicemail and the tenant's
+// replacement of it (ID "" when the built-in prompt plays).
+type VoicemailPrompt struct {
+	Name     string `json:"name"`
+	Text     string `json:"text"`
+	ID       string `json:"id"`
+	FileID   string `json:"file_id,omitempty"`
+	FileName string `json:"file_name,omitempty"`
+	FileURL  string `json:"file_url,omitempty"`
+}
+
+type promptBody struct {
+	Name   string `json:"name"`
+	FileID string `json:"file_id"`
+}
+
+// ListVoicemailPrompts lists the voicemail's prompts with the tenant's
+// replacements (company.view_only).
+func (c *Client) ListVoicemailPrompts(ctx context.Context) ([]VoicemailPrompt, error) {
+	return itemsOf[VoicemailPrompt](ctx, c, "/api/voicemail_prompts")
+}
+
+// ReplaceVoicemailPrompt makes an uploaded WAV or MP3 the tenant's version
+// of prompt name and returns the replacement's id (company.full_access).
+func (c *Client) ReplaceVoicemailPrompt(ctx context.Context, name, fileID string) (string, error) {
+	return create(ctx, c, "/api/voicemail_prompts", promptBody{Name: name, FileID: fileID})
+}
+
+// DeleteVoicemailPrompt removes a replacement.
+func (c *Client) DeleteVoicemailPrompt(ctx context.Context, id string) error {
+	return c.post(ctx, pathf("/api/voicemail_prompts/%s/destroy", id), nil, nil)
+}

@@ -128,6 +128,8 @@ var guards = map[string]string{
 	"Api-key-tokenRequest.secret":          "a credential, verified",
 	"UserUpdateDoc.avatar_file_id":         "an id, looked up",
 	"FileBody.file_id":                     "an id, looked up",
+	"PromptReplacement.file_id":            "an id, looked up",
+	"PromptReplacement.name":               "a prompt's name, looked up in the catalogue",
 	"RecordingIn.file_id":                  "an id, looked up",
 	"TenantCreate.time_zone":               "a time zone name, looked up in the tz database",
 	"TenantUpdateDoc.time_zone":            "a time zone name, looked up in the tz database",

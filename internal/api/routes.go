@@ -47,6 +47,7 @@ func (s *Server) routes() {
 	s.recordingRoutes()
 	s.externalMessageRoutes()
 	s.voicemailRoutes()
+	s.voicemailPromptRoutes()
 	s.meetingRoutes()
 	s.meetingControlRoutes()
 	s.participantRoutes()

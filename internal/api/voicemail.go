@@ -101,3 +101,38 @@ func (s *Server) voicemailRoutes() {
 			return list(d.DetachedVoicemails(ctx, c, in.ID, in.params()))
 		})
 }
+
+type promptsOutput = struct {
+	Body struct {
+		Items []directory.VoicemailPrompt `json:"items"`
+	}
+}
+
+// voicemailPromptRoutes let a tenant replace the voicemail's prompts with
+// its own recordings.
+func (s *Server) voicemailPromptRoutes() {
+	d := s.deps.Directory
+	const tag = "Voicemail"
+	handle(s, route{method: http.MethodGet, path: "/api/voicemail_prompts", id: "list-voicemail-prompts", tag: tag, access: perm,
+		permission: directory.PermCompanyView, summary: "List the voicemail's prompts (name, words) with the tenant's replacements"},
+		func(ctx context.Context, c *directory.Caller, _ *struct{}) (*promptsOutput, error) {
+			list, err := d.ListVoicemailPrompts(ctx, c)
+			if err != nil {
+				return nil, err
+			}
+			out := &promptsOutput{}
+			out.Body.Items = list
+			return out, nil
+		})
+	handle(s, route{method: http.MethodPost, path: "/api/voicemail_prompts", id: "replace-voicemail-prompt", tag: tag, access: perm,
+		permission: directory.PermCompanyFull, status: http.StatusCreated,
+		summary: "Replace a prompt with an uploaded WAV or MP3 (at most 60 s, not silent; one replacement per prompt)"},
+		func(ctx context.Context, c *directory.Caller, in *struct{ Body directory.PromptReplacement }) (*createdOutput, error) {
+			return created(d.ReplaceVoicemailPrompt(ctx, c, in.Body))
+		})
+	handle(s, route{method: http.MethodPost, path: "/api/voicemail_prompts/{id}/destroy", id: "destroy-voicemail-prompt", tag: tag, access: perm,
+		permission: directory.PermCompanyFull, status: http.StatusNoContent, summary: "Remove a prompt's replacement (the built-in prompt plays again)"},
+		func(ctx context.Context, c *directory.Caller, in *idPath) (*struct{}, error) {
+			return nil, d.DeleteVoicemailPrompt(ctx, c, in.ID)
+		})
+}

@@ -106,6 +106,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Option
 		}
 		dcfg.Mailer = mail.New(relay, cfg.Media.SMTPFrom, tlsConf)
 	}
+	dcfg.Prompts = media.Catalog()
 	dir := directory.New(st, hasher, log, dcfg)
 	generated, err := dir.Bootstrap(ctx, cfg.AdminPassword)
 	if err != nil {

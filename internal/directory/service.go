@@ -28,6 +28,8 @@ type Config struct {
 	BlobMaxSize int64
 	// Mailer sends voicemail-to-email notifications (nil: none are sent).
 	Mailer Mailer
+	// Prompts are the voicemail prompts tenants may replace.
+	Prompts PromptCatalog
 }
 
 // DefaultConfig returns the documented defaults: access tokens live one

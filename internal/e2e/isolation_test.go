@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/switchboard-pbx/switchboard/client"
+	"github.com/switchboard-pbx/switchboard/internal/media/audio"
 )
 
 // isolationFixture builds a tenant (acme) holding one object of every kind
@@ -43,6 +44,7 @@ func isolationFixture(s *server) *fixture {
 	gone := ok(acme.CreateUser(ctx, client.UserCreate{Name: "gone", Email: "gone@acme.example", ExtensionNumber: "241", Password: "Gone-password-1"}))(s)
 	s.ok(acme.DeleteUser(ctx, gone, "KEEP"))
 	ids["detached"] = ok(acme.ListDetachedMailboxes(ctx))(s)[0].ID
+	ids["prompt"] = ok(acme.ReplaceVoicemailPrompt(ctx, "vm-goodbye", upload(s, acme, "bye.wav", audio.WAV(audio.Tone(500, 800)))))(s)
 	s.ok(acme.AddGroupMember(ctx, ids["group"], "240"))
 	s.ok(acme.CallQueues().SetMember(ctx, ids["queue"], victim, 0))
 	s.ok(acme.RingGroups().SetMember(ctx, ids["ring"], victim, 0))
@@ -165,6 +167,7 @@ func foreignIDScenarios(ids map[string]string) []scenario {
 		{"POST", "/api/user/phones/{phone}/destroy", nil},
 		{"GET", "/api/user/recordings/{recording}", nil},
 		{"POST", "/api/user/recordings/{recording}/destroy", nil},
+		{"POST", "/api/voicemail_prompts/{prompt}/destroy", nil},
 		{"GET", "/api/user/voicemails/{voicemail}", nil},
 		{"POST", "/api/user/voicemails/{voicemail}", map[string]any{"heard": true}},
 		{"POST", "/api/user/voicemails/{voicemail}/destroy", nil},

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-pbx/switchboard/client"
 	"github.com/switchboard-pbx/switchboard/internal/directory"
 	"github.com/switchboard-pbx/switchboard/internal/media"
 	"github.com/switchboard-pbx/switchboard/internal/media/audio"
@@ -111,6 +112,61 @@ func TestVoicemailMenuByTones(t *testing.T) {
 		}
 		if err := d.CheckVoicemailPIN(context.Background(), bob, "246813"); !errors.Is(err, directory.ErrMailboxLocked) {
 			t.Fatalf("right PIN while locked: %v", err)
+		}
+	})
+}
+
+// TestVoicemailPromptReplacement: a tenant replaces a prompt with its own
+// recording (checked: a known prompt, a playable file of the tenant, at
+// most 60 s, not silent; one replacement per prompt), and callers of that
+// tenant hear it instead of the built-in one; removing it brings the
+// built-in one back.
+func TestVoicemailPromptReplacement(t *testing.T) {
+	needTool(t, "sipp")
+	eachDB(t, func(t *testing.T, s *server) {
+		ctx := context.Background()
+		admin, _, _ := legacyTenant(s, "acme.example")
+		boss := s.as(admin)
+		list := ok(boss.ListVoicemailPrompts(ctx))(s)
+		if len(list) != len(media.PromptTexts()) || list[0].ID != "" || list[0].Text == "" {
+			t.Fatalf("prompts: %d, first %+v", len(list), list[0])
+		}
+		tone := audio.Tone(700, 1000)
+		wav := upload(s, boss, "pin.wav", audio.WAV(tone))
+		wantInvalid(t, ign(boss.ReplaceVoicemailPrompt(ctx, "vm-nonsense", wav)), "name")
+		wantInvalid(t, ign(boss.ReplaceVoicemailPrompt(ctx, "vm-enter-pin", upload(s, boss, "a.png", pngFile))), "file_id")
+		wantInvalid(t, ign(boss.ReplaceVoicemailPrompt(ctx, "vm-enter-pin", upload(s, boss, "quiet.wav", audio.WAV(audio.Silence(2000))))), "file_id")
+		wantInvalid(t, ign(boss.ReplaceVoicemailPrompt(ctx, "vm-enter-pin", upload(s, boss, "long.wav", audio.WAV(audio.Tone(440, 61000))))), "file_id")
+		id := ok(boss.ReplaceVoicemailPrompt(ctx, "vm-enter-pin", wav))(s)
+		wantStatus(t, ign(boss.ReplaceVoicemailPrompt(ctx, "vm-enter-pin", wav)), 409, "a second replacement")
+		wantStatus(t, ign(s.login("bob", "Bob-password-1", "acme.example").ListVoicemailPrompts(ctx)), 403, "a user lists prompts")
+		pinPrompt := func() client.VoicemailPrompt {
+			for _, p := range ok(boss.ListVoicemailPrompts(ctx))(s) {
+				if p.Name == "vm-enter-pin" {
+					return p
+				}
+			}
+			t.Fatal("no vm-enter-pin prompt")
+			return client.VoicemailPrompt{}
+		}
+		if p := pinPrompt(); p.ID != id || p.FileID != wav {
+			t.Fatalf("the replacement: %+v", p)
+		}
+
+		// Bob dials *97: the PIN prompt is the tenant's tone.
+		peer := newRTPPeer(t)
+		sf := filepath.Join(t.TempDir(), "menu.xml")
+		if err := os.WriteFile(sf, []byte(sdpPort(voicemailScenario(pauseStep(4000)+byeStep), peer.Port())), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := sippRunMedia(t, s.app.SIPAddr(), sf, []string{sippLine("202", "acme.example", "Sip-secret-202", "*97")}); err != nil {
+			t.Fatalf("sipp: %v", err)
+		}
+		peer.waitFor(0, tone, "the tenant's PIN prompt", time.Second)
+		s.ok(boss.DeleteVoicemailPrompt(ctx, id))
+		wantStatus(t, boss.DeleteVoicemailPrompt(ctx, id), 404, "a second delete")
+		if p := pinPrompt(); p.ID != "" || p.FileID != "" {
+			t.Fatalf("after the delete: %+v", p)
 		}
 	})
 }

@@ -28,6 +28,8 @@ type call struct {
 	codec  audio.Codec
 	writer *dmedia.RTPPacketWriter
 	digits chan rune
+	// prompts are the tenant's prompt set (see promptsFor).
+	prompts Prompts
 	// Stats: packets sent, and sent more than one frame (20 ms) later
 	// than due after the previous one; packets read, and read more than
 	// readLate behind the sender's pace (a busy engine reads late).
@@ -49,14 +51,16 @@ type calls struct {
 
 // answer answers the INVITE (G.711 µ-law or A-law, RFC 4733 events,
 // symmetric RTP so that a phone behind NAT hears us at the address it
-// sends from) and starts reading what the caller sends.
-func (e *Engine) answer(ctx context.Context, d *diago.DialogServerSession) (*call, error) {
+// sends from), takes the tenant's prompts and starts reading what the
+// caller sends.
+func (e *Engine) answer(ctx context.Context, d *diago.DialogServerSession, tenantID string) (*call, error) {
+	prompts := e.promptsFor(ctx, tenantID)
 	m, err := d.Answer(diago.AnswerOptions{RTPNAT: dmedia.RTPNATSymetric,
 		Codecs: []dmedia.Codec{dmedia.CodecAudioUlaw, dmedia.CodecAudioAlaw, dmedia.CodecTelephoneEvent8000}})
 	if err != nil {
 		return nil, err
 	}
-	c := &call{d: d, m: m, ctx: ctx, digits: make(chan rune, 32), codec: audio.PCMU, writer: m.RTPPacketWriter}
+	c := &call{d: d, m: m, ctx: ctx, digits: make(chan rune, 32), codec: audio.PCMU, writer: m.RTPPacketWriter, prompts: prompts}
 	if dmedia.CodecAudioFromSession(m.MediaSession()).PayloadType == uint8(audio.PCMA) {
 		c.codec = audio.PCMA
 	}
@@ -227,12 +231,13 @@ func (c *call) play(pcm []int16, interrupt bool) (rune, error) {
 	return 0, nil
 }
 
-// playPrompts plays named prompts one after another (unknown names are
-// skipped); a key pressed stops them when interrupt is set.
-func (c *call) playPrompts(p Prompts, interrupt bool, names ...string) (rune, error) {
+// say plays named prompts of the call's tenant one after another
+// (unknown names are skipped); a key pressed stops them when interrupt is
+// set.
+func (c *call) say(interrupt bool, names ...string) (rune, error) {
 	var pcm []int16
 	for _, n := range names {
-		pcm = append(pcm, p[n]...)
+		pcm = append(pcm, c.prompts[n]...)
 	}
 	return c.play(pcm, interrupt)
 }

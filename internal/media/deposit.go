@@ -35,13 +35,13 @@ func (e *Engine) deposit(ctx context.Context, d *diago.DialogServerSession, h ha
 		_ = d.Respond(500, "Server Internal Error", nil)
 		return err
 	}
-	c, err := e.answer(ctx, d)
+	c, err := e.answer(ctx, d, box.TenantID)
 	if err != nil {
 		return err
 	}
 	defer e.end(c)
 	if box.Full {
-		_, err := c.playPrompts(e.prompts, false, "vm-mailbox-full", "vm-goodbye")
+		_, err := c.say(false, "vm-mailbox-full", "vm-goodbye")
 		return err
 	}
 	if err := e.greet(ctx, c, box); err != nil {
@@ -59,7 +59,7 @@ func (e *Engine) deposit(ctx context.Context, d *diago.DialogServerSession, h ha
 		return err
 	}
 	if key != 0 && ctx.Err() == nil {
-		_, err = c.playPrompts(e.prompts, false, "vm-message-recorded", "vm-goodbye")
+		_, err = c.say(false, "vm-message-recorded", "vm-goodbye")
 	}
 	return err
 }
@@ -79,7 +79,7 @@ func (e *Engine) greet(ctx context.Context, c *call, box *directory.VoicemailBox
 		}
 	}
 	names := append([]string{"vm-person-at-extension"}, sayDigits(box.Extension)...)
-	_, err := c.playPrompts(e.prompts, true, append(names, "vm-not-available")...)
+	_, err := c.say(true, append(names, "vm-not-available")...)
 	if errors.Is(err, errKey) {
 		return nil
 	}

@@ -35,21 +35,21 @@ func (e *Engine) mailboxByPhone(ctx context.Context, d *diago.DialogServerSessio
 	if h.caller == "" {
 		return d.Respond(403, "Forbidden", nil)
 	}
-	c, err := e.answer(ctx, d)
+	c, err := e.answer(ctx, d, h.tenant)
 	if err != nil {
 		return err
 	}
 	defer e.end(c)
 	ext := ""
 	if !own {
-		if ext, err = c.promptDigits(e.prompts, "vm-enter-mailbox", 16); err != nil {
+		if ext, err = c.promptDigits("vm-enter-mailbox", 16); err != nil {
 			return err
 		}
 	}
 	acc, err := e.dir.OpenMailbox(ctx, h.tenant, h.caller, ext, own)
 	switch {
 	case errors.Is(err, directory.ErrNoMailbox), errors.Is(err, model.ErrNotFound):
-		_, err = c.playPrompts(e.prompts, false, "vm-no-mailbox", "vm-goodbye")
+		_, err = c.say(false, "vm-no-mailbox", "vm-goodbye")
 		return err
 	case err != nil:
 		return err
@@ -80,7 +80,7 @@ func tenantZone(ctx context.Context, e *Engine, owner *model.User) string {
 // when it was not given.
 func (e *Engine) login(ctx context.Context, c *call, owner *model.User) (bool, error) {
 	for try := 0; try < pinTries; try++ {
-		pin, err := c.promptDigits(e.prompts, "vm-enter-pin", 10)
+		pin, err := c.promptDigits("vm-enter-pin", 10)
 		if err != nil {
 			return false, err
 		}
@@ -88,24 +88,24 @@ func (e *Engine) login(ctx context.Context, c *call, owner *model.User) (bool, e
 		case err == nil:
 			return true, nil
 		case errors.Is(err, directory.ErrMailboxLocked):
-			_, err := c.playPrompts(e.prompts, false, "vm-locked", "vm-goodbye")
+			_, err := c.say(false, "vm-locked", "vm-goodbye")
 			return false, err
 		case errors.Is(err, directory.ErrWrongPIN):
-			if _, err := c.playPrompts(e.prompts, false, "vm-login-incorrect"); err != nil {
+			if _, err := c.say(false, "vm-login-incorrect"); err != nil {
 				return false, err
 			}
 		default:
 			return false, err
 		}
 	}
-	_, err := c.playPrompts(e.prompts, false, "vm-goodbye")
+	_, err := c.say(false, "vm-goodbye")
 	return false, err
 }
 
 // promptDigits plays a prompt and collects up to n digits ended by # (a
 // key pressed during the prompt is the first digit).
-func (c *call) promptDigits(p Prompts, prompt string, n int) (string, error) {
-	key, err := c.playPrompts(p, true, prompt)
+func (c *call) promptDigits(prompt string, n int) (string, error) {
+	key, err := c.say(true, prompt)
 	switch {
 	case errors.Is(err, errKey) && key == '#':
 		return "", nil
@@ -155,24 +155,24 @@ func (s *session) run(ctx context.Context) error {
 		case '4':
 			err = s.changePIN(ctx)
 		case '*', '#':
-			_, err = s.c.playPrompts(s.e.prompts, false, "vm-goodbye")
+			_, err = s.c.say(false, "vm-goodbye")
 			return err
 		default:
-			_, err = s.c.playPrompts(s.e.prompts, false, "vm-invalid")
+			_, err = s.c.say(false, "vm-invalid")
 		}
 		if err != nil {
 			return err
 		}
 		quiet = 0
 	}
-	_, err := s.c.playPrompts(s.e.prompts, false, "vm-goodbye")
+	_, err := s.c.say(false, "vm-goodbye")
 	return err
 }
 
 // ask plays a prompt and returns the key pressed during it or within
 // choiceWait after it (0: none).
 func (s *session) ask(prompt string) (rune, error) {
-	key, err := s.c.playPrompts(s.e.prompts, true, prompt)
+	key, err := s.c.say(true, prompt)
 	if errors.Is(err, errKey) {
 		return key, nil
 	}
@@ -205,7 +205,7 @@ func (s *session) summary(ctx context.Context) error {
 	if len(olds) > 0 {
 		names = append(append(names, sayNumber(len(olds))...), plural(len(olds), "vm-saved-message", "vm-saved-messages"))
 	}
-	_, err = s.c.playPrompts(s.e.prompts, true, names...)
+	_, err = s.c.say(true, names...)
 	if errors.Is(err, errKey) {
 		return nil
 	}
@@ -227,7 +227,7 @@ func (s *session) browse(ctx context.Context, saved bool) error {
 		return err
 	}
 	if len(list) == 0 {
-		_, err := s.c.playPrompts(s.e.prompts, false, "vm-no-messages")
+		_, err := s.c.say(false, "vm-no-messages")
 		return err
 	}
 	for i := 0; i < len(list); {
@@ -250,17 +250,17 @@ func (s *session) browse(ctx context.Context, saved bool) error {
 			if err := s.e.dir.DeleteMessage(ctx, s.owner, m.ID); err != nil && !errors.Is(err, model.ErrNotFound) {
 				return err
 			}
-			_, err = s.c.playPrompts(s.e.prompts, false, "vm-deleted")
+			_, err = s.c.say(false, "vm-deleted")
 		case '9':
 			yes := true
 			if err := s.e.dir.SetMessageState(ctx, s.owner, m.ID, &yes, &yes); err != nil && !errors.Is(err, model.ErrNotFound) {
 				return err
 			}
-			_, err = s.c.playPrompts(s.e.prompts, false, "vm-saved")
+			_, err = s.c.say(false, "vm-saved")
 		case '*':
 			return nil
 		default:
-			_, err = s.c.playPrompts(s.e.prompts, false, "vm-invalid")
+			_, err = s.c.say(false, "vm-invalid")
 			if err == nil {
 				continue
 			}
@@ -270,7 +270,7 @@ func (s *session) browse(ctx context.Context, saved bool) error {
 		}
 		i++
 	}
-	_, err = s.c.playPrompts(s.e.prompts, false, "vm-no-more")
+	_, err = s.c.say(false, "vm-no-more")
 	return err
 }
 
@@ -288,7 +288,7 @@ func (s *session) playMessage(ctx context.Context, n int, m *model.VoicemailMess
 	} else {
 		names = append(names, "vm-unknown-caller")
 	}
-	key, err := s.c.playPrompts(s.e.prompts, true, names...)
+	key, err := s.c.say(true, names...)
 	if err == nil {
 		var data []byte
 		if data, err = s.e.dir.MessageAudio(ctx, m); err == nil {
@@ -312,7 +312,7 @@ func (s *session) playMessage(ctx context.Context, n int, m *model.VoicemailMess
 
 // recordGreeting records a greeting after the tone, ended by #.
 func (s *session) recordGreeting(ctx context.Context) error {
-	if _, err := s.c.playPrompts(s.e.prompts, false, "vm-record-greeting"); err != nil {
+	if _, err := s.c.say(false, "vm-record-greeting"); err != nil {
 		return err
 	}
 	if _, err := s.c.play(beep, false); err != nil {
@@ -324,13 +324,13 @@ func (s *session) recordGreeting(ctx context.Context) error {
 		return errHangup
 	}
 	if audio.Duration(pcm) < MinMessage.Milliseconds() || audio.Silent(pcm) {
-		_, err := s.c.playPrompts(s.e.prompts, false, "vm-greeting-too-short")
+		_, err := s.c.say(false, "vm-greeting-too-short")
 		return err
 	}
 	if err := s.e.dir.SaveGreetingByPhone(ctx, s.owner, audio.WAV(pcm)); err != nil {
 		return err
 	}
-	_, err := s.c.playPrompts(s.e.prompts, false, "vm-greeting-saved")
+	_, err := s.c.say(false, "vm-greeting-saved")
 	return err
 }
 
@@ -356,11 +356,11 @@ func (s *session) changePIN(_ context.Context) error {
 		}
 		s.owner.VoicemailPIN = first
 	}
-	_, err = s.c.playPrompts(s.e.prompts, false, prompt)
+	_, err = s.c.say(false, prompt)
 	return err
 }
 
 // askDigits plays a prompt and collects digits up to #.
 func (s *session) askDigits(prompt string) (string, error) {
-	return s.c.promptDigits(s.e.prompts, prompt, 10)
+	return s.c.promptDigits(prompt, 10)
 }

@@ -1,12 +1,15 @@
 package media
 
 import (
+	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"strings"
 	"time"
 
+	"github.com/switchboard-pbx/switchboard/internal/directory"
 	"github.com/switchboard-pbx/switchboard/internal/media/audio"
 )
 
@@ -142,4 +145,52 @@ func sayMinutes(m int) []string {
 		return []string{"n-oh", fmt.Sprintf("n-%d", m)}
 	}
 	return sayNumber(m)
+}
+
+// MaxPromptSeconds bounds a tenant's replacement of a prompt.
+const MaxPromptSeconds = 60
+
+// Catalog is what tenants may replace: the prompts' names and words, and
+// the check of a replacement's audio.
+func Catalog() directory.PromptCatalog {
+	c := directory.PromptCatalog{Texts: map[string]string{}, Check: checkPrompt}
+	for _, p := range PromptTexts() {
+		c.Names = append(c.Names, p.Name)
+		c.Texts[p.Name] = p.Text
+	}
+	return c
+}
+
+// checkPrompt refuses audio the engine cannot use as a prompt.
+func checkPrompt(data []byte) error {
+	pcm, err := audio.Load(data)
+	switch {
+	case err != nil:
+		return errors.New("is not a readable WAV or MP3 file")
+	case len(pcm) > MaxPromptSeconds*audio.Rate:
+		return fmt.Errorf("is longer than %d seconds", MaxPromptSeconds)
+	case audio.Silent(pcm):
+		return errors.New("is silent")
+	}
+	return nil
+}
+
+// promptsFor is the prompt set of a tenant: the built-in one with the
+// tenant's replacements (decoded through the engine's cache); the
+// built-in one alone when reading them fails.
+func (e *Engine) promptsFor(ctx context.Context, tenantID string) Prompts {
+	repl, err := e.dir.TenantPrompts(ctx, tenantID)
+	if err != nil || len(repl) == 0 {
+		return e.prompts
+	}
+	out := make(Prompts, len(e.prompts))
+	for k, v := range e.prompts {
+		out[k] = v
+	}
+	for name, b := range repl {
+		if pcm, err := e.load(ctx, b); err == nil {
+			out[name] = pcm
+		}
+	}
+	return out
 }
