@@ -37,7 +37,12 @@ func (s *Service) ListGreetings(ctx context.Context, c *Caller, userID string) (
 	if err != nil {
 		return nil, err
 	}
-	items, err := s.store.ListItems(ctx, sc.tenantID, sc.userID, greetingKind, maxGreetingsPerUser)
+	return s.greetingsOf(ctx, sc.tenantID, sc.userID)
+}
+
+// greetingsOf lists a user's greetings.
+func (s *Service) greetingsOf(ctx context.Context, tenantID, userID string) ([]Greeting, error) {
+	items, err := s.store.ListItems(ctx, tenantID, userID, greetingKind, maxGreetingsPerUser)
 	if err != nil {
 		return nil, err
 	}

@@ -73,7 +73,7 @@ func (s *Service) boxOf(ctx context.Context, ext string, owner *model.User) (*Vo
 		return nil, err
 	}
 	b.Full = n >= b.Settings.MaxMessages
-	greetings, err := s.ListGreetingsOf(ctx, owner)
+	greetings, err := s.greetingsOf(ctx, owner.TenantID, owner.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -85,23 +85,6 @@ func (s *Service) boxOf(ctx context.Context, ext string, owner *model.User) (*Vo
 		}
 	}
 	return b, nil
-}
-
-// ListGreetingsOf lists user u's greetings (for the media engine).
-func (s *Service) ListGreetingsOf(ctx context.Context, u *model.User) ([]Greeting, error) {
-	items, err := s.store.ListItems(ctx, u.TenantID, u.ID, greetingKind, maxGreetingsPerUser)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Greeting, 0, len(items))
-	for i := range items {
-		g, err := decodeGreeting(&items[i])
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, g)
-	}
-	return out, nil
 }
 
 // BlobData reads the bytes of a stored file (a greeting, a message).

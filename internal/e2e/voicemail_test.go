@@ -131,20 +131,7 @@ const byeStep = `  <send retrans="500">
 
 // byeFromServer waits for the server to hang up, and answers.
 const byeFromServer = `  <recv request="BYE" timeout="20000"/>
-  <send>
-    <![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-`
+` + uasByeOK
 
 // playStep sends a capture's RTP, then waits ms.
 func playStep(pcap string, ms int) string {

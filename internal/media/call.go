@@ -3,7 +3,6 @@ package media
 import (
 	"context"
 	"errors"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/emiago/sipgo/sip"
 
 	"github.com/switchboard-pbx/switchboard/internal/media/audio"
+	"github.com/switchboard-pbx/switchboard/internal/sip/proxy"
 )
 
 // frameSamples is one 20 ms RTP packet of 8 kHz audio.
@@ -152,41 +152,10 @@ func (e *Engine) onInfo(req *sip.Request, tx sip.ServerTransaction) {
 		_ = tx.Respond(sip.NewResponseFromRequest(req, 481, "Call/Transaction Does Not Exist", nil))
 		return
 	}
-	if r, ok := infoKey(req); ok {
-		c.key(r)
+	if k := proxy.DTMFKey(req); k != "" {
+		c.key(rune(k[0]))
 	}
 	_ = tx.Respond(sip.NewResponseFromRequest(req, 200, "OK", nil))
-}
-
-// infoKey reads the key of an INFO body.
-func infoKey(req *sip.Request) (rune, bool) {
-	ct := ""
-	if h := req.ContentType(); h != nil {
-		ct = strings.ToLower(strings.TrimSpace(strings.SplitN(h.Value(), ";", 2)[0]))
-	}
-	body := strings.TrimSpace(string(req.Body()))
-	switch ct {
-	case "application/dtmf-relay":
-		for _, line := range strings.Split(body, "\n") {
-			k, v, ok := strings.Cut(line, "=")
-			if ok && strings.EqualFold(strings.TrimSpace(k), "signal") {
-				body = strings.TrimSpace(v)
-				break
-			}
-		}
-	case "application/dtmf":
-	default:
-		return 0, false
-	}
-	switch {
-	case body == "10":
-		return '*', true
-	case body == "11":
-		return '#', true
-	case len(body) == 1 && strings.ContainsAny(body, "0123456789*#ABCDabcd"):
-		return rune(strings.ToUpper(body)[0]), true
-	}
-	return 0, false
 }
 
 // errKey stops a playback when a key is pressed.

@@ -54,8 +54,11 @@ func (k *keyWaits) get(key string) chan string {
 	return k.m[key]
 }
 
-// dtmfKey is the key an INFO carries ("" if none).
-func dtmfKey(req *sip.Request) string {
+// DTMFKey is the key a SIP INFO carries ("" if none): the
+// application/dtmf-relay body's Signal (10 and 11 are * and #), or the
+// application/dtmf body, as desk phones and gateways send them. The media
+// engine reads keys of the calls it answers with it too.
+func DTMFKey(req *sip.Request) string {
 	ct := ""
 	if h := req.ContentType(); h != nil {
 		ct = strings.ToLower(strings.TrimSpace(strings.SplitN(h.Value(), ";", 2)[0]))
@@ -72,6 +75,12 @@ func dtmfKey(req *sip.Request) string {
 		}
 	case "application/dtmf":
 		key = strings.TrimSpace(body)
+	}
+	switch key {
+	case "10":
+		return "*"
+	case "11":
+		return "#"
 	}
 	if len(key) == 1 && strings.Contains("0123456789*#ABCDabcd", key) {
 		return strings.ToUpper(key)
@@ -97,7 +106,7 @@ func (p *Proxy) keyEvent(req *sip.Request, tx sip.ServerTransaction) bool {
 	_ = tx.Respond(sip.NewResponseFromRequest(req, 200, "OK", nil))
 	event := "BYE"
 	if req.Method == sip.INFO {
-		if event = dtmfKey(req); event == "" {
+		if event = DTMFKey(req); event == "" {
 			return true // some other INFO: acknowledged, not a key
 		}
 	}

@@ -15,6 +15,8 @@ func TestDTMFKey(t *testing.T) {
 		{"application/dtmf-relay", "Duration=160", ""},
 		{"application/dtmf-relay", "Signal=55", ""},
 		{"application/dtmf-relay", "Signal=x", ""},
+		{"application/dtmf-relay", "Signal=10\r\n", "*"},
+		{"application/dtmf-relay", "Signal=11\r\n", "#"},
 		{"application/media_control+xml", "<media_control/>", ""},
 		{"", "5", ""},
 	} {
@@ -23,7 +25,7 @@ func TestDTMFKey(t *testing.T) {
 			req.AppendHeader(sip.NewHeader("Content-Type", c.ct))
 		}
 		req.SetBody([]byte(c.body))
-		if got := dtmfKey(req); got != c.want {
+		if got := DTMFKey(req); got != c.want {
 			t.Errorf("%s %q: %q, want %q", c.ct, c.body, got, c.want)
 		}
 	}
