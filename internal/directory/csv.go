@@ -264,6 +264,29 @@ func exportRow(u *model.User) ([]string, error) {
 		default:
 			rec[i] = string(v)
 		}
+		rec[i] = textCell(rec[i])
 	}
 	return rec, nil
+}
+
+// textCell keeps a spreadsheet from reading a cell as a formula. OWASP's
+// rule for CSV injection: a cell that starts with =, +, -, @, a tab or a
+// carriage return gets a leading apostrophe, which spreadsheets take as
+// "this is text". So that import can undo it exactly, a cell that starts
+// with an apostrophe gets one more too.
+func textCell(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r'", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+// fromTextCell undoes textCell: one leading apostrophe goes when what
+// follows would need one. Other cells are as written (an apostrophe a
+// person typed before a plain word stays).
+func fromTextCell(v string) string {
+	if len(v) > 1 && v[0] == '\'' && strings.ContainsRune("=+-@\t\r'", rune(v[1])) {
+		return v[1:]
+	}
+	return v
 }

@@ -282,6 +282,9 @@ func rowPatch(cols []string, rec []string) (p *UserPatch, password, field string
 		if strings.TrimSpace(raw) == "" {
 			continue
 		}
+		if !secretColumns[cols[i]] {
+			raw = fromTextCell(raw) // passwords are never exported, so never escaped
+		}
 		if err := r.cell(cols[i], raw); err != nil {
 			return nil, "", cols[i], err
 		}

@@ -173,3 +173,80 @@ func TestCSVExportImportRoundTrip(t *testing.T) {
 		}
 	})
 }
+
+// TestCSVFormulaCells: a user plants spreadsheet formulas in their own
+// fields (the derived display_name too); the export writes each such cell
+// with a leading apostrophe (OWASP's rule for =, +, -, @, tab and CR, and
+// for a leading apostrophe so the escape can be undone), and importing
+// the export restores the values exactly.
+func TestCSVFormulaCells(t *testing.T) {
+	eachDB(t, func(t *testing.T, s *server) {
+		ctx := t.Context()
+		p := makePeople(s, "one.example")
+		planted := map[string]string{
+			"first_name": `=HYPERLINK("http://evil.example","x")`, "last_name": "+1+cmd|' /C calc'!A0",
+			"department": "-2+3", "work_phone": "", "address": "@SUM(1,1)", "mobile_phone": "",
+		}
+		s.ok(p.alice.UpdateCurrentUser(ctx, client.UserUpdate{FirstName: client.Ptr(planted["first_name"]),
+			LastName: client.Ptr(planted["last_name"]), Department: client.Ptr(planted["department"]),
+			Address: client.Ptr(planted["address"])}))
+		// display_name derived from formula names at creation.
+		ok(p.admin.CreateUser(ctx, client.UserCreate{Name: "carol", Email: "carol@one.example", ExtensionNumber: "203",
+			Password: "Carol-password-1", FirstName: "=1+2", LastName: "@x"}))(s)
+		// (Tabs and line breaks are refused in fields; a unit test covers them.)
+		s.ok(p.bob.UpdateCurrentUser(ctx, client.UserUpdate{LastName: client.Ptr("'quoted"), Address: client.Ptr("'=double")}))
+		var out bytes.Buffer
+		s.ok(p.admin.ExportUsers(ctx, &out))
+		rows, err := csv.NewReader(strings.NewReader(out.String())).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		col := map[string]int{}
+		for i, h := range rows[0] {
+			col[h] = i
+		}
+		cells := map[string]map[string]string{}
+		for _, r := range rows[1:] {
+			cells[r[0]] = map[string]string{}
+			for h, i := range col {
+				cells[r[0]][h] = r[i]
+				if r[i] != "" && strings.ContainsRune("=+-@\t\r", rune(r[i][0])) {
+					t.Errorf("%s: %s starts a formula: %q", r[0], h, r[i])
+				}
+			}
+		}
+		a, b := cells["alice"], cells["bob"]
+		if a["first_name"] != "'"+planted["first_name"] || a["last_name"] != "'"+planted["last_name"] ||
+			a["department"] != "'-2+3" || a["address"] != "'@SUM(1,1)" || cells["carol"]["display_name"] != "'=1+2 @x" {
+			t.Fatalf("alice's cells: %v", a)
+		}
+		if b["last_name"] != "''quoted" || b["address"] != "''=double" {
+			t.Fatalf("bob's cells: %q", b)
+		}
+		// The export imported into another tenant gives the same values.
+		var buf bytes.Buffer
+		w := csv.NewWriter(&buf)
+		_ = w.Write(rows[0])
+		for _, r := range rows[1:] {
+			if r[0] != "boss" {
+				_ = w.Write(r)
+			}
+		}
+		w.Flush()
+		_, boss2 := s.newTenant("two.example")
+		if rep := ok(boss2.ImportUsers(ctx, buf.Bytes(), false))(s); rep.Created != 3 {
+			t.Fatalf("import: %+v", rep)
+		}
+		ua, ub := userByName(s, boss2, "alice"), userByName(s, boss2, "bob")
+		if ua.FirstName != planted["first_name"] || ua.LastName != planted["last_name"] || ua.Department != "-2+3" ||
+			ua.Address != "@SUM(1,1)" {
+			t.Fatalf("alice after the round trip: %q %q %q %q", ua.FirstName, ua.LastName, ua.Department, ua.Address)
+		}
+		if uc := userByName(s, boss2, "carol"); uc.DisplayName != "=1+2 @x" || uc.FirstName != "=1+2" {
+			t.Fatalf("carol after the round trip: %q %q", uc.DisplayName, uc.FirstName)
+		}
+		if ub.LastName != "'quoted" || ub.Address != "'=double" {
+			t.Fatalf("bob after the round trip: %q %q", ub.LastName, ub.Address)
+		}
+	})
+}

@@ -29,25 +29,10 @@ func (p *Portal) exportUsers(w http.ResponseWriter, r *http.Request, c *director
 	_, _ = w.Write(buf.Bytes())
 }
 
-// parseUpload reads a multipart form of at most limit bytes and checks
-// its CSRF token.
-func (p *Portal) parseUpload(w http.ResponseWriter, r *http.Request, limit int64) bool {
-	r.Body = http.MaxBytesReader(w, r.Body, limit+64<<10)
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
-		http.Error(w, "The file is too large or the form is malformed.", http.StatusRequestEntityTooLarge)
-		return false
-	}
-	if !checkCSRF(r) {
-		http.Error(w, "The form has expired; go back, reload the page and try again.", http.StatusForbidden)
-		return false
-	}
-	return true
-}
+// maxImportUpload bounds an uploaded CSV file, as the API does.
+const maxImportUpload = 64 << 20
 
 func (p *Portal) importUsers(w http.ResponseWriter, r *http.Request, c *directory.Caller) {
-	if !p.parseUpload(w, r, 64<<20) {
-		return
-	}
 	f, _, err := r.FormFile("file")
 	if err != nil {
 		p.render(w, r, formRejected, "import", &page{Title: "Import users", Nav: "users", Me: c, Error: "Choose a CSV file."})

@@ -150,9 +150,6 @@ func (p *Portal) saveMe(w http.ResponseWriter, r *http.Request, c *directory.Cal
 }
 
 func (p *Portal) uploadGreeting(w http.ResponseWriter, r *http.Request, c *directory.Caller) {
-	if !p.parseUpload(w, r, maxGreetingUpload) {
-		return
-	}
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
 		p.meFailed(w, r, c, model.Invalid("file", "choose a WAV or MP3 file"), "greetings")

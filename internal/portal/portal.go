@@ -170,6 +170,41 @@ func checkCSRF(r *http.Request) bool {
 	return subtle.ConstantTimeCompare([]byte(got), []byte(c.Value)) == 1
 }
 
+// crossOrigin refuses a browser's POST that another origin started: its
+// Sec-Fetch-Site, or else its Origin, must name this origin. SameSite
+// cookies alone do not stop a page on another port of the same host (the
+// same site), so every POST needs this and a token.
+var crossOrigin = http.NewCrossOriginProtection()
+
+// checkPost parses a POST's body, whatever its content type (multipart
+// bodies of up to limit bytes, with their files beyond 1 MiB on disk;
+// anything else up to maxForm), and checks its origin and CSRF token
+// before any handler sees it. False when it has answered.
+func (p *Portal) checkPost(w http.ResponseWriter, r *http.Request, limit int64) bool {
+	if err := crossOrigin.Check(r); err != nil {
+		http.Error(w, "This form was sent from another site; open the portal and use its own form.", http.StatusForbidden)
+		return false
+	}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		r.Body = http.MaxBytesReader(w, r.Body, limit+64<<10)
+		if err := r.ParseMultipartForm(1 << 20); err != nil {
+			http.Error(w, "The file is too large or the form is malformed.", http.StatusRequestEntityTooLarge)
+			return false
+		}
+	} else {
+		r.Body = http.MaxBytesReader(w, r.Body, min(limit, maxForm))
+		if err := r.ParseForm(); err != nil {
+			http.Error(w, "The form is too large or malformed.", http.StatusBadRequest)
+			return false
+		}
+	}
+	if !checkCSRF(r) {
+		http.Error(w, "The form has expired; go back, reload the page and try again.", http.StatusForbidden)
+		return false
+	}
+	return true
+}
+
 func setSession(w http.ResponseWriter, r *http.Request, t *directory.Tokens) {
 	secure := r.TLS != nil
 	http.SetCookie(w, &http.Cookie{Name: cookieAccess, Value: t.AccessToken, Path: "/", HttpOnly: true, Secure: secure, SameSite: http.SameSiteStrictMode})
@@ -223,8 +258,14 @@ func sourceIP(r *http.Request) string {
 type handler func(w http.ResponseWriter, r *http.Request, c *directory.Caller)
 
 // signedIn wraps h: to the sign-in page without a session; for POST, the
-// form is parsed and its CSRF token checked first.
+// form is parsed (at most maxForm bytes) and checked first (checkPost).
 func (p *Portal) signedIn(h handler) http.HandlerFunc {
+	return p.signedInUpload(maxForm, h)
+}
+
+// signedInUpload is signedIn for a form that uploads a file of up to limit
+// bytes.
+func (p *Portal) signedInUpload(limit int64, h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c := p.caller(w, r)
 		if c == nil {
@@ -235,18 +276,8 @@ func (p *Portal) signedIn(h handler) http.HandlerFunc {
 			http.Error(w, "Your session has ended; sign in again.", http.StatusUnauthorized)
 			return
 		}
-		if r.Method == http.MethodPost {
-			if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
-				r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-				if err := r.ParseForm(); err != nil {
-					http.Error(w, "The form is too large or malformed.", http.StatusBadRequest)
-					return
-				}
-			}
-			if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") && !checkCSRF(r) {
-				http.Error(w, "The form has expired; go back, reload the page and try again.", http.StatusForbidden)
-				return
-			}
+		if r.Method == http.MethodPost && !p.checkPost(w, r, limit) {
+			return
 		}
 		h(w, r, c)
 	}

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strings"
+	"unicode"
 
 	"github.com/switchboard-pbx/switchboard/internal/directory"
 	"github.com/switchboard-pbx/switchboard/internal/model"
@@ -19,11 +21,42 @@ type loginData struct {
 	Recovery []string
 }
 
+// safeNext returns where to go after signing in: next when it is a path
+// of this origin, else "/". Browsers drop tabs and newlines from a URL and
+// read a backslash as a slash, so "/\t/evil.example" or "/\\evil.example"
+// would leave the site: such characters are refused outright, as is a
+// path that names a host ("//host") once percent-decoded, at any depth.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
+	if len(next) > 2048 || strings.ContainsRune(next, ' ') {
 		return "/"
 	}
-	return next
+	for s, i := next, 0; ; i++ {
+		if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.ContainsFunc(s, unsafeInURL) {
+			return "/"
+		}
+		d, err := url.PathUnescape(s)
+		if err != nil || i == 3 {
+			return "/"
+		}
+		if d == s {
+			break
+		}
+		s = d
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return "/"
+	}
+	if u.Fragment != "" {
+		return u.RequestURI() + "#" + u.EscapedFragment()
+	}
+	return u.RequestURI()
+}
+
+// unsafeInURL: control, format and line-separator characters (which
+// browsers strip or hide) and backslashes (which they read as slashes).
+func unsafeInURL(r rune) bool {
+	return r == '\\' || unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp)
 }
 
 func (p *Portal) loginPage(w http.ResponseWriter, r *http.Request) {
@@ -35,12 +68,7 @@ func (p *Portal) loginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Portal) parsePublicForm(w http.ResponseWriter, r *http.Request) bool {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil || !checkCSRF(r) {
-		http.Error(w, "The form has expired; go back, reload the page and try again.", http.StatusForbidden)
-		return false
-	}
-	return true
+	return p.checkPost(w, r, 64<<10)
 }
 
 func (p *Portal) login(w http.ResponseWriter, r *http.Request) {

@@ -5,6 +5,7 @@
 import { chromium } from 'playwright-core';
 import { createHmac } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 
 const base = process.env.BASE;
@@ -62,6 +63,42 @@ async function signIn(user, password, dom) {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+// attackPage is the attacker's page: it posts to the portal as soon as it
+// loads, then says so in its title.
+function attackPage() {
+  return `<!doctype html><title>attack</title>
+<form id="f" method="post" action="${base}/users/new" enctype="multipart/form-data" target="sink">
+<input name="name" value="mallory"><input name="email" value="mallory@${domain}"><input name="extension_number" value="399">
+<input name="password" value="Mallory-pass-1"></form><iframe name="sink"></iframe>
+<script>
+const fd = (o) => { const f = new FormData(); for (const k in o) f.append(k, o[k]); return f; };
+Promise.allSettled([
+  fetch('${base}/groups', { method: 'POST', mode: 'no-cors', credentials: 'include', body: fd({ name: 'evil' }) }),
+  fetch('${base}/me/apikeys', { method: 'POST', mode: 'no-cors', credentials: 'include', body: fd({ name: 'backdoor' }) }),
+]).then(() => { document.getElementById('f').submit(); document.querySelector('iframe').onload = () => { document.title = 'done'; }; });
+</script>`;
+}
+
+async function crossOriginAttack() {
+  const evil = createServer((req, res) => { res.setHeader('Content-Type', 'text/html'); res.end(attackPage()); });
+  await new Promise((ok) => evil.listen(0, '127.0.0.1', ok));
+  const errorsBefore = consoleErrors.length;
+  try {
+    await page.goto(`http://127.0.0.1:${evil.address().port}/`);
+    await page.waitForFunction(() => document.title === 'done', null, { timeout: 20000 });
+  } finally {
+    evil.close();
+  }
+  consoleErrors.length = errorsBefore; // the refused requests' 403s are expected
+  await page.goto(base + '/users?search=mallory');
+  check((await page.locator('#count').innerText()) === 'No users match.', 'a cross-origin form created a user');
+  await page.goto(base + '/groups');
+  check(!(await page.content()).includes('evil'), 'a cross-origin fetch created a group');
+  await page.goto(base + '/me');
+  check(!(await page.content()).includes('backdoor'), 'a cross-origin fetch created an API key');
+  await page.goto(base + '/users');
+}
+
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -86,6 +123,12 @@ try {
   await snap('users');
   await checkLabels('users');
   check((await page.locator('#count').innerText()).startsWith('Users 1–'), 'user count shown');
+
+  // A page on another port of the same host (the same site, so the
+  // SameSite=Strict cookies go along) tries to act through the admin's
+  // browser: a multipart form that submits itself and two no-cors fetches.
+  // Each is refused and nothing changes.
+  await crossOriginAttack();
 
   // Search and sort.
   await page.getByLabel('Search users').fill('zed');
