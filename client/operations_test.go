@@ -79,6 +79,8 @@ func operations() []operation {
 		{"create-tenant", TenantCreate{}, TenantCreated{}, func(c *Client) error { return ig(c.CreateTenant(ctx, TenantCreate{})) }},
 		{"get-tenant", nil, Tenant{}, func(c *Client) error { return ig(c.GetTenant(ctx, X1)) }},
 		{"update-tenant", TenantUpdate{}, nil, func(c *Client) error { return c.UpdateTenant(ctx, X1, TenantUpdate{}) }},
+		{"get-own-tenant", nil, Tenant{}, func(c *Client) error { return ig(c.GetOwnTenant(ctx)) }},
+		{"update-own-tenant", OwnTenantUpdate{}, nil, func(c *Client) error { return c.UpdateOwnTenant(ctx, OwnTenantUpdate{}) }},
 		{"destroy-tenant", nil, nil, func(c *Client) error { return c.DeleteTenant(ctx, X1) }},
 		{"get-current-user", nil, User{}, func(c *Client) error { return ig(c.CurrentUser(ctx)) }},
 		{"update-current-user", UserUpdate{}, nil, func(c *Client) error { return c.UpdateCurrentUser(ctx, UserUpdate{}) }},

@@ -17,7 +17,8 @@ type Tenant struct {
 	System      bool   `json:"system"`
 	TimeZone    string `json:"time_zone"`
 	OTPRequired bool   `json:"otp_required"`
-	// SIPDigest is SHA256_THEN_MD5, MD5_THEN_SHA256 or SHA256_ONLY.
+	// SIPDigest is SHA256_THEN_MD5, MD5_THEN_SHA256, SHA256_ONLY or
+	// MD5_ONLY.
 	SIPDigest string `json:"sip_digest"`
 	// OfficeHours is the week of the users in GLOBAL mode.
 	OfficeHours     WeekHours `json:"office_hours"`
@@ -113,4 +114,24 @@ func (c *Client) UpdateTenant(ctx context.Context, id string, in TenantUpdate) e
 // /api/tenants/{id}/destroy).
 func (c *Client) DeleteTenant(ctx context.Context, id string) error {
 	return c.post(ctx, pathf("/api/tenants/%s/destroy", id), nil, nil)
+}
+
+// OwnTenantUpdate is the body of UpdateOwnTenant: the settings a
+// tenant's Admin may change.
+type OwnTenantUpdate struct {
+	// SIPDigest is SHA256_THEN_MD5, MD5_THEN_SHA256, SHA256_ONLY or
+	// MD5_ONLY.
+	SIPDigest *string `json:"sip_digest,omitempty"`
+}
+
+// GetOwnTenant returns the signed-in user's tenant (GET /api/tenant;
+// company.view_only).
+func (c *Client) GetOwnTenant(ctx context.Context) (*Tenant, error) {
+	return one[Tenant](ctx, c, "/api/tenant")
+}
+
+// UpdateOwnTenant changes the signed-in user's tenant's phone settings
+// (POST /api/tenant; company.full_access), audited.
+func (c *Client) UpdateOwnTenant(ctx context.Context, in OwnTenantUpdate) error {
+	return c.post(ctx, "/api/tenant", in, nil)
 }

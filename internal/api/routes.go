@@ -8,6 +8,7 @@ func (s *Server) routes() {
 	s.otpRoutes()
 	s.apiKeyRoutes()
 	s.tenantRoutes()
+	s.ownTenantRoutes()
 	s.roleRoutes()
 	s.auditRoutes()
 

@@ -28,7 +28,8 @@ type tenantUpdateDoc struct {
 	TimeZone string `json:"time_zone" maxLength:"64"`
 	// OTPRequired makes two-factor login the rule for the tenant's users.
 	OTPRequired bool `json:"otp_required"`
-	// SIPDigest is the digest algorithms offered to phones, in order.
+	// SIPDigest is the digest algorithms offered to phones, in order:
+	// SHA256_THEN_MD5, MD5_THEN_SHA256, SHA256_ONLY or MD5_ONLY.
 	SIPDigest string `json:"sip_digest"`
 	// OfficeHours is the week users with office_hours.mode GLOBAL follow.
 	OfficeHours model.WeekHours `json:"office_hours"`
@@ -40,6 +41,35 @@ type tenantUpdateDoc struct {
 	VoicemailServer string `json:"voicemail_server" maxLength:"256"`
 	// Voicemail holds the limits and options of Switchboard's own voicemail.
 	Voicemail model.VoicemailSettings `json:"voicemail"`
+}
+
+// ownTenantUpdateDoc is what a tenant's Admin may change of their own
+// tenant.
+type ownTenantUpdateDoc struct {
+	// SIPDigest is the digest algorithms offered to phones, in order:
+	// SHA256_THEN_MD5, MD5_THEN_SHA256, SHA256_ONLY or MD5_ONLY.
+	SIPDigest string `json:"sip_digest"`
+}
+
+// ownTenantRoutes are the caller's own tenant: read with
+// company.view_only, its phone settings changed with company.full_access.
+func (s *Server) ownTenantRoutes() {
+	d := s.deps.Directory
+	own := func(method, path, id, summary, permission string, status int) route {
+		return route{method: method, path: path, id: id, summary: summary, tag: "Tenants", access: perm, permission: permission, status: status}
+	}
+	handle(s, own(http.MethodGet, "/api/tenant", "get-own-tenant", "Get the signed-in user's tenant", directory.PermCompanyView, 0),
+		func(ctx context.Context, c *directory.Caller, _ *struct{}) (*itemOutput[model.Tenant], error) {
+			return oneOut(d.GetOwnTenant(ctx, c))
+		})
+	handle(s, own(http.MethodPost, "/api/tenant", "update-own-tenant", "Change the signed-in user's tenant's phone settings (sip_digest)", directory.PermCompanyFull, http.StatusNoContent),
+		func(ctx context.Context, c *directory.Caller, in *createInput[ownTenantUpdateDoc, model.Tenant]) (*struct{}, error) {
+			p, err := in.patch()
+			if err != nil {
+				return nil, err
+			}
+			return nil, d.UpdateOwnTenant(ctx, c, p)
+		})
 }
 
 func (s *Server) tenantRoutes() {

@@ -30,7 +30,7 @@ type TenantCreate struct {
 	// OTPRequired makes two-factor login the rule for the tenant's users.
 	OTPRequired bool `json:"otp_required,omitempty"`
 	// SIPDigest is the digest algorithms offered to phones, in order.
-	SIPDigest string `json:"sip_digest,omitempty" enum:"SHA256_THEN_MD5,MD5_THEN_SHA256,SHA256_ONLY"`
+	SIPDigest string `json:"sip_digest,omitempty" enum:"SHA256_THEN_MD5,MD5_THEN_SHA256,SHA256_ONLY,MD5_ONLY"`
 }
 
 // CreateTenant creates a tenant and its first Admin in one transaction.
@@ -147,4 +147,37 @@ func (s *Service) DeleteTenant(ctx context.Context, c *Caller, id string) error 
 	e := c.audit("delete", "tenant", id, t.Domain, nil)
 	e.TenantID = id
 	return s.store.DeleteTenant(store.WithAudit(ctx, e), id)
+}
+
+// ownTenantRules are the settings a tenant's own Admin may change: what
+// its phones need (the digest challenges). The rest of a tenant (name,
+// trunk, enabled...) is the SystemAdmin's.
+var ownTenantRules = fieldRules{
+	accept: keySet([]string{"sip_digest"}),
+	readOnly: keySet([]string{"id", "name", "domain", "enabled", "time_zone", "system", "created_at", "otp_required",
+		"office_hours", "country_code", "sip_trunk", "voicemail_server", "voicemail"}),
+}
+
+// GetOwnTenant returns the caller's own tenant.
+func (s *Service) GetOwnTenant(ctx context.Context, c *Caller) (*model.Tenant, error) {
+	if err := c.require(PermCompanyView); err != nil {
+		return nil, err
+	}
+	return s.store.GetTenant(ctx, c.TenantID)
+}
+
+// UpdateOwnTenant changes the settings of the caller's own tenant that
+// its Admin may change (ownTenantRules), audited in that tenant.
+func (s *Service) UpdateOwnTenant(ctx context.Context, c *Caller, p *TenantPatch) error {
+	if err := c.require(PermCompanyFull); err != nil {
+		return err
+	}
+	id := c.TenantID
+	return update(ctx, c, id, p, updater[model.Tenant]{kind: "tenant", tenantID: id, rules: ownTenantRules,
+		store: func(ctx context.Context, change func(*model.Tenant) error) error {
+			return discard(s.store.UpdateTenant(ctx, id, change))
+		},
+		after: func(t *model.Tenant) error { return model.ValidateTenant(t) },
+		name:  func(t *model.Tenant) string { return t.Domain },
+	})
 }

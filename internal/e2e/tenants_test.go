@@ -3,6 +3,7 @@ package e2e
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/switchboard-pbx/switchboard/client"
 )
@@ -112,6 +113,58 @@ func TestTenants(t *testing.T) {
 		_, boss2 := s.newTenant("acme.example")
 		if n := userCount(s, boss2); n != 1 {
 			t.Fatalf("a recreated tenant has %d users", n)
+		}
+	})
+}
+
+// TestOwnTenantDigest: a tenant's own Admin reads their tenant and sets
+// its sip_digest (MD5_ONLY included), audited; other fields, bad values
+// and users without company.full_access are refused and change nothing;
+// the phones of that tenant alone then get one MD5 challenge, and a
+// SHA-256 answer fails.
+func TestOwnTenantDigest(t *testing.T) {
+	eachDB(t, func(t *testing.T, s *server) {
+		ctx := t.Context()
+		admin, _, _ := sipTenant(s, "acme.example")
+		sipTenant(s, "other.example")
+		boss := s.as(admin)
+		if tn := ok(boss.GetOwnTenant(ctx))(s); tn.Domain != "acme.example" || tn.SIPDigest != "SHA256_THEN_MD5" {
+			t.Fatalf("own tenant: %+v", tn)
+		}
+		wantInvalid(t, boss.UpdateOwnTenant(ctx, client.OwnTenantUpdate{SIPDigest: client.Ptr("MD4")}), "sip_digest")
+		wantInvalid(t, s.do("POST", "/api/tenant", admin, map[string]any{"sip_trunk": "sip:192.0.2.1"}).Err(), "sip_trunk")
+		wantInvalid(t, s.do("POST", "/api/tenant", admin, map[string]any{"sip_digest": nil}).Err(), "sip_digest")
+		alice := s.signIn("alice", "Alice-password-1", "acme.example")
+		wantStatus(t, s.do("POST", "/api/tenant", alice, map[string]any{"sip_digest": "MD5_ONLY"}).Err(), 403, "a StandardUser")
+		if tn := ok(boss.GetOwnTenant(ctx))(s); tn.SIPDigest != "SHA256_THEN_MD5" || tn.SIPTrunk != "" {
+			t.Fatalf("refused changes changed the tenant: %+v", tn)
+		}
+		s.ok(boss.UpdateOwnTenant(ctx, client.OwnTenantUpdate{SIPDigest: client.Ptr("MD5_ONLY")}))
+		if tn := ok(boss.GetOwnTenant(ctx))(s); tn.SIPDigest != "MD5_ONLY" {
+			t.Fatalf("after the change: %+v", tn)
+		}
+		entry := ok(boss.ListAuditLogs(ctx, &client.ListOptions{Top: 1}))(s).Items[0]
+		if entry.Action != "update" || entry.ObjectType != "tenant" || entry.ObjectName != "acme.example" || entry.UserName != "boss" ||
+			entry.Fields["sip_digest"] != "MD5_ONLY" || len(entry.Fields) != 1 {
+			t.Fatalf("audit entry: %+v", entry)
+		}
+
+		s.advance(6 * time.Second) // challenges reuse the setting for up to 5 s
+		ua := s.newUA("udp", "201", "acme.example", "Sip-secret-201")
+		res := ua.raw(ua.request("Contact: "+ua.localContact("201")), 3*time.Second)
+		if summarize(res) != "401 [MD5] stale=false" {
+			t.Fatalf("MD5 only: %s", summarize(res))
+		}
+		sha := strings.Replace(challenges(res)[0], "algorithm=MD5", "algorithm=SHA-256", 1)
+		if res := ua.raw(ua.request("Contact: "+ua.localContact("201"), ua.authorization(sha, "201", "Sip-secret-201")), 3*time.Second); res.StatusCode != 401 {
+			t.Fatalf("a SHA-256 answer to an MD5-only tenant: %v", res)
+		}
+		if res := ua.raw(ua.request("Contact: "+ua.localContact("201"), ua.authorization(challenges(res)[0], "201", "Sip-secret-201")), 3*time.Second); res.StatusCode != 200 {
+			t.Fatalf("MD5 answer: %v", res)
+		}
+		other := s.newUA("udp", "201", "other.example", "Sip-secret-201")
+		if got := summarize(other.raw(other.request("Contact: "+other.localContact("201")), 3*time.Second)); got != "401 [SHA-256 MD5] stale=false" {
+			t.Fatalf("another tenant's challenges: %s", got)
 		}
 	})
 }

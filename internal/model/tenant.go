@@ -18,7 +18,7 @@ type Tenant struct {
 	// OTPRequired makes two-factor login the default for the tenant's users.
 	OTPRequired bool `json:"otp_required"`
 	// SIPDigest is the digest algorithms the registrar offers, in order.
-	SIPDigest string `json:"sip_digest" enum:"SHA256_THEN_MD5,MD5_THEN_SHA256,SHA256_ONLY"`
+	SIPDigest string `json:"sip_digest" enum:"SHA256_THEN_MD5,MD5_THEN_SHA256,SHA256_ONLY,MD5_ONLY"`
 	// OfficeHours is the week users with office_hours.mode GLOBAL follow.
 	OfficeHours WeekHours `json:"office_hours"`
 	// CountryCode is the tenant's country calling code without "+" (e.g.
@@ -34,13 +34,15 @@ type Tenant struct {
 }
 
 // The values of Tenant.SIPDigest: SHA-256 then MD5 (the default, RFC
-// 8760), MD5 first (old phones that read only the first challenge), or
-// SHA-256 alone (MD5 switched off).
+// 8760), MD5 first (old phones that read only the first challenge),
+// SHA-256 alone (MD5 switched off), or MD5 alone (phones that give up on
+// seeing any challenge they cannot answer, such as baresip 1.0).
 const (
 	SIPDigestDefault = "SHA256_THEN_MD5"
 	SIPDigestMD5     = "MD5_THEN_SHA256"
 	SIPDigestSHA256  = "SHA256_ONLY"
+	SIPDigestMD5Only = "MD5_ONLY"
 )
 
 // SIPDigests lists the accepted values of Tenant.SIPDigest.
-var SIPDigests = []string{SIPDigestDefault, SIPDigestMD5, SIPDigestSHA256}
+var SIPDigests = []string{SIPDigestDefault, SIPDigestMD5, SIPDigestSHA256, SIPDigestMD5Only}

@@ -173,6 +173,8 @@ func algorithmOffered(setting, alg string) bool {
 	switch setting {
 	case model.SIPDigestSHA256:
 		return alg == AlgSHA256
+	case model.SIPDigestMD5Only:
+		return alg == AlgMD5
 	default:
 		return alg == AlgSHA256 || alg == AlgMD5
 	}
@@ -212,6 +214,8 @@ func offeredAlgorithms(setting string) []string {
 		return []string{AlgMD5, AlgSHA256}
 	case model.SIPDigestSHA256:
 		return []string{AlgSHA256}
+	case model.SIPDigestMD5Only:
+		return []string{AlgMD5}
 	}
 	return []string{AlgSHA256, AlgMD5}
 }

@@ -114,9 +114,16 @@ func TestRefusal(t *testing.T) {
 func TestOfferedAlgorithms(t *testing.T) {
 	for setting, want := range map[string]string{
 		model.SIPDigestDefault: "SHA-256 MD5", model.SIPDigestMD5: "MD5 SHA-256", model.SIPDigestSHA256: "SHA-256", "": "SHA-256 MD5",
+		model.SIPDigestMD5Only: "MD5",
 	} {
 		if got := strings.Join(offeredAlgorithms(setting), " "); got != want {
 			t.Errorf("%q: %s, want %s", setting, got, want)
+		}
+		// What is offered is exactly what is accepted.
+		for _, alg := range []string{AlgSHA256, AlgMD5} {
+			if algorithmOffered(setting, alg) != strings.Contains(want, alg) {
+				t.Errorf("%q accepts %s: %v", setting, alg, !strings.Contains(want, alg))
+			}
 		}
 	}
 }
