@@ -108,7 +108,11 @@ func installErrorModel() {
 					det := d.ErrorDetail()
 					field := fieldFromLocation(det.Location)
 					field = requiredField(det.Message, field)
-					e.Errors = append(e.Errors, ErrorItem{Code: codeFor(status), Message: humaMessage(field, det.Message), Detail: detailFor(field)})
+					m := humaMessage(field, det.Message)
+					if status == http.StatusUnsupportedMediaType {
+						m = unsupportedMediaType(det.Message)
+					}
+					e.Errors = append(e.Errors, ErrorItem{Code: codeFor(status), Message: m, Detail: detailFor(field)})
 				} else if err != nil {
 					e.Errors = append(e.Errors, ErrorItem{Code: codeFor(status), Message: msg})
 				}
@@ -122,6 +126,20 @@ func installErrorModel() {
 			return e
 		}
 	})
+}
+
+// unsupportedMediaType says what to send instead of a body huma cannot
+// read ("unknown content type: text/plain").
+func unsupportedMediaType(msg string) string {
+	const pre = "unknown content type:"
+	got := ""
+	if strings.HasPrefix(strings.ToLower(msg), pre) {
+		got = strings.TrimSpace(msg[len(pre):])
+	}
+	if got == "" {
+		return "Send the body as JSON with the header Content-Type: application/json"
+	}
+	return "Send the body as JSON with the header Content-Type: application/json (this request said " + got + ")"
 }
 
 // requiredField names the missing property of huma's "expected required
@@ -161,6 +179,8 @@ func fieldFromLocation(loc string) string {
 
 func humaMessage(field, msg string) string {
 	switch {
+	case msg == "unexpected property" && !strings.Contains(field, ".") && directory.IsReadOnlyField(field):
+		return fmt.Sprintf("%s is read-only and cannot be set here", field)
 	case msg == "unexpected property":
 		return fmt.Sprintf("%s is not a known field", field)
 	case field == "":

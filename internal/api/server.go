@@ -71,9 +71,7 @@ func New(d Deps) *Server {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	// The least specific /api/ pattern: only requests that no route takes
 	// reach it, and they get the error envelope instead of a plain 404.
-	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		writeJSONError(w, newError(http.StatusNotFound, "", "No such endpoint: "+r.Method+" "+r.URL.Path))
-	})
+	mux.HandleFunc("/api/", s.noRoute)
 	if d.Metrics != nil {
 		mux.Handle("GET /metrics", d.Metrics)
 	}

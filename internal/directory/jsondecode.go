@@ -148,6 +148,9 @@ func (d *decodeState) object(n *node, v reflect.Value, path []string) error {
 		d.save(typeError(path, v.Type()))
 		return nil
 	}
+	if r, ok := reflect.TypeAssert[interface{ ResetOnPatch() }](v.Addr()); ok && v.CanAddr() {
+		r.ResetOnPatch()
+	}
 	fields := jsonFieldsOf(v.Type())
 	for i, k := range n.keys {
 		f, ok := fields.lookup(k)

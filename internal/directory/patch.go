@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
@@ -16,7 +17,9 @@ import (
 // directory typed: Value holds the members given, and the patch knows
 // which members were given at every depth, so that applying it changes
 // exactly those. A member left out keeps its value; an object given
-// changes only its own members given; an array given sets the list's
+// changes only its own members given (but a forward rule given loses its
+// number unless the number is given too: the number belongs to the
+// action, see model.ForwardRule.ResetOnPatch); an array given sets the list's
 // length, its objects merging into the elements already there, as
 // encoding/json has always decoded the API's bodies.
 //
@@ -346,4 +349,17 @@ func without(m map[string]bool, keys ...string) map[string]bool {
 		delete(out, k)
 	}
 	return out
+}
+
+// IsReadOnlyField reports whether name is a top-level member that some
+// resource shows but no body may set (an id, a creation time, a file's
+// size): the API names such a member as read-only rather than unknown
+// when its schema check refuses it before the directory sees the body.
+func IsReadOnlyField(name string) bool {
+	for _, r := range []fieldRules{userAdminRules, contactRules, groupRules, meetingCreateRules, huntRules, roleRules, tenantRules} {
+		if r.readOnly[name] {
+			return true
+		}
+	}
+	return userReadOnly[name] || slices.Contains(phoneFixed, name)
 }

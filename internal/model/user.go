@@ -86,6 +86,19 @@ type ForwardRule struct {
 	Number string `json:"number" maxLength:"32"`
 }
 
+// ResetOnPatch empties the number of a rule given in a body before the
+// members given are applied: the number belongs to the action, so a rule
+// switched to another action without a number loses its old one rather
+// than contradicting it.
+func (r *ForwardRule) ResetOnPatch() { r.Number = "" }
+
+// ResetOnPatch empties the number, as ForwardRule's does; the timeout
+// is kept unless given.
+func (r *NoAnswerForwardRule) ResetOnPatch() { r.Number = "" }
+
+// ResetOnPatch empties the number, as ForwardRule's does.
+func (r *CustomForwardRule) ResetOnPatch() { r.Number = "" }
+
 // NoAnswerForwardRule is a forward rule applied after ringing for Timeout
 // seconds.
 type NoAnswerForwardRule struct {
