@@ -345,6 +345,25 @@ func TestEnvironmentAndAdminPassword(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "switchboard.db")); err != nil {
 		t.Fatalf("SWITCHBOARD_DATA_DIR not used: %v", err)
 	}
+	if strings.Contains(p.stderr.String(), "already exists") {
+		t.Fatalf("a warning on the first start: %s", p.stderr.String())
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	p.wait(t, 20*time.Second)
+
+	// A second start with another password: the variable is ignored (the
+	// admin exists), and the server says so and how to reset it.
+	p = start(t, env("SWITCHBOARD_DATA_DIR="+dir, "SWITCHBOARD_HTTP="+addr, "SWITCHBOARD_SIP=127.0.0.1:0",
+		"SWITCHBOARD_ADMIN_PASSWORD=Other-admin-pw-78"), "serve")
+	waitHealthy(t, p, addr)
+	if code, _ := signIn(t, addr, "Env-admin-pw-77"); code != 200 {
+		t.Fatalf("the first password after a restart: %d", code)
+	}
+	logs := p.stderr.String()
+	if !strings.Contains(logs, "SWITCHBOARD_ADMIN_PASSWORD is set but the SystemAdmin already exists") ||
+		!strings.Contains(logs, "switchboard user reset-password admin") || strings.Contains(logs, "Other-admin-pw-78") {
+		t.Fatalf("no warning about the ignored variable: %s", logs)
+	}
 	_ = p.cmd.Process.Signal(syscall.SIGTERM)
 	p.wait(t, 20*time.Second)
 }

@@ -108,9 +108,14 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Option
 	}
 	dcfg.Prompts = media.Catalog()
 	dir := directory.New(st, hasher, log, dcfg)
+	_, errSystem := st.SystemTenant(ctx)
 	generated, err := dir.Bootstrap(ctx, cfg.AdminPassword)
 	if err != nil {
 		return nil, err
+	}
+	if errSystem == nil && cfg.AdminPassword != "" {
+		log.Warn(config.EnvAdminPassword + " is set but the SystemAdmin already exists, so it is ignored (it applies on the first start only); " +
+			"to change the admin's password run: switchboard user reset-password admin (the new password on stdin)")
 	}
 	if generated != "" && opt.Out != nil {
 		fmt.Fprintf(opt.Out, "Created the SystemAdmin %q with the generated password: %s\nIt is shown only this once; set SWITCHBOARD_ADMIN_PASSWORD to choose it yourself.\n", directory.BootstrapAdminName, generated)
