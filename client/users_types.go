@@ -72,6 +72,7 @@ type User struct {
 	SMS                                string              `json:"sms"`
 	SMSAutoResponseText                string              `json:"sms_auto_response_text"`
 	SyncType                           string              `json:"sync_type"`
+	Transports                         []Transport         `json:"transports"`
 	TripNonOfficeHoursForwardRule      ForwardRule         `json:"trip_non_office_hours_forward_rule"`
 	TripOfficeHoursForwardRule         ForwardRule         `json:"trip_office_hours_forward_rule"`
 	VoicemailPIN                       string              `json:"voicemail_pin"`
@@ -248,4 +249,11 @@ type UserUpdate struct {
 	VoicemailPlayDatetime             *string              `json:"voicemail_play_datetime,omitempty"`
 	VoicemailPrompt                   *string              `json:"voicemail_prompt,omitempty"`
 	WorkPhone                         *string              `json:"work_phone,omitempty"`
+}
+
+// Transport is a SIP listener of the server the user's phones may use.
+type Transport struct {
+	Protocol     string `json:"protocol"`
+	Port         int    `json:"port"`
+	Verification string `json:"verification"`
 }

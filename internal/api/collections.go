@@ -94,6 +94,31 @@ func crud[T any](f formRoutes, col directory.Collection[T], noun string) {
 		func(ctx context.Context, c *directory.Caller, in *idPath) (*itemsOutput[T], error) {
 			return listOut(col.List(ctx, c, in.ID))
 		})
+	crudItems(f, col, noun)
+}
+
+// crudCounted is crud whose lists also say how many items there are
+// ({"count","items"}, as the contract's holiday lists do).
+func crudCounted[T any](f formRoutes, col directory.Collection[T], noun string) {
+	s := f.s
+	handle(s, f.selfRoute(http.MethodGet, "", "list-"+f.idPrefix+"s", "List "+noun+"s", 0),
+		func(ctx context.Context, c *directory.Caller, _ *struct{}) (*countedItemsOutput[T], error) {
+			return countedList(col.List(ctx, c, ""))
+		})
+	handle(s, f.adminRoute(http.MethodGet, "", "list-"+f.idPrefix+"s", "List "+noun+"s", 0),
+		func(ctx context.Context, c *directory.Caller, in *idPath) (*countedItemsOutput[T], error) {
+			return countedList(col.List(ctx, c, in.ID))
+		})
+	crudItems(f, col, noun)
+}
+
+func countedList[T any](list []T, err error) (*countedItemsOutput[T], error) {
+	return countedOut(len(list), list, err)
+}
+
+// crudItems registers create, get, update and destroy in both forms.
+func crudItems[T any](f formRoutes, col directory.Collection[T], noun string) {
+	s := f.s
 	handle(s, f.selfRoute(http.MethodPost, "", "create-"+f.idPrefix, "Create a "+noun, http.StatusCreated),
 		func(ctx context.Context, c *directory.Caller, in *createInput[T, T]) (*createdOutput, error) {
 			p, err := in.patch()

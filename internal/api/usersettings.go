@@ -23,7 +23,7 @@ func (s *Server) userCollectionRoutes() {
 	crud(s.forms("IP phones", "phones", "phone"), d.Phones(), "phone")
 	crud(s.forms("Speed dials", "speed_dial_8", "speed-dial-8"), d.SpeedDial8(), "speed dial 8 entry")
 	crud(s.forms("Speed dials", "speed_dial_100", "speed-dial-100"), d.SpeedDial100(), "speed dial 100 entry")
-	crud(s.forms("Holidays", "holidays", "holiday"), d.Holidays(), "holiday")
+	crudCounted(s.forms("Holidays", "holidays", "holiday"), d.Holidays(), "holiday")
 }
 
 // The aliases of unnamed structs keep the schema names huma derives from

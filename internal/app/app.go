@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -24,6 +25,7 @@ import (
 	"github.com/switchboard-pbx/switchboard/internal/mail"
 	"github.com/switchboard-pbx/switchboard/internal/media"
 	"github.com/switchboard-pbx/switchboard/internal/metrics"
+	"github.com/switchboard-pbx/switchboard/internal/model"
 	"github.com/switchboard-pbx/switchboard/internal/portal"
 	"github.com/switchboard-pbx/switchboard/internal/sip/registrar"
 	sipserver "github.com/switchboard-pbx/switchboard/internal/sip/server"
@@ -146,6 +148,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Option
 	if err != nil {
 		return nil, err
 	}
+	dir.SetSIPTransports(sipTransports(reg.Addr(), reg.TLSAddr()))
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		reg.Close()
@@ -233,4 +236,26 @@ func (a *App) sweepSessions(ctx context.Context) error {
 func OpenAPI() ([]byte, error) {
 	srv := api.New(api.Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: Version})
 	return srv.OpenAPI()
+}
+
+// sipTransports are the listeners phones may use: UDP and TCP on one
+// port, TLS on its own when configured.
+func sipTransports(addr, tlsAddr string) []model.Transport {
+	var out []model.Transport
+	port := func(a string) int {
+		_, p, err := net.SplitHostPort(a)
+		if err != nil {
+			return 0
+		}
+		n, _ := strconv.Atoi(p)
+		return n
+	}
+	if p := port(addr); p > 0 {
+		out = append(out, model.Transport{Protocol: "UDP", Port: p, Verification: "DISABLE"},
+			model.Transport{Protocol: "TCP", Port: p, Verification: "DISABLE"})
+	}
+	if p := port(tlsAddr); p > 0 {
+		out = append(out, model.Transport{Protocol: "TLS", Port: p, Verification: "DISABLE"})
+	}
+	return out
 }

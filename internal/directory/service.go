@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/switchboard-pbx/switchboard/internal/auth"
@@ -45,6 +46,8 @@ type Service struct {
 	log    *slog.Logger
 	cfg    Config
 	now    func() time.Time
+	// transports are the node's SIP listeners (SetSIPTransports).
+	transports atomic.Pointer[[]model.Transport]
 	// sync holds the sync tokens' key (loaded on first use) and when the
 	// change log was last pruned.
 	sync struct {

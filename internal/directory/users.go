@@ -41,7 +41,7 @@ var (
 	// call restrictions.
 	selfKeys     = without(editableKeys, "enabled", "max_bindings", "billing_contact", "sms", "otp_required", "call_restrictions")
 	userReadOnly = keySet([]string{"id", "name", "role", "extension_number", "created_at", "profile",
-		"avatar_file_name", "avatar_file_size", "avatar_file_url", "sync_type", "password", "extension_password", "sms",
+		"avatar_file_name", "avatar_file_size", "avatar_file_url", "sync_type", "transports", "password", "extension_password", "sms",
 		"enabled", "max_bindings", "billing_contact", "otp_required", "otp_enabled", "call_restrictions"})
 
 	// userCreateRules: the passwords are read apart (never applied).
@@ -173,12 +173,29 @@ func (s *Service) GetUser(ctx context.Context, c *Caller, id string) (*model.Use
 	if !model.ValidID(id) {
 		return nil, model.ErrNotFound
 	}
-	return s.store.GetUser(ctx, c.TenantID, id)
+	return s.withTransports(s.store.GetUser(ctx, c.TenantID, id))
 }
 
 // Me returns the caller's own user.
 func (s *Service) Me(ctx context.Context, c *Caller) (*model.User, error) {
-	return s.store.GetUser(ctx, c.TenantID, c.UserID)
+	return s.withTransports(s.store.GetUser(ctx, c.TenantID, c.UserID))
+}
+
+// SetSIPTransports records the node's SIP listeners once they are bound
+// (their ports are known only then), for the users' transports.
+func (s *Service) SetSIPTransports(ts []model.Transport) {
+	s.transports.Store(&ts)
+}
+
+func (s *Service) withTransports(u *model.User, err error) (*model.User, error) {
+	if err != nil {
+		return nil, err
+	}
+	u.Transports = []model.Transport{}
+	if ts := s.transports.Load(); ts != nil {
+		u.Transports = append(u.Transports, (*ts)...)
+	}
+	return u, nil
 }
 
 // ListUsers lists the caller's tenant's users with the query language.

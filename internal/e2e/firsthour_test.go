@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"context"
+	"net"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -53,6 +55,41 @@ func TestErrorsSayWhatToDo(t *testing.T) {
 		nr := s.must(200, "GET", "/api/user", adm, nil).JSON(t)["busy_no_answer_forward_rule"].(map[string]any)
 		if nr["action"] != "FORWARD_TO_NUMBER" || nr["number"] != "+15550102" || nr["timeout"] != float64(25) {
 			t.Fatalf("no-answer rule after a number alone: %v", nr)
+		}
+	})
+}
+
+// TestContractFieldsTransportsAndHolidayCount: the contract's user object
+// has transports (where the phones reach the server) and its holiday
+// lists a count.
+func TestContractFieldsTransportsAndHolidayCount(t *testing.T) {
+	eachDB(t, func(t *testing.T, s *server) {
+		_, adm := s.newTenant("fields.example")
+		_, portStr, _ := net.SplitHostPort(s.app.SIPAddr())
+		port, _ := strconv.Atoi(portStr)
+		for _, path := range []string{"/api/user", "/api/users/" + s.must(200, "GET", "/api/user", adm, nil).JSON(t)["id"].(string)} {
+			ts, ok := s.must(200, "GET", path, adm, nil).JSON(t)["transports"].([]any)
+			if !ok || len(ts) != 2 {
+				t.Fatalf("%s transports: %v", path, ts)
+			}
+			for i, want := range []string{"UDP", "TCP"} {
+				tr := ts[i].(map[string]any)
+				if tr["protocol"] != want || tr["port"] != float64(port) || tr["verification"] != "DISABLE" {
+					t.Fatalf("%s transport %d: %v (SIP port %d)", path, i, tr, port)
+				}
+			}
+		}
+		bad := s.must(422, "POST", "/api/user", adm, `{"transports":[]}`)
+		if _, field := bad.ErrField(t); field != "transports" || !strings.Contains(string(bad.Body), "read-only") {
+			t.Fatalf("setting transports: %s", bad.Body)
+		}
+
+		if n := s.must(200, "GET", "/api/user/holidays", adm, nil).JSON(t)["count"]; n != float64(0) {
+			t.Fatalf("empty holiday list count %v", n)
+		}
+		s.must(201, "POST", "/api/user/holidays", adm, `{"name":"Founders day","year_start":2026,"year_end":2026,"month_start":3,"day_start":1,"month_end":3,"day_end":1,"hour_start":0,"hour_end":23,"minute_start":0,"minute_end":59,"every_year":true}`)
+		if n := s.must(200, "GET", "/api/user/holidays", adm, nil).JSON(t)["count"]; n != float64(1) {
+			t.Fatalf("holiday list count %v", n)
 		}
 	})
 }

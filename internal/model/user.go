@@ -227,6 +227,9 @@ type User struct {
 	SyncType       string    `json:"sync_type"`
 	CreatedAt      time.Time `json:"created_at"`
 	UpdatedAt      time.Time `json:"-"`
+	// Transports are where the user's phones reach the node's SIP
+	// server (read-only, from the node's listeners; never stored).
+	Transports []Transport `json:"transports"`
 	// OTPEnabled says the user has enrolled an authenticator.
 	OTPEnabled bool `json:"otp_enabled"`
 
@@ -261,6 +264,15 @@ type OTPState struct {
 type SIPCredentials struct {
 	HA1MD5    string
 	HA1SHA256 string
+}
+
+// Transport is one SIP listener a phone may use: its protocol, port and
+// whether the server asks the phone for a client certificate
+// (Verification; Switchboard never does: DISABLE).
+type Transport struct {
+	Protocol     string `json:"protocol" enum:"UDP,TCP,TLS"`
+	Port         int    `json:"port"`
+	Verification string `json:"verification" enum:"DISABLE,ENABLE"`
 }
 
 // UserSummary is the list item shape of GET /api/users.
