@@ -87,40 +87,13 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Option
 		params = *opt.HashParams
 	}
 	hasher := auth.NewHasher(params, 2)
-	dcfg := directory.DefaultConfig()
-	dcfg.Now = opt.Clock
-	dcfg.Login = cfg.Login
-	dcfg.BlobMaxSize = cfg.BlobMaxSize
-	switch {
-	case cfg.BlobStore == "db", cfg.BlobStore == "" && st.Dialect() == store.DialectPostgres:
-		dcfg.Blobs = directory.DBBlobs{Store: st}
-	default:
-		dcfg.Blobs = directory.FileBlobs{Dir: filepath.Join(cfg.DataDir, "blobs"), Store: st}
-	}
-	if cfg.Media.SMTP != "" {
-		relay, err := config.ParseSMTP(cfg.Media.SMTP)
-		if err != nil {
-			return nil, err
-		}
-		tlsConf, err := smtpTLS(cfg.Media.SMTPCA)
-		if err != nil {
-			return nil, err
-		}
-		dcfg.Mailer = mail.New(relay, cfg.Media.SMTPFrom, tlsConf)
-	}
-	dcfg.Prompts = media.Catalog()
-	dir := directory.New(st, hasher, log, dcfg)
-	_, errSystem := st.SystemTenant(ctx)
-	generated, err := dir.Bootstrap(ctx, cfg.AdminPassword)
+	dcfg, err := directoryConfig(cfg, st, opt)
 	if err != nil {
 		return nil, err
 	}
-	if errSystem == nil && cfg.AdminPassword != "" {
-		log.Warn(config.EnvAdminPassword + " is set but the SystemAdmin already exists, so it is ignored (it applies on the first start only); " +
-			"to change the admin's password run: switchboard user reset-password admin (the new password on stdin)")
-	}
-	if generated != "" && opt.Out != nil {
-		fmt.Fprintf(opt.Out, "Created the SystemAdmin %q with the generated password: %s\nIt is shown only this once; set SWITCHBOARD_ADMIN_PASSWORD to choose it yourself.\n", directory.BootstrapAdminName, generated)
+	dir := directory.New(st, hasher, log, dcfg)
+	if err := bootstrap(ctx, st, dir, cfg.AdminPassword, log, opt.Out); err != nil {
+		return nil, err
 	}
 	srv := api.New(api.Deps{Directory: dir, DB: st, Log: log, Metrics: metrics.New(), Version: Version})
 	web, err := portal.New(dir, log)
@@ -258,4 +231,51 @@ func sipTransports(addr, tlsAddr string) []model.Transport {
 		out = append(out, model.Transport{Protocol: "TLS", Port: p, Verification: "DISABLE"})
 	}
 	return out
+}
+
+// bootstrap creates the system tenant and its SystemAdmin on the first
+// start, printing a generated password once; on later starts a set
+// SWITCHBOARD_ADMIN_PASSWORD is ignored, and the log says so.
+func bootstrap(ctx context.Context, st *store.Store, dir *directory.Service, password string, log *slog.Logger, out io.Writer) error {
+	_, errSystem := st.SystemTenant(ctx)
+	generated, err := dir.Bootstrap(ctx, password)
+	if err != nil {
+		return err
+	}
+	if errSystem == nil && password != "" {
+		log.Warn(config.EnvAdminPassword + " is set but the SystemAdmin already exists, so it is ignored (it applies on the first start only); " +
+			"to change the admin's password run: switchboard user reset-password admin (the new password on stdin)")
+	}
+	if generated != "" && out != nil {
+		fmt.Fprintf(out, "Created the SystemAdmin %q with the generated password: %s\nIt is shown only this once; set SWITCHBOARD_ADMIN_PASSWORD to choose it yourself.\n", directory.BootstrapAdminName, generated)
+	}
+	return nil
+}
+
+// directoryConfig is the directory's configuration from the flags: token
+// lifetimes, login limits, where blobs go, the SMTP relay, the prompts.
+func directoryConfig(cfg *config.Config, st *store.Store, opt Options) (directory.Config, error) {
+	dcfg := directory.DefaultConfig()
+	dcfg.Now = opt.Clock
+	dcfg.Login = cfg.Login
+	dcfg.BlobMaxSize = cfg.BlobMaxSize
+	switch {
+	case cfg.BlobStore == "db", cfg.BlobStore == "" && st.Dialect() == store.DialectPostgres:
+		dcfg.Blobs = directory.DBBlobs{Store: st}
+	default:
+		dcfg.Blobs = directory.FileBlobs{Dir: filepath.Join(cfg.DataDir, "blobs"), Store: st}
+	}
+	if cfg.Media.SMTP != "" {
+		relay, err := config.ParseSMTP(cfg.Media.SMTP)
+		if err != nil {
+			return dcfg, err
+		}
+		tlsConf, err := smtpTLS(cfg.Media.SMTPCA)
+		if err != nil {
+			return dcfg, err
+		}
+		dcfg.Mailer = mail.New(relay, cfg.Media.SMTPFrom, tlsConf)
+	}
+	dcfg.Prompts = media.Catalog()
+	return dcfg, nil
 }
