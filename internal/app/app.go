@@ -29,6 +29,7 @@ import (
 	"github.com/switchboard-pbx/switchboard/internal/portal"
 	"github.com/switchboard-pbx/switchboard/internal/sip/registrar"
 	sipserver "github.com/switchboard-pbx/switchboard/internal/sip/server"
+	"github.com/switchboard-pbx/switchboard/internal/sip/subscribe"
 	"github.com/switchboard-pbx/switchboard/internal/store"
 )
 
@@ -104,7 +105,9 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Option
 	rcfg := sipserver.Config{Addr: cfg.SIPAddr, TLSAddr: cfg.SIP.TLSAddr, Now: opt.Clock, Log: log, Store: st,
 		Limits: registrar.Limits{Min: time.Duration(cfg.SIP.MinExpires) * time.Second, Max: time.Duration(cfg.SIP.MaxExpires) * time.Second,
 			Default: time.Duration(cfg.SIP.DefaultExpires) * time.Second},
-		FailLimit: cfg.SIP.FailLimit, FailWindow: cfg.SIP.FailWindow, Ban: cfg.SIP.Ban, KeyPressWait: cfg.SIP.KeyPressWait, Router: directory.SIPRouter{S: dir}}
+		FailLimit: cfg.SIP.FailLimit, FailWindow: cfg.SIP.FailWindow, Ban: cfg.SIP.Ban, KeyPressWait: cfg.SIP.KeyPressWait, Router: directory.SIPRouter{S: dir},
+		Subscriptions: subscribe.Limits{MinExpires: cfg.SIP.MinExpires, MaxExpires: cfg.SIP.MaxExpires, DefaultExpires: cfg.SIP.DefaultExpires,
+			PerUser: cfg.SIP.SubsPerUser, PerDevice: cfg.SIP.SubsPerDevice}}
 	eng, err := startMedia(cfg, dir, log, opt.Clock)
 	if err != nil {
 		return nil, err
@@ -136,6 +139,9 @@ func (a *App) HTTPAddr() string { return a.listener.Addr().String() }
 
 // SIPAddr is the address the registrar listens on, UDP and TCP.
 func (a *App) SIPAddr() string { return a.sip.Addr() }
+
+// SIP is the node's SIP server.
+func (a *App) SIP() *sipserver.Server { return a.sip }
 
 // SIPTLSAddr is the registrar's TLS address ("" without TLS).
 func (a *App) SIPTLSAddr() string { return a.sip.TLSAddr() }

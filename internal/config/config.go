@@ -71,11 +71,16 @@ type SIPSettings struct {
 	// KeyPressWait is how long whoever answers a forwarded call of a user
 	// with require_key_press has to press a key (SIP INFO DTMF).
 	KeyPressWait time.Duration
+	// SubsPerUser and SubsPerDevice bound the event subscriptions (busy
+	// lamps, presence, message-waiting) one user, and one device, holds
+	// on a node; they take the registrations' expiry bounds.
+	SubsPerUser   int
+	SubsPerDevice int
 }
 
 // DefaultSIPSettings are the documented defaults.
 var DefaultSIPSettings = SIPSettings{MinExpires: 60, MaxExpires: 3600, DefaultExpires: 3600, FailLimit: 20,
-	FailWindow: time.Minute, Ban: 15 * time.Minute, KeyPressWait: 20 * time.Second}
+	FailWindow: time.Minute, Ban: 15 * time.Minute, KeyPressWait: 20 * time.Second, SubsPerUser: 400, SubsPerDevice: 200}
 
 // LoginLimits are the defences against password guessing.
 type LoginLimits = auth.LoginLimits
@@ -114,6 +119,8 @@ const (
 	EnvSIPFailWindow = "SWITCHBOARD_SIP_FAIL_WINDOW"
 	EnvSIPBan        = "SWITCHBOARD_SIP_BAN"
 	EnvSIPKeyPress   = "SWITCHBOARD_SIP_KEY_PRESS_WAIT"
+	EnvSIPSubsUser   = "SWITCHBOARD_SIP_SUBSCRIPTIONS_PER_USER"
+	EnvSIPSubsDevice = "SWITCHBOARD_SIP_SUBSCRIPTIONS_PER_DEVICE"
 	EnvRTPIP         = "SWITCHBOARD_RTP_IP"
 	EnvRTPPublicIP   = "SWITCHBOARD_RTP_PUBLIC_IP"
 	EnvRTPPorts      = "SWITCHBOARD_RTP_PORTS"
@@ -179,6 +186,8 @@ func Parse(name string, args []string, getenv func(string) string, out io.Writer
 	fs.DurationVar(&c.SIP.FailWindow, "sip-fail-window", envDur(EnvSIPFailWindow, sd.FailWindow), "period over which SIP failures add up (env "+EnvSIPFailWindow+")")
 	fs.DurationVar(&c.SIP.Ban, "sip-ban", envDur(EnvSIPBan, sd.Ban), "how long a source address is ignored (env "+EnvSIPBan+")")
 	fs.DurationVar(&c.SIP.KeyPressWait, "sip-key-press-wait", envDur(EnvSIPKeyPress, sd.KeyPressWait), "how long the person answering a forwarded call of a user with require_key_press has to press a key (env "+EnvSIPKeyPress+")")
+	fs.IntVar(&c.SIP.SubsPerUser, "sip-subscriptions-per-user", envInt(EnvSIPSubsUser, sd.SubsPerUser), "event subscriptions (busy lamps, presence, message-waiting) one user holds on a node (env "+EnvSIPSubsUser+")")
+	fs.IntVar(&c.SIP.SubsPerDevice, "sip-subscriptions-per-device", envInt(EnvSIPSubsDevice, sd.SubsPerDevice), "event subscriptions one device (source address) holds on a node (env "+EnvSIPSubsDevice+")")
 	fs.StringVar(&c.Media.RTPIP, "rtp-ip", getenv(EnvRTPIP), "address RTP binds to; default the --sip host, or the first non-loopback address (env "+EnvRTPIP+")")
 	fs.StringVar(&c.Media.RTPPublicIP, "rtp-public-ip", getenv(EnvRTPPublicIP), "address announced in SDP instead of --rtp-ip, behind 1:1 NAT (env "+EnvRTPPublicIP+")")
 	fs.StringVar(&c.Media.RTPPorts, "rtp-ports", or(getenv(EnvRTPPorts), DefaultRTPPorts), "RTP port range MIN-MAX (env "+EnvRTPPorts+")")
@@ -273,6 +282,12 @@ func (s *SIPSettings) validate(sipAddr string) error {
 	}
 	if s.FailLimit < 0 || s.FailLimit > 100000 {
 		return fmt.Errorf("--sip-fail-limit: %d is not from 0 to 100000", s.FailLimit)
+	}
+	if s.SubsPerUser < 1 || s.SubsPerUser > 100000 {
+		return fmt.Errorf("--sip-subscriptions-per-user: %d is not from 1 to 100000", s.SubsPerUser)
+	}
+	if s.SubsPerDevice < 1 || s.SubsPerDevice > 100000 {
+		return fmt.Errorf("--sip-subscriptions-per-device: %d is not from 1 to 100000", s.SubsPerDevice)
 	}
 	if s.KeyPressWait < time.Second || s.KeyPressWait > 2*time.Minute {
 		return fmt.Errorf("--sip-key-press-wait: %v is not from 1s to 2m", s.KeyPressWait)

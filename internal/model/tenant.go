@@ -31,6 +31,11 @@ type Tenant struct {
 	// Voicemail holds the limits and options of the voicemail Switchboard
 	// answers itself (when there is no voicemail_server).
 	Voicemail VoicemailSettings `json:"voicemail"`
+	// BLFHideCaller keeps callers out of busy lamps: phones watching a
+	// ringing extension (the dialog event package) then see that it rings,
+	// not who calls. Off by default: colleagues see the caller, as they
+	// would on the ringing phone, to decide whether to pick it up.
+	BLFHideCaller bool `json:"blf_hide_caller"`
 }
 
 // The values of Tenant.SIPDigest: SHA-256 then MD5 (the default, RFC

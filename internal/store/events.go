@@ -24,8 +24,11 @@ type Event struct {
 // Event kinds. EventResync is delivered when events may have been missed
 // (a subscriber fell behind, or the PostgreSQL listener reconnected): a
 // receiver must then treat everything it caches as stale.
+// EventUser is published when a user is changed or deleted (TenantID and
+// ID name it): its presence, its enabled flag, its extension.
 const (
 	EventResync = "resync"
+	EventUser   = "user"
 )
 
 // subscriberBuffer bounds the events waiting for one slow subscriber;

@@ -256,7 +256,7 @@ func (s *Store) UpdateUser(ctx context.Context, tenantID, id string, fn func(*mo
 			}
 		}
 		out = u
-		return nil
+		return c.publish(ctx, Event{Kind: EventUser, TenantID: tenantID, ID: id})
 	})
 	if err != nil {
 		return nil, err
@@ -291,7 +291,10 @@ func deleteUser(ctx context.Context, c conn, tenantID, id string) error {
 	if _, err := c.exec(ctx, `DELETE FROM favorites WHERE kind = ? AND object_id = ?`, SyncExtensionContact, id); err != nil {
 		return fmt.Errorf("delete user favorites: %w", err)
 	}
-	return logChange(ctx, c, tenantID, "", SyncExtensionContact, id, ChangeDeleted)
+	if err := logChange(ctx, c, tenantID, "", SyncExtensionContact, id, ChangeDeleted); err != nil {
+		return err
+	}
+	return c.publish(ctx, Event{Kind: EventUser, TenantID: tenantID, ID: id})
 }
 
 // CountUsers returns the number of users of tenantID.

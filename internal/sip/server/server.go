@@ -20,6 +20,7 @@ import (
 	"github.com/switchboard-pbx/switchboard/internal/sip/guard"
 	"github.com/switchboard-pbx/switchboard/internal/sip/proxy"
 	"github.com/switchboard-pbx/switchboard/internal/sip/registrar"
+	"github.com/switchboard-pbx/switchboard/internal/sip/subscribe"
 	"github.com/switchboard-pbx/switchboard/internal/sip/transport"
 	"github.com/switchboard-pbx/switchboard/internal/store"
 )
@@ -47,13 +48,20 @@ type Config struct {
 	Router proxy.Router
 	// Media, when set, is the node's media engine (voicemail).
 	Media *proxy.Media
+	// Subscriptions bounds event subscriptions (subscribe.DefaultLimits
+	// when zero).
+	Subscriptions subscribe.Limits
 }
+
+// Notifier is the node's notifier of event subscriptions.
+func (s *Server) Notifier() *subscribe.Notifier { return s.notifier }
 
 // Server is a node's running SIP server.
 type Server struct {
 	tr         *transport.Transport
 	sweepEvery time.Duration
 	sweeps     []func(context.Context) // what the features keep in the store
+	notifier   *subscribe.Notifier
 }
 
 // Listen binds the sockets and registers every feature's handlers; the
@@ -89,6 +97,13 @@ func Listen(ctx context.Context, cfg Config) (*Server, error) {
 		s.sweeps = append(s.sweeps, px.Sweep)
 	}
 	s.sweeps = append(s.sweeps, reg.Sweep)
+	s.notifier = subscribe.New(subscribe.Config{Store: cfg.Store, Auth: auth, Client: tr.Client(), Addr: tr.Addr(),
+		Limits: cfg.Subscriptions, Now: cfg.Now, Log: log})
+	if err := s.notifier.Follow(ctx); err != nil {
+		tr.Close()
+		return nil, err
+	}
+	s.handle(s.notifier.Handlers())
 	return s, nil
 }
 
@@ -102,7 +117,8 @@ func (s *Server) handle(handlers map[sip.RequestMethod]sipgo.RequestHandler) {
 // onOptions answers OPTIONS (capabilities, and keep-alives).
 func onOptions(req *sip.Request, tx sip.ServerTransaction) {
 	res := sip.NewResponseFromRequest(req, 200, "OK", nil)
-	res.AppendHeader(sip.NewHeader("Allow", "REGISTER, OPTIONS, INVITE, ACK, BYE, CANCEL"))
+	res.AppendHeader(sip.NewHeader("Allow", "REGISTER, OPTIONS, INVITE, ACK, BYE, CANCEL, SUBSCRIBE, NOTIFY"))
+	res.AppendHeader(sip.NewHeader("Allow-Events", subscribe.AllowEvents))
 	res.AppendHeader(sip.NewHeader("Accept", "application/sdp"))
 	_ = tx.Respond(res)
 }
@@ -115,10 +131,14 @@ func (s *Server) TLSAddr() string { return s.tr.TLSAddr() }
 
 // Serve answers until ctx ends, sweeping meanwhile.
 func (s *Server) Serve(ctx context.Context) error {
-	done := make(chan struct{})
+	done, notified := make(chan struct{}), make(chan struct{})
 	go func() {
 		_ = s.tr.Serve(ctx)
 		close(done)
+	}()
+	go func() {
+		_ = s.notifier.Run(ctx)
+		close(notified)
 	}()
 	ticker := time.NewTicker(s.sweepEvery)
 	defer ticker.Stop()
@@ -126,6 +146,7 @@ func (s *Server) Serve(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			<-done
+			<-notified
 			return nil
 		case <-ticker.C:
 			for _, sweep := range s.sweeps {
