@@ -28,7 +28,9 @@ type Tenant struct {
 	// Voicemail holds the limits and options of Switchboard's own
 	// voicemail (used when there is no voicemail_server).
 	Voicemail VoicemailSettings `json:"voicemail"`
-	CreatedAt time.Time         `json:"created_at"`
+	// BLFHideCaller keeps callers out of busy lamps.
+	BLFHideCaller bool      `json:"blf_hide_caller"`
+	CreatedAt     time.Time `json:"created_at"`
 }
 
 // VoicemailSettings are a tenant's voicemail limits and options (zero:
@@ -82,6 +84,8 @@ type TenantUpdate struct {
 	VoicemailServer *string    `json:"voicemail_server,omitempty"`
 	// Voicemail replaces the tenant's voicemail settings.
 	Voicemail *VoicemailSettings `json:"voicemail,omitempty"`
+	// BLFHideCaller keeps callers out of busy lamps.
+	BLFHideCaller *bool `json:"blf_hide_caller,omitempty"`
 }
 
 // ListTenants lists the tenants (GET /api/tenants; system.tenant); filter

@@ -41,6 +41,9 @@ type tenantUpdateDoc struct {
 	VoicemailServer string `json:"voicemail_server" maxLength:"256"`
 	// Voicemail holds the limits and options of Switchboard's own voicemail.
 	Voicemail model.VoicemailSettings `json:"voicemail"`
+	// BLFHideCaller keeps callers out of busy lamps (phones watching a
+	// ringing extension see that it rings, not who calls).
+	BLFHideCaller bool `json:"blf_hide_caller"`
 }
 
 // ownTenantUpdateDoc is what a tenant's Admin may change of their own

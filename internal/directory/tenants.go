@@ -96,7 +96,7 @@ func (s *Service) ListTenants(ctx context.Context, c *Caller, p query.Params) (i
 }
 
 var tenantRules = fieldRules{
-	accept:   keySet([]string{"name", "enabled", "time_zone", "otp_required", "sip_digest", "office_hours", "country_code", "sip_trunk", "voicemail_server", "voicemail"}),
+	accept:   keySet([]string{"name", "enabled", "time_zone", "otp_required", "sip_digest", "office_hours", "country_code", "sip_trunk", "voicemail_server", "voicemail", "blf_hide_caller"}),
 	readOnly: keySet([]string{"id", "domain", "system", "created_at"}),
 }
 

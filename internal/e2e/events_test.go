@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -184,4 +185,52 @@ func waitCount(t *testing.T, n interface{ Count() int }, want int) {
 	if got := n.Count(); got != want {
 		t.Fatalf("%d subscriptions held, want %d", got, want)
 	}
+}
+
+// TestSubscribeAcrossNodes: two nodes on one PostgreSQL database; phones
+// subscribed on node B hear of changes made through node A — a message
+// left, a presence set through A's API, and a call routed by A that rings
+// and is answered.
+func TestSubscribeAcrossNodes(t *testing.T) {
+	needTool(t, "sipp")
+	dsn := storetest.DSN(t, "postgres")
+	a, b := startServer(t, dsn), startServer(t, dsn)
+	admin, _, _ := legacyTenant(a, "acme.example")
+	a.createUser(admin, map[string]any{"name": "carol", "email": "carol@acme.example", "extension_number": "203",
+		"password": "Carol-password-1", "extension_password": "Sip-secret-203"})
+	tid := tenantID(t, a, "acme.example")
+	mwi := newWatcher(t, b.app.SIPAddr(), "202", "acme.example", "Sip-secret-202")
+	lamp := newWatcher(t, b.app.SIPAddr(), "203", "acme.example", "Sip-secret-203")
+	pres := newWatcher(t, b.app.SIPAddr(), "203", "acme.example", "Sip-secret-203")
+	for _, w := range []struct {
+		w   *watcher
+		pkg string
+	}{{mwi, "message-summary"}, {lamp, "dialog"}, {pres, "presence"}} {
+		if res := w.w.subscribe(w.pkg, "202"); res.StatusCode != 200 {
+			t.Fatalf("%s on node B: %s", w.pkg, res.StartLine())
+		}
+		w.w.notify(3 * time.Second)
+	}
+	a.ok(leaveMessage(t, a, tid, "202", "201"))
+	mwi.notifyWith(5*time.Second, "Messages-Waiting: yes", "Voice-Message: 1/0")
+
+	a.must(204, "POST", "/api/user/presence", a.signIn("bob", "Bob-password-1", "acme.example"),
+		map[string]any{"presence": "LUNCH", "presence_note": "Canteen"})
+	pres.notifyWith(5*time.Second, "<rpid:meal/>", "Canteen")
+
+	uasPort, callee := ringingUAS(t)
+	bob := a.newUA("udp", "202", "acme.example", "Sip-secret-202")
+	if res := bob.register(fmt.Sprintf("Contact: <sip:202@127.0.0.1:%d>", uasPort), "Expires: 600"); res.StatusCode != 200 {
+		t.Fatalf("register bob: %v", res)
+	}
+	call := longCall(t, a.app.SIPAddr(), sippLine("201", "acme.example", "Sip-secret-201", "")+"202", 500*time.Millisecond)
+	lamp.notifyWith(10*time.Second, "<state>early</state>")
+	lamp.notifyWith(10*time.Second, "<state>confirmed</state>")
+	if err := <-call; err != nil {
+		t.Fatalf("call through node A: %v", err)
+	}
+	if err := callee(); err != nil {
+		t.Fatalf("bob's phone: %v", err)
+	}
+	lamp.notifyWith(10*time.Second, "<state>terminated</state>")
 }

@@ -10,6 +10,7 @@ import (
 
 // writeCDRs records the call for the caller and for the callee.
 func (p *Proxy) writeCDRs(c *call, end time.Time) {
+	p.legEnded(c)
 	opt := func(t time.Time) *time.Time {
 		if t.IsZero() {
 			return nil

@@ -22,6 +22,7 @@ type call struct {
 	callID, callerNumber string
 	trunk, did           string
 	ackedCSeq            uint32 // the INVITE's, when the proxy sent the ACK itself
+	callerLeg, calleeLeg bool   // in the store's call legs (busy lamps)
 }
 
 // dialogs remembers this node's answered calls until their BYE (for

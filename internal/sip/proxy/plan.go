@@ -21,6 +21,7 @@ type place struct {
 // execute runs the plan's steps in order until one ends the call or
 // connects it.
 func (p *Proxy) execute(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, hops []routing.Hop) {
+	p.legCalling(c)
 	for hi, hop := range hops {
 		if hi > 0 {
 			c.reroute = "FORWARD"
@@ -77,6 +78,7 @@ func (p *Proxy) ring(ctx context.Context, req *sip.Request, tx sip.ServerTransac
 	if step.CallerID != "" { // numbers rung for the user (Follow Me, unavailability)
 		extra = append(extra, assertedIdentity(step.CallerID, c.tenant.Domain))
 	}
+	p.legRinging(c, at.ext)
 	for _, group := range ringGroups(contacts, step.Parallel) {
 		if res, who := p.fork(ctx, req, tx, c, group, time.Duration(step.Timeout)*time.Second, step.RequireKeyPress, extra...); res != nil {
 			p.rememberAnswer(ctx, c, at.ext, step.Setting, group[who])
@@ -84,6 +86,7 @@ func (p *Proxy) ring(ctx context.Context, req *sip.Request, tx sip.ServerTransac
 			return true
 		}
 	}
+	p.legStoppedRinging(c)
 	c.reroute = "NO_ANSWER"
 	return false
 }
@@ -220,6 +223,7 @@ func (p *Proxy) connect(req *sip.Request, tx sip.ServerTransaction, c *call, res
 	p.dialogs.hold(c.callID, c) // before the caller can ACK
 	_ = tx.Respond(res)
 	p.dialogs.persist(c.callID, c)
+	p.legAnswered(c)
 }
 
 // trunkURI is the URI of number at the trunk ("" without a trunk).

@@ -86,6 +86,9 @@ func (p *Proxy) Sweep(ctx context.Context) {
 	if err := p.st.SweepActiveCalls(ctx, p.now().Add(-store.MaxCallAge)); err != nil && ctx.Err() == nil {
 		p.log.Warn("sweep active calls", "error", err)
 	}
+	if err := p.st.SweepCallLegs(ctx, p.now().Add(-store.MaxCallAge)); err != nil && ctx.Err() == nil {
+		p.log.Warn("sweep call legs", "error", err)
+	}
 }
 
 // respond answers req with a response of its own.
