@@ -126,6 +126,8 @@ type OwnTenantUpdate struct {
 	// SIPDigest is SHA256_THEN_MD5, MD5_THEN_SHA256, SHA256_ONLY or
 	// MD5_ONLY.
 	SIPDigest *string `json:"sip_digest,omitempty"`
+	// BLFHideCaller keeps callers out of busy lamps.
+	BLFHideCaller *bool `json:"blf_hide_caller,omitempty"`
 }
 
 // GetOwnTenant returns the signed-in user's tenant (GET /api/tenant;

@@ -52,6 +52,8 @@ type ownTenantUpdateDoc struct {
 	// SIPDigest is the digest algorithms offered to phones, in order:
 	// SHA256_THEN_MD5, MD5_THEN_SHA256, SHA256_ONLY or MD5_ONLY.
 	SIPDigest string `json:"sip_digest"`
+	// BLFHideCaller keeps callers out of busy lamps.
+	BLFHideCaller bool `json:"blf_hide_caller"`
 }
 
 // ownTenantRoutes are the caller's own tenant: read with

@@ -150,10 +150,10 @@ func (s *Service) DeleteTenant(ctx context.Context, c *Caller, id string) error 
 }
 
 // ownTenantRules are the settings a tenant's own Admin may change: what
-// its phones need (the digest challenges). The rest of a tenant (name,
-// trunk, enabled...) is the SystemAdmin's.
+// its phones need (the digest challenges, what busy lamps show). The rest
+// of a tenant (name, trunk, enabled...) is the SystemAdmin's.
 var ownTenantRules = fieldRules{
-	accept: keySet([]string{"sip_digest"}),
+	accept: keySet([]string{"sip_digest", "blf_hide_caller"}),
 	readOnly: keySet([]string{"id", "name", "domain", "enabled", "time_zone", "system", "created_at", "otp_required",
 		"office_hours", "country_code", "sip_trunk", "voicemail_server", "voicemail"}),
 }

@@ -232,9 +232,8 @@ func TestSippBusyLamp(t *testing.T) {
 		}
 		aliceLamp.notifyWith(10*time.Second, `<state>terminated</state>`)
 
-		// The tenant hides callers: bob rings, nobody sees who calls.
-		tid := tenantID(t, s, "acme.example")
-		s.must(204, "POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"blf_hide_caller": true})
+		// The tenant's Admin hides callers: bob rings, nobody sees who calls.
+		s.must(204, "POST", "/api/tenant", admin, map[string]any{"blf_hide_caller": true})
 		uasPort, callee = ringingUAS(t)
 		if res := bob.register(fmt.Sprintf("Contact: <sip:202@127.0.0.1:%d>", uasPort), "Expires: 600"); res.StatusCode != 200 {
 			t.Fatalf("register bob: %v", res)
