@@ -124,11 +124,7 @@ func (n *Notifier) create(ctx context.Context, req *sip.Request, r *request, u *
 		return sip.NewResponseFromRequest(req, code, reason, nil), nil, nil
 	}
 	s := n.newSubscription(req, r, watcher, target, now)
-	st, err := n.load(ctx, s.res, s.entity)
-	if err != nil {
-		n.log.Error("sip subscription state", "error", err)
-		return sip.NewResponseFromRequest(req, 500, "Server Internal Error", nil), nil, nil
-	}
+	// Held before its state is read: a change from then on is notified.
 	if r.expires == 0 { // a fetch: one NOTIFY, then nothing
 		s.final = "timeout"
 	} else if limit := n.reg.add(s, n.limits); limit != "" {
@@ -139,6 +135,12 @@ func (n *Notifier) create(ctx context.Context, req *sip.Request, r *request, u *
 			return res, nil, nil
 		}
 		return sip.NewResponseFromRequest(req, 403, "Too Many Subscriptions", nil), nil, nil
+	}
+	st, err := n.load(ctx, s.res, s.entity)
+	if err != nil {
+		n.reg.remove(s)
+		n.log.Error("sip subscription state", "error", err)
+		return sip.NewResponseFromRequest(req, 500, "Server Internal Error", nil), nil, nil
 	}
 	return n.accepted(req, s, r.expires), s, st
 }
