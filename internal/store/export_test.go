@@ -29,3 +29,7 @@ func PublishInTx(ctx context.Context, s *Store, commit bool, evs ...Event) error
 // DeliverToHub hands evs straight to the store's hub (tests of slow
 // subscribers).
 func DeliverToHub(s *Store, evs ...Event) { s.events.deliver(evs...) }
+
+// CompactSettings runs the migrate step that rewrites whole settings
+// documents as their difference from the baseline.
+func CompactSettings(ctx context.Context, s *Store) (int, error) { return s.compactSettings(ctx) }

@@ -126,6 +126,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 			return fmt.Errorf("migrate: %w", err)
 		}
 	}
+	if _, err := s.compactSettings(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
 	return nil
 }
 

@@ -67,9 +67,9 @@ func userSearchText(u *model.User) string {
 // userValues returns u's column values, without id and tenant_id, in the
 // order of updateUserSQL up to search_text included.
 func userValues(u *model.User) ([]any, error) {
-	settings, err := json.Marshal(&u.UserSettings)
+	settings, err := encodeSettings(&u.UserSettings)
 	if err != nil {
-		return nil, fmt.Errorf("encode user settings: %w", err)
+		return nil, err
 	}
 	recovery := u.OTP.Recovery
 	if recovery == nil {
@@ -135,7 +135,7 @@ func scanUser(row rowScanner) (*model.User, error) {
 		return nil, err
 	}
 	if settings != "" {
-		if err := json.Unmarshal([]byte(settings), &u.UserSettings); err != nil {
+		if err := decodeSettings(settings, &u.UserSettings); err != nil {
 			return nil, fmt.Errorf("decode settings of user %s: %w", u.ID, err)
 		}
 	}
