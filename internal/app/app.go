@@ -26,10 +26,12 @@ import (
 	"github.com/switchboard-pbx/switchboard/internal/media"
 	"github.com/switchboard-pbx/switchboard/internal/metrics"
 	"github.com/switchboard-pbx/switchboard/internal/model"
+	"github.com/switchboard-pbx/switchboard/internal/netlimit"
 	"github.com/switchboard-pbx/switchboard/internal/portal"
 	"github.com/switchboard-pbx/switchboard/internal/sip/registrar"
 	sipserver "github.com/switchboard-pbx/switchboard/internal/sip/server"
 	"github.com/switchboard-pbx/switchboard/internal/sip/subscribe"
+	"github.com/switchboard-pbx/switchboard/internal/sip/transport"
 	"github.com/switchboard-pbx/switchboard/internal/store"
 )
 
@@ -107,7 +109,9 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Option
 			Default: time.Duration(cfg.SIP.DefaultExpires) * time.Second},
 		FailLimit: cfg.SIP.FailLimit, FailWindow: cfg.SIP.FailWindow, Ban: cfg.SIP.Ban, KeyPressWait: cfg.SIP.KeyPressWait, Router: directory.SIPRouter{S: dir},
 		Subscriptions: subscribe.Limits{MinExpires: cfg.SIP.MinExpires, MaxExpires: cfg.SIP.MaxExpires, DefaultExpires: cfg.SIP.DefaultExpires,
-			PerUser: cfg.SIP.SubsPerUser, PerDevice: cfg.SIP.SubsPerDevice}}
+			PerUser: cfg.SIP.SubsPerUser, PerDevice: cfg.SIP.SubsPerDevice},
+		Conns:    netlimit.Limits{Total: cfg.Net.SIPMaxConns, PerIP: cfg.Net.SIPMaxConnsPerIP},
+		Timeouts: transport.Timeouts{First: cfg.Net.SIPFirstTimeout, Idle: cfg.Net.SIPIdleTimeout}}
 	eng, err := startMedia(cfg, dir, log, opt.Clock)
 	if err != nil {
 		return nil, err
@@ -131,7 +135,8 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Option
 		return nil, fmt.Errorf("cannot listen for HTTP on %s: %w", cfg.HTTPAddr, err)
 	}
 	ok = true
-	return &App{cfg: cfg, log: log, store: st, server: srv, listener: ln, dir: dir, sip: reg, media: eng}, nil
+	lim := netlimit.Listen(ln, netlimit.Limits{Total: cfg.Net.HTTPMaxConns, PerIP: cfg.Net.HTTPMaxConnsPerIP})
+	return &App{cfg: cfg, log: log, store: st, server: srv, listener: lim, dir: dir, sip: reg, media: eng}, nil
 }
 
 // HTTPAddr is the address the API listens on (useful with port 0).

@@ -32,6 +32,7 @@ type Config struct {
 	BlobMaxSize int64
 	SIP         SIPSettings
 	Media       MediaSettings
+	Net         NetSettings
 }
 
 // MediaSettings configure the media engine (voicemail) and its email.
@@ -196,6 +197,7 @@ func Parse(name string, args []string, getenv func(string) string, out io.Writer
 	fs.StringVar(&c.Media.SMTP, "smtp", "", "SMTP relay for voicemail-to-email: smtp://user:pass@host:587 (STARTTLS) or smtps://host:465 (env "+EnvSMTP+")")
 	fs.StringVar(&c.Media.SMTPFrom, "smtp-from", getenv(EnvSMTPFrom), "sender address of voicemail emails (default voicemail@ the --smtp host) (env "+EnvSMTPFrom+")")
 	fs.StringVar(&c.Media.SMTPCA, "smtp-ca", getenv(EnvSMTPCA), "PEM file of the certificates trusted for the --smtp relay; default the system's (env "+EnvSMTPCA+")")
+	c.Net.flags(fs, envInt, envDur)
 	if envErr != nil {
 		return nil, envErr
 	}
@@ -250,6 +252,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if err := c.Media.validate(); err != nil {
+		return err
+	}
+	if err := c.Net.validate(); err != nil {
 		return err
 	}
 	return validateLogin(c.Login)

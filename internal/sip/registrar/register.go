@@ -23,6 +23,10 @@ type Config struct {
 	Limits Limits // DefaultLimits when zero
 	Now    func() time.Time
 	Log    *slog.Logger
+	// Keep, when set, is told after each successful REGISTER how long
+	// the connection it came on carries a binding (zero: none), so that
+	// a TCP or TLS connection stays open for calls to reach the phone.
+	Keep func(transport, source string, until time.Time)
 }
 
 // Registrar answers REGISTER requests: it authenticates them, applies
@@ -34,6 +38,7 @@ type Registrar struct {
 	limits Limits
 	now    func() time.Time
 	log    *slog.Logger
+	keep   func(transport, source string, until time.Time)
 }
 
 // New makes a Registrar.
@@ -47,7 +52,7 @@ func New(cfg Config) *Registrar {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Registrar{st: cfg.Store, auth: cfg.Auth, limits: cfg.Limits, now: cfg.Now, log: cfg.Log}
+	return &Registrar{st: cfg.Store, auth: cfg.Auth, limits: cfg.Limits, now: cfg.Now, log: cfg.Log, keep: cfg.Keep}
 }
 
 // Handlers are the requests the registrar answers, by method.
@@ -125,7 +130,23 @@ func (reg *Registrar) update(ctx context.Context, req *sip.Request, r *Request, 
 		reg.log.Error("sip update bindings", "error", err)
 		return sip.NewResponseFromRequest(req, 500, "Server Internal Error", nil)
 	}
+	reg.keepConn(req, final)
 	return ok(req, final, now)
+}
+
+// keepConn tells Keep until when the request's connection carries one
+// of the bindings.
+func (reg *Registrar) keepConn(req *sip.Request, final []model.Binding) {
+	if reg.keep == nil {
+		return
+	}
+	var until time.Time
+	for _, b := range final {
+		if b.Source == req.Source() && b.ExpiresAt.After(until) {
+			until = b.ExpiresAt
+		}
+	}
+	reg.keep(req.Transport(), req.Source(), until)
 }
 
 // ok is the 200 listing every binding with its remaining time.

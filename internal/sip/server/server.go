@@ -16,6 +16,7 @@ import (
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
 
+	"github.com/switchboard-pbx/switchboard/internal/netlimit"
 	"github.com/switchboard-pbx/switchboard/internal/sip/digest"
 	"github.com/switchboard-pbx/switchboard/internal/sip/guard"
 	"github.com/switchboard-pbx/switchboard/internal/sip/proxy"
@@ -41,9 +42,13 @@ type Config struct {
 	// KeyPressWait is how long a forwarded call's answerer has to press
 	// a key when the user requires it (default 20 s).
 	KeyPressWait time.Duration
-	Now          func() time.Time
-	Log          *slog.Logger
-	Store        *store.Store
+	// Conns caps the TCP and TLS connections (netlimit defaults when
+	// zero); Timeouts close the idle ones that carry no binding.
+	Conns    netlimit.Limits
+	Timeouts transport.Timeouts
+	Now      func() time.Time
+	Log      *slog.Logger
+	Store    *store.Store
 	// Router, when set, makes the server a proxy for INVITEs.
 	Router proxy.Router
 	// Media, when set, is the node's media engine (voicemail).
@@ -82,13 +87,14 @@ func Listen(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	tr, err := transport.Listen(transport.Config{Addr: cfg.Addr, TLSAddr: cfg.TLSAddr, TLSConfig: cfg.TLSConfig, Guard: g, Now: cfg.Now, Log: log})
+	tr, err := transport.Listen(transport.Config{Addr: cfg.Addr, TLSAddr: cfg.TLSAddr, TLSConfig: cfg.TLSConfig, Guard: g,
+		Conns: cfg.Conns, Timeouts: cfg.Timeouts, Now: cfg.Now, Log: log})
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{tr: tr, sweepEvery: cfg.SweepEvery}
 	tr.Handle(sip.OPTIONS, onOptions)
-	reg := registrar.New(registrar.Config{Store: cfg.Store, Auth: auth, Limits: cfg.Limits, Now: cfg.Now, Log: log})
+	reg := registrar.New(registrar.Config{Store: cfg.Store, Auth: auth, Limits: cfg.Limits, Now: cfg.Now, Log: log, Keep: tr.Keep})
 	s.handle(reg.Handlers())
 	if cfg.Router != nil {
 		px := proxy.New(proxy.Config{Router: cfg.Router, Store: cfg.Store, Auth: auth, Client: tr.Client(),

@@ -29,16 +29,18 @@ func (t *Transport) bind() error {
 			}
 			return fmt.Errorf("cannot listen for SIP on tcp %s: %w", tcpAddr, err)
 		}
-		t.udp, t.tcp = udp, tcp
+		t.udp, t.tcp = udp, t.conns.limit(tcp, t.cfg.Conns, "TCP")
 		break
 	}
 	if t.cfg.TLSConfig != nil {
-		ln, err := tls.Listen("tcp", t.cfg.TLSAddr, t.cfg.TLSConfig)
+		ln, err := net.Listen("tcp", t.cfg.TLSAddr)
 		if err != nil {
 			t.closeSockets()
 			return fmt.Errorf("cannot listen for SIP on tls %s: %w", t.cfg.TLSAddr, err)
 		}
-		t.tls = ln
+		// The caps and timeouts apply beneath TLS: a handshake that
+		// never ends is bounded like a request that never comes.
+		t.tls = tls.NewListener(t.conns.limit(ln, t.cfg.Conns, "TLS"), t.cfg.TLSConfig)
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
 
+	"github.com/switchboard-pbx/switchboard/internal/netlimit"
 	"github.com/switchboard-pbx/switchboard/internal/sip/guard"
 )
 
@@ -33,8 +34,13 @@ type Config struct {
 	// Guard's banned sources are dropped unparsed, and their requests
 	// never reach a handler (nil: none are).
 	Guard *guard.Guard
-	Now   func() time.Time
-	Log   *slog.Logger
+	// Conns caps the TCP and TLS connections open at once, in all and
+	// per source address (each listener; defaults below the file limit).
+	Conns netlimit.Limits
+	// Timeouts close TCP and TLS connections that send nothing useful.
+	Timeouts Timeouts
+	Now      func() time.Time
+	Log      *slog.Logger
 }
 
 // Transport is the bound listeners of a SIP server, the user agent they
@@ -50,6 +56,7 @@ type Transport struct {
 	udp    net.PacketConn
 	tcp    net.Listener
 	tls    net.Listener
+	conns  *conns
 
 	mu       sync.Mutex
 	handlers map[sip.RequestMethod]bool // the methods registered
@@ -67,7 +74,8 @@ func Listen(cfg Config) (*Transport, error) {
 	if cfg.Guard == nil {
 		cfg.Guard = guard.New(0, 0, 0)
 	}
-	t := &Transport{cfg: cfg, log: cfg.Log, guard: cfg.Guard, now: cfg.Now, handlers: map[sip.RequestMethod]bool{}}
+	t := &Transport{cfg: cfg, log: cfg.Log, guard: cfg.Guard, now: cfg.Now, handlers: map[sip.RequestMethod]bool{},
+		conns: &conns{tm: cfg.Timeouts.resolve(), now: time.Now, by: map[string]*streamConn{}}}
 	if err := t.bind(); err != nil {
 		return nil, err
 	}
@@ -117,9 +125,25 @@ func (t *Transport) Handle(method sip.RequestMethod, h sipgo.RequestHandler) {
 		if t.guard.Banned(guard.SourceIP(req.Source()), t.now()) {
 			return
 		}
+		t.conns.seen(req.Transport(), req.Source())
 		h(req, tx)
 	})
 }
+
+// Keep holds the TCP or TLS connection that source (a request's
+// Source) came in on open until until, however quiet it is: a
+// registered binding is reached through it. A zero until lets the idle
+// timeout apply again. until is on the transport's clock (Config.Now).
+// Other transports are ignored.
+func (t *Transport) Keep(transport, source string, until time.Time) {
+	if !until.IsZero() {
+		until = time.Now().Add(until.Sub(t.now()))
+	}
+	t.conns.keep(transport, source, until)
+}
+
+// StreamConns is the number of accepted TCP and TLS connections open.
+func (t *Transport) StreamConns() int { return t.conns.count() }
 
 // Client sends requests from the transport's sockets (a proxy's
 // forwarded requests).
