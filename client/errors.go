@@ -24,6 +24,9 @@ type Error struct {
 	Status int
 	// Errors are the envelope's items; the API always sends at least one.
 	Errors []ErrorItem `json:"errors"`
+	// Total counts the problems when the server found more than it lists
+	// (it lists at most 25); 0 otherwise.
+	Total int `json:"total,omitempty"`
 	// Header holds the answer's headers (X-Request-Id, Retry-After on 429).
 	Header http.Header `json:"-"`
 	// Body is the answer as it came, when it was not an envelope.

@@ -20,7 +20,22 @@ import (
 // {"errors":[{"code","message","detail":{"field"}}]}.
 type Error struct {
 	status int
-	Errors []ErrorItem `json:"errors"`
+	Errors []ErrorItem `json:"errors" maxItems:"25"`
+	// Total counts the problems when there were more than the listed ones.
+	Total int `json:"total,omitempty" doc:"How many problems were found, when more than the 25 listed"`
+}
+
+// MaxErrorItems bounds the problems an error answer lists; Total counts
+// them all.
+const MaxErrorItems = 25
+
+// bound keeps the first MaxErrorItems problems and counts them all.
+func (e *Error) bound() *Error {
+	if len(e.Errors) > MaxErrorItems {
+		e.Total = len(e.Errors)
+		e.Errors = e.Errors[:MaxErrorItems:MaxErrorItems]
+	}
+	return e
 }
 
 // ErrorItem is one error of the envelope.
@@ -102,7 +117,11 @@ func installErrorModel() {
 	installErrors.Do(func() {
 		huma.NewError = func(status int, msg string, errs ...error) huma.StatusError {
 			e := &Error{status: status}
-			for _, err := range errs {
+			for i, err := range errs {
+				if len(e.Errors) == MaxErrorItems { // count the rest, describe none
+					e.Total = len(e.Errors) + countErrs(errs[i:])
+					break
+				}
 				var d huma.ErrorDetailer
 				if errors.As(err, &d) {
 					det := d.ErrorDetail()
@@ -123,7 +142,7 @@ func installErrorModel() {
 				}
 				e.Errors = []ErrorItem{{Code: codeFor(status), Message: sentence(msg)}}
 			}
-			return e
+			return e.bound()
 		}
 	})
 }
@@ -140,6 +159,16 @@ func unsupportedMediaType(msg string) string {
 		return "Send the body as JSON with the header Content-Type: application/json"
 	}
 	return "Send the body as JSON with the header Content-Type: application/json (this request said " + got + ")"
+}
+
+func countErrs(errs []error) int {
+	n := 0
+	for _, err := range errs {
+		if err != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // requiredField names the missing property of huma's "expected required
@@ -213,7 +242,7 @@ func toError(ctx context.Context, log *slog.Logger, err error) error {
 			out.Errors = append(out.Errors, ErrorItem{Code: codeFor(http.StatusBadRequest),
 				Message: fmt.Sprintf("Row %d: %s", re.Row, rowMessage(re)), Detail: &ErrorDetail{Field: re.Field, Row: re.Row}})
 		}
-		return out
+		return out.bound()
 	case errors.As(err, &tl):
 		return newError(http.StatusRequestEntityTooLarge, "body", sentence(tl.Error()))
 	case errors.As(err, &ae):

@@ -83,7 +83,7 @@ func (s *Server) Mount(h http.Handler) { s.mux.Handle("/", h) }
 
 // Handler returns the server's root handler with metrics.
 func (s *Server) Handler() http.Handler {
-	var h http.Handler = s.mux
+	h := guardJSON(s.mux)
 	if s.deps.Metrics != nil {
 		h = s.deps.Metrics.Instrument(h)
 	}
