@@ -153,6 +153,9 @@ func (s *Store) CreateContact(ctx context.Context, ct *model.Contact, max int) e
 		return err
 	}
 	return s.inTx(ctx, func(c conn) error {
+		if err := lockOwner(ctx, c, "create contact", ct.TenantID, ct.UserID); err != nil {
+			return err
+		}
 		var n int
 		if err := c.queryRow(ctx, `SELECT COUNT(*) FROM contacts WHERE tenant_id = ? AND user_id = ?`, ct.TenantID, ct.UserID).Scan(&n); err != nil {
 			return fmt.Errorf("create contact: %w", err)

@@ -112,3 +112,23 @@ func norm(t time.Time) time.Time {
 	}
 	return t.UTC().Truncate(time.Microsecond)
 }
+
+// lockOwner locks, until the transaction ends, the row of what owns a
+// counted set: the user userID of tenantID, or the tenant itself when
+// userID is "". Creates that count the set first then see each other's
+// rows, so a limit holds under races on PostgreSQL (SQLite's writes are
+// serialized by BEGIN IMMEDIATE already). A missing owner is
+// model.ErrNotFound.
+func lockOwner(ctx context.Context, c conn, op, tenantID, userID string) error {
+	var id string
+	var err error
+	if userID != "" {
+		err = c.queryRow(ctx, `SELECT id FROM users WHERE tenant_id = ? AND id = ?`+c.forUpdate(), tenantID, userID).Scan(&id)
+	} else {
+		err = c.queryRow(ctx, `SELECT id FROM tenants WHERE id = ?`+c.forUpdate(), tenantID).Scan(&id)
+	}
+	if err != nil {
+		return notFound(op, err)
+	}
+	return nil
+}

@@ -78,12 +78,10 @@ func (s *Store) GetItem(ctx context.Context, tenantID, userID, kind, id string) 
 // *model.ConflictError naming the key's field.
 func (s *Store) CreateItem(ctx context.Context, it *Item, keys ItemKeyField, max int, maxField string) error {
 	return s.inTx(ctx, func(c conn) error {
-		if it.UserID != "" {
-			// Lock the owner so concurrent creates count each other.
-			var id string
-			if err := c.queryRow(ctx, `SELECT id FROM users WHERE tenant_id = ? AND id = ?`+c.forUpdate(), it.TenantID, it.UserID).Scan(&id); err != nil {
-				return notFound("create "+it.Kind, err)
-			}
+		// Lock the owner (the user, or the tenant for tenant-wide items)
+		// so concurrent creates count each other.
+		if err := lockOwner(ctx, c, "create "+it.Kind, it.TenantID, it.UserID); err != nil {
+			return err
 		}
 		var n int
 		if err := c.queryRow(ctx, `SELECT COUNT(*) FROM user_items WHERE tenant_id = ? AND user_id = ? AND kind = ?`,
