@@ -124,6 +124,12 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Option
 		}
 		rcfg.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
+	var httpCert tls.Certificate
+	if cfg.Net.HTTPTLSCert != "" {
+		if httpCert, err = tls.LoadX509KeyPair(cfg.Net.HTTPTLSCert, cfg.Net.HTTPTLSKey); err != nil {
+			return nil, fmt.Errorf("--http-tls-cert/--http-tls-key: %w", err)
+		}
+	}
 	reg, err := sipserver.Listen(ctx, rcfg)
 	if err != nil {
 		return nil, err
@@ -135,8 +141,13 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Option
 		return nil, fmt.Errorf("cannot listen for HTTP on %s: %w", cfg.HTTPAddr, err)
 	}
 	ok = true
-	lim := netlimit.Listen(ln, netlimit.Limits{Total: cfg.Net.HTTPMaxConns, PerIP: cfg.Net.HTTPMaxConnsPerIP})
-	return &App{cfg: cfg, log: log, store: st, server: srv, listener: lim, dir: dir, sip: reg, media: eng}, nil
+	var httpLn net.Listener = netlimit.Listen(ln, netlimit.Limits{Total: cfg.Net.HTTPMaxConns, PerIP: cfg.Net.HTTPMaxConnsPerIP})
+	if cfg.Net.HTTPTLSCert != "" {
+		// The caps apply beneath TLS, to handshakes too.
+		httpLn = tls.NewListener(httpLn, &tls.Config{Certificates: []tls.Certificate{httpCert}, MinVersion: tls.VersionTLS12,
+			NextProtos: []string{"h2", "http/1.1"}})
+	}
+	return &App{cfg: cfg, log: log, store: st, server: srv, listener: httpLn, dir: dir, sip: reg, media: eng}, nil
 }
 
 // HTTPAddr is the address the API listens on (useful with port 0).
@@ -162,7 +173,7 @@ func (a *App) Store() *store.Store { return a.store }
 func (a *App) Serve(ctx context.Context) error {
 	defer a.store.Close()
 	hs := &http.Server{
-		Handler:           a.server.Handler(),
+		Handler:           a.cfg.Net.Proxies.Handler(a.server.Handler()),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -197,7 +197,7 @@ func Parse(name string, args []string, getenv func(string) string, out io.Writer
 	fs.StringVar(&c.Media.SMTP, "smtp", "", "SMTP relay for voicemail-to-email: smtp://user:pass@host:587 (STARTTLS) or smtps://host:465 (env "+EnvSMTP+")")
 	fs.StringVar(&c.Media.SMTPFrom, "smtp-from", getenv(EnvSMTPFrom), "sender address of voicemail emails (default voicemail@ the --smtp host) (env "+EnvSMTPFrom+")")
 	fs.StringVar(&c.Media.SMTPCA, "smtp-ca", getenv(EnvSMTPCA), "PEM file of the certificates trusted for the --smtp relay; default the system's (env "+EnvSMTPCA+")")
-	c.Net.flags(fs, envInt, envDur)
+	c.Net.flags(fs, getenv, envInt, envDur)
 	if envErr != nil {
 		return nil, envErr
 	}
@@ -254,7 +254,7 @@ func (c *Config) Validate() error {
 	if err := c.Media.validate(); err != nil {
 		return err
 	}
-	if err := c.Net.validate(); err != nil {
+	if err := c.Net.Validate(); err != nil {
 		return err
 	}
 	return validateLogin(c.Login)

@@ -1,9 +1,12 @@
 package config
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"time"
+
+	"github.com/switchboard-pbx/switchboard/internal/forwarded"
 )
 
 // NetSettings bound the connections the node keeps open.
@@ -23,6 +26,13 @@ type NetSettings struct {
 	// that long and carries no registered binding.
 	SIPFirstTimeout time.Duration
 	SIPIdleTimeout  time.Duration
+	// HTTPTLSCert and HTTPTLSKey, PEM files, make --http serve HTTPS.
+	HTTPTLSCert string
+	HTTPTLSKey  string
+	// TrustedProxies lists the reverse proxies (CIDRs or addresses,
+	// comma-separated) whose X-Forwarded-For and X-Forwarded-Proto count.
+	TrustedProxies string
+	Proxies        forwarded.Proxies
 }
 
 // DefaultNetSettings are the documented defaults.
@@ -36,11 +46,17 @@ const (
 	EnvSIPMaxConnsPerIP  = "SWITCHBOARD_SIP_MAX_CONNS_PER_IP"
 	EnvSIPFirstTimeout   = "SWITCHBOARD_SIP_FIRST_TIMEOUT"
 	EnvSIPIdleTimeout    = "SWITCHBOARD_SIP_IDLE_TIMEOUT"
+	EnvHTTPTLSCert       = "SWITCHBOARD_HTTP_TLS_CERT"
+	EnvHTTPTLSKey        = "SWITCHBOARD_HTTP_TLS_KEY"
+	EnvTrustedProxies    = "SWITCHBOARD_TRUSTED_PROXIES"
 )
 
 // netFlags registers the connection bounds' flags.
-func (n *NetSettings) flags(fs *flag.FlagSet, envInt func(string, int) int, envDur func(string, time.Duration) time.Duration) {
+func (n *NetSettings) flags(fs *flag.FlagSet, getenv func(string) string, envInt func(string, int) int, envDur func(string, time.Duration) time.Duration) {
 	d := DefaultNetSettings
+	fs.StringVar(&n.HTTPTLSCert, "http-tls-cert", getenv(EnvHTTPTLSCert), "PEM certificate file: --http serves HTTPS (env "+EnvHTTPTLSCert+")")
+	fs.StringVar(&n.HTTPTLSKey, "http-tls-key", getenv(EnvHTTPTLSKey), "PEM private key file for --http-tls-cert (env "+EnvHTTPTLSKey+")")
+	fs.StringVar(&n.TrustedProxies, "trusted-proxies", getenv(EnvTrustedProxies), "reverse proxies whose X-Forwarded-For/-Proto count, CIDRs or addresses separated by commas (env "+EnvTrustedProxies+")")
 	fs.IntVar(&n.HTTPMaxConns, "http-max-conns", envInt(EnvHTTPMaxConns, d.HTTPMaxConns), "HTTP connections open at once; 0 a third of the file limit (env "+EnvHTTPMaxConns+")")
 	fs.IntVar(&n.HTTPMaxConnsPerIP, "http-max-conns-per-ip", envInt(EnvHTTPMaxConnsPerIP, d.HTTPMaxConnsPerIP), "HTTP connections open at once from one address; 0 256 (env "+EnvHTTPMaxConnsPerIP+")")
 	fs.IntVar(&n.SIPMaxConns, "sip-max-conns", envInt(EnvSIPMaxConns, d.SIPMaxConns), "SIP TCP (and TLS) connections open at once; 0 a third of the file limit (env "+EnvSIPMaxConns+")")
@@ -49,7 +65,16 @@ func (n *NetSettings) flags(fs *flag.FlagSet, envInt func(string, int) int, envD
 	fs.DurationVar(&n.SIPIdleTimeout, "sip-idle-timeout", envDur(EnvSIPIdleTimeout, d.SIPIdleTimeout), "a SIP TCP or TLS connection without a request for this long and without a registration on it is closed (env "+EnvSIPIdleTimeout+")")
 }
 
-func (n *NetSettings) validate() error {
+// Validate checks the settings and parses the trusted proxies.
+func (n *NetSettings) Validate() error {
+	if (n.HTTPTLSCert == "") != (n.HTTPTLSKey == "") {
+		return errors.New("--http-tls-cert and --http-tls-key go together")
+	}
+	ps, err := forwarded.Parse(n.TrustedProxies)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
+	}
+	n.Proxies = ps
 	for _, v := range []struct {
 		name string
 		n    int

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/switchboard-pbx/switchboard/internal/directory"
+	"github.com/switchboard-pbx/switchboard/internal/forwarded"
 	"github.com/switchboard-pbx/switchboard/internal/model"
 )
 
@@ -155,7 +156,7 @@ func (p *Portal) csrf(w http.ResponseWriter, r *http.Request) string {
 	var b [32]byte
 	_, _ = rand.Read(b[:])
 	v := hex.EncodeToString(b[:])
-	http.SetCookie(w, &http.Cookie{Name: cookieCSRF, Value: v, Path: "/", HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, &http.Cookie{Name: cookieCSRF, Value: v, Path: "/", HttpOnly: true, Secure: forwarded.Secure(r), SameSite: http.SameSiteStrictMode})
 	r.AddCookie(&http.Cookie{Name: cookieCSRF, Value: v}) // the same token for the rest of this request
 	return v
 }
@@ -206,7 +207,7 @@ func (p *Portal) checkPost(w http.ResponseWriter, r *http.Request, limit int64) 
 }
 
 func setSession(w http.ResponseWriter, r *http.Request, t *directory.Tokens) {
-	secure := r.TLS != nil
+	secure := forwarded.Secure(r)
 	http.SetCookie(w, &http.Cookie{Name: cookieAccess, Value: t.AccessToken, Path: "/", HttpOnly: true, Secure: secure, SameSite: http.SameSiteStrictMode})
 	http.SetCookie(w, &http.Cookie{Name: cookieRefresh, Value: t.RefreshToken, Path: "/", HttpOnly: true, Secure: secure, SameSite: http.SameSiteStrictMode,
 		MaxAge: int((30 * 24 * time.Hour).Seconds())})
