@@ -108,6 +108,7 @@ const (
 	EnvLoginSource   = "SWITCHBOARD_LOGIN_SOURCE_LIMIT"
 	EnvLoginWindow   = "SWITCHBOARD_LOGIN_WINDOW"
 	EnvLoginLockout  = "SWITCHBOARD_LOGIN_LOCKOUT"
+	EnvLoginDelay    = "SWITCHBOARD_LOGIN_DELAY"
 	EnvBlobStore     = "SWITCHBOARD_BLOB_STORE"
 	EnvBlobMaxSize   = "SWITCHBOARD_BLOB_MAX_SIZE"
 	EnvSIPTLS        = "SWITCHBOARD_SIP_TLS"
@@ -170,8 +171,9 @@ func Parse(name string, args []string, getenv func(string) string, out io.Writer
 		}
 		return def
 	}
-	fs.IntVar(&c.Login.AccountLimit, "login-account-limit", envInt(EnvLoginAccount, d.AccountLimit), "failed sign-ins that lock an account (env "+EnvLoginAccount+")")
+	fs.IntVar(&c.Login.AccountLimit, "login-account-limit", envInt(EnvLoginAccount, d.AccountLimit), "failed sign-ins on one account from one address that lock that address out of it; past it from anywhere, the account's sign-ins are slowed (env "+EnvLoginAccount+")")
 	fs.IntVar(&c.Login.SourceLimit, "login-source-limit", envInt(EnvLoginSource, d.SourceLimit), "failed sign-ins that lock a source address (env "+EnvLoginSource+")")
+	fs.DurationVar(&c.Login.Delay, "login-delay", envDur(EnvLoginDelay, d.Delay), "first slow-down of sign-ins on an account past --login-account-limit failures; doubles per failure, at most 16 times (env "+EnvLoginDelay+")")
 	fs.DurationVar(&c.Login.Window, "login-window", envDur(EnvLoginWindow, d.Window), "period over which failed sign-ins add up (env "+EnvLoginWindow+")")
 	fs.DurationVar(&c.Login.Lockout, "login-lockout", envDur(EnvLoginLockout, d.Lockout), "how long a lock lasts (env "+EnvLoginLockout+")")
 	fs.StringVar(&c.BlobStore, "blob-store", getenv(EnvBlobStore), "where uploads go: fs (data dir) or db (database); default fs on SQLite, db on PostgreSQL (env "+EnvBlobStore+")")
@@ -319,6 +321,9 @@ func validateLogin(l LoginLimits) error {
 	}
 	if l.SourceLimit < 1 || l.SourceLimit > 100000 {
 		return fmt.Errorf("--login-source-limit: %d is not from 1 to 100000", l.SourceLimit)
+	}
+	if l.Delay < 10*time.Millisecond || l.Delay > time.Minute {
+		return fmt.Errorf("--login-delay: %v is not from 10ms to 1m", l.Delay)
 	}
 	return periods("--login-window", l.Window, "--login-lockout", l.Lockout)
 }

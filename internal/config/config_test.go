@@ -23,7 +23,7 @@ func TestParse(t *testing.T) {
 		}},
 		{name: "login limits", args: []string{"--login-account-limit", "7", "--login-lockout", "1h"},
 			env: map[string]string{EnvLoginSource: "99", EnvLoginWindow: "10m"}, check: func(c *Config) bool {
-				return c.Login == LoginLimits{AccountLimit: 7, SourceLimit: 99, Window: 10 * time.Minute, Lockout: time.Hour}
+				return c.Login == LoginLimits{AccountLimit: 7, SourceLimit: 99, Window: 10 * time.Minute, Lockout: time.Hour, Delay: time.Second}
 			}},
 		{name: "bad login env", env: map[string]string{EnvLoginAccount: "five"}, wantErr: EnvLoginAccount},
 		{name: "bad login duration", env: map[string]string{EnvLoginWindow: "soon"}, wantErr: EnvLoginWindow},

@@ -26,7 +26,7 @@ func (s *Store) LockedUntil(ctx context.Context, key string, now time.Time) (tim
 
 // RecordFailure counts a failed sign-in against key: failures within
 // window of the first one add up, and reaching limit locks key until
-// now+lockout. It returns the lock's end (zero when not locked). Every
+// now+lockout (limit 0: never locks, the count only grows). It returns the lock's end (zero when not locked). Every
 // node shares the count, so spreading guesses over nodes gains nothing.
 func (s *Store) RecordFailure(ctx context.Context, key string, now time.Time, window time.Duration, limit int, lockout time.Duration) (time.Time, error) {
 	var locked time.Time
@@ -47,7 +47,7 @@ func (s *Store) RecordFailure(ctx context.Context, key string, now time.Time, wi
 			n, start = 0, micros(now) // the window has passed: count afresh
 		}
 		n++
-		if n >= limit {
+		if limit > 0 && n >= limit {
 			until = micros(now.Add(lockout))
 			locked = fromMicros(until)
 			n, start = 0, micros(now) // after the lock, a fresh allowance
@@ -59,6 +59,23 @@ func (s *Store) RecordFailure(ctx context.Context, key string, now time.Time, wi
 		return time.Time{}, fmt.Errorf("record login failure: %w", err)
 	}
 	return locked, nil
+}
+
+// Failures is the count of key's failures in the window that includes
+// now (0 when none).
+func (s *Store) Failures(ctx context.Context, key string, now time.Time, window time.Duration) (int, error) {
+	var n int
+	var start int64
+	err := s.queryRowFixed(ctx, `SELECT failures, window_start FROM login_failures WHERE key = ?`, key).Scan(&n, &start)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	} else if err != nil {
+		return 0, fmt.Errorf("read login failures: %w", err)
+	}
+	if fromMicros(start).Add(window).Before(now) {
+		return 0, nil
+	}
+	return n, nil
 }
 
 // ClearFailures forgets the failures of key (after a success).
