@@ -5,7 +5,6 @@ package app
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -26,12 +25,8 @@ import (
 	"github.com/switchboard-pbx/switchboard/internal/media"
 	"github.com/switchboard-pbx/switchboard/internal/metrics"
 	"github.com/switchboard-pbx/switchboard/internal/model"
-	"github.com/switchboard-pbx/switchboard/internal/netlimit"
 	"github.com/switchboard-pbx/switchboard/internal/portal"
-	"github.com/switchboard-pbx/switchboard/internal/sip/registrar"
 	sipserver "github.com/switchboard-pbx/switchboard/internal/sip/server"
-	"github.com/switchboard-pbx/switchboard/internal/sip/subscribe"
-	"github.com/switchboard-pbx/switchboard/internal/sip/transport"
 	"github.com/switchboard-pbx/switchboard/internal/store"
 )
 
@@ -104,49 +99,30 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Option
 		return nil, fmt.Errorf("portal: %w", err)
 	}
 	srv.Mount(web)
-	rcfg := sipserver.Config{Addr: cfg.SIPAddr, TLSAddr: cfg.SIP.TLSAddr, Now: opt.Clock, Log: log, Store: st,
-		Limits: registrar.Limits{Min: time.Duration(cfg.SIP.MinExpires) * time.Second, Max: time.Duration(cfg.SIP.MaxExpires) * time.Second,
-			Default: time.Duration(cfg.SIP.DefaultExpires) * time.Second},
-		FailLimit: cfg.SIP.FailLimit, FailWindow: cfg.SIP.FailWindow, Ban: cfg.SIP.Ban, KeyPressWait: cfg.SIP.KeyPressWait, Router: directory.SIPRouter{S: dir},
-		Subscriptions: subscribe.Limits{MinExpires: cfg.SIP.MinExpires, MaxExpires: cfg.SIP.MaxExpires, DefaultExpires: cfg.SIP.DefaultExpires,
-			PerUser: cfg.SIP.SubsPerUser, PerDevice: cfg.SIP.SubsPerDevice},
-		Conns:    netlimit.Limits{Total: cfg.Net.SIPMaxConns, PerIP: cfg.Net.SIPMaxConnsPerIP},
-		Timeouts: transport.Timeouts{First: cfg.Net.SIPFirstTimeout, Idle: cfg.Net.SIPIdleTimeout}}
+	rcfg, err := sipConfig(cfg, st, dir, log, opt.Clock)
+	if err != nil {
+		return nil, err
+	}
 	eng, err := startMedia(cfg, dir, log, opt.Clock)
 	if err != nil {
 		return nil, err
 	}
 	rcfg.Media = eng.ProxyHandoff()
-	if cfg.SIP.TLSCert != "" {
-		cert, err := tls.LoadX509KeyPair(cfg.SIP.TLSCert, cfg.SIP.TLSKey)
-		if err != nil {
-			return nil, fmt.Errorf("--sip-tls-cert/--sip-tls-key: %w", err)
-		}
-		rcfg.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-	}
-	var httpCert tls.Certificate
-	if cfg.Net.HTTPTLSCert != "" {
-		if httpCert, err = tls.LoadX509KeyPair(cfg.Net.HTTPTLSCert, cfg.Net.HTTPTLSKey); err != nil {
-			return nil, fmt.Errorf("--http-tls-cert/--http-tls-key: %w", err)
-		}
+	httpTLS, err := httpTLSConfig(cfg)
+	if err != nil {
+		return nil, err
 	}
 	reg, err := sipserver.Listen(ctx, rcfg)
 	if err != nil {
 		return nil, err
 	}
 	dir.SetSIPTransports(sipTransports(reg.Addr(), reg.TLSAddr()))
-	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	httpLn, err := listenHTTP(cfg, httpTLS)
 	if err != nil {
 		reg.Close()
-		return nil, fmt.Errorf("cannot listen for HTTP on %s: %w", cfg.HTTPAddr, err)
+		return nil, err
 	}
 	ok = true
-	var httpLn net.Listener = netlimit.Listen(ln, netlimit.Limits{Total: cfg.Net.HTTPMaxConns, PerIP: cfg.Net.HTTPMaxConnsPerIP})
-	if cfg.Net.HTTPTLSCert != "" {
-		// The caps apply beneath TLS, to handshakes too.
-		httpLn = tls.NewListener(httpLn, &tls.Config{Certificates: []tls.Certificate{httpCert}, MinVersion: tls.VersionTLS12,
-			NextProtos: []string{"h2", "http/1.1"}})
-	}
 	return &App{cfg: cfg, log: log, store: st, server: srv, listener: httpLn, dir: dir, sip: reg, media: eng}, nil
 }
 
