@@ -171,6 +171,16 @@ type conn struct {
 	release func()
 }
 
+// CloseWrite half-closes a TCP connection: net/http uses it to answer
+// and then close gracefully (a 431 for headers too large) instead of
+// resetting a connection with unread data.
+func (c *conn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
+}
+
 func (c *conn) Close() error {
 	err := c.Conn.Close()
 	c.once.Do(c.release)
