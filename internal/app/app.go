@@ -80,6 +80,9 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Option
 	} else if err := st.Migrate(ctx); err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
+	if dups, err := st.EmailDuplicates(ctx); err == nil && len(dups) > 0 {
+		log.Warn("emails used by several users of one tenant; `switchboard migrate` lists them", "count", len(dups))
+	}
 	params := auth.DefaultParams
 	if opt.HashParams != nil {
 		params = *opt.HashParams

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 
 	"github.com/switchboard-pbx/switchboard/internal/app"
 	"github.com/switchboard-pbx/switchboard/internal/config"
@@ -105,5 +106,24 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		return err
 	}
 	fmt.Fprintf(stdout, "migrated the %s database; schema is up to date\n", st.Dialect())
+	return reportEmailDuplicates(ctx, st, stdout)
+}
+
+// reportEmailDuplicates lists the emails several users of a tenant share
+// (from before emails were unique): they are kept, and the unique email
+// index waits until an admin changes them and migrates again.
+func reportEmailDuplicates(ctx context.Context, st *store.Store, w io.Writer) error {
+	dups, err := st.EmailDuplicates(ctx)
+	if err != nil || len(dups) == 0 {
+		return err
+	}
+	fmt.Fprintf(w, "warning: %d emails are used by several users of one tenant; nothing was changed, and emails become unique (the index is created) once they are changed and `switchboard migrate` runs again:\n", len(dups))
+	for _, d := range dups {
+		users := make([]string, len(d.UserIDs))
+		for i := range d.UserIDs {
+			users[i] = d.Names[i] + " (" + d.UserIDs[i] + ")"
+		}
+		fmt.Fprintf(w, "  tenant %s: %s: %s\n", d.Domain, d.Email, strings.Join(users, ", "))
+	}
 	return nil
 }

@@ -292,3 +292,49 @@ func bossToken(t *testing.T, c *client.Client) string {
 	}
 	return r.AccessToken
 }
+
+// `switchboard migrate` on a database with emails several users of a
+// tenant share (from before emails were unique) succeeds, keeps every
+// user and lists the duplicates.
+func TestMigrateReportsEmailDuplicates(t *testing.T) {
+	for _, kind := range []string{store.DialectSQLite, store.DialectPostgres} {
+		t.Run(kind, func(t *testing.T) {
+			dsn := storetest.DSN(t, kind)
+			env := map[string]string{config.EnvDB: dsn}
+			if code, out, errOut := run(t, "", env, "migrate"); code != 0 || strings.Contains(out, "warning") {
+				t.Fatalf("migrate: %d %q %q", code, out, errOut)
+			}
+			ctx := context.Background()
+			st, err := store.Open(ctx, dsn, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			tn := &model.Tenant{ID: model.NewID(), Name: "Acme", Domain: "acme.example", Enabled: true, TimeZone: "UTC"}
+			if err := st.CreateTenant(ctx, tn, nil); err != nil {
+				t.Fatal(err)
+			}
+			for i, name := range []string{"ann", "bea"} {
+				u := &model.User{ID: model.NewID(), TenantID: tn.ID, Name: name, Role: model.RoleStandardUser,
+					ExtensionNumber: string(rune('1' + i))}
+				u.Email, u.Enabled = name+"@mail.example", true
+				if err := st.CreateUser(ctx, u); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, q := range []string{`DROP INDEX users_tenant_email_key`, `UPDATE users SET email_lower = 'ann@mail.example'`} {
+				if _, err := st.DB().Exec(q); err != nil {
+					t.Fatal(err)
+				}
+			}
+			code, out, errOut := run(t, "", env, "migrate")
+			if code != 0 || !strings.Contains(out, "up to date") || !strings.Contains(out, "tenant acme.example: ann@mail.example: ann (") ||
+				!strings.Contains(out, ", bea (") {
+				t.Fatalf("migrate with duplicates: %d %q %q", code, out, errOut)
+			}
+			if n, err := st.CountUsers(ctx, tn.ID); err != nil || n != 2 {
+				t.Fatalf("users after migrate: %d %v", n, err)
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package directory
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/switchboard-pbx/switchboard/internal/auth"
@@ -44,7 +45,15 @@ func (s *Service) SignIn(ctx context.Context, username, password, domain, source
 	if len(username) > 320 || len(password) > 1024 || len(domain) > 253 {
 		return nil, ErrBadCredentials
 	}
-	u, t := s.findLogin(ctx, strings.TrimSpace(username), strings.TrimSpace(domain))
+	u, t, err := s.findLogin(ctx, strings.TrimSpace(username), strings.TrimSpace(domain))
+	switch {
+	case errors.Is(err, ErrEmailAmbiguous):
+		return nil, err
+	case errors.Is(err, model.ErrNotFound):
+		u, t = nil, nil
+	case err != nil:
+		return nil, err
+	}
 	// Failures count against the account found, or against the name as
 	// typed when there is none, so unknown names are limited alike.
 	g := guard{account: accountKey(strings.ToLower(strings.TrimSpace(domain)) + "|" + strings.TrimSpace(username)), source: sourceKey(source)}
@@ -78,11 +87,21 @@ func (s *Service) SignIn(ctx context.Context, username, password, domain, source
 	return &SignInResult{Tokens: tokens}, nil
 }
 
-// findLogin resolves the login name. It returns (nil, nil) when nobody
-// matches or the match is ambiguous.
-func (s *Service) findLogin(ctx context.Context, username, domain string) (*model.User, *model.Tenant) {
+// errNoLogin is findLogin's answer when nobody matches the name.
+var errNoLogin = fmt.Errorf("no account matches the name: %w", model.ErrNotFound)
+
+// ErrEmailAmbiguous reports a sign-in by an email address that several
+// accounts use (in several tenants without a domain given, or in one
+// tenant from before emails were unique): the user must name the tenant's
+// domain or sign in by user name. Nobody is signed in.
+var ErrEmailAmbiguous = &model.FieldError{Field: "domain",
+	Message: "several accounts use this email address: give your organisation's domain, or sign in with your user name"}
+
+// findLogin resolves the login name. Nobody matching is errNoLogin
+// (model.ErrNotFound); an email several accounts use is ErrEmailAmbiguous.
+func (s *Service) findLogin(ctx context.Context, username, domain string) (*model.User, *model.Tenant, error) {
 	if username == "" {
-		return nil, nil
+		return nil, nil, errNoLogin
 	}
 	var tenant *model.Tenant
 	var err error
@@ -93,7 +112,7 @@ func (s *Service) findLogin(ctx context.Context, username, domain string) (*mode
 		// whole string may be an email address.
 		if t, err := s.store.GetTenantByDomain(ctx, username[i+1:]); err == nil {
 			if u, err := s.store.GetUserByName(ctx, t.ID, username[:i]); err == nil {
-				return u, t
+				return u, t, nil
 			}
 		}
 		return s.findByEmail(ctx, "", username)
@@ -101,27 +120,43 @@ func (s *Service) findLogin(ctx context.Context, username, domain string) (*mode
 		tenant, err = s.store.SystemTenant(ctx)
 	}
 	if err != nil {
-		return nil, nil
+		return nil, nil, notFoundAs(err, errNoLogin)
 	}
-	if u, err := s.store.GetUserByName(ctx, tenant.ID, username); err == nil {
-		return u, tenant
+	u, err := s.store.GetUserByName(ctx, tenant.ID, username)
+	if err == nil {
+		return u, tenant, nil
 	}
-	if strings.Contains(username, "@") {
-		return s.findByEmail(ctx, tenant.ID, username)
+	if !errors.Is(err, model.ErrNotFound) || !strings.Contains(username, "@") {
+		return nil, nil, notFoundAs(err, errNoLogin)
 	}
-	return nil, nil
+	return s.findByEmail(ctx, tenant.ID, username)
 }
 
-func (s *Service) findByEmail(ctx context.Context, tenantID, email string) (*model.User, *model.Tenant) {
+// findByEmail finds the one account of tenantID ("" for any tenant) with
+// this email.
+func (s *Service) findByEmail(ctx context.Context, tenantID, email string) (*model.User, *model.Tenant, error) {
 	users, err := s.store.FindUsersByEmail(ctx, tenantID, email, 2)
-	if err != nil || len(users) != 1 {
-		return nil, nil
+	switch {
+	case err != nil:
+		return nil, nil, err
+	case len(users) == 0:
+		return nil, nil, errNoLogin
+	case len(users) > 1:
+		return nil, nil, ErrEmailAmbiguous
 	}
 	t, err := s.store.GetTenant(ctx, users[0].TenantID)
 	if err != nil {
-		return nil, nil
+		return nil, nil, notFoundAs(err, errNoLogin)
 	}
-	return &users[0], t
+	return &users[0], t, nil
+}
+
+// notFoundAs returns as when err is a model.ErrNotFound, else err.
+func notFoundAs(err, as error) error {
+	if errors.Is(err, model.ErrNotFound) {
+		return as
+	}
+	return err
 }
 
 func (s *Service) issue(ctx context.Context, u *model.User, via string) (*Tokens, error) {

@@ -82,6 +82,8 @@ func (p *Portal) login(w http.ResponseWriter, r *http.Request) {
 		msg := "The username or password is not right."
 		if errors.As(err, &le) {
 			msg = sentence(le.Error())
+		} else if errors.Is(err, directory.ErrEmailAmbiguous) {
+			msg = sentence(directory.ErrEmailAmbiguous.Message)
 		} else if !errors.Is(err, model.ErrUnauthenticated) {
 			p.log.Error("sign-in", "error", err)
 			msg = "Signing in failed; try again."

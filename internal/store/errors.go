@@ -35,6 +35,7 @@ var uniqueKeys = []uniqueKey{
 	{"tenants_domain_key", "tenants.domain", "domain"},
 	{"users_tenant_name_key", "users.name_lower", "name"},
 	{"users_tenant_extension_key", "users.extension_number", "extension_number"},
+	{emailIndex, "users.email_lower", "email"},
 	{"tenants_pkey", "tenants.id", "id"},
 	{"users_pkey", "users.id", "id"},
 	{"sessions_pkey", "sessions.id", "id"},
@@ -113,6 +114,8 @@ func userConflict(op string, err error, u *model.User) error {
 			return model.Conflict("name", "user name %q is already in use", u.Name)
 		case "extension_number":
 			return model.Conflict("extension_number", "extension %q is already in use", u.ExtensionNumber)
+		case "email":
+			return model.Conflict("email", "email %q is already in use", strings.ToLower(u.Email))
 		case "id":
 			return model.Conflict("id", "user id %q is already in use", u.ID)
 		}

@@ -76,6 +76,8 @@ const createVersionTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
 // runs in its own transaction together with its schema_migrations row. On
 // PostgreSQL an advisory lock makes concurrent Migrate calls of several
 // nodes safe. Migrate fails if the database is newer than this binary.
+// Last it creates the unique email index when no duplicates prevent it
+// (EmailDuplicates lists them).
 func (s *Store) Migrate(ctx context.Context) error {
 	ms, err := migrations(s.dialect)
 	if err != nil {
@@ -127,6 +129,16 @@ func (s *Store) Migrate(ctx context.Context) error {
 		}
 	}
 	if _, err := s.compactSettings(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	// Indexes the data may not allow yet (see emails.go).
+	err = s.inTx(ctx, func(c conn) error {
+		if err := s.lockMigrations(ctx, c); err != nil {
+			return err
+		}
+		return ensureEmailIndex(ctx, c)
+	})
+	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil

@@ -3,6 +3,7 @@ package store_test
 import (
 	"errors"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -71,7 +72,9 @@ func TestConcurrentMigrate(t *testing.T) {
 
 func rebind(kind, q string) string {
 	if kind == store.DialectPostgres {
-		return strings.Replace(q, "?", "$1", 1)
+		for i := 1; strings.Contains(q, "?"); i++ {
+			q = strings.Replace(q, "?", "$"+strconv.Itoa(i), 1)
+		}
 	}
 	return q
 }

@@ -115,6 +115,9 @@ func insertUser(ctx context.Context, c conn, u *model.User) error {
 	if err := extensionFree(ctx, c, u.TenantID, u.ExtensionNumber, extGroups, extMeetings); err != nil {
 		return err
 	}
+	if err := emailFree(ctx, c, u.TenantID, strings.ToLower(u.Email), u.ID); err != nil {
+		return err
+	}
 	if _, err := c.exec(ctx, insertUserSQL, args...); err != nil {
 		return userConflict("create user", err, u)
 	}
@@ -152,7 +155,8 @@ func scanUser(row rowScanner) (*model.User, error) {
 
 // CreateUser inserts u. The caller sets u.ID and u.TenantID; CreatedAt and
 // UpdatedAt are set when zero. A taken name (ignoring case) or extension in
-// the tenant gives a *model.ConflictError for "name" or "extension_number".
+// the tenant gives a *model.ConflictError for "name", "email" or
+// "extension_number".
 func (s *Store) CreateUser(ctx context.Context, u *model.User) error {
 	return s.inTx(ctx, func(c conn) error { return insertUser(ctx, c, u) })
 }
@@ -230,11 +234,16 @@ func (s *Store) UpdateUser(ctx context.Context, tenantID, id string, fn func(*mo
 		if err != nil {
 			return notFound("update user", err)
 		}
-		before := model.ExtensionContactOf(u)
+		before, email := model.ExtensionContactOf(u), strings.ToLower(u.Email)
 		if err := fn(u); err != nil {
 			return err
 		}
 		u.ID, u.TenantID = id, tenantID
+		if e := strings.ToLower(u.Email); e != email {
+			if err := emailFree(ctx, c, tenantID, e, id); err != nil {
+				return err
+			}
+		}
 		u.CreatedAt = norm(u.CreatedAt)
 		u.UpdatedAt = now()
 		vals, err := userValues(u)

@@ -138,6 +138,9 @@ func (s *Store) CreateUsersFrom(ctx context.Context, n int, next func(i int) (*m
 			if taken[u.TenantID][u.ExtensionNumber] {
 				return model.Conflict("extension_number", "the extension belongs to a call queue, ring group or meeting room")
 			}
+			if err := emailFree(ctx, c, u.TenantID, strings.ToLower(u.Email), u.ID); err != nil {
+				return err
+			}
 			if _, err := stmt.ExecContext(ctx, args...); err != nil {
 				return userConflict("create users", err, u)
 			}
