@@ -188,6 +188,9 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (*Tokens, er
 		AccessExpires: now.Add(s.cfg.AccessTTL), RefreshExpires: now.Add(s.cfg.RefreshTTL), CreatedAt: now,
 	}
 	if err := s.store.RotateSession(ctx, auth.HashToken(refreshToken), now, next); err != nil {
+		if errors.Is(err, store.ErrRefreshReused) {
+			s.log.Warn("a rotated refresh token was presented again; its sessions were ended")
+		}
 		if errors.Is(err, model.ErrNotFound) {
 			return nil, model.ErrUnauthenticated
 		}

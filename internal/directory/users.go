@@ -165,7 +165,9 @@ func (s *Service) newUserWith(ctx context.Context, c *Caller, tenant *model.Tena
 	return u, nil
 }
 
-// GetUser returns one user of the caller's tenant.
+// GetUser returns one user of the caller's tenant. Its voicemail and
+// OnCall PINs are left empty unless the caller may change them: the user
+// themselves, or a manager who outranks them (requireOutranks).
 func (s *Service) GetUser(ctx context.Context, c *Caller, id string) (*model.User, error) {
 	if err := c.require(PermUsers); err != nil {
 		return nil, err
@@ -173,7 +175,17 @@ func (s *Service) GetUser(ctx context.Context, c *Caller, id string) (*model.Use
 	if !model.ValidID(id) {
 		return nil, model.ErrNotFound
 	}
-	return s.withTransports(s.store.GetUser(ctx, c.TenantID, id))
+	u, err := s.withTransports(s.store.GetUser(ctx, c.TenantID, id))
+	if err != nil {
+		return nil, err
+	}
+	switch err := s.requireOutranks(ctx, c, u); {
+	case errors.Is(err, model.ErrForbidden):
+		u.VoicemailPIN, u.OnCallPIN = "", ""
+	case err != nil:
+		return nil, err
+	}
+	return u, nil
 }
 
 // Me returns the caller's own user.

@@ -69,9 +69,22 @@ func TestSignIn(t *testing.T) {
 
 		// Refresh tokens are single-use; the new pair works, the old access token ends.
 		next := ok(anon.RefreshToken(ctx, refresh))(s)
-		wantStatus(t, ign(anon.RefreshToken(ctx, refresh)), 401, "a refresh token twice")
 		wantStatus(t, ign(access.CurrentUser(ctx)), 401, "the refreshed session's old token")
 		access2 := s.as(next.AccessToken)
+		ok(access2.CurrentUser(ctx))(s)
+		next = ok(anon.RefreshToken(ctx, next.RefreshToken))(s)
+		access2 = s.as(next.AccessToken)
+		ok(access2.CurrentUser(ctx))(s)
+		// Presenting a rotated refresh token again is a replay (someone holds
+		// a copy): it fails and ends the whole session family, whoever holds
+		// its newest tokens (issue 16 point 11).
+		wantStatus(t, ign(anon.RefreshToken(ctx, refresh)), 401, "a refresh token twice")
+		wantStatus(t, ign(access2.CurrentUser(ctx)), 401, "the family's newest access token after a replay")
+		wantStatus(t, ign(anon.RefreshToken(ctx, next.RefreshToken)), 401, "the family's newest refresh token after a replay")
+		// Other sessions of the user live on.
+		other := ok(anon.SignIn(ctx, signInAs("fay", "Fay-password-1", "acme.example")))(s)
+		next = ok(anon.RefreshToken(ctx, other.RefreshToken))(s)
+		access2 = s.as(next.AccessToken)
 		ok(access2.CurrentUser(ctx))(s)
 
 		// Sign-out ends the session: both of its tokens stop working.

@@ -17,7 +17,8 @@ var reservedUserNames = []string{"admin", "system", "administrator", "root"}
 // ValidateUserName checks a login username: 1 to 64 characters of letters
 // (any script), digits 0-9 and the marks _ - ' . ; it must not start or end
 // with a dot. The names admin, system, administrator and root (any case) are
-// reserved outside the system tenant. The field is "name".
+// reserved outside the system tenant, and so is any name that looks like
+// one (NameKey: аdmin with a Cyrillic а, admın, ADMİN). The field is "name".
 func ValidateUserName(name string, systemTenant bool) error {
 	const field = "name"
 	if name == "" {
@@ -43,7 +44,7 @@ func ValidateUserName(name string, systemTenant bool) error {
 	}
 	if !systemTenant {
 		for _, r := range reservedUserNames {
-			if strings.EqualFold(name, r) {
+			if SameName(name, r) {
 				return Invalid(field, "%q is reserved; choose another username", name)
 			}
 		}

@@ -85,3 +85,36 @@ func TestMigrateKeepsEmailDuplicates(t *testing.T) {
 		}
 	})
 }
+
+// A name that looks like a taken one (UTS #39 skeleton) is taken too;
+// Migrate fills the keys of users from before the column.
+func TestLookalikeUserNames(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		a := mkTenant(t, s, "a.example.com")
+		b := mkTenant(t, s, "b.example.com")
+		mkUser(t, s, a.ID, "alice", "101")
+		for i, look := range []string{"аlice", "ALİCE", "alıce", "ａｌｉｃｅ"} {
+			u := newUser(a.ID, look, "20"+string(rune('0'+i)))
+			u.Email = ""
+			wantConflict(t, s.CreateUser(ctx, u), "name")
+			wantConflict(t, s.CreateUsers(ctx, []*model.User{u}, nil), "name")
+		}
+		mkUser(t, s, b.ID, "аlice", "101")
+		mkUser(t, s, a.ID, "bob", "102")
+
+		// Keys of an older database are filled, then unique.
+		_, err := s.DB().Exec(`DROP INDEX users_tenant_name_key_key`)
+		must(t, err)
+		_, err = s.DB().Exec(`UPDATE users SET name_key = ''`)
+		must(t, err)
+		must(t, s.Migrate(ctx))
+		n := 0
+		must(t, s.DB().QueryRow(`SELECT COUNT(*) FROM users WHERE name_key = ''`).Scan(&n))
+		eq(t, "empty keys", n, 0)
+		wantConflict(t, s.CreateUser(ctx, newUser(a.ID, "аlice", "301")), "name")
+		_, err = s.DB().Exec(`UPDATE users SET name_key = 'x'`)
+		if err == nil {
+			t.Fatal("no unique name key index after Migrate")
+		}
+	})
+}

@@ -36,6 +36,7 @@ var uniqueKeys = []uniqueKey{
 	{"users_tenant_name_key", "users.name_lower", "name"},
 	{"users_tenant_extension_key", "users.extension_number", "extension_number"},
 	{emailIndex, "users.email_lower", "email"},
+	{nameKeyIndex, "users.name_key", "name"},
 	{"tenants_pkey", "tenants.id", "id"},
 	{"users_pkey", "users.id", "id"},
 	{"sessions_pkey", "sessions.id", "id"},

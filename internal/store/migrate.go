@@ -136,6 +136,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 		if err := s.lockMigrations(ctx, c); err != nil {
 			return err
 		}
+		if err := ensureNameKeys(ctx, c); err != nil {
+			return err
+		}
 		return ensureEmailIndex(ctx, c)
 	})
 	if err != nil {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -22,6 +23,9 @@ type Session struct {
 	CreatedAt      time.Time
 	// Via says how the session began: "password", or "api_key:<token>".
 	Via string
+	// FamilyID is the id of the session this one was rotated from, all the
+	// way back to the sign-in ("" or ID for a session signed in).
+	FamilyID string
 }
 
 // Principal is who an access token speaks for, resolved in one query.
@@ -42,15 +46,18 @@ type Principal struct {
 }
 
 const insertSessionSQL = `INSERT INTO sessions (id, tenant_id, user_id, access_hash, refresh_hash,
-	access_expires, refresh_expires, created_at, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	access_expires, refresh_expires, created_at, via, family_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 func insertSession(ctx context.Context, c conn, sess *Session) error {
 	if sess.ID == "" {
 		sess.ID = model.NewID()
 	}
 	sess.CreatedAt = norm(sess.CreatedAt)
+	if sess.FamilyID == "" {
+		sess.FamilyID = sess.ID
+	}
 	_, err := c.exec(ctx, insertSessionSQL, sess.ID, sess.TenantID, sess.UserID, sess.AccessHash, sess.RefreshHash,
-		micros(sess.AccessExpires), micros(sess.RefreshExpires), micros(sess.CreatedAt), sess.Via)
+		micros(sess.AccessExpires), micros(sess.RefreshExpires), micros(sess.CreatedAt), sess.Via, sess.FamilyID)
 	if err != nil {
 		return fmt.Errorf("create session: %w", err)
 	}
@@ -88,20 +95,62 @@ func (s *Store) PrincipalByAccess(ctx context.Context, accessHash string, now ti
 
 // RotateSession consumes the session whose refresh token digest is
 // refreshHash, if unexpired at now, and stores next in its place for the
-// same user, tenant and Via (which it copies into next), atomically: of
-// two concurrent rotations of one token exactly one succeeds. Nothing to
-// consume gives model.ErrNotFound.
+// same user, tenant, Via and family (which it copies into next),
+// atomically: of two concurrent rotations of one token exactly one
+// succeeds. Nothing to consume gives model.ErrNotFound. A refresh token
+// consumed before (a replay: someone holds a copy) gives ErrRefreshReused
+// and ends every session of its family, the thief's and the owner's.
 func (s *Store) RotateSession(ctx context.Context, refreshHash string, now time.Time, next *Session) error {
-	return s.inTx(ctx, func(c conn) error {
-		var userID, tenantID, via string
+	reused := false
+	err := s.inTx(ctx, func(c conn) error {
+		var userID, tenantID, via, family string
+		var expires int64
 		err := c.queryRow(ctx, `DELETE FROM sessions WHERE refresh_hash = ? AND refresh_expires > ?
-			RETURNING user_id, tenant_id, via`, refreshHash, micros(now)).Scan(&userID, &tenantID, &via)
-		if err != nil {
-			return notFound("rotate session", err)
+			RETURNING user_id, tenant_id, via, family_id, refresh_expires`, refreshHash, micros(now)).Scan(&userID, &tenantID, &via, &family, &expires)
+		if errors.Is(err, sql.ErrNoRows) {
+			// A replay's revocation commits; the caller still gets an error.
+			if reused, err = revokeFamilyOf(ctx, c, refreshHash, now); err != nil || reused {
+				return err
+			}
+			return notFound("rotate session", sql.ErrNoRows)
 		}
-		next.UserID, next.TenantID, next.Via = userID, tenantID, via
+		if err != nil {
+			return fmt.Errorf("rotate session: %w", err)
+		}
+		if _, err := c.exec(ctx, `INSERT INTO spent_refresh_tokens (refresh_hash, family_id, expires) VALUES (?, ?, ?)`,
+			refreshHash, family, expires); err != nil {
+			return fmt.Errorf("rotate session: %w", err)
+		}
+		next.UserID, next.TenantID, next.Via, next.FamilyID = userID, tenantID, via, family
 		return insertSession(ctx, c, next)
 	})
+	if err == nil && reused {
+		return ErrRefreshReused
+	}
+	return err
+}
+
+// ErrRefreshReused reports a refresh token presented again after it was
+// rotated; its session family has been ended. It matches
+// model.ErrNotFound.
+var ErrRefreshReused = fmt.Errorf("refresh token reused; its sessions were ended: %w", model.ErrNotFound)
+
+// revokeFamilyOf ends the sessions of the family of a spent refresh
+// token, reporting whether it was one.
+func revokeFamilyOf(ctx context.Context, c conn, refreshHash string, now time.Time) (bool, error) {
+	var family string
+	err := c.queryRow(ctx, `SELECT family_id FROM spent_refresh_tokens WHERE refresh_hash = ? AND expires > ?`,
+		refreshHash, micros(now)).Scan(&family)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("rotate session: %w", err)
+	}
+	if _, err := c.exec(ctx, `DELETE FROM sessions WHERE family_id = ?`, family); err != nil {
+		return false, fmt.Errorf("rotate session: %w", err)
+	}
+	return true, nil
 }
 
 // DeleteSession ends the session with id. Ending a session that does not
@@ -138,6 +187,9 @@ func (s *Store) PurgeExpiredSessions(ctx context.Context, now time.Time) (int, e
 	res, err := s.c().exec(ctx, `DELETE FROM sessions WHERE refresh_expires <= ?`, micros(now))
 	if err != nil {
 		return 0, fmt.Errorf("purge expired sessions: %w", err)
+	}
+	if _, err := s.c().exec(ctx, `DELETE FROM spent_refresh_tokens WHERE expires <= ?`, micros(now)); err != nil {
+		return 0, fmt.Errorf("purge spent refresh tokens: %w", err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {

@@ -19,9 +19,9 @@ const userColumns = `id, tenant_id, name, name_lower, role, extension_number, em
 	sip_ha1_md5, sip_ha1_sha256, otp_required, otp_enabled, otp_secret, otp_pending_secret, otp_last_step,
 	otp_recovery, presence, presence_note, ms365_id, balance`
 
-const insertUserSQL = `INSERT INTO users (` + userColumns + `, search_text)
+const insertUserSQL = `INSERT INTO users (` + userColumns + `, search_text, name_key)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-	?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 const updateUserSQL = `UPDATE users SET name = ?, name_lower = ?, role = ?, extension_number = ?,
 	email = ?, email_lower = ?, display_name = ?, first_name = ?, last_name = ?, enabled = ?,
@@ -30,7 +30,7 @@ const updateUserSQL = `UPDATE users SET name = ?, name_lower = ?, role = ?, exte
 	avatar_file_size = ?, avatar_file_url = ?, sync_type = ?, created_at = ?, updated_at = ?,
 	password_hash = ?, sip_ha1_md5 = ?, sip_ha1_sha256 = ?, otp_required = ?, otp_enabled = ?, otp_secret = ?,
 	otp_pending_secret = ?, otp_last_step = ?, otp_recovery = ?, presence = ?, presence_note = ?, ms365_id = ?,
-	balance = ?, search_text = ?
+	balance = ?, search_text = ?, name_key = ?
 	WHERE tenant_id = ? AND id = ?`
 
 // UserSchema returns the query.Schema of user lists: the documented
@@ -65,7 +65,7 @@ func userSearchText(u *model.User) string {
 }
 
 // userValues returns u's column values, without id and tenant_id, in the
-// order of updateUserSQL up to search_text included.
+// order of updateUserSQL up to name_key included.
 func userValues(u *model.User) ([]any, error) {
 	settings, err := encodeSettings(&u.UserSettings)
 	if err != nil {
@@ -87,7 +87,7 @@ func userValues(u *model.User) ([]any, error) {
 		u.AvatarFileSize, u.AvatarFileURL, u.SyncType, micros(u.CreatedAt), micros(u.UpdatedAt),
 		u.PasswordHash, u.SIP.HA1MD5, u.SIP.HA1SHA256, u.OTPRequired, u.OTPEnabled, u.OTP.Secret,
 		u.OTP.PendingSecret, u.OTP.LastStep, string(rec), u.Presence, u.PresenceNote, u.MS365ID,
-		int64(u.Balance), userSearchText(u),
+		int64(u.Balance), userSearchText(u), model.NameKey(u.Name),
 	}, nil
 }
 
@@ -116,6 +116,9 @@ func insertUser(ctx context.Context, c conn, u *model.User) error {
 		return err
 	}
 	if err := emailFree(ctx, c, u.TenantID, strings.ToLower(u.Email), u.ID); err != nil {
+		return err
+	}
+	if err := nameFree(ctx, c, u); err != nil {
 		return err
 	}
 	if _, err := c.exec(ctx, insertUserSQL, args...); err != nil {

@@ -141,6 +141,9 @@ func (s *Store) CreateUsersFrom(ctx context.Context, n int, next func(i int) (*m
 			if err := emailFree(ctx, c, u.TenantID, strings.ToLower(u.Email), u.ID); err != nil {
 				return err
 			}
+			if err := nameFree(ctx, c, u); err != nil {
+				return err
+			}
 			if _, err := stmt.ExecContext(ctx, args...); err != nil {
 				return userConflict("create users", err, u)
 			}
