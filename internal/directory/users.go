@@ -179,10 +179,7 @@ func (s *Service) GetUser(ctx context.Context, c *Caller, id string) (*model.Use
 	if err != nil {
 		return nil, err
 	}
-	switch err := s.requireOutranks(ctx, c, u); {
-	case errors.Is(err, model.ErrForbidden):
-		u.VoicemailPIN, u.OnCallPIN = "", ""
-	case err != nil:
+	if err := s.hidePINs(ctx, c, u); err != nil {
 		return nil, err
 	}
 	return u, nil
@@ -342,27 +339,6 @@ func (s *Service) SetRole(ctx context.Context, c *Caller, id, role string) error
 		return nil
 	})
 	return err
-}
-
-// requireOutranks refuses to let the caller manage a user who holds a
-// permission the caller lacks: someone who may manage users but not roles
-// must not reset an Admin's password and sign in as them.
-func (s *Service) requireOutranks(ctx context.Context, c *Caller, target *model.User) error {
-	if c == nil || target.ID == c.UserID {
-		return nil
-	}
-	perms := model.Permissions{}
-	if r, ok := model.BuiltInRole(target.Role); ok {
-		perms = r.Permissions
-	} else if r, err := s.store.GetRole(ctx, target.TenantID, target.Role); err == nil {
-		perms = r.Permissions
-	} else if !errors.Is(err, model.ErrNotFound) {
-		return err
-	}
-	if !c.Perms.Covers(perms) {
-		return model.Forbidden("%s holds permissions you do not have", target.Name)
-	}
-	return nil
 }
 
 // SetPassword resets a user's login password (an admin action) and ends
