@@ -32,7 +32,7 @@ func (s *Server) blobRoutes() {
 		func(ctx context.Context, c *directory.Caller, in *uploadInput) (*itemOutput[model.Blob], error) {
 			return oneOut(d.UploadBlob(ctx, c, in.Name, in.RawBody))
 		})
-	handle(s, route{method: http.MethodGet, path: "/api/blobs/{id}", id: "get-blob", tag: "Files", access: self,
+	handle(s, route{method: http.MethodGet, path: "/api/blobs/{id}", id: "get-blob", tag: "Files", access: self, produces: "application/octet-stream",
 		summary: "Download a file you uploaded (admins: any of the tenant's)"},
 		func(ctx context.Context, c *directory.Caller, in *idPath) (*blobOutput, error) {
 			b, data, err := d.GetBlob(ctx, c, in.ID)

@@ -1,10 +1,13 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"net"
 	"net/http"
+	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -42,6 +45,7 @@ type route struct {
 	permission                     string // for access == perm
 	status                         int    // success status, default 200
 	maxBody                        int64  // body limit, default MaxBodyBytes
+	produces                       string // content type of a non-JSON success body
 }
 
 // handle adds the HTTP operation r (an OpenAPI operation) whose handler h
@@ -64,10 +68,12 @@ func handle[I, O any](s *Server, r route, h func(ctx context.Context, c *directo
 	if r.access != public {
 		op.Security = []map[string][]string{{"bearer": {}}}
 		op.Middlewares = append(op.Middlewares, s.requireAccess(r))
-		op.Errors = []int{http.StatusUnauthorized}
-		if r.access == perm {
-			op.Errors = append(op.Errors, http.StatusForbidden)
-		}
+	}
+	op.Errors = errorStatuses[I](r)
+	if r.produces != "" {
+		status := cmp.Or(r.status, http.StatusOK)
+		op.Responses = map[string]*huma.Response{strconv.Itoa(status): {Content: map[string]*huma.MediaType{
+			r.produces: {Schema: &huma.Schema{Type: "string", Format: "binary"}}}}}
 	}
 	log := s.deps.Log
 	huma.Register(s.api, op, func(ctx context.Context, in *I) (*O, error) {
@@ -77,6 +83,43 @@ func handle[I, O any](s *Server, r route, h func(ctx context.Context, c *directo
 		}
 		return out, nil
 	})
+}
+
+// errorStatuses lists the error statuses an operation may answer, for
+// its OpenAPI document (huma adds 422 and 500): 400 for any bad input,
+// 401 and 403 by access, 404 on a path with an id, 409 on writes, 413 and
+// 415 where a body is read, 429 on the public sign-in steps (lockouts).
+func errorStatuses[I any](r route) []int {
+	errs := []int{http.StatusBadRequest}
+	if r.access != public {
+		errs = append(errs, http.StatusUnauthorized)
+	}
+	if r.access == perm {
+		errs = append(errs, http.StatusForbidden)
+	}
+	if strings.Contains(r.path, "{") {
+		errs = append(errs, http.StatusNotFound)
+	}
+	if r.method != http.MethodGet {
+		errs = append(errs, http.StatusConflict)
+	}
+	if hasBody(reflect.TypeFor[I]()) {
+		errs = append(errs, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType)
+	}
+	if r.access == public && r.method == http.MethodPost {
+		errs = append(errs, http.StatusTooManyRequests)
+	}
+	return errs
+}
+
+// hasBody reports whether an input struct reads a request body.
+func hasBody(t reflect.Type) bool {
+	if t.Kind() != reflect.Struct {
+		return false
+	}
+	_, body := t.FieldByName("Body")
+	_, raw := t.FieldByName("RawBody")
+	return body || raw
 }
 
 func permissionDoc(r route) string {

@@ -220,7 +220,8 @@ func (s *Server) userCSVRoutes() {
 			return &importReportOutput{Body: rep}, nil
 		})
 	handle(s, route{method: http.MethodGet, path: "/api/users/export", id: "export-users", tag: "Users", access: perm,
-		permission: directory.PermUsers, summary: "The tenant's users as CSV in the import's full format, without secrets"},
+		permission: directory.PermUsers, produces: "text/csv",
+		summary: "The tenant's users as CSV in the import's full format, without secrets"},
 		func(ctx context.Context, c *directory.Caller, in *struct{}) (*csvOutput, error) {
 			var buf bytes.Buffer
 			if err := d.ExportUsers(ctx, c, &buf); err != nil {

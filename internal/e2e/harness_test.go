@@ -149,6 +149,7 @@ func (rt *recordingTransport) RoundTrip(r *http.Request) (*http.Response, error)
 	}
 	res.Body = io.NopCloser(bytes.NewReader(got))
 	suite.record(rt.s.t.Name(), r.Method, r.URL.Path, sent, got)
+	statusSeen.record(rt.s.t.Name(), r.Method, r.URL.Path, res.StatusCode)
 	return res, nil
 }
 
