@@ -87,17 +87,16 @@ func handle[I, O any](s *Server, r route, h func(ctx context.Context, c *directo
 
 // errorStatuses lists the error statuses an operation may answer, for
 // its OpenAPI document (huma adds 422 and 500): 400 for any bad input,
-// 401 and 403 by access, 404 on a path with an id, 409 on writes, 413 and
-// 415 where a body is read, 429 on the public sign-in steps (lockouts).
+// 401 (a missing or bad token, or failed credentials on the public sign-in
+// steps), 403 and 404 behind a token (any rule or record may refuse) and
+// on paths with an id, 409 on writes, 413 and 415 where a body is read,
+// 429 on the public sign-in steps (lockouts).
 func errorStatuses[I any](r route) []int {
-	errs := []int{http.StatusBadRequest}
+	errs := []int{http.StatusBadRequest, http.StatusUnauthorized}
 	if r.access != public {
-		errs = append(errs, http.StatusUnauthorized)
-	}
-	if r.access == perm {
 		errs = append(errs, http.StatusForbidden)
 	}
-	if strings.Contains(r.path, "{") {
+	if r.access != public || strings.Contains(r.path, "{") {
 		errs = append(errs, http.StatusNotFound)
 	}
 	if r.method != http.MethodGet {
