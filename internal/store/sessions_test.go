@@ -50,13 +50,24 @@ func TestSessions(t *testing.T) {
 		eq(t, "next user", next.UserID, u.ID)
 		eq(t, "next tenant", next.TenantID, tn.ID)
 		eq(t, "next via", next.Via, "password")
-		again := &store.Session{AccessHash: "acc3", RefreshHash: "ref3", AccessExpires: now.Add(time.Hour), RefreshExpires: now.Add(48 * time.Hour)}
-		wantNotFound(t, s.RotateSession(ctx, "ref1", now.Add(time.Hour), again))
 		_, err = s.PrincipalByAccess(ctx, "acc1", now)
 		wantNotFound(t, err)
 		p, err = s.PrincipalByAccess(ctx, "acc2", now)
 		must(t, err)
 		eq(t, "rotated session", p.SessionID, next.ID)
+		// Rotating ref1 again is a replay: it fails and ends the family
+		// (the session rotated into, acc2, too).
+		again := &store.Session{AccessHash: "acc3", RefreshHash: "ref3", AccessExpires: now.Add(time.Hour), RefreshExpires: now.Add(48 * time.Hour)}
+		err = s.RotateSession(ctx, "ref1", now.Add(time.Hour), again)
+		wantNotFound(t, err)
+		if !errors.Is(err, store.ErrRefreshReused) {
+			t.Fatalf("replay: %v, want ErrRefreshReused", err)
+		}
+		_, err = s.PrincipalByAccess(ctx, "acc2", now)
+		wantNotFound(t, err)
+		next = &store.Session{TenantID: tn.ID, UserID: u.ID, AccessHash: "acc2", RefreshHash: "ref2", AccessExpires: now.Add(time.Hour),
+			RefreshExpires: now.Add(48 * time.Hour), Via: "password"}
+		must(t, s.CreateSession(ctx, next))
 		// An expired refresh token cannot be rotated.
 		wantNotFound(t, s.RotateSession(ctx, "ref2", now.Add(48*time.Hour), again))
 
