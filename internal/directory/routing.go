@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/switchboard-pbx/switchboard/internal/dialplan"
 	"github.com/switchboard-pbx/switchboard/internal/model"
 	"github.com/switchboard-pbx/switchboard/internal/routing"
 	"github.com/switchboard-pbx/switchboard/internal/store"
@@ -172,27 +173,40 @@ func enabled(u *model.User, err error) (*model.User, error) {
 	return u, err
 }
 
-// Outbound tells whether user may call number: its class against the
-// role's policy and the user's call restrictions.
-func (r SIPRouter) Outbound(ctx context.Context, tenantID, userID, number string) (bool, int, string, error) {
+// Outbound decides whether user may call number: it is classified
+// once (internal/dialplan) for the tenant's country, emergency numbers
+// and high-risk prefixes, and its class checked against the role's policy
+// and the user's call restrictions. The verdict's Number.Dial is what the
+// trunk must be sent.
+func (r SIPRouter) Outbound(ctx context.Context, tenantID, userID, number string) (routing.Verdict, error) {
 	u, err := r.S.store.GetUser(ctx, tenantID, userID)
 	if err != nil {
-		return false, 0, "", err
+		return routing.Verdict{}, err
 	}
 	tenant, err := r.S.store.GetTenant(ctx, tenantID)
 	if err != nil {
-		return false, 0, "", err
+		return routing.Verdict{}, err
 	}
 	role, err := r.S.store.GetRole(ctx, tenantID, u.Role)
 	if err != nil {
-		return false, 0, "", err
+		return routing.Verdict{}, err
 	}
+	return outboundVerdict(tenant, role, u, number), nil
+}
+
+// outboundVerdict classifies number for the tenant and checks it against
+// the user's role and call restrictions.
+func outboundVerdict(tenant *model.Tenant, role *model.Role, u *model.User, number string) routing.Verdict {
+	n := dialplan.Classify(number, dialTenant(tenant))
 	p := role.Permissions.Policies
-	class := routing.Classify(number, false, tenant.CountryCode)
-	model.ApplyCallHandlingDefaults(&u.CallHandling)
 	ok, status, reason := routing.Outbound(routing.Policies{Internal: p.InternalCalls, Domestic: p.DomesticCalls,
-		International: p.InternationalCalls}, u.CallRestrictions, class)
-	return ok, status, reason, nil
+		International: p.InternationalCalls}, u.CallRestrictions, n)
+	return routing.Verdict{Number: n, Allowed: ok, Status: status, Reason: reason}
+}
+
+// dialTenant is what the number classifier needs of a tenant.
+func dialTenant(t *model.Tenant) dialplan.Tenant {
+	return dialplan.Tenant{CountryCode: t.CountryCode}
 }
 
 // Tenant returns a tenant.

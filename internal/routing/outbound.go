@@ -1,50 +1,50 @@
 package routing
 
 import (
-	"strings"
-
+	"github.com/switchboard-pbx/switchboard/internal/dialplan"
 	"github.com/switchboard-pbx/switchboard/internal/model"
 )
 
-// Call classes of outbound calls.
+// Call classes of outbound calls (see internal/dialplan, which classes a
+// dialled number).
 const (
-	ClassInternal      = "internal"
-	ClassDomestic      = "domestic"
-	ClassInternational = "international"
+	ClassInternal      = dialplan.Internal
+	ClassEmergency     = dialplan.Emergency
+	ClassDomestic      = dialplan.Domestic
+	ClassInternational = dialplan.International
+	ClassPremium       = dialplan.Premium
+	ClassUnclassified  = dialplan.Unclassifiable
 )
 
-// Classify tells the class of a dialled number: an extension of the
-// tenant is internal; a number in international form (+CC… or 00CC…)
-// outside the tenant's country code is international; anything else is
-// domestic. countryCode is the tenant's, without + (e.g. "1", "33").
-func Classify(number string, isExtension bool, countryCode string) string {
-	if isExtension {
-		return ClassInternal
-	}
-	n := digits(number)
-	switch {
-	case strings.HasPrefix(n, "+"):
-		n = n[1:]
-	case strings.HasPrefix(n, "00"):
-		n = n[2:]
-	default:
-		return ClassDomestic
-	}
-	if countryCode != "" && strings.HasPrefix(n, countryCode) {
-		return ClassDomestic
-	}
-	return ClassInternational
-}
-
-// Policies are the outbound call classes a role allows.
+// Policies are the outbound call classes a role allows, and whether the
+// tenant lets its users call high-risk (premium, satellite) numbers.
 type Policies struct {
 	Internal, Domestic, International bool
+	HighRisk                          bool
 }
 
-// Outbound decides whether a user may call a number of class: the role
-// must allow the class and the user's restriction must not DENY it. It
-// returns the SIP refusal (403 with a reason) when not.
-func Outbound(p Policies, r model.CallRestrictions, class string) (ok bool, status int, reason string) {
+// Outbound decides whether a user may call number n: an emergency number
+// always; an unclassifiable one never; a high-risk one only when the
+// tenant allows them, then as the domestic or international call it is;
+// otherwise the role must allow the class and the user's restriction
+// must not DENY it. It returns the SIP refusal (403 with a reason) when
+// not.
+func Outbound(p Policies, r model.CallRestrictions, n dialplan.Number) (ok bool, status int, reason string) {
+	class := n.Class
+	switch class {
+	case ClassEmergency:
+		return true, 0, ""
+	case ClassUnclassified:
+		return false, 403, "Forbidden: the number cannot be classified (" + n.Reason + ")"
+	case ClassPremium:
+		if !p.HighRisk {
+			return false, 403, "Forbidden: " + n.Reason + " (high-risk numbers are not allowed by the tenant)"
+		}
+		class = ClassDomestic
+		if n.International {
+			class = ClassInternational
+		}
+	}
 	allowed, mode := false, ""
 	switch class {
 	case ClassInternal:
@@ -61,4 +61,14 @@ func Outbound(p Policies, r model.CallRestrictions, class string) (ok bool, stat
 		return false, 403, "Forbidden: the user's role does not allow " + class + " calls"
 	}
 	return true, 0, ""
+}
+
+// Verdict is the decision on one outside leg: the classified number
+// (whose Dial string is what goes to the trunk) and whether the user may
+// call it, with the refusal when not.
+type Verdict struct {
+	Number  dialplan.Number `json:"number"`
+	Allowed bool            `json:"allowed"`
+	Status  int             `json:"status,omitempty"`
+	Reason  string          `json:"reason,omitempty"`
 }

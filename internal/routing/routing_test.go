@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-pbx/switchboard/internal/dialplan"
 	"github.com/switchboard-pbx/switchboard/internal/model"
 )
 
@@ -222,16 +223,9 @@ func TestHolidayCovers(t *testing.T) {
 }
 
 func TestOutbound(t *testing.T) {
-	for _, c := range []struct {
-		number string
-		ext    bool
-		want   string
-	}{{"201", true, ClassInternal}, {"0123456789", false, ClassDomestic}, {"+33123456789", false, ClassDomestic},
-		{"0033123456789", false, ClassDomestic}, {"+14155550100", false, ClassInternational}, {"0044207", false, ClassInternational}} {
-		if got := Classify(c.number, c.ext, "33"); got != c.want {
-			t.Errorf("%s: %s, want %s", c.number, got, c.want)
-		}
-	}
+	fr := dialplan.Tenant{CountryCode: "33"}
+	domestic, international := dialplan.Classify("0123456789", fr), dialplan.Classify("+14155552671", fr)
+	ClassDomestic, ClassInternational := domestic, international
 	std := Policies{Internal: true, Domestic: true}
 	inherit := model.CallRestrictions{Internal: "INHERIT", Domestic: "INHERIT", International: "INHERIT"}
 	if ok, _, _ := Outbound(std, inherit, ClassDomestic); !ok {
@@ -247,6 +241,23 @@ func TestOutbound(t *testing.T) {
 	}
 	if ok, _, _ := Outbound(Policies{Internal: true, Domestic: true, International: true}, deny, ClassInternational); !ok {
 		t.Error("international allowed by role, inherited")
+	}
+	all := model.CallRestrictions{Internal: "DENY", Domestic: "DENY", International: "DENY"}
+	if ok, _, _ := Outbound(Policies{}, all, dialplan.Classify("112", fr)); !ok {
+		t.Error("emergency refused")
+	}
+	sat := dialplan.Classify("+88213100000", fr)
+	if ok, _, reason := Outbound(Policies{Domestic: true, International: true}, inherit, sat); ok || !strings.Contains(reason, "+882") {
+		t.Errorf("high-risk allowed: %s", reason)
+	}
+	if ok, _, _ := Outbound(Policies{Domestic: true, International: true, HighRisk: true}, inherit, sat); !ok {
+		t.Error("high-risk refused though the tenant allows it")
+	}
+	if ok, _, _ := Outbound(Policies{Domestic: true, HighRisk: true}, inherit, sat); ok {
+		t.Error("high-risk abroad allowed without international calls")
+	}
+	if ok, _, _ := Outbound(Policies{Domestic: true, International: true}, inherit, dialplan.Classify("%252B44", fr)); ok {
+		t.Error("unclassifiable allowed")
 	}
 }
 

@@ -3,6 +3,7 @@ package proxy
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/switchboard-pbx/switchboard/internal/model"
@@ -31,6 +32,16 @@ func (p *Proxy) writeCDRs(c *call, end time.Time) {
 	} else if c.caller != nil && c.direction == "OUTBOUND_CALL" {
 		base.Destination = c.calleeNumber
 		base.OutboundCallerID = outboundCallerID(c.caller)
+	}
+	if c.emergency {
+		base.ServiceNumber = c.calleeNumber
+		base.UserData = "EMERGENCY"
+	}
+	if c.note != "" {
+		base.UserData = strings.TrimSpace(base.UserData + " " + c.note)
+		if len(base.UserData) > 1024 {
+			base.UserData = base.UserData[:1024]
+		}
 	}
 	if base.EndReason == "" {
 		base.EndReason = "FAILED"

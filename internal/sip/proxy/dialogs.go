@@ -23,6 +23,10 @@ type call struct {
 	trunk, did           string
 	ackedCSeq            uint32 // the INVITE's, when the proxy sent the ACK itself
 	callerLeg, calleeLeg bool   // in the store's call legs (busy lamps)
+	// note says what policy did to the call (a refused leg), kept in the
+	// record's user_data.
+	note      string
+	emergency bool // a call to an emergency number
 }
 
 // dialogs remembers this node's answered calls until their BYE (for

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/emiago/sipgo/sip"
 
@@ -108,19 +109,49 @@ func (p *Proxy) toGroupOrNumber(ctx context.Context, req *sip.Request, tx sip.Se
 }
 
 // outbound places a call to number, allowed or refused by policy, then
-// sent out through the tenant's trunk.
+// sent out through the tenant's trunk as classified (E.164, or the
+// emergency number).
 func (p *Proxy) outbound(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, number string) {
-	ok, status, reason, err := p.router.Outbound(ctx, c.tenant.ID, c.caller.ID, number)
+	v, err := p.router.Outbound(ctx, c.tenant.ID, c.caller.ID, number)
 	c.direction = "OUTBOUND_CALL"
+	if v.Number.Dial != "" {
+		c.calleeNumber = v.Number.Dial
+	} else {
+		c.calleeNumber = recordable(number)
+	}
 	switch {
 	case err != nil:
 		respond(tx, req, 500, "Server Internal Error")
-	case !ok:
-		respond(tx, req, status, reason)
-		c.status, c.endReason = status, "REJECTED"
+	case !v.Allowed:
+		p.log.Info("sip outbound call refused", "tenant", c.tenant.ID, "user", c.caller.ID, "class", v.Number.Class, "reason", v.Reason)
+		respond(tx, req, v.Status, v.Reason)
+		c.status, c.endReason, c.note = v.Status, "REJECTED", v.Reason
 		p.writeCDRs(c, p.now())
 	default:
+		if v.Number.Class == routing.ClassEmergency {
+			c.emergency = true
+		}
 		p.execute(ctx, req, tx, c, []routing.Hop{{Extension: c.callerNumber, Plan: routing.Plan{Steps: []routing.Step{
-			{Action: routing.ActForward, Targets: []string{number}, CallerID: outboundCallerID(c.caller), Setting: "outbound"}}}}})
+			{Action: routing.ActForward, Targets: []string{v.Number.Dial}, CallerID: outboundCallerID(c.caller), Setting: "outbound"}}}}})
 	}
+}
+
+// recordable is a dialled string as a call record can keep it: valid
+// UTF-8 without control characters, at most 64 bytes.
+func recordable(s string) string {
+	s = strings.ToValidUTF8(s, "?")
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return '?'
+		}
+		return r
+	}, s)
+	for len(s) > 64 {
+		_, size := utf8.DecodeLastRuneInString(s)
+		s = s[:len(s)-size]
+	}
+	if s == "" {
+		s = "?"
+	}
+	return s
 }

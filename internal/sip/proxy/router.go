@@ -15,8 +15,10 @@ type Router interface {
 	// Route returns the plan of a call from caller (an extension of the
 	// tenant or a number) to user callee.
 	Route(ctx context.Context, tenant *model.Tenant, callee *model.User, caller string, internal bool, at time.Time) ([]routing.Hop, error)
-	// Outbound tells whether user may call number (call restrictions).
-	Outbound(ctx context.Context, tenantID, userID, number string) (ok bool, status int, reason string, err error)
+	// Outbound classifies number and tells whether user may call it (the
+	// role's policy, call restrictions); the verdict's Number.Dial is
+	// what goes to the trunk.
+	Outbound(ctx context.Context, tenantID, userID, number string) (routing.Verdict, error)
 	// WriteCDRs stores call records.
 	WriteCDRs(ctx context.Context, cdrs []model.CDR) error
 	// UserByExtension resolves an extension of a tenant to an enabled
