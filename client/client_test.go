@@ -113,7 +113,8 @@ func TestChangeAndPermissions(t *testing.T) {
 		t.Fatalf("diff: %v %+v", err, d)
 	}
 	flags := PermissionFlags()
-	if len(flags) != 29 || flags[0] != "analytics.call_report_full_access" {
+	// the contract's 29 flags and the two call-policy switches
+	if len(flags) != 31 || flags[0] != "analytics.call_report_full_access" {
 		t.Fatalf("%d flags: %v", len(flags), flags)
 	}
 	p := Permissions{General: GeneralPermissions{Meeting: true}}

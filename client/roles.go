@@ -81,6 +81,10 @@ type PolicyPermissions struct {
 	InternalCalls      bool `json:"internal_calls"`
 	DomesticCalls      bool `json:"domestic_calls"`
 	InternationalCalls bool `json:"international_calls"`
+	// ForwardExternalCalls lets forward rules reach outside numbers.
+	ForwardExternalCalls bool `json:"forward_external_calls"`
+	// FollowMe lets Follow Me ring outside numbers.
+	FollowMe bool `json:"follow_me"`
 }
 
 // Flags returns every flag of the matrix by its "group.flag" name.

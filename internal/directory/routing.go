@@ -67,7 +67,9 @@ func (s *Service) routeCall(ctx context.Context, tenant *model.Tenant, u *model.
 	env := routing.Env{Location: loc, TenantHours: tenant.OfficeHours}
 	var lookupErr error
 	state := callState{st: s.store, now: s.now}
+	users := map[string]*model.User{}
 	callee := func(u *model.User) *routing.Callee {
+		users[u.ExtensionNumber] = u
 		rc, err := s.routingCallee(ctx, u)
 		if err == nil {
 			err = addCallState(ctx, rc, u.ID, state)
@@ -89,7 +91,10 @@ func (s *Service) routeCall(ctx context.Context, tenant *model.Tenant, u *model.
 		}
 		return callee(next)
 	})
-	return hops, lookupErr
+	if lookupErr != nil {
+		return nil, lookupErr
+	}
+	return hops, s.checkPlanLegs(ctx, tenant, hops, users)
 }
 
 // addCallState fills in what of the calls in progress can change the

@@ -146,6 +146,9 @@ func (s *Service) newUserWith(ctx context.Context, c *Caller, tenant *model.Tena
 	} else if u.Role, err = s.resolveGrant(ctx, c, tenant.ID, "role", u.Role); err != nil {
 		return nil, err
 	}
+	if err := s.checkUserLegs(ctx, tenant, u); err != nil {
+		return nil, err
+	}
 	if password != "" || b == nil {
 		if err := model.ValidatePassword("password", password, u.Name, u.Email); err != nil {
 			return nil, err
@@ -245,7 +248,18 @@ func (s *Service) updateUser(ctx context.Context, c *Caller, id string, p *UserP
 	if err != nil {
 		return err
 	}
+	// The role whose policy the user's forwards must follow, read before
+	// the update's transaction.
+	current, err := s.store.GetUser(ctx, c.TenantID, id)
+	if err != nil {
+		return err
+	}
+	role, err := s.roleOf(ctx, c.TenantID, current.Role)
+	if err != nil {
+		return err
+	}
 	var was, disabled bool
+	var before map[string]string
 	err = update(ctx, c, id, p, updater[model.User]{kind: "user", rules: rules,
 		store: func(ctx context.Context, change func(*model.User) error) error {
 			return discard(s.store.UpdateUser(ctx, c.TenantID, id, change))
@@ -258,6 +272,7 @@ func (s *Service) updateUser(ctx context.Context, c *Caller, id string, p *UserP
 				}
 			}
 			was = u.Enabled
+			before = legsByField(u, dialTenant(tenant))
 			return s.requireOutranks(ctx, c, u)
 		},
 		after: func(u *model.User) error {
@@ -267,7 +282,10 @@ func (s *Service) updateUser(ctx context.Context, c *Caller, id string, p *UserP
 			disabled = was && !u.Enabled
 			// Users stored before a setting existed get its default.
 			model.ApplyCallHandlingDefaults(&u.CallHandling)
-			return model.ValidateUser(u, tenant.System)
+			if err := model.ValidateUser(u, tenant.System); err != nil {
+				return err
+			}
+			return s.checkLegs(ctx, tenant, u, role, before)
 		},
 		name: func(u *model.User) string { return u.Name },
 	})

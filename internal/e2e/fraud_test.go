@@ -1,9 +1,14 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
+	"net"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/switchboard-pbx/switchboard/client"
 	"github.com/switchboard-pbx/switchboard/internal/store/storetest"
 )
 
@@ -80,5 +85,102 @@ func TestSippEmergencyBypassesRestrictions(t *testing.T) {
 	recs := records(t, s, s.signIn("alice", "Alice-password-1", "acme.example"), 2)
 	if len(recs) != 2 || recs[0]["service_number"] != "911" || recs[0]["user_data"] != "EMERGENCY" || recs[0]["status_code"] != float64(200) {
 		t.Fatalf("emergency call's record: %v", recs)
+	}
+}
+
+// TestForwardTargetsCheckedWhenSaved: every setting that makes the PBX
+// dial an outside number for a user is checked against that user's
+// policy when saved: 400 naming the setting and the reason, nothing
+// changed. On the old code every one of these was stored (204).
+func TestForwardTargetsCheckedWhenSaved(t *testing.T) {
+	eachDB(t, func(t *testing.T, s *server) {
+		admin, _, _ := sipTenant(s, "acme.example")
+		tid := tenantID(t, s, "acme.example")
+		s.must(204, "POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"country_code": "1"})
+		alice := s.signIn("alice", "Alice-password-1", "acme.example")
+		fwd := func(n string) map[string]any { return map[string]any{"action": "FORWARD_TO_NUMBER", "number": n} }
+		for _, c := range []struct {
+			body  map[string]any
+			field string
+		}{
+			{map[string]any{"available_office_hours_forward_rule": fwd("+88213100000")}, "available_office_hours_forward_rule.number"},
+			{map[string]any{"busy_non_office_hours_forward_rule": fwd("%2B442071234567")}, "busy_non_office_hours_forward_rule.number"},
+			{map[string]any{"available_no_answer_forward_rule": map[string]any{"action": "FORWARD_TO_NUMBER", "number": "011442071234567", "timeout": 20}},
+				"available_no_answer_forward_rule.number"},
+			{map[string]any{"custom_forward_rules": []any{map[string]any{"action": "FORWARD_TO_NUMBER", "number": "+442071234567",
+				"caller_id": "+14155552671", "type": "ALL_HOURS"}}}, "custom_forward_rules[0].number"},
+			{map[string]any{"mobile_phone": "+442071234567", "dnd_office_hours_forward_rule": map[string]any{"action": "FORWARD_TO_MOBILE"}},
+				"dnd_office_hours_forward_rule.action"},
+			{map[string]any{"network_unavailable_number": "+88213100000"}, "network_unavailable_number"},
+			{map[string]any{"follow_me": map[string]any{"enabled": true, "numbers": []any{"4155552671", "1-900-555-1234"}}}, "follow_me.numbers[1]"},
+			{map[string]any{"away_office_hours_forward_rule": fwd("911")}, "away_office_hours_forward_rule.number"},
+		} {
+			wantInvalid(t, s.do("POST", "/api/user", alice, c.body).Err(), c.field)
+		}
+		// The same domestic forward is fine...
+		s.must(204, "POST", "/api/user", alice, map[string]any{"available_office_hours_forward_rule": fwd("4155552671"),
+			"follow_me": map[string]any{"enabled": true, "numbers": []any{"4155552671"}}})
+		// ...unless the role does not allow forwarding out or Follow Me.
+		grant := client.Grant("general.meeting", "general.voicemail_view_only", "general.voicemail_full_access",
+			"user_call_log.call_log_view_only", "user_call_log.call_log_full_access", "user_call_log.call_recording_view_only",
+			"user_call_log.call_recording_full_access", "policies.internal_calls", "policies.domestic_calls")
+		ok(s.as(admin).CreateRole(context.Background(), client.RoleInput{Name: client.Ptr("Desk"), Permissions: grant}))(s)
+		aliceID := s.must(200, "GET", "/api/user", alice, nil).JSON(t)["id"].(string)
+		s.ok(s.as(admin).SetUserRole(context.Background(), aliceID, "Desk"))
+		// (Settings saved before stay: other changes go through, and the
+		// call-time check refuses the leg.)
+		s.must(204, "POST", "/api/user", alice, map[string]any{"enable_dnd": true})
+		wantInvalid(t, s.do("POST", "/api/user", alice, map[string]any{"available_office_hours_forward_rule": fwd("4155552672")}).Err(),
+			"available_office_hours_forward_rule.number")
+		s.must(204, "POST", "/api/user", alice, map[string]any{"follow_me": map[string]any{"enabled": false, "numbers": []any{}}})
+		r := s.do("POST", "/api/user", alice, map[string]any{"follow_me": map[string]any{"enabled": true, "numbers": []any{"4155552671"}}})
+		wantInvalid(t, r.Err(), "follow_me.numbers[0]")
+		if !strings.Contains(r.Err().Error(), "Follow Me") {
+			t.Fatalf("reason: %v", r.Err())
+		}
+	})
+}
+
+// TestSippForwardCheckedWhenPlaced: a forward saved while allowed is
+// checked again when a call is placed. Alice forwards to a domestic
+// number, then the admin denies her domestic calls; bob calls her: the
+// forward is skipped (nothing reaches the trunk), the call ends 480, the
+// explain API shows the leg refused with the reason and the records say
+// so. On the old code the forward went out through the trunk.
+func TestSippForwardCheckedWhenPlaced(t *testing.T) {
+	needTool(t, "sipp")
+	s := startServer(t, storetest.DSN(t, "sqlite"))
+	admin, id201, _ := legacyTenant(s, "acme.example")
+	tid := tenantID(t, s, "acme.example")
+	trunk, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer trunk.Close()
+	s.must(204, "POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"country_code": "1", "sip_trunk": "sip:" + trunk.LocalAddr().String()})
+	fwd := map[string]any{"action": "FORWARD_TO_NUMBER", "number": "4155552671"}
+	s.must(204, "POST", "/api/users/"+id201, admin, map[string]any{"offline_office_hours_forward_rule": fwd, "offline_non_office_hours_forward_rule": fwd})
+	s.must(204, "POST", "/api/users/"+id201, admin, map[string]any{"call_restrictions": map[string]any{"domestic": "DENY"}})
+
+	plan := s.must(200, "GET", "/api/users/"+id201+"/routing?caller=202", admin, nil).JSON(t)
+	steps := plan["hops"].([]any)[0].(map[string]any)["plan"].(map[string]any)["steps"].([]any)
+	step := steps[0].(map[string]any)
+	refused, _ := step["refused"].([]any)
+	if step["action"] != "FORWARD" || step["targets"] != nil || len(refused) != 1 ||
+		!strings.Contains(refused[0].(map[string]any)["reason"].(string), "domestic calls are restricted") {
+		t.Fatalf("explained plan: %v", plan)
+	}
+	bob := sippLine("202", "acme.example", "Sip-secret-202", "")
+	if err := sippUACRefused(t, s.app.SIPAddr(), []string{bob + "201"}, 480); err != nil {
+		t.Fatalf("call to alice: %v", err)
+	}
+	_ = trunk.SetReadDeadline(time.Now().Add(time.Second))
+	buf := make([]byte, 2048)
+	if n, _, err := trunk.ReadFrom(buf); err == nil {
+		t.Fatalf("the trunk got: %s", buf[:n])
+	}
+	recs := records(t, s, s.signIn("alice", "Alice-password-1", "acme.example"), 1)
+	if len(recs) != 1 || !strings.Contains(recs[0]["user_data"].(string), "refused offline_") || recs[0]["status_code"] != float64(480) {
+		t.Fatalf("alice's record: %v", recs)
 	}
 }

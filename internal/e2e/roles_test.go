@@ -29,7 +29,7 @@ func TestRoles(t *testing.T) {
 		helpdesk := client.Grant("user_management.users", "general.meeting", "general.voicemail_view_only",
 			"general.voicemail_full_access", "user_call_log.call_log_view_only", "user_call_log.call_log_full_access",
 			"user_call_log.call_recording_view_only", "user_call_log.call_recording_full_access",
-			"policies.internal_calls", "policies.domestic_calls")
+			"policies.internal_calls", "policies.domestic_calls", "policies.forward_external_calls", "policies.follow_me")
 		ok(boss.CreateRole(ctx, client.RoleInput{Name: client.Ptr("Helpdesk"), Description: client.Ptr("Resets passwords"),
 			Permissions: helpdesk}))(s)
 		for _, c := range []struct {

@@ -46,7 +46,7 @@ func TestRoutingExplain(t *testing.T) {
 		admin, id201, id202 := sipTenant(s, "acme.example")
 		_, globex := s.tenant("globex.example")
 		tenants := s.must(200, "GET", "/api/tenants?filter="+urlq("domain eq 'acme.example'"), s.adminToken(), nil).JSON(t)["items"].([]any)
-		s.must(204, "POST", "/api/tenants/"+tenants[0].(map[string]any)["id"].(string), s.adminToken(), map[string]any{"time_zone": "Europe/Paris"})
+		s.must(204, "POST", "/api/tenants/"+tenants[0].(map[string]any)["id"].(string), s.adminToken(), map[string]any{"time_zone": "Europe/Paris", "country_code": "33"})
 		const office, evening = "2026-11-24T10:00:00+01:00", "2026-11-24T20:00:00+01:00"
 
 		// Alice's phone registers: office hours ring it, then voicemail.

@@ -639,6 +639,7 @@ func TestSippBusyAndMemoryHunt(t *testing.T) {
 	// Memory Hunt through the trunk: the first call starts with the first
 	// number, the next with the one after the number that answered.
 	tid := tenantID(t, s, "acme.example")
+	s.must(204, "POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"country_code": "33"}) // French numbers are domestic
 	s.must(204, "POST", "/api/users/"+id201, admin, map[string]any{
 		"offline_office_hours_forward_rule": map[string]any{"action": "RING_EXTENSION"}, "offline_non_office_hours_forward_rule": map[string]any{"action": "RING_EXTENSION"},
 		"follow_me": map[string]any{"enabled": true, "numbers": []any{"+33100000001", "+33100000002"}, "strategy": "MEMORY_HUNT", "ring_time": 10}})
@@ -872,7 +873,7 @@ func TestSippFollowMeHunt(t *testing.T) {
 	sf := filepath.Join(t.TempDir(), "trunk.xml")
 	_ = os.WriteFile(sf, []byte(scenario), 0o600)
 	port, done := startUAS(t, 1, "-sf", sf)
-	s.must(204, "POST", "/api/tenants/"+tenantID(t, s, "acme.example"), s.adminToken(), map[string]any{"sip_trunk": fmt.Sprintf("sip:127.0.0.1:%d", port)})
+	s.must(204, "POST", "/api/tenants/"+tenantID(t, s, "acme.example"), s.adminToken(), map[string]any{"country_code": "33", "sip_trunk": fmt.Sprintf("sip:127.0.0.1:%d", port)})
 	s.must(204, "POST", "/api/users/"+id201, admin, map[string]any{
 		"offline_office_hours_forward_rule": map[string]any{"action": "RING_EXTENSION"}, "offline_non_office_hours_forward_rule": map[string]any{"action": "RING_EXTENSION"},
 		"follow_me": map[string]any{"enabled": true, "numbers": []any{"+33100000001", "+33100000002"}, "strategy": "HUNT", "ring_time": 10}})
@@ -993,7 +994,7 @@ func TestSippRequireKeyPress(t *testing.T) {
 	_ = os.WriteFile(sf, []byte(scenario), 0o600)
 	port, done := startUAS(t, 1, "-sf", sf)
 	tid := tenantID(t, s, "acme.example")
-	s.must(204, "POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"sip_trunk": fmt.Sprintf("sip:127.0.0.1:%d", port)})
+	s.must(204, "POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"country_code": "33", "sip_trunk": fmt.Sprintf("sip:127.0.0.1:%d", port)})
 	s.must(204, "POST", "/api/users/"+id201, admin, map[string]any{"require_key_press": true,
 		"offline_office_hours_forward_rule": map[string]any{"action": "RING_EXTENSION"}, "offline_non_office_hours_forward_rule": map[string]any{"action": "RING_EXTENSION"},
 		"follow_me": map[string]any{"enabled": true, "numbers": []any{"+33100000001", "+33100000002"}, "strategy": "HUNT", "ring_time": 10}})

@@ -42,6 +42,12 @@ type Permissions struct {
 		DomesticCalls      bool `json:"domestic_calls"`
 		InternalCalls      bool `json:"internal_calls"`
 		InternationalCalls bool `json:"international_calls"`
+		// ForwardExternalCalls lets the user's forward rules, mobile
+		// forward and network unavailability number send calls to outside
+		// numbers; FollowMe lets the user ring outside numbers with Follow
+		// Me. Both legs are still checked against the call classes above.
+		ForwardExternalCalls bool `json:"forward_external_calls"`
+		FollowMe             bool `json:"follow_me"`
 	} `json:"policies"`
 	Analytics struct {
 		CallReportViewOnly   bool `json:"call_report_view_only"`
@@ -179,6 +185,7 @@ func BuiltInRoles() []Role {
 	std.General.VoicemailViewOnly, std.General.VoicemailFullAccess, std.General.Meeting = true, true, true
 	std.UserCallLog = CallLog{true, true, true, true}
 	std.Policies.InternalCalls, std.Policies.DomesticCalls = true, true
+	std.Policies.ForwardExternalCalls, std.Policies.FollowMe = true, true
 
 	intl := std
 	intl.Policies.InternationalCalls = true

@@ -89,6 +89,16 @@ type Step struct {
 	Reason          string `json:"reason,omitempty"`
 	// Setting names the setting that produced the step.
 	Setting string `json:"setting"`
+	// Refused are the outside numbers of the step the call policy
+	// refuses (checked when the call is placed); a step left without
+	// targets is skipped.
+	Refused []Refusal `json:"refused,omitempty"`
+}
+
+// Refusal is an outside number a step may not dial, and why.
+type Refusal struct {
+	Target string `json:"target"`
+	Reason string `json:"reason"`
 }
 
 // Facts are what the decision found out about now.

@@ -29,6 +29,14 @@ type call struct {
 	emergency bool // a call to an emergency number
 }
 
+// addNote adds to what the call's record says of policy.
+func (c *call) addNote(s string) {
+	if c.note != "" {
+		c.note += " "
+	}
+	c.note += s
+}
+
 // dialogs remembers this node's answered calls until their BYE (for
 // their records). Who is on a call (busy without call waiting) and which
 // Follow Me number answered last (Memory Hunt) are kept in the database,

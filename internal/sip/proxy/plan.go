@@ -43,6 +43,14 @@ func (p *Proxy) execute(ctx context.Context, req *sip.Request, tx sip.ServerTran
 // runStep carries out one step; true when the call is over for the proxy
 // (answered, or finished with a final response), false to go on.
 func (p *Proxy) runStep(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, step routing.Step, at place) bool {
+	for _, r := range step.Refused {
+		p.log.Info("sip leg refused by call policy", "tenant", c.tenant.ID, "extension", at.ext, "setting", step.Setting,
+			"target", r.Target, "reason", r.Reason)
+		c.addNote("refused " + step.Setting + " " + r.Target + ": " + r.Reason + ";")
+	}
+	if (step.Action == routing.ActRing || step.Action == routing.ActForward) && len(step.Targets) == 0 {
+		return false // every target refused: the step is skipped
+	}
 	switch step.Action {
 	case routing.ActRing:
 		return p.ring(ctx, req, tx, c, step, at)
