@@ -47,4 +47,12 @@ type Step struct {
 	Status  int    `json:"status"`
 	Setting string `json:"setting"`
 	Reason  string `json:"reason"`
+	// Refused are the step's outside numbers the call policy refuses.
+	Refused []Refusal `json:"refused"`
+}
+
+// Refusal is an outside number a step may not dial, and why.
+type Refusal struct {
+	Target string `json:"target"`
+	Reason string `json:"reason"`
 }
