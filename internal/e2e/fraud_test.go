@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/switchboard-pbx/switchboard/client"
+	"github.com/switchboard-pbx/switchboard/internal/config"
 	"github.com/switchboard-pbx/switchboard/internal/store/storetest"
 )
 
@@ -182,5 +183,96 @@ func TestSippForwardCheckedWhenPlaced(t *testing.T) {
 	recs := records(t, s, s.signIn("alice", "Alice-password-1", "acme.example"), 1)
 	if len(recs) != 1 || !strings.Contains(recs[0]["user_data"].(string), "refused offline_") || recs[0]["status_code"] != float64(480) {
 		t.Fatalf("alice's record: %v", recs)
+	}
+}
+
+// TestForgedFailuresBanNobody: 25 failed REGISTERs sent with the address
+// of a registered phone (or of the tenant's trunk) — what a forger of UDP
+// source addresses can do — do not lock out that phone or trunk: the
+// phone registers again and the trunk's INVITEs are answered. Guessing
+// another extension's password from the phone's address is still stopped
+// (for that extension). On the old code the address was banned for 15
+// minutes after the limit.
+func TestForgedFailuresBanNobody(t *testing.T) {
+	for _, kind := range []string{"sqlite", "postgres"} {
+		t.Run(kind, func(t *testing.T) { forgedFailures(t, kind) })
+	}
+}
+
+func forgedFailures(t *testing.T, kind string) {
+	s := startServerWith(t, storetest.DSN(t, kind), func(c *config.Config) { c.SIP = config.DefaultSIPSettings }, nil) // 20 failures
+	{
+		admin, _, _ := sipTenant(s, "acme.example")
+		s.createUser(admin, map[string]any{"name": "carol", "email": "carol@acme.example", "extension_number": "203",
+			"password": "Carol-password-1", "extension_password": "Sip-secret-203"})
+		phone := s.newUA("udp", "201", "acme.example", "Sip-secret-201")
+		if res := phone.register("Contact: "+phone.localContact("201"), "Expires: 600"); res == nil || res.StatusCode != 200 {
+			t.Fatalf("register the phone: %v", res)
+		}
+		for i := 0; i < 25; i++ {
+			forged := s.newUA("udp", "201", "acme.example", "forged-password")
+			if res := forged.register("Contact: "+forged.localContact("201"), "Expires: 600"); res == nil || res.StatusCode != 401 {
+				t.Fatalf("forged REGISTER %d: %v", i, res)
+			}
+		}
+		if res := phone.register("Contact: "+phone.localContact("201"), "Expires: 600"); res == nil || res.StatusCode != 200 {
+			t.Fatalf("the phone after forged failures: %v", res)
+		}
+		// Guessing carol's password from the phone's address is stopped
+		// for carol: even her right password is refused from there.
+		for i := 0; i < 25; i++ {
+			guess := s.newUA("udp", "203", "acme.example", fmt.Sprintf("guess-%d", i))
+			if res := guess.register("Contact: "+guess.localContact("203"), "Expires: 600"); res == nil || res.StatusCode != 401 {
+				t.Fatalf("guess %d: %v", i, res)
+			}
+		}
+		carol := s.newUA("udp", "203", "acme.example", "Sip-secret-203")
+		if res := carol.register("Contact: "+carol.localContact("203"), "Expires: 600"); res == nil || res.StatusCode != 401 {
+			t.Fatalf("carol from the guesser's address: %v", res)
+		}
+		if res := phone.register("Contact: "+phone.localContact("201"), "Expires: 600"); res == nil || res.StatusCode != 200 {
+			t.Fatalf("the phone after guesses at another extension: %v", res)
+		}
+	}
+}
+
+// TestForgedFailuresSpareTheTrunk: failures forged with the trunk's
+// address do not stop the trunk's calls.
+func TestForgedFailuresSpareTheTrunk(t *testing.T) {
+	s := startServerWith(t, storetest.DSN(t, "sqlite"), func(c *config.Config) { c.SIP = config.DefaultSIPSettings }, nil)
+	sipTenant(s, "acme.example")
+	trunkPort := freePort(t)
+	s.must(204, "POST", "/api/tenants/"+tenantID(t, s, "acme.example"), s.adminToken(), map[string]any{"sip_trunk": fmt.Sprintf("sip:127.0.0.1:%d", trunkPort)})
+	for i := 0; i < 25; i++ {
+		forged := s.newUA("udp", "201", "acme.example", "forged-password")
+		if res := forged.register("Contact: "+forged.localContact("201"), "Expires: 600"); res == nil || res.StatusCode != 401 {
+			t.Fatalf("forged REGISTER %d: %v", i, res)
+		}
+	}
+	laddr, _ := net.ResolveUDPAddr("udp", fmt.Sprintf("127.0.0.1:%d", trunkPort))
+	raddr, _ := net.ResolveUDPAddr("udp", s.app.SIPAddr())
+	tc, err := net.DialUDP("udp", laddr, raddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tc.Close()
+	trunk := &sipUA{t: t, conn: tc, network: "udp"}
+	invite := fmt.Sprintf("INVITE sip:+33100000000@acme.example SIP/2.0\r\nVia: SIP/2.0/UDP %s;branch=z9hG4bK%s\r\nMax-Forwards: 70\r\n"+
+		"From: <sip:+14155550100@trunk.example>;tag=t1\r\nTo: <sip:+33100000000@acme.example>\r\nCall-ID: %s@trunk\r\nCSeq: 1 INVITE\r\n"+
+		"Contact: <sip:trunk@%s>\r\nContent-Length: 0\r\n\r\n", tc.LocalAddr(), randHex(6), randHex(6), tc.LocalAddr())
+	if _, err := tc.Write([]byte(invite)); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		res := trunk.read(3 * time.Second)
+		if res == nil {
+			t.Fatal("the trunk's INVITE got no answer")
+		}
+		if res.StatusCode >= 200 {
+			if res.StatusCode != 404 {
+				t.Fatalf("the trunk's INVITE: %d", res.StatusCode)
+			}
+			return
+		}
 	}
 }

@@ -158,3 +158,45 @@ func (s *Store) SweepBindings(ctx context.Context, now time.Time) (int64, error)
 	}
 	return res.RowsAffected()
 }
+
+// SourceAORs lists the addresses of record ("sip:ext@domain") with live
+// bindings registered from ip (any port), at most 100: the guard never
+// bans such an address (see guard.Protector). It reads only when a source
+// reaches the failure limit.
+func (s *Store) SourceAORs(ctx context.Context, ip string, now time.Time) ([]string, error) {
+	prefix := ip + ":"
+	if strings.Contains(ip, ":") {
+		prefix = "[" + ip + "]:"
+	}
+	rows, err := s.c().query(ctx, `SELECT u.extension_number, t.domain FROM sip_bindings b
+		JOIN users u ON u.id = b.user_id JOIN tenants t ON t.id = b.tenant_id
+		WHERE b.expires_at > ? AND substr(b.source, 1, ?) = ? LIMIT 100`, micros(now), len(prefix), prefix)
+	if err != nil {
+		return nil, fmt.Errorf("source bindings: %w", err)
+	}
+	defer rows.Close()
+	var aors []string
+	for rows.Next() {
+		var ext, domain string
+		if err := rows.Scan(&ext, &domain); err != nil {
+			return nil, err
+		}
+		aors = append(aors, "sip:"+ext+"@"+domain)
+	}
+	return aors, rows.Err()
+}
+
+// TrunkAtIP tells whether a tenant's sip_trunk is at ip (any port).
+func (s *Store) TrunkAtIP(ctx context.Context, ip string) (bool, error) {
+	host := ip
+	if strings.Contains(ip, ":") {
+		host = "[" + ip + "]"
+	}
+	var n int
+	err := s.c().queryRow(ctx, `SELECT COUNT(*) FROM tenants WHERE sip_trunk = ? OR sip_trunk LIKE ? OR sip_trunk LIKE ?`,
+		"sip:"+host, "sip:"+host+":%", "sip:"+host+";%").Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("trunk at ip: %w", err)
+	}
+	return n > 0, nil
+}

@@ -104,6 +104,9 @@ func (a *Authenticator) Check(ctx context.Context, req *sip.Request, aor AOR, ro
 	if h == nil {
 		return nil, "", false
 	}
+	if a.guard.BannedAOR(guard.SourceIP(req.Source()), aor.String(), now) {
+		return nil, "too many failures for this AOR from this source", false
+	}
 	c, err := ParseCredentials(h.Value())
 	if err != nil {
 		return nil, "malformed credentials", false
@@ -188,8 +191,8 @@ func (a *Authenticator) Failed(req *sip.Request, aor AOR, reason string, now tim
 	}
 	a.log.Warn("sip authentication failed", "source", req.Source(), "aor", aor.String(), "reason", reason, "method", string(req.Method))
 	ip := guard.SourceIP(req.Source())
-	if a.guard.Fail(ip, now) {
-		a.log.Warn("sip source ignored after repeated failures", "source_ip", ip, "for", a.guard.Ban.String())
+	if a.guard.Fail(ip, aor.String(), now) {
+		a.log.Warn("sip source ignored after repeated failures", "source_ip", ip, "aor", aor.String(), "for", a.guard.Ban.String())
 	}
 }
 

@@ -8,17 +8,17 @@ import (
 func TestGuard(t *testing.T) {
 	g := New(3, time.Minute, 10*time.Minute)
 	now := time.Unix(1_800_000_000, 0)
-	if g.Fail("192.0.2.1", now) || g.Fail("192.0.2.1", now) {
+	if g.Fail("192.0.2.1", "sip:201@a.example", now) || g.Fail("192.0.2.1", "sip:201@a.example", now) {
 		t.Fatal("banned too early")
 	}
 	if g.Banned("192.0.2.1", now) {
 		t.Fatal("banned before the limit")
 	}
 	// Failures outside the window start over.
-	if g.Fail("192.0.2.1", now.Add(2*time.Minute)) || g.Fail("192.0.2.1", now.Add(2*time.Minute)) {
+	if g.Fail("192.0.2.1", "sip:201@a.example", now.Add(2*time.Minute)) || g.Fail("192.0.2.1", "sip:201@a.example", now.Add(2*time.Minute)) {
 		t.Fatal("old failures counted")
 	}
-	if !g.Fail("192.0.2.1", now.Add(2*time.Minute)) || !g.Banned("192.0.2.1", now.Add(3*time.Minute)) {
+	if !g.Fail("192.0.2.1", "sip:201@a.example", now.Add(2*time.Minute)) || !g.Banned("192.0.2.1", now.Add(3*time.Minute)) {
 		t.Fatal("not banned at the limit")
 	}
 	if g.Banned("192.0.2.2", now.Add(3*time.Minute)) {
@@ -29,10 +29,40 @@ func TestGuard(t *testing.T) {
 	}
 	off := New(0, time.Minute, time.Minute)
 	for i := 0; i < 100; i++ {
-		off.Fail("192.0.2.1", now)
+		off.Fail("192.0.2.1", "sip:201@a.example", now)
 	}
 	if off.Banned("192.0.2.1", now) {
 		t.Fatal("a guard with limit 0 banned")
+	}
+}
+
+// TestGuardProtected: a protected source (live bindings, a trunk) is never
+// banned, whoever forges failures from it; failures for an AOR not
+// registered there ban that AOR from it, never the one registered there.
+func TestGuardProtected(t *testing.T) {
+	g := New(3, time.Minute, 10*time.Minute)
+	g.Protect = func(ip, aor string) (bool, bool) { return ip == "192.0.2.9", aor == "sip:201@a.example" }
+	now := time.Unix(1_800_000_000, 0)
+	for i := 0; i < 30; i++ {
+		g.Fail("192.0.2.9", "sip:201@a.example", now)
+	}
+	if g.Banned("192.0.2.9", now) || g.BannedAOR("192.0.2.9", "sip:201@a.example", now) {
+		t.Fatal("the phone's address or its own AOR banned")
+	}
+	for i := 0; i < 6; i++ {
+		g.Fail("192.0.2.9", "sip:205@a.example", now)
+	}
+	if g.Banned("192.0.2.9", now) || !g.BannedAOR("192.0.2.9", "sip:205@a.example", now) {
+		t.Fatal("guessing another AOR from a protected address is not stopped")
+	}
+	if g.BannedAOR("192.0.2.10", "sip:205@a.example", now) {
+		t.Fatal("the AOR banned from elsewhere")
+	}
+	for i := 0; i < 3; i++ {
+		g.Fail("192.0.2.10", "sip:201@a.example", now)
+	}
+	if !g.Banned("192.0.2.10", now) {
+		t.Fatal("an unprotected source not banned")
 	}
 }
 

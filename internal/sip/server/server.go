@@ -11,6 +11,7 @@ import (
 	"context"
 	"crypto/tls"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/emiago/sipgo"
@@ -83,6 +84,7 @@ func Listen(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	log := cfg.Log.With("component", "sip")
 	g := guard.New(cfg.FailLimit, cfg.FailWindow, cfg.Ban)
+	g.Protect = protector(cfg.Store, cfg.Now, log)
 	auth, err := digest.NewAuthenticator(ctx, digest.Config{Store: cfg.Store, Guard: g, NonceTTL: cfg.NonceTTL, Log: log})
 	if err != nil {
 		return nil, err
@@ -164,3 +166,25 @@ func (s *Server) Serve(ctx context.Context) error {
 
 // Close releases the sockets of a server that will not Serve.
 func (s *Server) Close() { s.tr.Close() }
+
+// protector tells the guard which addresses it must never ban (see
+// guard.Protector): those with live bindings, and tenants' trunks.
+func protector(st *store.Store, now func() time.Time, log *slog.Logger) guard.Protector {
+	return func(ip, aor string) (bool, bool) {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		aors, err := st.SourceAORs(ctx, ip, now())
+		if err != nil {
+			log.Warn("sip guard: source bindings", "error", err)
+			return false, false
+		}
+		if len(aors) > 0 {
+			return true, slices.Contains(aors, aor)
+		}
+		trunk, err := st.TrunkAtIP(ctx, ip)
+		if err != nil {
+			log.Warn("sip guard: trunk lookup", "error", err)
+		}
+		return trunk, false
+	}
+}

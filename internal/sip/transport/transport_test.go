@@ -47,7 +47,7 @@ func TestHandle(t *testing.T) {
 	if res := ask("a", 10*time.Second); !strings.HasPrefix(res, "SIP/2.0 200 Handled") {
 		t.Fatalf("answer: %q", res)
 	}
-	g.Fail("127.0.0.1", time.Now())
+	g.Fail("127.0.0.1", "sip:201@acme.example", time.Now())
 	if res := ask("b", time.Second); res != "" {
 		t.Fatalf("a banned source was answered: %q", res)
 	}
