@@ -58,6 +58,10 @@ func TestSippDialledSpellings(t *testing.T) {
 	if r := recs[0]; r["destination"] != "+14155552671" || r["status_code"] != float64(200) {
 		t.Fatalf("domestic call's record: %v", r)
 	}
+	if m := string(s.must(200, "GET", "/metrics", "", nil).Body); !strings.Contains(m, `switchboard_sip_calls_refused_total{class="premium"}`) ||
+		!strings.Contains(m, `switchboard_sip_calls_refused_total{class="international"}`) {
+		t.Fatalf("metrics: %s", m)
+	}
 }
 
 // TestSippEmergencyBypassesRestrictions: a user denied every class of

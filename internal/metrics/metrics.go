@@ -10,8 +10,34 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
+
+// refusals counts the calls the call policy refused in this process, by
+// class (the dialled number's, or "leg" for a forward, Follow Me or
+// unavailability number skipped when the call was placed). The classes
+// are a fixed set, so the series are bounded.
+var refusals sync.Map // class -> *atomic.Uint64
+
+// CallRefused counts one call (or leg) the call policy refused.
+func CallRefused(class string) {
+	v, _ := refusals.LoadOrStore(class, new(atomic.Uint64))
+	v.(*atomic.Uint64).Add(1)
+}
+
+// writeRefusals writes the refusal counters.
+func writeRefusals(w io.Writer) {
+	var classes []string
+	refusals.Range(func(k, _ any) bool { classes = append(classes, k.(string)); return true })
+	sort.Strings(classes)
+	fmt.Fprintln(w, "# HELP switchboard_sip_calls_refused_total Calls and legs the call policy refused, by class.")
+	fmt.Fprintln(w, "# TYPE switchboard_sip_calls_refused_total counter")
+	for _, c := range classes {
+		v, _ := refusals.Load(c)
+		fmt.Fprintf(w, "switchboard_sip_calls_refused_total{class=%q} %d\n", c, v.(*atomic.Uint64).Load())
+	}
+}
 
 // buckets are the latency histogram's upper bounds in seconds.
 var buckets = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5}
@@ -148,6 +174,7 @@ func (r *Registry) Write(w io.Writer) {
 	started := r.started
 	r.mu.Unlock()
 
+	writeRefusals(w)
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	fmt.Fprintln(w, "# HELP switchboard_goroutines Goroutines in this process.")

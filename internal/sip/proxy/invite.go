@@ -9,6 +9,7 @@ import (
 
 	"github.com/emiago/sipgo/sip"
 
+	"github.com/switchboard-pbx/switchboard/internal/metrics"
 	"github.com/switchboard-pbx/switchboard/internal/model"
 	"github.com/switchboard-pbx/switchboard/internal/routing"
 	"github.com/switchboard-pbx/switchboard/internal/sip/digest"
@@ -123,6 +124,7 @@ func (p *Proxy) outbound(ctx context.Context, req *sip.Request, tx sip.ServerTra
 	case err != nil:
 		respond(tx, req, 500, "Server Internal Error")
 	case !v.Allowed:
+		metrics.CallRefused(v.Number.Class)
 		p.log.Info("sip outbound call refused", "tenant", c.tenant.ID, "user", c.caller.ID, "class", v.Number.Class, "reason", v.Reason)
 		respond(tx, req, v.Status, v.Reason)
 		c.status, c.endReason, c.note = v.Status, "REJECTED", v.Reason

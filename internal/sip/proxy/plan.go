@@ -7,6 +7,7 @@ import (
 
 	"github.com/emiago/sipgo/sip"
 
+	"github.com/switchboard-pbx/switchboard/internal/metrics"
 	"github.com/switchboard-pbx/switchboard/internal/model"
 	"github.com/switchboard-pbx/switchboard/internal/routing"
 )
@@ -44,6 +45,7 @@ func (p *Proxy) execute(ctx context.Context, req *sip.Request, tx sip.ServerTran
 // (answered, or finished with a final response), false to go on.
 func (p *Proxy) runStep(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, step routing.Step, at place) bool {
 	for _, r := range step.Refused {
+		metrics.CallRefused("leg")
 		p.log.Info("sip leg refused by call policy", "tenant", c.tenant.ID, "extension", at.ext, "setting", step.Setting,
 			"target", r.Target, "reason", r.Reason)
 		c.addNote("refused " + step.Setting + " " + r.Target + ": " + r.Reason + ";")
