@@ -63,13 +63,15 @@ func userLegs(u *model.User, t dialplan.Tenant) []leg {
 	for i, r := range u.CustomForwardRules {
 		add(fmt.Sprintf("custom_forward_rules[%d]", i), r.Action, r.Number)
 	}
-	// These are always rung through the trunk, extension-like or not.
-	if n := u.NetworkUnavailableNumber; n != "" {
+	// An extension-like number there is checked when a call is placed.
+	if n := u.NetworkUnavailableNumber; n != "" && (!routing.IsExtensionLike(n) || slices.Contains(emergency, n)) {
 		legs = append(legs, leg{field: "network_unavailable_number", number: n})
 	}
 	if u.FollowMe.Enabled {
 		for i, n := range u.FollowMe.Numbers {
-			legs = append(legs, leg{field: fmt.Sprintf("follow_me.numbers[%d]", i), number: n, followMe: true})
+			if !routing.IsExtensionLike(n) || slices.Contains(emergency, n) {
+				legs = append(legs, leg{field: fmt.Sprintf("follow_me.numbers[%d]", i), number: n, followMe: true})
+			}
 		}
 	}
 	return legs

@@ -113,6 +113,7 @@ func TestCSVExportImportRoundTrip(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
 		ctx := t.Context()
 		_, boss := s.newTenant("one.example")
+		frenchTenant(t, s, "one.example")
 		ok(boss.CreateUser(ctx, client.UserCreate{Name: "ann", Email: "ann@one.example", ExtensionNumber: "201", Password: "Ann-password-1",
 			FirstName: "Ann", LastName: "Lée, \"quoted\"", Department: "Sales; EMEA", EnableDND: client.Ptr(true), MaxBindings: 7,
 			ExtensionPassword: "Sip-secret-201", VoicemailPIN: "918273",
@@ -150,6 +151,7 @@ func TestCSVExportImportRoundTrip(t *testing.T) {
 		}
 		w.Flush()
 		_, boss2 := s.newTenant("two.example")
+		frenchTenant(t, s, "two.example")
 		if rep := ok(boss2.ImportUsers(ctx, buf.Bytes(), false))(s); rep.Created != 2 || rep.WithoutPassword != 2 {
 			t.Fatalf("import: %+v", rep)
 		}

@@ -16,6 +16,7 @@ func TestUserDependents(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
 		ctx := t.Context()
 		p := makePeople(s, "acme.example")
+		frenchTenant(t, s, "acme.example")
 		carol := ok(p.admin.CreateUser(ctx, client.UserCreate{Name: "carol", Email: "carol@acme.example", ExtensionNumber: "2010",
 			Password: "Carol-password-1", BLFs: []client.BLF{{Key: "3", Value: "2011"}}}))(s) // mentions 201 only as a prefix
 		// alice (201): a group, a phone, a greeting.

@@ -13,6 +13,13 @@ import (
 	"github.com/switchboard-pbx/switchboard/internal/store/storetest"
 )
 
+// frenchTenant sets a tenant's country_code to 33: French numbers are
+// then domestic, which a StandardUser may forward to.
+func frenchTenant(t *testing.T, s *server, domain string) {
+	t.Helper()
+	s.must(204, "POST", "/api/tenants/"+tenantID(t, s, domain), s.adminToken(), map[string]any{"country_code": "33"})
+}
+
 // TestSippDialledSpellings: a StandardUser (no international calls)
 // dials a London number spelled every way an attacker tried — percent
 // encoded, with separators before the plus, full-width, through the US

@@ -79,6 +79,7 @@ func (b *browser) signIn(user, password, domain string) {
 func TestPortal(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
 		p := makePeople(s, "acme.example")
+		frenchTenant(t, s, "acme.example")
 		_, globex := s.tenant("globex.example")
 		outsider := s.createUser(globex, map[string]any{"name": "gina", "email": "gina@globex.example", "extension_number": "201", "password": "Gina-password-1"})
 		s.must(204, "POST", "/api/users/"+p.bobID, p.admin, map[string]any{"display_name": `<script>alert("x")</script>`})

@@ -51,6 +51,7 @@ func TestPresenceStatusCallerIDs(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
 		ctx := t.Context()
 		p := makePeople(s, "acme.example")
+		frenchTenant(t, s, "acme.example")
 		_, globex := s.newTenant("globex.example")
 		if st := s.must(200, "GET", "/api/user/status", p.alice, nil); !strings.Contains(string(st.Body), `"registration":[]`) {
 			t.Fatalf("registration should be an empty list: %s", st.Body)
@@ -132,10 +133,11 @@ func TestProfileResetAndMS365(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
 		ctx := t.Context()
 		p := makePeople(s, "acme.example")
+		frenchTenant(t, s, "acme.example")
 		_, globex := s.newTenant("globex.example")
 		s.ok(p.admin.UpdateUser(ctx, p.aliceID, client.UserUpdate{EnableDND: client.Ptr(true), EnableACB: client.Ptr(true),
 			Department: client.Ptr("Sales"), VoicemailPIN: client.Ptr("424242"),
-			BusyNoAnswerForwardRule: &client.NoAnswerForwardRule{Action: "FORWARD_TO_NUMBER", Number: "+15559999", Timeout: 30},
+			BusyNoAnswerForwardRule: &client.NoAnswerForwardRule{Action: "FORWARD_TO_NUMBER", Number: "+33155559999", Timeout: 30},
 			OutboundCallerIDs:       []client.OutboundCallerID{{CallerID: "+15550001"}}}))
 		s.ok(p.admin.UpdateUser(ctx, p.bobID, client.UserUpdate{EnableDND: client.Ptr(true)}))
 		s.ok(p.alice.SetPresence(ctx, "LUNCH", "back at 2"))

@@ -284,6 +284,7 @@ func TestUpdateUser(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *server) {
 		ctx := t.Context()
 		_, adm := s.newTenant("acme.example")
+		frenchTenant(t, s, "acme.example")
 		id := ok(adm.CreateUser(ctx, validUser(1, func(u *client.UserCreate) { u.FirstName, u.MobilePhone = "Dana", "+15550100" })))(s)
 		path := "/api/users/" + id
 		before := string(s.must(200, "GET", path, adm, nil).Body)
@@ -318,11 +319,11 @@ func TestUpdateUser(t *testing.T) {
 		s.ok(adm.UpdateUser(ctx, id, client.UserUpdate{EnableDND: client.Ptr(true), Department: client.Ptr("Sales"),
 			OfficeHours: &client.OfficeHours{Mode: "CUSTOM", WeekHours: client.WeekHours{Monday: &client.DayHours{Enabled: true,
 				Ranges: []client.TimeRange{{From: "09:00", To: "12:30"}}}}},
-			DNDOfficeHoursForwardRule: &client.ForwardRule{Action: "FORWARD_TO_NUMBER", Number: "+15550199"}}))
+			DNDOfficeHoursForwardRule: &client.ForwardRule{Action: "FORWARD_TO_NUMBER", Number: "+33155550199"}}))
 		u := ok(adm.GetUser(ctx, id))(s)
 		fr := u.DNDOfficeHoursForwardRule
 		if !u.EnableDND || u.Department != "Sales" || u.FirstName != "Dana" ||
-			u.MobilePhone != "+15550100" || fr.Action != "FORWARD_TO_NUMBER" || fr.Number != "+15550199" {
+			u.MobilePhone != "+15550100" || fr.Action != "FORWARD_TO_NUMBER" || fr.Number != "+33155550199" {
 			t.Fatalf("after update: %+v", u)
 		}
 		if u.OfficeHours.Mode != "CUSTOM" {
