@@ -43,17 +43,17 @@ func TestErrorsSayWhatToDo(t *testing.T) {
 			t.Fatalf("read-only field: %s", bad.Body)
 		}
 
-		s.must(204, "POST", "/api/user", adm, `{"available_office_hours_forward_rule":{"action":"FORWARD_TO_NUMBER","number":"+15550100"}}`)
+		s.must(204, "POST", "/api/user", adm, `{"available_office_hours_forward_rule":{"action":"FORWARD_TO_NUMBER","number":"+14155552671"}}`)
 		s.must(204, "POST", "/api/user", adm, `{"available_office_hours_forward_rule":{"action":"RING_EXTENSION"}}`)
 		rule := s.must(200, "GET", "/api/user", adm, nil).JSON(t)["available_office_hours_forward_rule"].(map[string]any)
 		if rule["action"] != "RING_EXTENSION" || rule["number"] != "" {
 			t.Fatalf("rule after switching action: %v", rule)
 		}
 		// Sending a number alone keeps the action and sets the number.
-		s.must(204, "POST", "/api/user", adm, `{"busy_no_answer_forward_rule":{"action":"FORWARD_TO_NUMBER","number":"+15550101","timeout":25}}`)
-		s.must(204, "POST", "/api/user", adm, `{"busy_no_answer_forward_rule":{"number":"+15550102"}}`)
+		s.must(204, "POST", "/api/user", adm, `{"busy_no_answer_forward_rule":{"action":"FORWARD_TO_NUMBER","number":"+14155552672","timeout":25}}`)
+		s.must(204, "POST", "/api/user", adm, `{"busy_no_answer_forward_rule":{"number":"+14155552673"}}`)
 		nr := s.must(200, "GET", "/api/user", adm, nil).JSON(t)["busy_no_answer_forward_rule"].(map[string]any)
-		if nr["action"] != "FORWARD_TO_NUMBER" || nr["number"] != "+15550102" || nr["timeout"] != float64(25) {
+		if nr["action"] != "FORWARD_TO_NUMBER" || nr["number"] != "+14155552673" || nr["timeout"] != float64(25) {
 			t.Fatalf("no-answer rule after a number alone: %v", nr)
 		}
 	})
