@@ -20,6 +20,7 @@ func (s *Server) routes() {
 	s.balanceRoutes()
 	s.meRoutes()
 	s.userCollectionRoutes()
+	s.provisioningRoutes()
 	s.greetingRoutes()
 	s.globalHolidayRoutes()
 	s.statusRoutes()

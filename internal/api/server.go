@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/switchboard-pbx/switchboard/internal/directory"
 	"github.com/switchboard-pbx/switchboard/internal/metrics"
+	"github.com/switchboard-pbx/switchboard/internal/sip/guard"
 )
 
 // MaxBodyBytes bounds every request body.
@@ -40,6 +42,8 @@ type Server struct {
 	deps Deps
 	api  huma.API
 	mux  *http.ServeMux
+	// provGuard counts failed provisioning fetches per source address.
+	provGuard *guard.Guard
 }
 
 // access says who may call an operation.
@@ -65,8 +69,9 @@ func New(d Deps) *Server {
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer", Description: "An access token from POST /api/auth/sign_in."},
 	}
-	s := &Server{deps: d, api: humago.New(mux, cfg), mux: mux}
+	s := &Server{deps: d, api: humago.New(mux, cfg), mux: mux, provGuard: newProvisionGuard()}
 	s.routes()
+	mux.HandleFunc("GET /provision/", s.serveProvisioning)
 	mux.HandleFunc("GET /api/openapi.json", s.serveOpenAPI)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	// The least specific /api/ pattern: only requests that no route takes
@@ -111,10 +116,21 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 		}
 		if s.deps.Log.Enabled(r.Context(), level) {
 			s.deps.Log.LogAttrs(r.Context(), level, "request", slog.String("id", id), slog.String("method", r.Method),
-				slog.String("path", r.URL.Path), slog.Int("status", status),
+				slog.String("path", logPath(r.URL.Path)), slog.Int("status", status),
 				slog.Duration("took", time.Since(start)), slog.String("remote", r.RemoteAddr))
 		}
 	})
+}
+
+// logPath is the path as logged: a provisioning secret URL's token
+// (/provision/<token>/<file>) is left out.
+func logPath(p string) string {
+	if rest, ok := strings.CutPrefix(p, "/provision/"); ok {
+		if _, file, ok := strings.Cut(rest, "/"); ok {
+			return "/provision/-/" + file
+		}
+	}
+	return p
 }
 
 // newRequestID returns 16 random hex digits.

@@ -125,6 +125,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Option
 		reg.Close()
 		return nil, err
 	}
+	dir.SetProvisioning(provisioningConfig(cfg, httpLn.Addr().String(), reg.Addr(), reg.TLSAddr()))
 	ok = true
 	return &App{cfg: cfg, log: log, store: st, server: srv, listener: httpLn, dir: dir, sip: reg, media: eng}, nil
 }

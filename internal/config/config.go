@@ -33,6 +33,7 @@ type Config struct {
 	SIP         SIPSettings
 	Media       MediaSettings
 	Net         NetSettings
+	Provision   ProvisionSettings
 }
 
 // MediaSettings configure the media engine (voicemail) and its email.
@@ -200,6 +201,7 @@ func Parse(name string, args []string, getenv func(string) string, out io.Writer
 	fs.StringVar(&c.Media.SMTPFrom, "smtp-from", getenv(EnvSMTPFrom), "sender address of voicemail emails (default voicemail@ the --smtp host) (env "+EnvSMTPFrom+")")
 	fs.StringVar(&c.Media.SMTPCA, "smtp-ca", getenv(EnvSMTPCA), "PEM file of the certificates trusted for the --smtp relay; default the system's (env "+EnvSMTPCA+")")
 	c.Net.flags(fs, getenv, envInt, envDur)
+	provisionFlags(fs, &c.Provision, getenv)
 	if envErr != nil {
 		return nil, envErr
 	}
@@ -233,6 +235,9 @@ func (c *Config) Validate() error {
 	}
 	if err := ValidateAddr(c.SIPAddr); err != nil {
 		return fmt.Errorf("--sip: %w", err)
+	}
+	if err := c.Provision.validate(); err != nil {
+		return err
 	}
 	if c.DB != "" && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") && !strings.HasPrefix(c.DB, "sqlite:") {
 		return errors.New("--db: expected postgres://..., postgresql://... or sqlite:PATH (leave empty for SQLite in the data dir)")

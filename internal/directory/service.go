@@ -55,6 +55,13 @@ type Service struct {
 		key       []byte
 		lastPrune time.Time
 	}
+	// prov is where phones reach the node and the key their SIP
+	// passwords are derived under (loaded on first use).
+	prov struct {
+		mu  sync.Mutex
+		cfg ProvisioningConfig
+		key []byte
+	}
 }
 
 // New returns a Service.

@@ -158,12 +158,21 @@ func validatePhoneDevice(p *Phone) error {
 	if !slices.Contains(models, p.Model) {
 		return Invalid("model", "must be one of the %s models %s (got %q)", p.Vendor, strings.Join(models, ", "), clip(p.Model, 32))
 	}
-	if p.Filename == "" || len(p.Filename) > phoneFilenameLen || strings.Trim(strings.ToLower(p.Filename), "abcdefghijklmnopqrstuvwxyz0123456789._-") != "" ||
-		strings.HasPrefix(p.Filename, ".") {
-		return Invalid("filename", "must be a file name of letters, digits and . _ - (at most %d)", phoneFilenameLen)
+	if err := ValidatePhoneFilename(p); err != nil {
+		return err
 	}
 	if p.Password != "" {
 		return checkText("password", p.Password, phonePasswordLen, false)
+	}
+	return nil
+}
+
+// ValidatePhoneFilename checks a phone's template file name (also the
+// name of a tenant's provisioning template).
+func ValidatePhoneFilename(p *Phone) error {
+	if p.Filename == "" || len(p.Filename) > phoneFilenameLen || strings.Trim(strings.ToLower(p.Filename), "abcdefghijklmnopqrstuvwxyz0123456789._-") != "" ||
+		strings.HasPrefix(p.Filename, ".") {
+		return Invalid("filename", "must be a file name of letters, digits and . _ - (at most %d)", phoneFilenameLen)
 	}
 	return nil
 }

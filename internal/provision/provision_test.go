@@ -44,29 +44,8 @@ func render(t *testing.T, c *Config, name, tmpl string) string {
 // wellFormed fails unless s is one well-formed XML document.
 func wellFormed(t *testing.T, name, s string) {
 	t.Helper()
-	d := xml.NewDecoder(strings.NewReader(s))
-	d.Strict = true
-	depth, roots := 0, 0
-	for {
-		tok, err := d.Token()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatalf("%s is not well-formed XML: %v\n%s", name, err, s)
-		}
-		switch tok.(type) {
-		case xml.StartElement:
-			if depth == 0 {
-				roots++
-			}
-			depth++
-		case xml.EndElement:
-			depth--
-		}
-	}
-	if roots != 1 || depth != 0 {
-		t.Fatalf("%s: %d root elements, depth %d", name, roots, depth)
+	if err := WellFormed([]byte(s)); err != nil {
+		t.Fatalf("%s: %v\n%s", name, err, s)
 	}
 }
 
@@ -262,5 +241,27 @@ func TestTenantTemplate(t *testing.T) {
 	}
 	if err := Render(io.Discard, "001565abcdef.xml", c, `{{.NoSuchField}}`); err == nil {
 		t.Error("a missing field rendered")
+	}
+}
+
+func TestCheck(t *testing.T) {
+	for _, v := range Vendors() {
+		main := vendors[v].files[0]
+		if err := Check(v, main.builtin); err != nil {
+			t.Errorf("%s built-in refused: %v", v, err)
+		}
+	}
+	for name, tc := range map[string]struct{ vendor, text string }{
+		"parse":     {"Snom", "<settings>{{.Extension</settings>"},
+		"render":    {"Snom", "<settings>{{.Nope}}</settings>"},
+		"xml":       {"Snom", "<settings><a>{{.Extension}}</settings>"},
+		"unescaped": {"Poly", `<polycomConfig a="{{.Extension}}"><b>&</b></polycomConfig>`},
+		"vendor":    {"Nokia", "x"},
+		"empty":     {"Yealink", "  "},
+		"big":       {"Yealink", strings.Repeat("a", MaxTemplate+1)},
+	} {
+		if err := Check(tc.vendor, tc.text); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
 	}
 }

@@ -31,6 +31,9 @@ type SIPUser struct {
 	Enabled       bool
 	MaxBindings   int
 	Credentials   model.SIPCredentials
+	// Devices are the user's provisioned devices' own SIP passwords (as
+	// digest hashes), accepted beside the extension password.
+	Devices []model.SIPCredentials
 }
 
 const sipUserSelect = `SELECT t.id, t.enabled, t.sip_digest, u.id, u.enabled, u.max_bindings, u.sip_ha1_md5, u.sip_ha1_sha256
@@ -47,6 +50,9 @@ func (s *Store) SIPUserByAOR(ctx context.Context, domain, ext string) (*SIPUser,
 	err := s.queryRowFixed(ctx, sipUserSelect+` WHERE t.domain = ? AND u.extension_number = ?`, strings.ToLower(domain), ext).Scan(u.fields()...)
 	if err != nil {
 		return nil, notFound("sip user", err)
+	}
+	if u.Devices, err = deviceLines(ctx, s.c(), u.TenantID, u.UserID); err != nil {
+		return nil, err
 	}
 	return &u, nil
 }

@@ -123,19 +123,21 @@ func (a *Authenticator) Check(ctx context.Context, req *sip.Request, aor AOR, ro
 	alg = strings.ToUpper(alg)
 	// Work out the expected response even for unknown users, so that all
 	// failures take about as long.
-	ha1, offered := "", false
+	ha1s, offered := []string{""}, false
 	if u != nil {
-		ha1 = u.Credentials.HA1SHA256
-		if alg == AlgMD5 {
-			ha1 = u.Credentials.HA1MD5
-		}
+		ha1s = candidates(u, alg)
 		offered = algorithmOffered(u.SIPDigest, alg)
 	}
 	if alg != AlgMD5 && alg != AlgSHA256 {
 		return nil, "unsupported algorithm", false
 	}
-	match := ResponseMatches(ExpectedResponse(alg, ha1, string(req.Method), c), c.Response)
-	if why := refusal(u, c, aor, offered, ha1 != "" && match); why != "" {
+	match := false
+	for _, ha1 := range ha1s { // every candidate, so a match takes no less time
+		if ResponseMatches(ExpectedResponse(alg, ha1, string(req.Method), c), c.Response) && ha1 != "" {
+			match = true
+		}
+	}
+	if why := refusal(u, c, aor, offered, match); why != "" {
 		return nil, why, false
 	}
 	switch a.nonces.Check(c.Nonce, now) {
@@ -148,6 +150,22 @@ func (a *Authenticator) Check(ctx context.Context, req *sip.Request, aor AOR, ro
 		return nil, "", true // a replayed nonce count: ask again
 	}
 	return u, "", false
+}
+
+// candidates are the HA1 values of alg a response may match: the
+// extension password's, then each provisioned device's own.
+func candidates(u *store.SIPUser, alg string) []string {
+	pick := func(c model.SIPCredentials) string {
+		if alg == AlgMD5 {
+			return c.HA1MD5
+		}
+		return c.HA1SHA256
+	}
+	out := []string{pick(u.Credentials)}
+	for _, d := range u.Devices {
+		out = append(out, pick(d))
+	}
+	return out
 }
 
 // refusal is why credentials c do not let user u (nil: unknown) in as
