@@ -3,14 +3,47 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"html"
 	"io"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 )
+
+var softphoneURL = regexp.MustCompile(`<code id="softphone-url">([^<]+)</code>`)
+
+// TestPortalSoftphoneQR: My Phone shows a one-time QR code (and its URL)
+// that Linphone loads once.
+func TestPortalSoftphoneQR(t *testing.T) {
+	eachDB(t, func(t *testing.T, s *server) {
+		makePeople(s, "acme.example")
+		b := newBrowser(s)
+		b.signIn("alice", "Alice-password-1", "acme.example")
+		if code, body, _ := b.get("/me"); code != 200 || !strings.Contains(body, `action="/me/softphone"`) {
+			t.Fatalf("My Phone: %d", code)
+		}
+		code, body, _ := b.post("/me/softphone", url.Values{})
+		m := softphoneURL.FindStringSubmatch(body)
+		if code != 200 || m == nil || !strings.Contains(body, `id="softphone-qr"`) || !strings.Contains(body, `src="data:image/png;base64,`) {
+			t.Fatalf("softphone QR: %d %s", code, body)
+		}
+		u := html.UnescapeString(m[1])
+		if f := fetch(t, u, "", ""); f.status != 200 || !strings.Contains(f.body, "<config") {
+			t.Fatalf("QR URL: %d", f.status)
+		}
+		if f := fetch(t, u, "", ""); f.status != 401 {
+			t.Fatalf("QR URL twice: %d", f.status)
+		}
+		if code, _, _ := b.post("/me/softphone", url.Values{"_csrf": {"0"}}); code != 403 {
+			t.Fatalf("without CSRF: %d", code)
+		}
+	})
+}
 
 // TestLinphoneProvisioned sets up Debian's linphonec (linphone-cli) from
 // nothing but the softphone URL a QR code carries: its configuration file

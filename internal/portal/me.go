@@ -11,6 +11,7 @@ import (
 
 	"github.com/switchboard-pbx/switchboard/internal/directory"
 	"github.com/switchboard-pbx/switchboard/internal/model"
+	"github.com/switchboard-pbx/switchboard/internal/totp"
 )
 
 // maxGreetingUpload bounds a greeting file sent through the portal (the
@@ -31,8 +32,11 @@ type meData struct {
 	Enrol      *directory.OTPEnrollment
 	QR         template.URL
 	Recovery   []string
-	Errors     map[string]string
-	Open       string
+	// Softphone is a one-time setup URL and its QR code, shown once.
+	Softphone   *directory.SoftphoneSetup
+	SoftphoneQR template.URL
+	Errors      map[string]string
+	Open        string
 }
 
 // qrData is a PNG as a data: URL the templates may put in src (it is
@@ -245,6 +249,21 @@ func (p *Portal) startOTP(w http.ResponseWriter, r *http.Request, c *directory.C
 		return
 	}
 	p.showMe(w, r, c, http.StatusOK, &meData{Enrol: en, QR: qrData(en.QRPNG), Open: "otp"})
+}
+
+// softphone shows a one-time, expiring QR code that sets up Linphone.
+func (p *Portal) softphone(w http.ResponseWriter, r *http.Request, c *directory.Caller) {
+	sp, err := p.d.IssueSoftphone(r.Context(), c)
+	if err != nil {
+		p.meFailed(w, r, c, err, "softphone")
+		return
+	}
+	png, err := totp.QRPNG(sp.URL)
+	if err != nil {
+		p.meFailed(w, r, c, err, "softphone")
+		return
+	}
+	p.showMe(w, r, c, http.StatusOK, &meData{Softphone: sp, SoftphoneQR: qrData(png), Open: "softphone"})
 }
 
 func (p *Portal) confirmOTP(w http.ResponseWriter, r *http.Request, c *directory.Caller) {

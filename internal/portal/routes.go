@@ -48,6 +48,7 @@ func (p *Portal) routes() {
 	p.mux.HandleFunc("POST /me/apikeys", p.signedIn(p.createAPIKey))
 	p.mux.HandleFunc("POST /me/apikeys/remove", p.signedIn(p.removeAPIKey))
 	p.mux.HandleFunc("POST /me/otp/start", p.signedIn(p.startOTP))
+	p.mux.HandleFunc("POST /me/softphone", p.signedIn(p.softphone))
 	p.mux.HandleFunc("POST /me/otp/confirm", p.signedIn(p.confirmOTP))
 	p.mux.HandleFunc("GET /files/{id}", p.signedIn(p.file))
 	p.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
