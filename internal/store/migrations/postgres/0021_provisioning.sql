@@ -1,4 +1,4 @@
--- Phone provisioning (schema version 19, SQLite).
+-- Phone provisioning (schema version 21, PostgreSQL).
 -- A device credential belongs to one device of a user: a desk phone (phone_id,
 -- the user_items row of the phone; removing the phone removes it) or a
 -- softphone set up by QR code (phone_id NULL). It holds the provisioning
@@ -8,15 +8,15 @@
 -- user's line: only its digest hashes are kept, and line_salt, from which the
 -- password is derived again under a node secret when the file is rendered.
 CREATE TABLE device_credentials (
-    id          TEXT   NOT NULL PRIMARY KEY,
-    tenant_id   TEXT   NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
-    user_id     TEXT   NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    phone_id    TEXT   REFERENCES user_items (id) ON DELETE CASCADE,
-    lookup      TEXT   NOT NULL,
-    secret_hash TEXT   NOT NULL,
-    line_salt   TEXT   NOT NULL,
-    ha1_md5     TEXT   NOT NULL,
-    ha1_sha256  TEXT   NOT NULL,
+    id          TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+    tenant_id   TEXT COLLATE "C" NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+    user_id     TEXT COLLATE "C" NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    phone_id    TEXT COLLATE "C" REFERENCES user_items (id) ON DELETE CASCADE,
+    lookup      TEXT COLLATE "C" NOT NULL,
+    secret_hash TEXT COLLATE "C" NOT NULL,
+    line_salt   TEXT COLLATE "C" NOT NULL,
+    ha1_md5     TEXT COLLATE "C" NOT NULL,
+    ha1_sha256  TEXT COLLATE "C" NOT NULL,
     expires_at  BIGINT NOT NULL DEFAULT 0,
     used_at     BIGINT NOT NULL DEFAULT 0,
     created_at  BIGINT NOT NULL
@@ -28,10 +28,10 @@ CREATE INDEX device_credentials_user ON device_credentials (tenant_id, user_id, 
 -- A tenant's own provisioning templates, by the file name phones name in
 -- their `filename`; vendor says which renderer's values it is checked with.
 CREATE TABLE provisioning_templates (
-    tenant_id  TEXT   NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
-    name       TEXT   NOT NULL,
-    vendor     TEXT   NOT NULL,
-    body       TEXT   NOT NULL,
+    tenant_id  TEXT COLLATE "C" NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+    name       TEXT COLLATE "C" NOT NULL,
+    vendor     TEXT COLLATE "C" NOT NULL,
+    body       TEXT COLLATE "C" NOT NULL,
     updated_at BIGINT NOT NULL,
     PRIMARY KEY (tenant_id, name)
 );
