@@ -1,122 +1,233 @@
 package e2e
 
 import (
-	"context"
+	"bufio"
 	"fmt"
-	"html"
 	"io"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/switchboard-pbx/switchboard/internal/store/storetest"
 )
 
-var softphoneURL = regexp.MustCompile(`<code id="softphone-url">([^<]+)</code>`)
-
-// TestPortalSoftphoneQR: My Phone shows a one-time QR code (and its URL)
-// that Linphone loads once.
-func TestPortalSoftphoneQR(t *testing.T) {
-	eachDB(t, func(t *testing.T, s *server) {
-		makePeople(s, "acme.example")
-		b := newBrowser(s)
-		b.signIn("alice", "Alice-password-1", "acme.example")
-		if code, body, _ := b.get("/me"); code != 200 || !strings.Contains(body, `action="/me/softphone"`) {
-			t.Fatalf("My Phone: %d", code)
-		}
-		code, body, _ := b.post("/me/softphone", url.Values{})
-		m := softphoneURL.FindStringSubmatch(body)
-		if code != 200 || m == nil || !strings.Contains(body, `id="softphone-qr"`) || !strings.Contains(body, `src="data:image/png;base64,`) {
-			t.Fatalf("softphone QR: %d %s", code, body)
-		}
-		u := html.UnescapeString(m[1])
-		if f := fetch(t, u, "", ""); f.status != 200 || !strings.Contains(f.body, "<config") {
-			t.Fatalf("QR URL: %d", f.status)
-		}
-		if f := fetch(t, u, "", ""); f.status != 401 {
-			t.Fatalf("QR URL twice: %d", f.status)
-		}
-		if code, _, _ := b.post("/me/softphone", url.Values{"_csrf": {"0"}}); code != 403 {
-			t.Fatalf("without CSRF: %d", code)
-		}
-	})
+// linphone is one linphonec process (Debian's linphone-cli 5.1) as a
+// phone, driven through its stdin as its --pipe mode allows (the core
+// then runs between commands), its output kept for expect.
+type linphone struct {
+	t     *testing.T
+	name  string
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	mu    sync.Mutex
+	out   strings.Builder
 }
 
-// TestLinphoneProvisioned sets up Debian's linphonec (linphone-cli) from
-// nothing but the softphone URL a QR code carries: its configuration file
-// names only that URL ([misc] config-uri); liblinphone loads its account
-// from Switchboard's remote-provisioning XML and registers with it.
-func TestLinphoneProvisioned(t *testing.T) {
+// startLinphone starts a phone registering ext (password
+// Sip-secret-EXT) of acme.example through proxy (host:port) over network
+// (udp, tcp or tls; TLS does not check the certificate). Only that
+// transport listens, on a free port.
+func startLinphone(t *testing.T, proxy, network, ext string) *linphone {
+	t.Helper()
 	bin := needClient(t, "linphonec", "linphone-cli")
-	eachDB(t, func(t *testing.T, s *server) {
-		ctx := context.Background()
-		p := makePeople(s, "acme.example")
-		qr := ok(p.alice.IssueSoftphone(ctx))(s)
-		dir := t.TempDir()
-		if err := os.MkdirAll(filepath.Join(dir, ".local", "share", "linphone"), 0o700); err != nil {
-			t.Fatal(err)
+	dir := t.TempDir()
+	// Its databases live under HOME; without them the core never starts.
+	if err := os.MkdirAll(filepath.Join(dir, ".local/share/linphone"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	ports := map[string]int{"udp": 0, "tcp": 0, "tls": 0}
+	ports[network] = freePort(t)
+	rc := fmt.Sprintf(`[sip]
+sip_port=%d
+sip_tcp_port=%d
+sip_tls_port=%d
+default_proxy=0
+ping_with_options=0
+verify_server_certs=0
+verify_server_cn=0
+inc_timeout=60
+
+[rtp]
+audio_rtp_port=%d
+
+[video]
+capture=0
+display=0
+automatically_initiate=0
+automatically_accept=0
+
+[proxy_0]
+reg_proxy=<sip:%s;transport=%s>
+reg_route=<sip:%s;transport=%s>
+reg_identity=sip:%s@acme.example
+reg_expires=600
+reg_sendregister=1
+publish=0
+
+[auth_info_0]
+username=%s
+userid=%s
+passwd=Sip-secret-%s
+realm=acme.example
+`, ports["udp"], ports["tcp"], ports["tls"], freePort(t), proxy, network, proxy, network, ext, ext, ext, ext)
+	if err := os.WriteFile(filepath.Join(dir, "rc"), []byte(rc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	l := &linphone{t: t, name: ext + "/" + network}
+	// Line-buffered output: it prints events as they come, not at exit.
+	stdbuf := needClient(t, "stdbuf", "coreutils")
+	l.cmd = exec.Command(stdbuf, "-oL", bin, "--pipe", "-c", filepath.Join(dir, "rc"), "-d", "0")
+	l.cmd.Env = append(os.Environ(), "HOME="+dir)
+	l.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var err error
+	if l.stdin, err = l.cmd.StdinPipe(); err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := l.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.cmd.Stderr = l.cmd.Stdout
+	if err := l.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			l.mu.Lock()
+			l.out.WriteString(sc.Text() + "\n")
+			l.mu.Unlock()
 		}
-		rc := filepath.Join(dir, "linphonerc")
-		conf := fmt.Sprintf("[misc]\nconfig-uri=%s\n\n[sip]\nsip_port=-1\nsip_tcp_port=-1\nsip_tls_port=-1\n\n[sound]\nplayback_dev_id=\ncapture_dev_id=\n", qr.URL)
-		if err := os.WriteFile(rc, []byte(conf), 0o600); err != nil {
-			t.Fatal(err)
+	}()
+	// linphonec ignores SIGTERM while it ends its calls: kill its group.
+	t.Cleanup(func() {
+		_ = syscall.Kill(-l.cmd.Process.Pid, syscall.SIGKILL)
+		_ = l.cmd.Wait()
+	})
+	return l
+}
+
+// send types a command.
+func (l *linphone) send(command string) {
+	l.t.Helper()
+	if _, err := io.WriteString(l.stdin, command+"\n"); err != nil {
+		l.t.Fatalf("linphonec %s: %v", l.name, err)
+	}
+}
+
+// output is what the phone printed so far.
+func (l *linphone) output() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.out.String()
+}
+
+// expect waits (bounded) until the phone has printed want n times.
+func (l *linphone) expect(want string, n int, within time.Duration) {
+	l.t.Helper()
+	deadline := time.Now().Add(within)
+	for strings.Count(l.output(), want) < n {
+		if time.Now().After(deadline) {
+			l.t.Fatalf("linphonec %s did not print %q within %s:\n%s", l.name, want, within, tail(l.output(), 3000))
 		}
-		cmd := exec.Command(bin, "-c", rc, "-d", "5", "-l", filepath.Join(dir, "log"))
-		cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_DATA_HOME="+dir, "XDG_CONFIG_HOME="+dir)
-		stdin, err := cmd.StdinPipe()
-		if err != nil {
-			t.Fatal(err)
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// waitRegistered waits until the user has n bindings.
+func waitRegistered(t *testing.T, s *server, admin, userID string, n int) {
+	t.Helper()
+	for i := 0; i < 200; i++ {
+		if _, regs := registrations(t, s, admin, userID); len(regs) == n {
+			return
 		}
-		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			_, _ = io.WriteString(stdin, "quit\n")
-			done := make(chan struct{})
-			go func() { _ = cmd.Wait(); close(done) }()
-			select {
-			case <-done:
-			case <-time.After(5 * time.Second):
-				_ = cmd.Process.Kill()
-				<-done
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("user %s never had %d bindings", userID, n)
+}
+
+// TestLinphone: real linphone phones register over UDP, TCP and TLS and
+// call each other through the proxy, answered by hand; whoever hangs up,
+// both phones end the call at once and the records say who hung up, with
+// the call's real duration. A TCP-only or TLS-only caller of a UDP phone
+// used to get one Record-Route with transport=udp, so its ACK and BYE
+// never left ("No listening point matching for [udp://...]") and the
+// callee stayed in the call until its own timeout.
+func TestLinphone(t *testing.T) {
+	needClient(t, "linphonec", "linphone-cli")
+	for _, c := range []struct {
+		caller, callee string
+		callerHangsUp  bool
+		db             string
+	}{
+		{"tcp", "udp", true, "sqlite"},
+		{"tcp", "udp", false, "postgres"},
+		{"udp", "tcp", true, "sqlite"},
+		{"tls", "udp", true, "postgres"},
+		{"tls", "udp", false, "sqlite"},
+	} {
+		name := fmt.Sprintf("%s-to-%s-%s-hangs-up-%s", c.caller, c.callee, map[bool]string{true: "caller", false: "callee"}[c.callerHangsUp], c.db)
+		t.Run(name, func(t *testing.T) {
+			s, _ := startTLSServer(t, storetest.DSN(t, c.db))
+			admin, id201, id202 := sipTenant(s, "acme.example")
+			proxy := func(network string) string {
+				if network == "tls" {
+					return s.app.SIPTLSAddr()
+				}
+				return s.app.SIPAddr()
+			}
+			bob := startLinphone(t, proxy(c.callee), c.callee, "202")
+			alice := startLinphone(t, proxy(c.caller), c.caller, "201")
+			waitRegistered(t, s, admin, id201, 1)
+			waitRegistered(t, s, admin, id202, 1)
+
+			alice.send("call sip:202@acme.example")
+			defer func() {
+				if t.Failed() {
+					var lines []string
+					for _, l := range strings.Split(s.logs.String(), "\n") {
+						if strings.Contains(l, "WARN") || strings.Contains(l, "ERROR") || strings.Contains(l, "fork") {
+							lines = append(lines, l)
+						}
+					}
+					t.Logf("caller:\n%s\ncallee:\n%s\nserver:\n%s", tail(alice.output(), 3000), tail(bob.output(), 3000), tail(strings.Join(lines, "\n"), 4000))
+				}
+			}()
+			bob.expect("Receiving new incoming call", 1, 15*time.Second)
+			bob.send("answer")
+			answered := time.Now()
+			alice.expect("connected.", 1, 15*time.Second)
+			bob.expect("connected.", 1, 15*time.Second)
+			time.Sleep(time.Second)
+			hangs, other, want := alice, bob, "CALLER_DISCONNECTED"
+			if !c.callerHangsUp {
+				hangs, other, want = bob, alice, "CALLEE_DISCONNECTED"
+			}
+			hangs.send("terminate")
+			// Both phones end it: the BYE crossed the proxy on each side's
+			// own transport (10 s is far below the 32 s of a lost BYE).
+			other.expect("ended (", 1, 10*time.Second)
+			hangs.expect("ended (", 1, 10*time.Second)
+			talked := time.Since(answered)
+			for _, who := range []struct{ name, pw string }{{"alice", "Alice-password-1"}, {"bob", "Bob-password-1"}} {
+				list := records(t, s, s.signIn(who.name, who.pw, "acme.example"), 1)
+				if len(list) != 1 {
+					t.Fatalf("%s has %d records", who.name, len(list))
+				}
+				r := list[0]
+				d, _ := r["duration"].(float64)
+				if r["end_reason"] != want || r["status_code"] != float64(200) || d > talked.Seconds()+1 {
+					t.Fatalf("%s's record (the call lasted %s): %v", who.name, talked, r)
+				}
+			}
+			if strings.Contains(alice.output()+bob.output(), "No listening point matching") {
+				t.Fatalf("a phone could not follow the route:\n%s\n%s", tail(alice.output(), 2000), tail(bob.output(), 2000))
 			}
 		})
-		online := false
-		for i := 0; i < 150 && !online; i++ { // up to 30 s on a loaded machine
-			st := ok(p.admin.ForUser(p.aliceID).Status(ctx))(s)
-			online = st.Status == "ONLINE" && len(st.Registration) == 1 && strings.Contains(strings.ToLower(fmt.Sprint(st.Registration)), "linphone")
-			if !online {
-				time.Sleep(200 * time.Millisecond)
-			}
-		}
-		if !online {
-			log, _ := os.ReadFile(filepath.Join(dir, "log"))
-			t.Fatalf("linphonec did not register from its provisioned file; its log says:\n%s", grepLines(string(log), "rovision", "REGISTER", "http", "egistration", "proxy", "auth"))
-		}
-		// The QR code's URL was used up by that one fetch.
-		if f := fetch(t, qr.URL, "", ""); f.status != 401 {
-			t.Fatalf("the QR URL works twice: %d", f.status)
-		}
-	})
-}
-
-// grepLines keeps the lines of s holding any of words (at most 60).
-func grepLines(s string, words ...string) string {
-	var out []string
-	for _, l := range strings.Split(s, "\n") {
-		for _, w := range words {
-			if strings.Contains(l, w) {
-				out = append(out, l)
-				break
-			}
-		}
 	}
-	if len(out) > 60 {
-		out = out[len(out)-60:]
-	}
-	return strings.Join(out, "\n")
 }

@@ -518,9 +518,11 @@ func TestSIPMalformed(t *testing.T) {
 	}
 }
 
-// TestSIPOverTLS: with a certificate and key, the registrar also listens
-// for SIP over TLS.
-func TestSIPOverTLS(t *testing.T) {
+// startTLSServer starts a node on dbURL with SIP over TLS too, with a
+// fresh self-signed certificate for sip.acme.example and 127.0.0.1; it
+// returns the node and the certificate (DER).
+func startTLSServer(t *testing.T, dbURL string) (*server, []byte) {
+	t.Helper()
 	dir := t.TempDir()
 	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
@@ -537,10 +539,17 @@ func TestSIPOverTLS(t *testing.T) {
 	kder, _ := x509.MarshalECPrivateKey(key)
 	_ = os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
 	_ = os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600)
-	s := startServerWith(t, "", func(c *config.Config) {
+	s := startServerWith(t, dbURL, func(c *config.Config) {
 		c.SIP = config.DefaultSIPSettings
 		c.SIP.TLSCert, c.SIP.TLSKey, c.SIP.TLSAddr = certFile, keyFile, "127.0.0.1:0"
 	}, nil)
+	return s, der
+}
+
+// TestSIPOverTLS: with a certificate and key, the registrar also listens
+// for SIP over TLS.
+func TestSIPOverTLS(t *testing.T) {
+	s, der := startTLSServer(t, "")
 	admin, id201, _ := sipTenant(s, "acme.example")
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))

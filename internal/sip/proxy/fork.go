@@ -71,7 +71,8 @@ func (p *Proxy) sendBranches(ctx context.Context, req *sip.Request, contacts []s
 		if !ok {
 			continue
 		}
-		btx, err := p.client.TransactionRequest(ctx, out, sipgo.ClientRequestDecreaseMaxForward, sipgo.ClientRequestAddVia, sipgo.ClientRequestAddRecordRoute)
+		p.recordRoute(out, req.Transport())
+		btx, err := p.client.TransactionRequest(ctx, out, sipgo.ClientRequestDecreaseMaxForward, sipgo.ClientRequestAddVia)
 		if err != nil {
 			p.log.Debug("sip fork", "contact", contact, "error", err)
 			continue

@@ -28,7 +28,7 @@ func (p *Proxy) onInDialog(req *sip.Request, tx sip.ServerTransaction) {
 		return
 	}
 	out := req.Clone()
-	out.RemoveHeader("Route") // the top one: our own loose route
+	p.popOwnRoutes(out) // our own loose route (two when double record-routed)
 	out.SetDestination("")
 	out.SetTransport(transportOf(&out.Recipient))
 	if req.IsAck() {

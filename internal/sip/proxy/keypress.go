@@ -188,17 +188,24 @@ func inDialog(method sip.RequestMethod, out *sip.Request, res *sip.Response, seq
 		target = c.Address
 	}
 	req := sip.NewRequest(method, *target.Clone())
-	// Record-Route of the answer, topmost first: the hops after us. Ours
-	// (the one on out) is left out; the rest, reversed, is the route.
-	own := ""
-	if rr := out.RecordRoute(); rr != nil {
-		own = rr.Address.String()
+	// Record-Route of the answer, topmost first: the hops after us, down
+	// to the first of ours (one, or two when double record-routed; what
+	// out carried are ours and the caller's side). Reversed, the route.
+	sent := map[string]bool{}
+	for _, h := range out.GetHeaders("Record-Route") {
+		for _, v := range splitHeaderList(h.Value()) {
+			sent[v] = true
+		}
 	}
 	var routes []sip.Uri
+collect:
 	for _, h := range res.GetHeaders("Record-Route") {
 		for _, v := range splitHeaderList(h.Value()) {
+			if sent[v] {
+				break collect
+			}
 			var u sip.Uri
-			if sip.ParseUri(strings.Trim(v, "<> "), &u) == nil && u.String() != own {
+			if sip.ParseUri(strings.Trim(v, "<> "), &u) == nil {
 				routes = append(routes, u)
 			}
 		}

@@ -26,6 +26,8 @@ type Config struct {
 	Auth   *digest.Authenticator
 	// Client sends the forwarded requests (the transport's).
 	Client *sipgo.Client
+	// Self is this node's listeners, for Record-Route.
+	Self Self
 	// KeyPressWait is how long a forwarded call's answerer has to press
 	// a key when the user requires it (default 20 s).
 	KeyPressWait time.Duration
@@ -43,6 +45,7 @@ type Proxy struct {
 	st           *store.Store
 	auth         *digest.Authenticator
 	client       *sipgo.Client
+	self         Self
 	keyPressWait time.Duration
 	media        *Media
 	now          func() time.Time
@@ -65,7 +68,7 @@ func New(cfg Config) *Proxy {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Proxy{router: cfg.Router, st: cfg.Store, auth: cfg.Auth, client: cfg.Client, keyPressWait: cfg.KeyPressWait,
+	return &Proxy{router: cfg.Router, st: cfg.Store, auth: cfg.Auth, client: cfg.Client, self: cfg.Self, keyPressWait: cfg.KeyPressWait,
 		media: cfg.Media, now: cfg.Now, log: cfg.Log, trunks: map[string]trunkEntry{}, keys: keyWaits{m: map[string]chan string{}},
 		dialogs: dialogs{m: map[string]*call{}, st: cfg.Store, now: cfg.Now, log: cfg.Log}}
 }

@@ -99,7 +99,7 @@ func Listen(ctx context.Context, cfg Config) (*Server, error) {
 	reg := registrar.New(registrar.Config{Store: cfg.Store, Auth: auth, Limits: cfg.Limits, Now: cfg.Now, Log: log, Keep: tr.Keep})
 	s.handle(reg.Handlers())
 	if cfg.Router != nil {
-		px := proxy.New(proxy.Config{Router: cfg.Router, Store: cfg.Store, Auth: auth, Client: tr.Client(),
+		px := proxy.New(proxy.Config{Router: cfg.Router, Store: cfg.Store, Auth: auth, Client: tr.Client(), Self: tr,
 			KeyPressWait: cfg.KeyPressWait, Media: cfg.Media, Now: cfg.Now, Log: log})
 		s.handle(px.Handlers())
 		s.sweeps = append(s.sweeps, px.Sweep)

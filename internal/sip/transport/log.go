@@ -9,6 +9,12 @@ import (
 // setSIPLogger sets sipgo's default logger once: it is global to sipgo.
 var setSIPLogger sync.Once
 
+// setUDPSize raises, once, sipgo's limit on UDP messages (global to
+// sipgo; 1300 bytes by default, RFC 3261 18.1.1's advice for choosing
+// TCP) to the largest message we accept: a UDP-only phone must still get
+// an INVITE whose SDP lists many codecs (linphone's), as IP fragments.
+var setUDPSize sync.Once
+
 // quietHandler logs sipgo's messages at debug level without the raw
 // message data (which a peer controls and which may be large).
 type quietHandler struct{ h slog.Handler }

@@ -92,6 +92,7 @@ func (t *Transport) start() error {
 	parser.MaxMessageLength = MaxMessageSize
 	quiet := slog.New(quietHandler{t.log.Handler()})
 	setSIPLogger.Do(func() { sip.SetDefaultLogger(quiet) })
+	setUDPSize.Do(func() { sip.UDPMTUSize = MaxMessageSize + 200 })
 	ua, err := sipgo.NewUA(sipgo.WithUserAgent("Switchboard"), sipgo.WithUserAgentParser(parser),
 		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerLogger(quiet), sip.WithTransportLayerReadFilter(t.readFilter)),
 		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(quiet)))
