@@ -34,7 +34,9 @@ type CDR struct {
 	// Duration is in seconds from answer to end.
 	Duration int `json:"duration"`
 	// EndReason is CALLER_DISCONNECTED, CALLEE_DISCONNECTED, NO_ANSWER,
-	// BUSY, REJECTED, CANCELLED, FAILED or UNREACHABLE.
+	// BUSY, REJECTED, CANCELLED, FAILED, UNREACHABLE or FORWARDED (the
+	// record of a user who forwarded the call: destination says to whom,
+	// reroute_reason why).
 	EndReason string `json:"end_reason"`
 	// StatusCode is the final SIP status.
 	StatusCode int `json:"status_code"`

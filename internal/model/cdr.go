@@ -9,7 +9,7 @@ import (
 // and TRANSFER; the rest complete what a PBX records.
 var (
 	CDRDirections    = []string{"INBOUND_CALL", "OUTBOUND_CALL", "INTERNAL_CALL"}
-	CDREndReasons    = []string{"CALLER_DISCONNECTED", "CALLEE_DISCONNECTED", "NO_ANSWER", "BUSY", "REJECTED", "CANCELLED", "FAILED", "UNREACHABLE"}
+	CDREndReasons    = []string{"CALLER_DISCONNECTED", "CALLEE_DISCONNECTED", "NO_ANSWER", "BUSY", "REJECTED", "CANCELLED", "FAILED", "UNREACHABLE", "FORWARDED"}
 	CDRRerouteReason = []string{"", "TRANSFER", "FORWARD", "FOLLOW_ME", "NO_ANSWER", "BUSY", "UNAVAILABLE", "VOICEMAIL"}
 )
 
@@ -28,7 +28,7 @@ type CDR struct {
 	EndedAt           *time.Time `json:"ended_at"`
 	CallID            string     `json:"call_id" maxLength:"256"`
 	Direction         string     `json:"direction" enum:"INBOUND_CALL,OUTBOUND_CALL,INTERNAL_CALL"`
-	EndReason         string     `json:"end_reason" enum:"CALLER_DISCONNECTED,CALLEE_DISCONNECTED,NO_ANSWER,BUSY,REJECTED,CANCELLED,FAILED,UNREACHABLE"`
+	EndReason         string     `json:"end_reason" enum:"CALLER_DISCONNECTED,CALLEE_DISCONNECTED,NO_ANSWER,BUSY,REJECTED,CANCELLED,FAILED,UNREACHABLE,FORWARDED"`
 	RerouteReason     string     `json:"reroute_reason" maxLength:"16" doc:"TRANSFER, FORWARD, FOLLOW_ME, NO_ANSWER, BUSY, UNAVAILABLE, VOICEMAIL or empty"`
 	StatusCode        int        `json:"status_code" doc:"The final SIP status"`
 	Destination       string     `json:"destination" maxLength:"64"`

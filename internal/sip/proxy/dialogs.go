@@ -14,7 +14,9 @@ import (
 type call struct {
 	tenant               *model.Tenant
 	caller, callee       *model.User // callee nil for a call to an outside number
-	calleeNumber         string
+	calleeNumber         string      // the extension or number the call is at now
+	dialled, dialledName string      // what the caller called, and its name
+	diversions           []string    // Diversion values of its forwards, newest first
 	direction            string
 	started, rang, ans   time.Time
 	status               int

@@ -71,7 +71,7 @@ func (p *Proxy) fromUser(ctx context.Context, req *sip.Request, tx sip.ServerTra
 		return
 	}
 	c := &call{tenant: tenant, caller: caller, started: now, callID: req.CallID().Value(), callerNumber: ext,
-		calleeNumber: target, direction: "INTERNAL_CALL"}
+		calleeNumber: target, dialled: target, direction: "INTERNAL_CALL"}
 	if p.isFeatureCode(target) {
 		p.featureCode(ctx, req, tx, c, target)
 		return
@@ -85,7 +85,7 @@ func (p *Proxy) fromUser(ctx context.Context, req *sip.Request, tx sip.ServerTra
 		respond(tx, req, 500, "Server Internal Error")
 		return
 	}
-	c.callee = callee
+	c.callee, c.dialledName = callee, callee.DisplayName
 	hops, err := p.router.Route(ctx, tenant, callee, ext, true, now)
 	if err != nil {
 		respond(tx, req, 500, "Server Internal Error")

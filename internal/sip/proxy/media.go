@@ -22,12 +22,12 @@ type Media struct {
 }
 
 // localVoicemail is the engine's URI for the mailbox of extension ext,
-// and the headers the call takes there ("" without an engine).
-func (p *Proxy) localVoicemail(ext string, c *call, first bool) (string, []sip.Header) {
+// and the hand-off header the call takes there ("" without an engine).
+func (p *Proxy) localVoicemail(ext string, c *call) (string, sip.Header) {
 	if p.media == nil {
 		return "", nil
 	}
-	return "sip:" + ext + "@" + p.media.Addr, []sip.Header{diversion(ext, c.tenant.Domain, first), p.media.Handoff(c.tenant.ID, "")}
+	return "sip:" + ext + "@" + p.media.Addr, p.media.Handoff(c.tenant.ID, "")
 }
 
 // isFeatureCode tells whether an extension's call to target is for the
@@ -40,6 +40,6 @@ func (p *Proxy) isFeatureCode(target string) bool {
 // the caller's extension (authenticated by the proxy).
 func (p *Proxy) featureCode(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, code string) {
 	if !p.answerVia(ctx, req, tx, c, "sip:"+code+"@"+p.media.Addr, false, p.media.Handoff(c.tenant.ID, c.callerNumber)) {
-		p.finish(req, tx, c, 480, "Temporarily Unavailable", "UNREACHABLE")
+		p.giveUp(ctx, req, tx, c, 480, "Temporarily Unavailable", "UNREACHABLE")
 	}
 }

@@ -24,7 +24,11 @@ type place struct {
 func (p *Proxy) execute(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, hops []routing.Hop) {
 	p.legCalling(c)
 	for hi, hop := range hops {
-		if hi > 0 {
+		if hi > 0 && ctx.Err() == nil {
+			// The previous plan ended by forwarding to this user.
+			prev := hops[hi-1]
+			p.divert(c, prev.Extension, hop.Extension, prev.Plan.Steps[len(prev.Plan.Steps)-1].Setting)
+			p.nextHop(ctx, c, hop.Extension)
 			c.reroute = "FORWARD"
 		}
 		for si, step := range hop.Plan.Steps {
@@ -38,7 +42,7 @@ func (p *Proxy) execute(ctx context.Context, req *sip.Request, tx sip.ServerTran
 			}
 		}
 	}
-	p.finish(req, tx, c, 480, "Temporarily Unavailable", "NO_ANSWER")
+	p.giveUp(ctx, req, tx, c, 480, "Temporarily Unavailable", "NO_ANSWER")
 }
 
 // runStep carries out one step; true when the call is over for the proxy
@@ -60,9 +64,9 @@ func (p *Proxy) runStep(ctx context.Context, req *sip.Request, tx sip.ServerTran
 		if at.handOff {
 			return false // the next hop is that user's plan
 		}
-		return p.forward(ctx, req, tx, c, step)
+		return p.forward(ctx, req, tx, c, step, at)
 	case routing.ActVoicemail:
-		return p.voicemail(ctx, req, tx, c, at)
+		return p.voicemail(ctx, req, tx, c, step, at)
 	case routing.ActRefuse:
 		p.finish(req, tx, c, step.Status, step.Reason, refusalEnd(step.Status))
 		return true
@@ -84,8 +88,8 @@ func (p *Proxy) ring(ctx context.Context, req *sip.Request, tx sip.ServerTransac
 	if len(contacts) == 0 {
 		return false // numbers without a trunk cannot ring
 	}
-	var extra []sip.Header
-	if step.CallerID != "" { // numbers rung for the user (Follow Me, unavailability)
+	extra := c.diversionHeaders() // a forwarded call
+	if step.CallerID != "" {      // numbers rung for the user (Follow Me, unavailability)
 		extra = append(extra, assertedIdentity(step.CallerID, c.tenant.Domain))
 	}
 	p.legRinging(c, at.ext)
@@ -128,9 +132,10 @@ func ringGroups(contacts []string, parallel bool) [][]string {
 	return groups
 }
 
-// forward sends the call to the step's number through the tenant's trunk;
-// the plan ends there.
-func (p *Proxy) forward(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, step routing.Step) bool {
+// forward sends the call to the step's number through the tenant's trunk
+// (a forward of the user at.ext, told in a Diversion header); the plan
+// ends there.
+func (p *Proxy) forward(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, step routing.Step, at place) bool {
 	uri := trunkURI(c.tenant.SIPTrunk, step.Targets[0])
 	if uri == "" {
 		p.finish(req, tx, c, 503, "No Outbound Trunk Configured", "FAILED")
@@ -138,51 +143,45 @@ func (p *Proxy) forward(ctx context.Context, req *sip.Request, tx sip.ServerTran
 	}
 	if c.direction != "OUTBOUND_CALL" {
 		c.reroute = "FORWARD"
+		p.divert(c, at.ext, step.Targets[0], step.Setting)
 	}
 	c.trunk = c.tenant.SIPTrunk
-	if !p.answerVia(ctx, req, tx, c, uri, step.RequireKeyPress, assertedIdentity(step.CallerID, c.tenant.Domain)) {
-		p.finish(req, tx, c, 480, "Temporarily Unavailable", "NO_ANSWER")
+	extra := append(c.diversionHeaders(), assertedIdentity(step.CallerID, c.tenant.Domain))
+	if !p.answerVia(ctx, req, tx, c, uri, step.RequireKeyPress, extra...) {
+		p.giveUp(ctx, req, tx, c, 480, "Temporarily Unavailable", "NO_ANSWER")
 	}
 	return true
 }
 
 // voicemail sends the call to the mailbox of the plan's user on the
 // tenant's voicemail server, or of the node's media engine when the
-// tenant has none; the plan ends there.
-func (p *Proxy) voicemail(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, at place) bool {
+// tenant has none, with the Diversion headers (RFC 5806) naming that
+// user first; the plan ends there.
+func (p *Proxy) voicemail(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, step routing.Step, at place) bool {
 	c.reroute = "VOICEMAIL"
-	mailbox, div := voicemailTarget(at.ext, c.tenant, at.first)
-	extra := []sip.Header{div}
+	p.divert(c, at.ext, toVoicemail, step.Setting)
+	extra := c.diversionHeaders()
+	mailbox := voicemailTarget(at.ext, c.tenant)
 	if mailbox == "" { // no voicemail server: the node's own voicemail
-		mailbox, extra = p.localVoicemail(at.ext, c, at.first)
+		var handoff sip.Header
+		if mailbox, handoff = p.localVoicemail(at.ext, c); handoff != nil {
+			extra = append(extra, handoff)
+		}
 	}
 	if mailbox == "" || !p.answerVia(ctx, req, tx, c, mailbox, false, extra...) {
-		p.finish(req, tx, c, 480, "Voicemail Unavailable", "UNREACHABLE")
+		p.giveUp(ctx, req, tx, c, 480, "Voicemail Unavailable", "UNREACHABLE")
 	}
 	return true
 }
 
 // voicemailTarget is the mailbox URI of extension ext on the tenant's
-// voicemail server ("" without one) and the Diversion header (RFC 5806)
-// naming the diverting user: unconditional when the plan starts with
-// voicemail (first), no-answer after other steps.
-func voicemailTarget(ext string, tenant *model.Tenant, first bool) (string, sip.Header) {
+// voicemail server ("" without one).
+func voicemailTarget(ext string, tenant *model.Tenant) string {
 	server := strings.TrimPrefix(tenant.VoicemailServer, "sip:")
 	if server == "" {
-		return "", nil
+		return ""
 	}
-	return "sip:" + ext + "@" + server, diversion(ext, tenant.Domain, first)
-}
-
-// diversion is the Diversion header (RFC 5806) of a call diverted to the
-// mailbox of ext: unconditional when the plan starts with voicemail
-// (first), no-answer after other steps.
-func diversion(ext, domain string, first bool) sip.Header {
-	reason := "unconditional"
-	if !first {
-		reason = "no-answer"
-	}
-	return sip.NewHeader("Diversion", "<sip:"+ext+"@"+domain+">;reason="+reason)
+	return "sip:" + ext + "@" + server
 }
 
 // refusalEnd is the end reason of a call's record for a refusal status.

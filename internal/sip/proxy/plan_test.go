@@ -41,15 +41,26 @@ func TestRingGroups(t *testing.T) {
 
 func TestVoicemailTarget(t *testing.T) {
 	tn := &model.Tenant{Domain: "acme.example", VoicemailServer: "sip:vm.example:5080"}
-	uri, div := voicemailTarget("201", tn, true)
-	if uri != "sip:201@vm.example:5080" || div.Name() != "Diversion" || div.Value() != "<sip:201@acme.example>;reason=unconditional" {
-		t.Errorf("first step: %s, %s: %s", uri, div.Name(), div.Value())
+	if uri := voicemailTarget("201", tn); uri != "sip:201@vm.example:5080" {
+		t.Errorf("mailbox: %s", uri)
 	}
-	if _, div := voicemailTarget("201", tn, false); div.Value() != "<sip:201@acme.example>;reason=no-answer" {
-		t.Errorf("after ringing: %s", div.Value())
+	if uri := voicemailTarget("201", &model.Tenant{Domain: "acme.example"}); uri != "" {
+		t.Errorf("without a server: %s", uri)
 	}
-	if uri, div := voicemailTarget("201", &model.Tenant{Domain: "acme.example"}, true); uri != "" || div != nil {
-		t.Errorf("without a voicemail server: %q %v", uri, div)
+}
+
+// TestDiversionReason: each forward rule's RFC 5806 reason.
+func TestDiversionReason(t *testing.T) {
+	for setting, want := range map[string]string{
+		"available_no_answer_forward_rule": "no-answer", "busy_no_answer_forward_rule": "no-answer",
+		"busy_office_hours_forward_rule": "user-busy", "dnd_non_office_hours_forward_rule": "do-not-disturb",
+		"offline_office_hours_forward_rule": "unavailable", "network_unavailable_number": "unavailable",
+		"away_office_hours_forward_rule": "away", "custom_forward_rules[0]": "unconditional",
+		"available_office_hours_forward_rule": "unconditional",
+	} {
+		if got := diversionReason(setting); got != want {
+			t.Errorf("%s: %s, want %s", setting, got, want)
+		}
 	}
 }
 

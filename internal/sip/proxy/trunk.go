@@ -58,7 +58,8 @@ func (p *Proxy) inbound(ctx context.Context, req *sip.Request, tx sip.ServerTran
 		respond(tx, req, 500, "Server Internal Error")
 		return
 	}
-	c := &call{tenant: tenant, callee: callee, calleeNumber: callee.ExtensionNumber, callerNumber: caller, direction: "INBOUND_CALL",
+	c := &call{tenant: tenant, callee: callee, calleeNumber: callee.ExtensionNumber, dialled: callee.ExtensionNumber,
+		dialledName: callee.DisplayName, callerNumber: caller, direction: "INBOUND_CALL",
 		started: now, callID: req.CallID().Value(), trunk: tenant.SIPTrunk, did: number}
 	hops, err := p.router.Route(ctx, tenant, callee, caller, false, now)
 	if err != nil {
