@@ -255,7 +255,7 @@ func (s *Service) routingCallee(ctx context.Context, u *model.User) (*routing.Ca
 		}
 	}
 	for _, b := range bindings {
-		rc.Contacts = append(rc.Contacts, contactAddress(b.Contact))
+		rc.Contacts = append(rc.Contacts, b.Target())
 	}
 	holidays, err := s.userHolidays(ctx, u)
 	if err != nil {
@@ -311,7 +311,7 @@ func (r SIPRouter) HuntPlan(ctx context.Context, tenantID, ext string) (*routing
 			return nil, err
 		}
 		for _, b := range bindings {
-			m.Contacts = append(m.Contacts, contactAddress(b.Contact))
+			m.Contacts = append(m.Contacts, b.Target())
 		}
 		members = append(members, m)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net"
 	"regexp"
-	"strings"
 
 	"github.com/switchboard-pbx/switchboard/internal/model"
 	"github.com/switchboard-pbx/switchboard/internal/store"
@@ -28,6 +27,9 @@ type Registration struct {
 	IP             string `json:"ip"`
 	EnablePush     bool   `json:"enable_push"`
 	ContactAddress string `json:"contact_address"`
+	// BehindNAT: the device registered from another address than its
+	// contact names; calls reach it where it registered from.
+	BehindNAT bool `json:"behind_nat"`
 }
 
 // UserStatus reports a user's status, presence and registered devices:
@@ -53,7 +55,8 @@ func (s *Service) UserStatus(ctx context.Context, c *Caller, userID string) (*St
 			ip = b.Source
 		}
 		st.Registration = append(st.Registration, Registration{InstanceID: b.InstanceID, UserAgent: b.UserAgent,
-			Application: b.UserAgent, IP: ip, EnablePush: b.EnablePush, ContactAddress: contactAddress(b.Contact)})
+			Application: b.UserAgent, IP: ip, EnablePush: b.EnablePush, ContactAddress: contactAddress(b.Contact),
+			BehindNAT: b.BehindNAT()})
 	}
 	if len(st.Registration) > 0 {
 		st.Status = "ONLINE"
@@ -62,17 +65,7 @@ func (s *Service) UserStatus(ctx context.Context, c *Caller, userID string) (*St
 }
 
 // contactAddress is the URI of a Contact value (inside <> when present).
-func contactAddress(v string) string {
-	if i := strings.IndexByte(v, '<'); i >= 0 {
-		if j := strings.IndexByte(v[i:], '>'); j > 0 {
-			return v[i+1 : i+j]
-		}
-	}
-	if i := strings.IndexByte(v, ';'); i >= 0 {
-		return v[:i]
-	}
-	return v
-}
+func contactAddress(v string) string { return model.ContactURI(v) }
 
 // DeleteRegistration removes one registered device of a user (the
 // device's next REGISTER adds it again, as with any registrar).

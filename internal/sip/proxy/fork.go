@@ -100,6 +100,8 @@ func branchRequest(req *sip.Request, contact string, extra []sip.Header) (*sip.R
 	}
 	out.SetDestination("")
 	out.SetTransport(transportOf(&uri))
+	applyFlow(out)
+	flowContact(out, req.Source(), req.Transport())
 	return out, true
 }
 

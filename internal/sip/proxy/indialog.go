@@ -31,6 +31,10 @@ func (p *Proxy) onInDialog(req *sip.Request, tx sip.ServerTransaction) {
 	p.popOwnRoutes(out) // our own loose route (two when double record-routed)
 	out.SetDestination("")
 	out.SetTransport(transportOf(&out.Recipient))
+	if out.GetHeader("Route") == nil {
+		applyFlow(out)
+	}
+	flowContact(out, req.Source(), req.Transport())
 	if req.IsAck() {
 		_ = p.client.WriteRequest(out, sipgo.ClientRequestAddVia)
 		return

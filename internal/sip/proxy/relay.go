@@ -11,6 +11,7 @@ import (
 // agents do not), ours is added so in-dialog requests still pass the proxy.
 func relayVia(req, fwd *sip.Request, res *sip.Response) *sip.Response {
 	out := relay(req, res)
+	flowContact(out, res.Source(), res.Transport())
 	if out.GetHeader("Record-Route") == nil && res.StatusCode < 300 && res.StatusCode > 100 {
 		sip.CopyHeaders("Record-Route", fwd, out)
 	}
