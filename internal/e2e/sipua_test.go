@@ -75,6 +75,20 @@ func (u *sipUA) raw(text string, wait time.Duration) *sip.Response {
 
 func (u *sipUA) read(wait time.Duration) *sip.Response {
 	u.t.Helper()
+	msg := u.readMessage(wait)
+	if msg == nil {
+		return nil
+	}
+	res, ok := msg.(*sip.Response)
+	if !ok {
+		u.t.Fatalf("not a response: %s", msg)
+	}
+	return res
+}
+
+// readMessage reads one message, request or response (nil on timeout).
+func (u *sipUA) readMessage(wait time.Duration) sip.Message {
+	u.t.Helper()
 	_ = u.conn.SetReadDeadline(time.Now().Add(wait))
 	var data []byte
 	if u.network == "udp" {
@@ -108,13 +122,9 @@ func (u *sipUA) read(wait time.Duration) *sip.Response {
 	}
 	msg, err := sip.ParseMessage(data)
 	if err != nil {
-		u.t.Fatalf("unparsable answer: %v\n%s", err, data)
+		u.t.Fatalf("unparsable message: %v\n%s", err, data)
 	}
-	res, ok := msg.(*sip.Response)
-	if !ok {
-		u.t.Fatalf("not a response: %s", data)
-	}
-	return res
+	return msg
 }
 
 // request builds a REGISTER with the next CSeq.
