@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -44,6 +45,8 @@ func isolationFixture(s *server) *fixture {
 	gone := ok(acme.CreateUser(ctx, client.UserCreate{Name: "gone", Email: "gone@acme.example", ExtensionNumber: "241", Password: "Gone-password-1"}))(s)
 	s.ok(acme.DeleteUser(ctx, gone, "KEEP"))
 	ids["detached"] = ok(acme.ListDetachedMailboxes(ctx))(s)[0].ID
+	s.ok(acme.PutProvisioningTemplate(ctx, "acme-snom.xml", "Snom", `<settings><user_name idx="1">{{.Extension}}</user_name></settings>`))
+	ids["ptemplate"] = "acme-snom.xml"
 	ids["prompt"] = ok(acme.ReplaceVoicemailPrompt(ctx, "vm-goodbye", upload(s, acme, "bye.wav", audio.WAV(audio.Tone(500, 800)))))(s)
 	s.ok(acme.AddGroupMember(ctx, ids["group"], "240"))
 	s.ok(acme.CallQueues().SetMember(ctx, ids["queue"], victim, 0))
@@ -168,6 +171,8 @@ func foreignIDScenarios(ids map[string]string) []scenario {
 		{"GET", "/api/user/recordings/{recording}", nil},
 		{"POST", "/api/user/recordings/{recording}/destroy", nil},
 		{"POST", "/api/voicemail_prompts/{prompt}/destroy", nil},
+		{"GET", "/api/provisioning_templates/{ptemplate}", nil},
+		{"POST", "/api/user/phones/{phone}/provisioning", nil},
 		{"GET", "/api/user/voicemails/{voicemail}", nil},
 		{"POST", "/api/user/voicemails/{voicemail}", map[string]any{"heard": true}},
 		{"POST", "/api/user/voicemails/{voicemail}/destroy", nil},
@@ -210,6 +215,7 @@ func foreignIDScenarios(ids map[string]string) []scenario {
 		{"GET", "/api/users/{user}/phones/{phone}", nil},
 		{"POST", "/api/users/{user}/phones/{phone}", map[string]any{"language": "DUTCH"}},
 		{"POST", "/api/users/{user}/phones/{phone}/destroy", nil},
+		{"POST", "/api/users/{user}/phones/{phone}/provisioning", nil},
 		{"POST", "/api/users/{user}/profile", nil},
 		{"POST", "/api/users/{user}/role", map[string]any{"role": "StandardUser"}},
 		{"GET", "/api/users/{user}/routing", nil},
@@ -313,9 +319,34 @@ func checkEveryIDPath(t *testing.T, s *server, scenarios []scenario) {
 			covered[sc.Method+" "+template(sc.URL)] = true
 		}
 	}
+	// A provisioning template's {name} is a file name in the caller's own
+	// tenant, not an id: another tenant writing or removing the same name
+	// touches only its own (TestProvisioningTemplatesPerTenant).
+	covered["POST /api/provisioning_templates/{}"] = true
+	covered["POST /api/provisioning_templates/{}/destroy"] = true
 	for _, o := range apiOperations(t, s) {
 		if strings.Contains(o.Path, "{") && !covered[o.Method+" "+template(o.Path)] {
 			t.Errorf("%s %s takes an id but no isolation scenario calls it", o.Method, o.Path)
 		}
 	}
+}
+
+// TestProvisioningTemplatesPerTenant: a template name is per tenant; a
+// tenant writing and removing a template of the same name as another
+// tenant's leaves the other's as it was.
+func TestProvisioningTemplatesPerTenant(t *testing.T) {
+	eachDB(t, func(t *testing.T, s *server) {
+		ctx := t.Context()
+		_, acme := s.newTenant("acme.example")
+		_, globex := s.newTenant("globex.example")
+		const body = `<settings><user_name idx="1">{{.Extension}}</user_name></settings>`
+		s.ok(acme.PutProvisioningTemplate(ctx, "shared.xml", "Snom", body))
+		wantStatus(t, ign(globex.GetProvisioningTemplate(ctx, "shared.xml")), 404, "another tenant's template")
+		s.ok(globex.PutProvisioningTemplate(ctx, "shared.xml", "Snom", "<settings/>"))
+		s.ok(globex.DeleteProvisioningTemplate(ctx, "shared.xml"))
+		got := ok(acme.GetProvisioningTemplate(ctx, "shared.xml"))(s)
+		if got == nil || !strings.Contains(fmt.Sprintf("%+v", *got), "user_name") {
+			t.Fatalf("acme's template after globex's writes: %+v", got)
+		}
+	})
 }
