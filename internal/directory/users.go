@@ -193,23 +193,6 @@ func (s *Service) Me(ctx context.Context, c *Caller) (*model.User, error) {
 	return s.withTransports(s.store.GetUser(ctx, c.TenantID, c.UserID))
 }
 
-// SetSIPTransports records the node's SIP listeners once they are bound
-// (their ports are known only then), for the users' transports.
-func (s *Service) SetSIPTransports(ts []model.Transport) {
-	s.transports.Store(&ts)
-}
-
-func (s *Service) withTransports(u *model.User, err error) (*model.User, error) {
-	if err != nil {
-		return nil, err
-	}
-	u.Transports = []model.Transport{}
-	if ts := s.transports.Load(); ts != nil {
-		u.Transports = append(u.Transports, (*ts)...)
-	}
-	return u, nil
-}
-
 // ListUsers lists the caller's tenant's users with the query language.
 func (s *Service) ListUsers(ctx context.Context, c *Caller, p query.Params) (int, []model.User, error) {
 	if err := c.require(PermUsers); err != nil {
