@@ -16,7 +16,8 @@ import (
 const EnvArtifacts = "SWITCHBOARD_TEST_ARTIFACTS"
 
 // TestBrowser drives the portal in Debian's Chromium (browser/portal.mjs):
-// sign in, add a user, edit forwarding, import with a bad row then fixed,
+// sign in, add a user, edit forwarding (a number the user's role may not
+// call is refused with the reason), import with a bad row then fixed,
 // remove a user keeping the mailbox, My Phone, and two-factor enrolment.
 func TestBrowser(t *testing.T) {
 	if _, err := os.Stat("/usr/bin/chromium"); err != nil {
@@ -30,7 +31,8 @@ func TestBrowser(t *testing.T) {
 		t.Skip("playwright-core is not installed (cd internal/e2e/browser && npm ci); .ci/run installs it")
 	}
 	s := startServer(t, storetest.DSN(t, "sqlite"))
-	s.tenant("acme.example") // boss / boss-Password-1
+	s.tenant("acme.example")           // boss / boss-Password-1
+	frenchTenant(t, s, "acme.example") // French numbers are domestic, others international
 	dir := os.Getenv(EnvArtifacts)
 	if dir == "" {
 		dir = t.TempDir()

@@ -167,6 +167,15 @@ try {
   await calls.getByRole('button', { name: 'Save Calls and forwarding' }).click();
   check(await page.getByRole('alert').first().innerText() === 'Nothing was saved: see the marked fields.', 'forwarding refused');
   await snap('forwarding-error');
+  // A StandardUser may not call abroad, so may not forward there either.
+  const ruleIntl = page.locator('section#calls fieldset#f-available-office-hours-forward-rule');
+  await ruleIntl.getByLabel('Action').selectOption('FORWARD_TO_NUMBER');
+  await ruleIntl.getByLabel('Number').fill('+442071234567');
+  await page.locator('section#calls').getByRole('button', { name: 'Save Calls and forwarding' }).click();
+  check(await page.getByRole('alert').first().innerText() === 'Nothing was saved: see the marked fields.', 'international forward refused');
+  const why = await page.locator('section#calls').innerText();
+  check(why.includes("role does not allow international calls"), 'the reason is shown: ' + why.slice(0, 300));
+  await snap('forwarding-refused-international');
   const rule2 = page.locator('section#calls fieldset#f-available-office-hours-forward-rule');
   await rule2.getByLabel('Action').selectOption('FORWARD_TO_NUMBER');
   await rule2.getByLabel('Number').fill('+33611111111');
