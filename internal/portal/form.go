@@ -27,8 +27,10 @@ const (
 	kInt
 	kEnum
 	kList // []string, one per line
-	kJSON // any other list or object edited as JSON
+	kJSON // any other value (none is editable: see TestNoJSONInputs)
 	kGroup
+	kRows // a list of objects: rows of inputs (rows.go)
+	kWeek // a week of office hours: a grid of days (rows.go)
 )
 
 // meta describes one setting (or a group of them).
@@ -42,6 +44,10 @@ type meta struct {
 	Children []*meta
 	// Secret fields are shown empty and kept when left empty.
 	Secret bool
+	// Elem describes a list's items (kRows), paths relative to the item.
+	Elem []*meta
+	// HasMode: office hours, whose week comes with a GLOBAL/CUSTOM mode.
+	HasMode bool
 }
 
 var secretPaths = map[string]bool{"voicemail_pin": true, "oncall_pin": true}
@@ -79,6 +85,10 @@ func describe(t reflect.Type, prefix string, m map[string]*meta) []*meta {
 			md.Kind = kInt
 		case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.String:
 			md.Kind = kList
+		case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct:
+			md.Kind, md.Elem = kRows, describeRows(ft.Elem())
+		case ft == weekType || ft == officeHoursType:
+			md.Kind, md.HasMode = kWeek, ft == officeHoursType
 		case ft.Kind() == reflect.Struct && ft != reflect.TypeOf(model.OfficeHours{}) && ft.PkgPath() == reflect.TypeOf(model.User{}).PkgPath() && f.Type.Kind() != reflect.Pointer:
 			md.Kind = kGroup
 			md.Children = describe(ft, path, m)
@@ -169,11 +179,17 @@ var selfSections = []section{
 // field is one input ready for the template.
 type field struct {
 	*meta
+	// Path is the input's name: meta's, or an item's member (blfs.0.key).
+	Path     string
 	ID       string
 	Value    string
 	Checked  bool
 	Error    string
 	Children []field
+	Rows     []row
+	Days     []day
+	// Blank inputs belong to the empty row that adds an item.
+	Blank bool
 }
 
 // fieldsFor builds the inputs of names from the user's JSON values and
@@ -185,22 +201,28 @@ func fieldsFor(names []string, values map[string]any, errs map[string]string) []
 		if md == nil || !editable[n] {
 			continue
 		}
-		out = append(out, fieldOf(md, values[n], errs))
+		out = append(out, fieldAt(md, md.Path, values[n], errs))
 	}
 	return out
 }
 
-func fieldOf(md *meta, v any, errs map[string]string) field {
-	f := field{meta: md, ID: "f-" + strings.NewReplacer(".", "-", "_", "-").Replace(md.Path), Error: errs[md.Path]}
+// fieldAt is the input of md at path (md's own, or an item's member)
+// holding v.
+func fieldAt(md *meta, path string, v any, errs map[string]string) field {
+	f := field{meta: md, Path: path, ID: "f-" + strings.NewReplacer(".", "-", "_", "-").Replace(path), Error: errs[path]}
 	switch md.Kind {
+	case kRows:
+		rowsOf(&f, md, v, errs)
+	case kWeek:
+		weekOf(&f, md, v, errs)
 	case kGroup:
 		obj, _ := v.(map[string]any)
 		for _, c := range md.Children {
-			f.Children = append(f.Children, fieldOf(c, obj[c.Name()], errs))
+			f.Children = append(f.Children, fieldAt(c, path+"."+c.Name(), obj[c.Name()], errs))
 		}
 		if f.Error == "" { // an error on a member we do not show
 			for p, e := range errs {
-				if strings.HasPrefix(p, md.Path+".") && userMeta[p] == nil {
+				if strings.HasPrefix(p, path+".") && userMeta[p] == nil {
 					f.Error = e
 				}
 			}
@@ -246,6 +268,8 @@ func (m *meta) IsEnum() bool  { return m.Kind == kEnum }
 func (m *meta) IsList() bool  { return m.Kind == kList }
 func (m *meta) IsJSON() bool  { return m.Kind == kJSON }
 func (m *meta) IsGroup() bool { return m.Kind == kGroup }
+func (m *meta) IsRows() bool  { return m.Kind == kRows }
+func (m *meta) IsWeek() bool  { return m.Kind == kWeek }
 
 // patchFrom turns a section's posted form into the patch of an update:
 // the section's fields (listed in _fields) and nothing else, each of its
@@ -298,6 +322,10 @@ func setFrom(p *directory.UserPatch, md *meta, form url.Values, errs map[string]
 			}
 		}
 		v = lines
+	case kRows:
+		return p.Set(md.Path, rowsFrom(md, form, errs))
+	case kWeek:
+		return p.Set(md.Path, weekFrom(md, md.Path, form, errs))
 	case kJSON:
 		// Settings edited as JSON text read as the API reads them.
 		if strings.TrimSpace(raw) == "" {

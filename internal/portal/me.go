@@ -37,6 +37,8 @@ type meData struct {
 	SoftphoneQR template.URL
 	Errors      map[string]string
 	Open        string
+	// Posted are the values of a refused section, shown as typed.
+	Posted map[string]any
 }
 
 // qrData is a PNG as a data: URL the templates may put in src (it is
@@ -61,6 +63,9 @@ func (p *Portal) showMe(w http.ResponseWriter, r *http.Request, c *directory.Cal
 	raw, _ := json.Marshal(u)
 	var values map[string]any
 	_ = json.Unmarshal(raw, &values)
+	for k, v := range d.Posted { // show what was typed, not the stored values
+		values[k] = v
+	}
 	for _, s := range selfSections {
 		d.Sections = append(d.Sections, sectionView{section: s, Fields: fieldsFor(s.Fields, values, d.Errors), Names: strings.Join(s.Fields, ",")})
 	}
@@ -142,11 +147,15 @@ func (p *Portal) saveMe(w http.ResponseWriter, r *http.Request, c *directory.Cal
 	}
 	open := r.FormValue("_section")
 	if len(errs) > 0 {
-		p.showMe(w, r, c, formRejected, &meData{Errors: errs, Open: open})
+		p.showMe(w, r, c, formRejected, &meData{Errors: errs, Open: open, Posted: patch.Fields()})
 		return
 	}
 	if err := p.d.UpdateMe(r.Context(), c, patch); err != nil {
-		p.meFailed(w, r, c, err, open)
+		if errs, ok := fieldErrors(err); ok {
+			p.showMe(w, r, c, formRejected, &meData{Errors: errs, Open: open, Posted: patch.Fields()})
+			return
+		}
+		p.fail(w, r, c, err)
 		return
 	}
 	flash(w, "Saved.")

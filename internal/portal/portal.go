@@ -55,6 +55,7 @@ func New(d *directory.Service, log *slog.Logger) (*Portal, error) {
 	}
 	funcs := template.FuncMap{
 		"join": strings.Join,
+		"inc":  func(i int) int { return i + 1 },
 		"fmtTime": func(t any) string {
 			switch v := t.(type) {
 			case time.Time:
@@ -316,11 +317,17 @@ func fieldErrors(err error) (map[string]string, bool) {
 	var ce *model.ConflictError
 	switch {
 	case errors.As(err, &fe):
-		return map[string]string{fe.Field: sentence(fe.Message)}, true
+		return map[string]string{dotted(fe.Field): sentence(fe.Message)}, true
 	case errors.As(err, &ce):
-		return map[string]string{ce.Field: sentence(ce.Message)}, true
+		return map[string]string{dotted(ce.Field): sentence(ce.Message)}, true
 	}
 	return nil, false
+}
+
+// dotted writes an API field path as the portal's inputs name it:
+// custom_forward_rules[0].number is custom_forward_rules.0.number.
+func dotted(path string) string {
+	return strings.NewReplacer("[", ".", "]", "").Replace(path)
 }
 
 func sentence(s string) string {

@@ -49,12 +49,30 @@ func TestPatchFrom(t *testing.T) {
 			check: func(p *directory.UserPatch) bool { return !p.Has("max_bindings") }},
 		{name: "a number that is not one", form: url.Values{"_fields": {"max_bindings"}, "max_bindings": {"five"}},
 			errs: map[string]string{"max_bindings": "must be a whole number"}},
-		{name: "JSON settings", form: url.Values{"_fields": {"custom_forward_rules"}, "custom_forward_rules": {`[{"action":"HANG_UP","type":"ALL_HOURS"}]`}},
+		{name: "rows of a list: removed and empty rows left out, in index order", form: url.Values{"_fields": {"custom_forward_rules"},
+			"custom_forward_rules.0.action": {"HANG_UP"}, "custom_forward_rules.0.type": {"ALL_HOURS"}, "custom_forward_rules.0.caller_id": {"+15550100"},
+			"custom_forward_rules.1.action": {"FORWARD_TO_VOICEMAIL"}, "custom_forward_rules.1.type": {"ALL_HOURS"}, "custom_forward_rules.1._remove": {"1"},
+			"custom_forward_rules.10.action": {"FORWARD_TO_NUMBER"}, "custom_forward_rules.10.number": {" +15550101 "}, "custom_forward_rules.10.type": {"SPECIFIC_HOURS"},
+			"custom_forward_rules.10.hours.monday.enabled": {"1"}, "custom_forward_rules.10.hours.monday.ranges": {"9:00-12:00, 13:30 - 17:00"},
+			"custom_forward_rules.11.action": {""}, "custom_forward_rules.11.type": {""}, "custom_forward_rules.11.number": {""}},
 			check: func(p *directory.UserPatch) bool {
 				r := p.Value.CustomForwardRules
-				return len(r) == 1 && r[0].Action == "HANG_UP" && r[0].Type == "ALL_HOURS"
+				if len(r) != 2 || r[0].Action != "HANG_UP" || r[0].CallerID != "+15550100" || r[1].Number != "+15550101" || r[1].Hours == nil {
+					return false
+				}
+				m := r[1].Hours.Monday
+				return m.Enabled && len(m.Ranges) == 2 && m.Ranges[0].From == "09:00" && m.Ranges[1].To == "17:00" && !r[1].Hours.Tuesday.Enabled
 			}},
-		{name: "JSON that is not", form: url.Values{"_fields": {"blfs"}, "blfs": {`[{`}}, errs: map[string]string{"blfs": "must be JSON"}},
+		{name: "every row removed empties the list", form: url.Values{"_fields": {"blfs"}, "blfs.0.key": {"1"}, "blfs.0.value": {"201"}, "blfs.0._remove": {"1"}},
+			check: func(p *directory.UserPatch) bool { return p.Has("blfs") && len(p.Value.BLFs) == 0 }},
+		{name: "office hours as a week grid", form: url.Values{"_fields": {"office_hours"}, "office_hours.mode": {"CUSTOM"},
+			"office_hours.friday.enabled": {"1"}, "office_hours.friday.ranges": {"08:00-16:00"}},
+			check: func(p *directory.UserPatch) bool {
+				o := p.Value.OfficeHours
+				return o.Mode == "CUSTOM" && o.Friday.Enabled && o.Friday.Ranges[0].From == "08:00" && !o.Monday.Enabled && len(o.Monday.Ranges) == 0
+			}},
+		{name: "hours that are not a range", form: url.Values{"_fields": {"office_hours"}, "office_hours.mode": {"CUSTOM"}, "office_hours.monday.ranges": {"nine to five"}},
+			errs: map[string]string{"office_hours.monday": `"nine to five" is not a time range: write them as 09:00-12:00, 13:00-17:00.`}},
 		{name: "an empty secret keeps the stored one", form: url.Values{"_fields": {"voicemail_pin,voicemail_prompt"}, "voicemail_pin": {""}, "voicemail_prompt": {"fr-FR"}},
 			check: func(p *directory.UserPatch) bool {
 				return !p.Has("voicemail_pin") && p.Value.VoicemailPrompt == "fr-FR"
@@ -206,9 +224,17 @@ func TestForms(t *testing.T) {
 		{name: "my number that is not one", b: sam, path: "/me/settings", page: "must be a whole number",
 			form:  url.Values{"_section": {"followme"}, "_fields": {"follow_me"}, "follow_me.ring_time": {"soon"}},
 			check: func() bool { return me().FollowMe.RingTime == 20 }},
-		{name: "a value of the wrong type in JSON", b: sam, path: "/me/settings", page: "Nothing was saved",
-			form:  url.Values{"_section": {"calls"}, "_fields": {"custom_forward_rules"}, "custom_forward_rules": {`[{"action":"HANG_UP","caller_id":5}]`}},
+		{name: "a custom rule the directory refuses", b: sam, path: "/me/settings", page: "Nothing was saved",
+			form: url.Values{"_section": {"calls"}, "_fields": {"custom_forward_rules"}, "custom_forward_rules.0.action": {"FORWARD_TO_NUMBER"},
+				"custom_forward_rules.0.type": {"ALL_HOURS"}, "custom_forward_rules.0.number": {"call me"}},
 			check: func() bool { return len(me().CustomForwardRules) == 0 }},
+		{name: "a custom rule by rows", b: sam, path: "/me/settings", redirect: "/me#calls",
+			form: url.Values{"_section": {"calls"}, "_fields": {"custom_forward_rules"}, "custom_forward_rules.0.action": {"HANG_UP"},
+				"custom_forward_rules.0.type": {"OFFICE_HOURS"}, "custom_forward_rules.0.caller_id": {"+15550100"}},
+			check: func() bool {
+				r := me().CustomForwardRules
+				return len(r) == 1 && r[0].Action == "HANG_UP" && r[0].Type == "OFFICE_HOURS" && r[0].CallerID == "+15550100"
+			}},
 		{name: "what only admins set", b: sam, path: "/me/settings", page: "Nothing was saved",
 			form:  url.Values{"_section": {"general"}, "_fields": {"max_bindings"}, "max_bindings": {"5"}},
 			check: func() bool { return me().MaxBindings == model.DefaultMaxBinding }},
@@ -259,5 +285,79 @@ func TestForms(t *testing.T) {
 				t.Fatal("the directory does not hold what the form said")
 			}
 		})
+	}
+}
+
+// TestRowsFrom: a row's number that is not one is named by its path.
+func TestRowsFrom(t *testing.T) {
+	errs := map[string]string{}
+	list := rowsFrom(userMeta["transports"], url.Values{"transports.0.protocol": {"TCP"}, "transports.0.port": {"five"},
+		"transports.1.protocol": {"TLS"}, "transports.1.port": {" 5061 "}}, errs)
+	if errs["transports.0.port"] != "Must be a whole number." || len(list) != 2 || list[1].(map[string]any)["port"] != float64(5061) {
+		t.Fatalf("errors %v, list %v", errs, list)
+	}
+}
+
+// TestNoJSONInputs: no setting a person edits is a JSON text box, and
+// every choice has words.
+func TestNoJSONInputs(t *testing.T) {
+	for path, md := range userMeta {
+		if md.Kind == kJSON && editable[path] {
+			t.Errorf("%s is edited as JSON", path)
+		}
+	}
+	var check func(mds []*meta)
+	check = func(mds []*meta) {
+		for _, md := range mds {
+			for _, c := range md.Choices {
+				if _, ok := choiceLabels[c]; !ok {
+					t.Errorf("%s: %s has no words", md.Path, c)
+				}
+			}
+			check(md.Elem)
+			check(md.Children)
+		}
+	}
+	for _, md := range userMeta {
+		check([]*meta{md})
+	}
+}
+
+// TestRowsRendered: a saved list shows as rows with its choices in words
+// and an empty row to add one; a refused save shows the rows as posted
+// with the error on the row's input; office hours are the week, Monday
+// first.
+func TestRowsRendered(t *testing.T) {
+	s := newSite(t)
+	sam := s.browser("sam", "Sam-password-1")
+	sam.get("/me")
+	code, body, _ := sam.post("/me/settings", url.Values{"_section": {"calls"}, "_fields": {"custom_forward_rules"},
+		"custom_forward_rules.0.action": {"HANG_UP"}, "custom_forward_rules.0.type": {"OFFICE_HOURS"}, "custom_forward_rules.0.caller_id": {"+15550100"}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", code, body)
+	}
+	_, body, _ = sam.get("/me")
+	for _, want := range []string{
+		`<option value="HANG_UP" selected>Hang up</option>`,
+		`<option value="OFFICE_HOURS" selected>In office hours</option>`,
+		`name="custom_forward_rules.0._remove"`,
+		`name="custom_forward_rules.1.action"`, // the row that adds one
+		`<option value="" selected>—</option>`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	if strings.Contains(body, "JSON") {
+		t.Error("the page still mentions JSON")
+	}
+	if m, su := strings.Index(body, ">Monday<"), strings.Index(body, ">Sunday<"); m < 0 || su < m {
+		t.Errorf("the week is not Monday first (%d, %d)", m, su)
+	}
+	code, body, _ = sam.post("/me/settings", url.Values{"_section": {"calls"}, "_fields": {"custom_forward_rules"},
+		"custom_forward_rules.0.action": {"FORWARD_TO_NUMBER"}, "custom_forward_rules.0.type": {"ALL_HOURS"},
+		"custom_forward_rules.0.number": {"call me"}, "custom_forward_rules.0.caller_id": {"+15550100"}})
+	if code != formRejected || !strings.Contains(body, `id="f-custom-forward-rules-0-number-error"`) || !strings.Contains(body, `value="call me"`) {
+		t.Fatalf("refused save: %d, the row's number error or value missing: %s", code, body)
 	}
 }
