@@ -60,10 +60,10 @@ func rowsOf(f *field, md *meta, v any, errs map[string]string) {
 		if i < len(items) {
 			obj, _ = items[i].(map[string]any)
 		}
-		base := md.Path + "." + strconv.Itoa(i)
+		base := f.Path + "." + strconv.Itoa(i)
 		r := row{Index: i, ID: f.ID + "-" + strconv.Itoa(i), Path: base, New: i == len(items), Error: errs[base]}
 		for _, c := range md.Elem {
-			cf := fieldAt(c, itemPath(md.Path, i, c.Path), obj[c.Path], errs)
+			cf := fieldAt(c, itemPath(f.Path, i, c.Path), obj[c.Path], errs)
 			cf.Blank = r.New
 			r.Fields = append(r.Fields, cf)
 		}
@@ -71,7 +71,7 @@ func rowsOf(f *field, md *meta, v any, errs map[string]string) {
 	}
 	if f.Error == "" { // an error on the list, or on a member not shown
 		for p, e := range errs {
-			if strings.HasPrefix(p, md.Path+".") && !shownIn(f, p) {
+			if strings.HasPrefix(p, f.Path+".") && !shownIn(f, p) {
 				f.Error = e
 			}
 		}
@@ -111,11 +111,11 @@ func weekOf(f *field, md *meta, v any, errs map[string]string) {
 	obj, _ := v.(map[string]any)
 	if md.HasMode {
 		mode := &meta{Path: "mode", Label: "Office hours", Kind: kEnum, Choices: []string{"GLOBAL", "CUSTOM"}}
-		m := fieldAt(mode, md.Path+".mode", obj["mode"], errs)
+		m := fieldAt(mode, f.Path+".mode", obj["mode"], errs)
 		f.Children = append(f.Children, m)
 	}
 	for _, name := range weekDays {
-		p := md.Path + "." + name
+		p := f.Path + "." + name
 		d := day{Label: dayLabels[name], ID: f.ID + "-" + name, Path: p, Error: errs[p]}
 		dv, _ := obj[name].(map[string]any)
 		d.Enabled, _ = dv["enabled"].(bool)
@@ -123,7 +123,11 @@ func weekOf(f *field, md *meta, v any, errs map[string]string) {
 		var parts []string
 		for i, r := range ranges {
 			rm, _ := r.(map[string]any)
-			parts = append(parts, fmt.Sprintf("%v-%v", rm["from"], rm["to"]))
+			if to, _ := rm["to"].(string); to == "" { // a range typed wrong
+				parts = append(parts, fmt.Sprint(rm["from"]))
+			} else {
+				parts = append(parts, fmt.Sprintf("%v-%v", rm["from"], to))
+			}
 			if e := errs[p+".ranges."+strconv.Itoa(i)+".from"] + errs[p+".ranges."+strconv.Itoa(i)+".to"]; d.Error == "" && e != "" {
 				d.Error = e
 			}
@@ -136,7 +140,7 @@ func weekOf(f *field, md *meta, v any, errs map[string]string) {
 	}
 	if f.Error == "" {
 		for p, e := range errs {
-			if strings.HasPrefix(p, md.Path+".") && !strings.HasPrefix(p, md.Path+".mode") && !dayShown(f, p) {
+			if strings.HasPrefix(p, f.Path+".") && !strings.HasPrefix(p, f.Path+".mode") && !dayShown(f, p) {
 				f.Error = e
 			}
 		}
@@ -242,6 +246,9 @@ func weekFrom(md *meta, path string, form url.Values, errs map[string]string) ma
 			m := rangeRE.FindStringSubmatch(part)
 			if m == nil {
 				errs[p] = fmt.Sprintf("%q is not a time range: write them as 09:00-12:00, 13:00-17:00.", part)
+				// Kept as typed for the form shown again (never saved:
+				// the error stops the save).
+				ranges = append(ranges, map[string]any{"from": part, "to": ""})
 				continue
 			}
 			ranges = append(ranges, map[string]any{"from": pad(m[1]), "to": pad(m[2])})

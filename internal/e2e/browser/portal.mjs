@@ -3,6 +3,7 @@
 // and passes BASE (its URL), DOMAIN, ADMIN_USER, ADMIN_PASSWORD and
 // ARTIFACTS (where screenshots go). Any console error fails the run.
 import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
 import { createHmac } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -21,7 +22,23 @@ function check(cond, what) {
   if (!cond) throw new Error('check failed: ' + what);
 }
 
+// Every page state the test shows is checked by axe-core (WCAG 2.x A and
+// AA rules): no violation is allowed.
+async function axe(where) {
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  const found = r.violations.map((v) => `${v.id} (${v.nodes.length}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  check(r.passes.length > 0, `${where}: axe checked nothing`);
+  check(found.length === 0, `${where}: axe: ${found.join(' | ')}`);
+}
+
+// saved checks that a form was saved, naming the marked fields if not.
+async function expectSaved(what) {
+  const errs = await page.locator('.field-error').allInnerTexts();
+  check(errs.length === 0 && await page.getByRole('status').first().innerText() === 'Saved.', what + ': ' + errs.join(' | '));
+}
+
 async function snap(name) {
+  await axe(name);
   shot++;
   await page.screenshot({ path: join(artifacts, String(shot).padStart(2, '0') + '-' + name + '.png'), fullPage: true });
 }
@@ -186,6 +203,37 @@ try {
   check(await saved.getByLabel('Action').inputValue() === 'FORWARD_TO_NUMBER', 'action kept');
   await snap('forwarding-saved');
 
+  // 3b. Office hours as a week grid and custom rules as rows: no JSON.
+  check(await page.locator('textarea').count() === 0 || !(await page.content()).includes('JSON'), 'no JSON text boxes');
+  const week = page.locator('section#calls fieldset#f-office-hours');
+  await week.locator('#f-office-hours-mode').selectOption('CUSTOM');
+  await week.getByRole('checkbox', { name: 'Monday open' }).check();
+  await week.getByRole('textbox', { name: 'Monday hours' }).fill('9:00-12:00, 13:00-17:00');
+  await week.getByRole('textbox', { name: 'Tuesday hours' }).fill('nine to five');
+  await page.locator('section#calls').getByRole('button', { name: 'Save Calls and forwarding' }).click();
+  check((await page.locator('#f-office-hours-tuesday-error').innerText()).includes('is not a time range'), 'a bad range is named');
+  const shown = page.locator('section#calls fieldset#f-office-hours');
+  check(await shown.getByRole('textbox', { name: 'Monday hours' }).inputValue() === '09:00-12:00, 13:00-17:00', 'good hours kept');
+  check(await shown.getByRole('textbox', { name: 'Tuesday hours' }).inputValue() === 'nine to five', 'bad hours kept as typed');
+  await snap('office-hours-error');
+  await page.locator('section#calls fieldset#f-office-hours').getByRole('textbox', { name: 'Tuesday hours' }).fill('09:00-17:00');
+  const add = page.locator('section#calls fieldset#f-custom-forward-rules-0');
+  check((await add.locator(':scope > legend').innerText()) === 'Add one', 'an empty row adds a rule');
+  await add.getByLabel('Action').selectOption({ label: 'Hang up' });
+  await add.getByLabel('Caller ID').fill('+33122334455');
+  await add.getByLabel('Type').selectOption({ label: 'At all hours' });
+  await page.locator('section#calls').getByRole('button', { name: 'Save Calls and forwarding' }).click();
+  await expectSaved('hours and rule saved');
+  check(await page.locator('section#calls fieldset#f-office-hours').getByRole('textbox', { name: 'Monday hours' }).inputValue() === '09:00-12:00, 13:00-17:00', 'hours kept');
+  const rule1 = page.locator('section#calls fieldset#f-custom-forward-rules-0');
+  check(await rule1.getByLabel('Caller ID').inputValue() === '+33122334455', 'rule kept');
+  check(await page.locator('section#calls fieldset#f-custom-forward-rules-1 > legend').innerText() === 'Add one', 'a new empty row');
+  await snap('call-handling');
+  await rule1.getByLabel('Remove').check();
+  await page.locator('section#calls').getByRole('button', { name: 'Save Calls and forwarding' }).click();
+  await expectSaved('rule removed');
+  check(await page.locator('section#calls fieldset#f-custom-forward-rules-0 > legend').innerText() === 'Add one', 'rule gone');
+
   // 4. Import a file with one bad row, read the report, fix it, import.
   const bad = 'email,first name,last name,extension,password\n' +
     `erin@${domain},Erin,Ray,302,Erin-password-1\n` +
@@ -260,6 +308,19 @@ try {
   await page.getByRole('button', { name: 'Verify' }).click();
   await page.waitForURL(base + '/users');
   await snap('signed-in-with-second-factor');
+
+  // 8. A phone's screen: 360 px wide, nothing scrolls sideways.
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto(base + '/users');
+  const someone = await page.locator('a[aria-label^="Edit "]').first().getAttribute('href');
+  for (const [name, url] of [['narrow-users', '/users'], ['narrow-edit-user', someone], ['narrow-my-phone', '/me'], ['narrow-import', '/users/import']]) {
+    await page.goto(base + url);
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    const over = await page.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > 360)
+      .slice(0, 5).map((e) => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)));
+    check(wide <= 360, `${name}: the page is ${wide} px wide at 360 px: ${over.join(', ')}`);
+    await snap(name);
+  }
 
   check(consoleErrors.length === 0, 'console errors: ' + consoleErrors.join(' | '));
   console.log(`portal: every check passed (${shot} screenshots in ${artifacts})`);
