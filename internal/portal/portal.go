@@ -54,8 +54,9 @@ func New(d *directory.Service, log *slog.Logger) (*Portal, error) {
 		return nil, err
 	}
 	funcs := template.FuncMap{
-		"join": strings.Join,
-		"inc":  func(i int) int { return i + 1 },
+		"join":     strings.Join,
+		"inc":      func(i int) int { return i + 1 },
+		"presence": presenceLabel,
 		"fmtTime": func(t any) string {
 			switch v := t.(type) {
 			case time.Time:

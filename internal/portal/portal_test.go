@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -104,6 +105,7 @@ func TestPatchFrom(t *testing.T) {
 type site struct {
 	t   *testing.T
 	d   *directory.Service
+	st  *store.Store
 	srv *httptest.Server
 	adm *directory.Caller
 	sam *directory.Caller
@@ -113,11 +115,12 @@ func newSite(t *testing.T) *site {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	d := directory.New(storetest.Open(t, store.DialectSQLite), auth.NewHasher(auth.FastParams, 1), log, directory.DefaultConfig())
+	st := storetest.Open(t, store.DialectSQLite)
+	d := directory.New(st, auth.NewHasher(auth.FastParams, 1), log, directory.DefaultConfig())
 	if _, err := d.Bootstrap(ctx, "System-admin-pw-1"); err != nil {
 		t.Fatal(err)
 	}
-	s := &site{t: t, d: d}
+	s := &site{t: t, d: d, st: st}
 	if _, _, err := d.CreateTenant(ctx, s.caller("admin", "System-admin-pw-1", ""), directory.TenantCreate{Name: "Acme", Domain: "acme.example",
 		Admin: directory.TenantAdmin{Name: "boss", Password: "Boss-password-1", Email: "boss@acme.example", ExtensionNumber: "100"}}); err != nil {
 		t.Fatal(err)
@@ -359,5 +362,53 @@ func TestRowsRendered(t *testing.T) {
 		"custom_forward_rules.0.number": {"call me"}, "custom_forward_rules.0.caller_id": {"+15550100"}})
 	if code != formRejected || !strings.Contains(body, `id="f-custom-forward-rules-0-number-error"`) || !strings.Contains(body, `value="call me"`) {
 		t.Fatalf("refused save: %d, the row's number error or value missing: %s", code, body)
+	}
+}
+
+// TestUsersListFilters: the users list shows department, presence and
+// registered phones, and filters by role, department and online state.
+func TestUsersListFilters(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	if err := s.d.UpdateUser(ctx, s.adm, s.sam.UserID, directory.NewPatch(directory.UserInput{UserFields: model.UserFields{Department: "Sales"}}, "department")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.d.SetPresence(ctx, s.sam, model.PresenceLunch, ""); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if err := s.st.UpdateBindings(ctx, s.sam.TenantID, s.sam.UserID, now, func(*store.SIPUser, []model.Binding) ([]model.Binding, error) {
+		return []model.Binding{{InstanceID: "a", Contact: "<sip:101@192.0.2.1>", CallID: "c", CSeq: 1, ExpiresAt: now.Add(time.Hour),
+			Source: "192.0.2.1:5060", Transport: "UDP", CreatedAt: now}}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	adm := s.browser("boss", "Boss-password-1")
+	rows := func(query string) string {
+		t.Helper()
+		code, body, _ := adm.get("/users?" + query)
+		if code != http.StatusOK {
+			t.Fatalf("%s: %d", query, code)
+		}
+		i, j := strings.Index(body, "<tbody>"), strings.Index(body, "</tbody>")
+		return body[i:j]
+	}
+	all := rows("")
+	for _, want := range []string{`data-label="Department">Sales<`, `data-label="Presence">At lunch<`, "Online</span> (1 device)", "Offline"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the list lacks %s", want)
+		}
+	}
+	for q, want := range map[string][]string{"online=online": {"sam"}, "online=offline": {"boss"}, "role=Admin": {"boss"},
+		"department=Sales": {"sam"}, "department=sales&online=offline": {}, "role=O%27Brien": {}} {
+		got := rows(q)
+		for _, who := range []string{"sam", "boss"} {
+			if has := strings.Contains(got, `aria-label="Edit `+who+`"`); has != slices.Contains(want, who) {
+				t.Errorf("%s: %s listed %v", q, who, has)
+			}
+		}
+	}
+	if code, body, _ := adm.get("/users?online=maybe"); code != formRejected || !strings.Contains(body, "online: ") {
+		t.Errorf("a bad filter: %d", code)
 	}
 }

@@ -3,83 +3,11 @@ package portal
 import (
 	"encoding/json"
 	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/switchboard-pbx/switchboard/internal/directory"
 	"github.com/switchboard-pbx/switchboard/internal/model"
-	"github.com/switchboard-pbx/switchboard/internal/query"
 )
-
-type usersData struct {
-	Count             int
-	Users             []model.UserSummary
-	Search, OrderBy   string
-	Skip, Top         int
-	Prev, Next        string
-	Columns           []column
-	From, To, LastTop int
-}
-
-type column struct {
-	Field, Label, Link, Sort string // Sort: ascending, descending or none (aria-sort)
-}
-
-const usersPerPage = 50
-
-func (p *Portal) users(w http.ResponseWriter, r *http.Request, c *directory.Caller) {
-	q := r.URL.Query()
-	d := &usersData{Search: strings.TrimSpace(q.Get("search")), OrderBy: q.Get("orderby"), Top: usersPerPage}
-	d.Skip, _ = strconv.Atoi(q.Get("skip"))
-	d.Skip = max(d.Skip, 0)
-	if d.OrderBy == "" {
-		d.OrderBy = "extension_number"
-	}
-	n, list, err := p.d.ListUsers(r.Context(), c, query.Params{Search: d.Search, OrderBy: d.OrderBy, Skip: strconv.Itoa(d.Skip), Top: strconv.Itoa(d.Top)})
-	if err != nil {
-		if errs, ok := fieldErrors(err); ok {
-			p.render(w, r, formRejected, "users", &page{Title: "Users", Nav: "users", Me: c, Error: firstError(errs), Data: d})
-			return
-		}
-		p.fail(w, r, c, err)
-		return
-	}
-	d.Count = n
-	for i := range list {
-		d.Users = append(d.Users, list[i].Summary())
-	}
-	link := func(orderby string, skip int) string {
-		v := url.Values{}
-		if d.Search != "" {
-			v.Set("search", d.Search)
-		}
-		v.Set("orderby", orderby)
-		if skip > 0 {
-			v.Set("skip", strconv.Itoa(skip))
-		}
-		return "/users?" + v.Encode()
-	}
-	for _, col := range []struct{ f, l string }{{"extension_number", "Extension"}, {"name", "Username"}, {"display_name", "Name"},
-		{"email", "Email"}, {"role", "Role"}} {
-		cl := column{Field: col.f, Label: col.l, Link: link(col.f, 0), Sort: "none"}
-		switch d.OrderBy {
-		case col.f, col.f + " asc":
-			cl.Sort, cl.Link = "ascending", link(col.f+" desc", 0)
-		case col.f + " desc":
-			cl.Sort = "descending"
-		}
-		d.Columns = append(d.Columns, cl)
-	}
-	if d.Skip > 0 {
-		d.Prev = link(d.OrderBy, max(d.Skip-d.Top, 0))
-	}
-	if d.Skip+d.Top < n {
-		d.Next = link(d.OrderBy, d.Skip+d.Top)
-	}
-	d.From, d.To = min(d.Skip+1, n), min(d.Skip+len(list), n)
-	p.render(w, r, http.StatusOK, "users", &page{Title: "Users", Nav: "users", Me: c, Data: d})
-}
 
 func firstError(errs map[string]string) string {
 	for f, e := range errs {

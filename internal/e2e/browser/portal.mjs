@@ -309,6 +309,17 @@ try {
   await page.waitForURL(base + '/users');
   await snap('signed-in-with-second-factor');
 
+  // 7b. The users list filtered by role and by phones online.
+  await page.goto(base + '/users');
+  await page.getByLabel('Role', { exact: true }).selectOption('Admin');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  check(await page.locator('#count').innerText() === 'Users 1–1 of 1', 'only the admin: ' + await page.locator('#count').innerText());
+  await page.getByLabel('Role', { exact: true }).selectOption('');
+  await page.getByLabel('Phones').selectOption('online');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  check(await page.locator('#count').innerText() === 'No users match.', 'no phone is registered');
+  await snap('users-filtered');
+
   // 8. A phone's screen: 360 px wide, nothing scrolls sideways.
   await page.setViewportSize({ width: 360, height: 740 });
   await page.goto(base + '/users');
