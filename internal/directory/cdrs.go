@@ -92,3 +92,19 @@ func (s *Service) IngestCDRs(ctx context.Context, c *Caller, items []CDRIn) ([]s
 	}
 	return ids, nil
 }
+
+// PermCompanyCallLog reads every call record of the tenant.
+const PermCompanyCallLog = "company_call_log.call_log_view_only or company_call_log.call_log_full_access"
+
+// ListCompanyCDRs lists the call records of the caller's tenant, every
+// user's, with the query language (the portal's company call history).
+func (s *Service) ListCompanyCDRs(ctx context.Context, c *Caller, p query.Params) (int, []model.CDR, error) {
+	if err := c.require(PermCompanyCallLog); err != nil {
+		return 0, nil, err
+	}
+	q, err := query.Parse(p, store.CDRSchema())
+	if err != nil {
+		return 0, nil, err
+	}
+	return s.store.ListTenantCDRs(ctx, c.TenantID, q)
+}

@@ -54,9 +54,11 @@ func New(d *directory.Service, log *slog.Logger) (*Portal, error) {
 		return nil, err
 	}
 	funcs := template.FuncMap{
-		"join":     strings.Join,
-		"inc":      func(i int) int { return i + 1 },
-		"presence": presenceLabel,
+		"join":      strings.Join,
+		"inc":       func(i int) int { return i + 1 },
+		"presence":  presenceLabel,
+		"callLabel": callLabel,
+		"duration":  duration,
 		"fmtTime": func(t any) string {
 			switch v := t.(type) {
 			case time.Time:

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -116,7 +117,9 @@ func newSite(t *testing.T) *site {
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	st := storetest.Open(t, store.DialectSQLite)
-	d := directory.New(st, auth.NewHasher(auth.FastParams, 1), log, directory.DefaultConfig())
+	cfg := directory.DefaultConfig()
+	cfg.Blobs = directory.DBBlobs{Store: st}
+	d := directory.New(st, auth.NewHasher(auth.FastParams, 1), log, cfg)
 	if _, err := d.Bootstrap(ctx, "System-admin-pw-1"); err != nil {
 		t.Fatal(err)
 	}
@@ -410,5 +413,73 @@ func TestUsersListFilters(t *testing.T) {
 	}
 	if code, body, _ := adm.get("/users?online=maybe"); code != formRejected || !strings.Contains(body, "online: ") {
 		t.Errorf("a bad filter: %d", code)
+	}
+}
+
+// TestCallHistory: a user sees their own calls with the recording played
+// in the page; an admin also sees the company's calls; the filters and a
+// bad day are honoured; a StandardUser gets no company call log.
+func TestCallHistory(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	wav := append([]byte("RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x40\x1f\x00\x00\x80\x3e\x00\x00\x02\x00\x10\x00data\x00\x00\x00\x00"), make([]byte, 64)...)
+	blob, err := s.d.UploadBlob(ctx, s.sam, "rec.wav", wav)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cdr := func(user, callID, caller, callee, dir, end string, at time.Time, secs int) model.CDR {
+		return model.CDR{ID: model.NewID(), TenantID: s.sam.TenantID, UserID: user, CallID: callID, Caller: caller, Callee: callee,
+			Direction: dir, EndReason: end, StartedAt: at, Duration: secs}
+	}
+	if err := s.st.CreateCDRs(ctx, []model.CDR{
+		cdr(s.sam.UserID, "c1", "+33122334455", "101", "INBOUND_CALL", "CALLER_DISCONNECTED", t0, 65),
+		cdr(s.sam.UserID, "c2", "101", "100", "INTERNAL_CALL", "NO_ANSWER", t0.Add(24*time.Hour), 0),
+		cdr(s.adm.UserID, "c3", "100", "+33999", "OUTBOUND_CALL", "BUSY", t0, 0),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.st.CreateRecordings(ctx, s.sam.UserID, []model.Recording{{ID: model.NewID(), TenantID: s.sam.TenantID, UserID: s.sam.UserID,
+		CallID: "c1", Caller: "+33122334455", Callee: "101", StartedAt: t0, EndedAt: t0.Add(65 * time.Second), FileID: blob.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	sam, adm := s.browser("sam", "Sam-password-1"), s.browser("boss", "Boss-password-1")
+	body := func(b *browser, path string, want int) string {
+		t.Helper()
+		code, body, _ := b.get(path)
+		if code != want {
+			t.Fatalf("%s: %d, want %d", path, code, want)
+		}
+		return html.UnescapeString(body)
+	}
+	mine := body(sam, "/calls", http.StatusOK)
+	for _, want := range []string{"Calls 1–2 of 2", "+33122334455", "Answered (caller hung up)", "1:05", "Not answered"} {
+		if !strings.Contains(mine, want) {
+			t.Errorf("my calls lack %s", want)
+		}
+	}
+	src := regexp.MustCompile(`<audio controls preload="none" src="([^"]+)"`).FindStringSubmatch(mine)
+	if src == nil {
+		t.Fatal("no recording to play: " + mine[strings.Index(mine, "<tbody>"):])
+	}
+	if code, data, _ := sam.get(src[1]); code != http.StatusOK || data != string(wav) {
+		t.Errorf("the recording plays %d %q", code, data)
+	}
+	if strings.Contains(mine, "+33999") || strings.Contains(mine, "company") {
+		t.Error("sam sees the admin's call or the company tab")
+	}
+	if got := body(sam, "/calls?direction=INTERNAL_CALL", http.StatusOK); !strings.Contains(got, "Calls 1–1 of 1") || strings.Contains(got, "+33122334455") {
+		t.Error("the direction filter")
+	}
+	if got := body(sam, "/calls?number=2233&since=2026-11-30", http.StatusOK); !strings.Contains(got, "Calls 1–1 of 1") {
+		t.Error("the number and day filters")
+	}
+	if got := body(sam, "/calls?since=yesterday", formRejected); !strings.Contains(got, "since: ") {
+		t.Error("a bad day is not named")
+	}
+	body(sam, "/calls?scope=company", http.StatusForbidden)
+	all := body(adm, "/calls?scope=company", http.StatusOK)
+	if !strings.Contains(all, "Calls 1–3 of 3") || !strings.Contains(all, "+33999") || strings.Contains(all, "<audio") {
+		t.Error("the company's calls")
 	}
 }

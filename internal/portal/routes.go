@@ -36,6 +36,7 @@ func (p *Portal) routes() {
 	p.mux.HandleFunc("GET /tenants", p.signedIn(p.tenants))
 	p.mux.HandleFunc("POST /tenants", p.signedIn(p.createTenant))
 	p.mux.HandleFunc("GET /me", p.signedIn(p.mePage))
+	p.mux.HandleFunc("GET /calls", p.signedIn(p.calls))
 	p.mux.HandleFunc("POST /me/presence", p.signedIn(p.setPresence))
 	p.mux.HandleFunc("POST /me/agent", p.signedIn(p.setAgentStatus))
 	p.mux.HandleFunc("POST /me/settings", p.signedIn(p.saveMe))

@@ -107,3 +107,10 @@ func (s *Store) GetCDR(ctx context.Context, tenantID, userID, id string) (*model
 	}
 	return r, nil
 }
+
+// ListTenantCDRs lists the call records of every user of a tenant (the
+// company call log), newest first by default.
+func (s *Store) ListTenantCDRs(ctx context.Context, tenantID string, q *query.List) (int, []model.CDR, error) {
+	return listPaged(ctx, s, listSpec[model.CDR]{op: "list tenant cdrs", table: "cdrs", cols: cdrColumns,
+		conds: []string{"tenant_id = ?"}, args: []any{tenantID}, order: "started_at DESC, id", scan: scanCDR}, q)
+}

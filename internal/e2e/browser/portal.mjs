@@ -320,11 +320,21 @@ try {
   check(await page.locator('#count').innerText() === 'No users match.', 'no phone is registered');
   await snap('users-filtered');
 
+  // 7c. Call history: one's own calls and, for an admin, the company's.
+  await page.getByRole('link', { name: 'Call history' }).click();
+  check(await page.locator('#calls-count').innerText() === 'No calls.', 'no calls yet');
+  await page.getByRole('link', { name: "The company's calls" }).click();
+  await page.getByLabel('Direction').selectOption({ label: 'Received' });
+  await page.getByLabel('Since').fill('2026-01-01');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  check(page.url().includes('scope=company') && page.url().includes('direction=INBOUND_CALL'), 'company calls filtered: ' + page.url());
+  await snap('call-history');
+
   // 8. A phone's screen: 360 px wide, nothing scrolls sideways.
   await page.setViewportSize({ width: 360, height: 740 });
   await page.goto(base + '/users');
   const someone = await page.locator('a[aria-label^="Edit "]').first().getAttribute('href');
-  for (const [name, url] of [['narrow-users', '/users'], ['narrow-edit-user', someone], ['narrow-my-phone', '/me'], ['narrow-import', '/users/import']]) {
+  for (const [name, url] of [['narrow-users', '/users'], ['narrow-edit-user', someone], ['narrow-my-phone', '/me'], ['narrow-import', '/users/import'], ['narrow-calls', '/calls']]) {
     await page.goto(base + url);
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);
     const over = await page.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > 360)
