@@ -128,6 +128,10 @@ type OwnTenantUpdate struct {
 	SIPDigest *string `json:"sip_digest,omitempty"`
 	// BLFHideCaller keeps callers out of busy lamps.
 	BLFHideCaller *bool `json:"blf_hide_caller,omitempty"`
+	// TimeZone is the IANA zone the company's office hours are in.
+	TimeZone *string `json:"time_zone,omitempty"`
+	// OfficeHours is the week users with office_hours.mode GLOBAL follow.
+	OfficeHours *WeekHours `json:"office_hours,omitempty"`
 }
 
 // GetOwnTenant returns the signed-in user's tenant (GET /api/tenant;

@@ -54,6 +54,10 @@ type ownTenantUpdateDoc struct {
 	SIPDigest string `json:"sip_digest"`
 	// BLFHideCaller keeps callers out of busy lamps.
 	BLFHideCaller bool `json:"blf_hide_caller"`
+	// TimeZone is the IANA zone the company's office hours are in.
+	TimeZone string `json:"time_zone" maxLength:"64"`
+	// OfficeHours is the week users with office_hours.mode GLOBAL follow.
+	OfficeHours model.WeekHours `json:"office_hours"`
 }
 
 // ownTenantRoutes are the caller's own tenant: read with
@@ -67,7 +71,7 @@ func (s *Server) ownTenantRoutes() {
 		func(ctx context.Context, c *directory.Caller, _ *struct{}) (*itemOutput[model.Tenant], error) {
 			return oneOut(d.GetOwnTenant(ctx, c))
 		})
-	handle(s, own(http.MethodPost, "/api/tenant", "update-own-tenant", "Change the signed-in user's tenant's phone settings (sip_digest)", directory.PermCompanyFull, http.StatusNoContent),
+	handle(s, own(http.MethodPost, "/api/tenant", "update-own-tenant", "Change the signed-in user's tenant's phone settings and office hours (sip_digest, blf_hide_caller, time_zone, office_hours)", directory.PermCompanyFull, http.StatusNoContent),
 		func(ctx context.Context, c *directory.Caller, in *createInput[ownTenantUpdateDoc, model.Tenant]) (*struct{}, error) {
 			p, err := in.patch()
 			if err != nil {

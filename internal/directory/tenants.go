@@ -2,6 +2,7 @@ package directory
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/switchboard-pbx/switchboard/internal/model"
@@ -153,10 +154,19 @@ func (s *Service) DeleteTenant(ctx context.Context, c *Caller, id string) error 
 // its phones need (the digest challenges, what busy lamps show). The rest
 // of a tenant (name, trunk, enabled...) is the SystemAdmin's.
 var ownTenantRules = fieldRules{
-	accept: keySet([]string{"sip_digest", "blf_hide_caller"}),
-	readOnly: keySet([]string{"id", "name", "domain", "enabled", "time_zone", "system", "created_at", "otp_required",
-		"office_hours", "country_code", "sip_trunk", "voicemail_server", "voicemail"}),
+	accept: keySet(ownTenantEditable),
+	readOnly: keySet([]string{"id", "name", "domain", "enabled", "system", "created_at", "otp_required",
+		"country_code", "sip_trunk", "voicemail_server", "voicemail"}),
 }
+
+// ownTenantEditable are the settings a tenant's own Admin changes: how
+// phones authenticate, busy lamps, and the company's office hours in its
+// time zone. The rest (country, trunk, voicemail server and options) are
+// the provider's, since they decide what calls cost and where they go.
+var ownTenantEditable = []string{"sip_digest", "blf_hide_caller", "time_zone", "office_hours"}
+
+// OwnTenantEditable lists the settings UpdateOwnTenant accepts.
+func OwnTenantEditable() []string { return slices.Clone(ownTenantEditable) }
 
 // GetOwnTenant returns the caller's own tenant.
 func (s *Service) GetOwnTenant(ctx context.Context, c *Caller) (*model.Tenant, error) {

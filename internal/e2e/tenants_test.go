@@ -148,6 +148,15 @@ func TestOwnTenantDigest(t *testing.T) {
 			entry.Fields["sip_digest"] != "MD5_ONLY" || len(entry.Fields) != 1 {
 			t.Fatalf("audit entry: %+v", entry)
 		}
+		// The company's office hours and time zone are the Admin's too; the
+		// country (what is international) stays the provider's.
+		s.must(204, "POST", "/api/tenant", admin, map[string]any{"time_zone": "Europe/Paris",
+			"office_hours": map[string]any{"friday": map[string]any{"enabled": true, "ranges": []any{map[string]any{"from": "08:00", "to": "12:00"}}}}})
+		wantInvalid(t, s.do("POST", "/api/tenant", admin, map[string]any{"country_code": "44"}).Err(), "country_code")
+		wantInvalid(t, s.do("POST", "/api/tenant", admin, map[string]any{"time_zone": "Mars/Olympus"}).Err(), "time_zone")
+		if tn := ok(boss.GetOwnTenant(ctx))(s); tn.TimeZone != "Europe/Paris" || !tn.OfficeHours.Friday.Enabled || tn.OfficeHours.Friday.Ranges[0].To != "12:00" || tn.CountryCode != "" {
+			t.Fatalf("office hours by the Admin: %+v", tn)
+		}
 
 		s.advance(6 * time.Second) // challenges reuse the setting for up to 5 s
 		ua := s.newUA("udp", "201", "acme.example", "Sip-secret-201")

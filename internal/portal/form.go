@@ -103,6 +103,9 @@ func describe(t reflect.Type, prefix string, m map[string]*meta) []*meta {
 
 // label turns a JSON name into words: "enable_dnd" → "Enable DND".
 func label(name string) string {
+	if l, ok := fieldLabels[name]; ok {
+		return l
+	}
 	words := strings.Split(name, "_")
 	for i, w := range words {
 		switch w {
@@ -290,8 +293,13 @@ func patchFrom(form url.Values) (*directory.UserPatch, map[string]string, error)
 	return p, errs, nil
 }
 
+// setter is a patch being built (of a user, of a tenant).
+type setter interface {
+	Set(path string, v any) error
+}
+
 // setFrom gives p the value of md's input (a group's, each of its members').
-func setFrom(p *directory.UserPatch, md *meta, form url.Values, errs map[string]string) error {
+func setFrom(p setter, md *meta, form url.Values, errs map[string]string) error {
 	raw := form.Get(md.Path)
 	var v any
 	switch md.Kind {

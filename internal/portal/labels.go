@@ -45,6 +45,17 @@ var choiceLabels = map[string]string{
 	"PRIVATE_IPV6":         "Private IPv6 address",
 	"SBC_DOMAIN":           "SBC domain",
 	"WEB_DOMAIN":           "Web domain",
+	"SHA256_THEN_MD5":      "SHA-256, then MD5 for older phones (recommended)",
+	"MD5_THEN_SHA256":      "MD5 first, then SHA-256",
+	"SHA256_ONLY":          "SHA-256 only",
+	"MD5_ONLY":             "MD5 only (baresip 1.0, sipsak)",
+}
+
+// fieldLabels name settings whose JSON name reads poorly as words.
+var fieldLabels = map[string]string{
+	"blf_hide_caller": "Hide who calls from busy lamps",
+	"sip_digest":      "How phones prove their password (SIP digest)",
+	"time_zone":       "Time zone of the office hours",
 }
 
 // fieldChoiceLabels override choiceLabels for one setting (by its name).

@@ -327,6 +327,9 @@ func TestNoJSONInputs(t *testing.T) {
 	for _, md := range userMeta {
 		check([]*meta{md})
 	}
+	for _, md := range tenantMeta {
+		check([]*meta{md})
+	}
 }
 
 // TestRowsRendered: a saved list shows as rows with its choices in words
@@ -481,5 +484,73 @@ func TestCallHistory(t *testing.T) {
 	all := body(adm, "/calls?scope=company", http.StatusOK)
 	if !strings.Contains(all, "Calls 1–3 of 3") || !strings.Contains(all, "+33999") || strings.Contains(all, "<audio") {
 		t.Error("the company's calls")
+	}
+}
+
+// TestCompanyPage: a tenant's Admin changes the company's digest and
+// office hours (week grid), sees what the provider set, adds and removes
+// a holiday; bad input is named and changes nothing; a StandardUser may
+// not.
+func TestCompanyPage(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	adm, sam := s.browser("boss", "Boss-password-1"), s.browser("sam", "Sam-password-1")
+	_, body, _ := adm.get("/company")
+	for _, want := range []string{"Set by your provider", "acme.example", `name="sip_digest"`, `name="office_hours.monday.ranges"`, "No holidays yet."} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	if strings.Contains(body, `name="sip_trunk"`) || strings.Contains(body, `name="country_code"`) {
+		t.Error("the provider's settings are editable")
+	}
+	form := url.Values{"sip_digest": {"MD5_ONLY"}, "time_zone": {"Europe/Paris"}, "office_hours.friday.enabled": {"1"},
+		"office_hours.friday.ranges": {"08:00-12:00"}}
+	if code, body, _ := adm.post("/company", form); code != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", code, body)
+	}
+	tn, err := s.d.GetOwnTenant(ctx, s.adm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tn.SIPDigest != "MD5_ONLY" || tn.TimeZone != "Europe/Paris" || !tn.OfficeHours.Friday.Enabled || tn.OfficeHours.Friday.Ranges[0].To != "12:00" || tn.OfficeHours.Monday.Enabled {
+		t.Fatalf("saved %+v", tn)
+	}
+	form.Set("time_zone", "Mars/Olympus")
+	form.Set("sip_digest", "SHA256_ONLY")
+	if code, body, _ := adm.post("/company", form); code != formRejected || !strings.Contains(body, `id="f-time-zone-error"`) {
+		t.Fatalf("a bad time zone: %d", code)
+	}
+	if tn, _ := s.d.GetOwnTenant(ctx, s.adm); tn.SIPDigest != "MD5_ONLY" {
+		t.Fatal("a refused save changed the digest")
+	}
+	if code, body, _ := adm.post("/company/holidays", url.Values{"name": {"Christmas"}, "from": {"25/12"}}); code != formRejected ||
+		!strings.Contains(body, `id="h-from-error"`) || !strings.Contains(body, `value="Christmas"`) {
+		t.Fatalf("a bad day: %d", code)
+	}
+	if code, _, _ := adm.post("/company/holidays", url.Values{"name": {"Christmas"}, "from": {"2026-12-25"}, "to": {"2026-12-26"},
+		"every_year": {"1"}}); code != http.StatusSeeOther {
+		t.Fatalf("add a holiday: %d", code)
+	}
+	_, body, _ = adm.get("/company")
+	if !strings.Contains(body, "25 December to 26 December, every year") {
+		t.Fatal("the holiday is not listed in words")
+	}
+	id := regexp.MustCompile(`/company/holidays/([^/]+)/remove`).FindStringSubmatch(body)
+	if id == nil {
+		t.Fatal("no remove button")
+	}
+	if code, _, _ := adm.post("/company/holidays/"+id[1]+"/remove", url.Values{}); code != http.StatusSeeOther {
+		t.Fatalf("remove: %d", code)
+	}
+	if n, _, _ := s.d.ListTenantHolidays(ctx, s.adm, query.Params{}); n != 0 {
+		t.Fatalf("%d holidays left", n)
+	}
+	if code, _, _ := sam.get("/company"); code != http.StatusForbidden {
+		t.Errorf("a StandardUser reads the company page: %d", code)
+	}
+	sam.get("/me")
+	if code, _, _ := sam.post("/company", url.Values{"sip_digest": {"MD5_ONLY"}}); code != http.StatusForbidden {
+		t.Errorf("a StandardUser saves the company settings: %d", code)
 	}
 }

@@ -330,11 +330,25 @@ try {
   check(page.url().includes('scope=company') && page.url().includes('direction=INBOUND_CALL'), 'company calls filtered: ' + page.url());
   await snap('call-history');
 
+  // 7d. Company settings: office hours by the week, a holiday added.
+  await page.getByRole('link', { name: 'Company', exact: true }).click();
+  await page.getByRole('checkbox', { name: 'Saturday open' }).check();
+  await page.getByRole('textbox', { name: 'Saturday hours' }).fill('09:00-12:00');
+  await page.getByRole('button', { name: 'Save company settings' }).click();
+  await expectSaved('company saved');
+  check(await page.getByRole('textbox', { name: 'Saturday hours' }).inputValue() === '09:00-12:00', 'saturday kept');
+  await page.getByLabel('Holiday name').fill('Christmas');
+  await page.getByLabel('First day').fill('2026-12-25');
+  await page.getByLabel('Every year').check();
+  await page.getByRole('button', { name: 'Add holiday' }).click();
+  check((await page.locator('#holidays tbody').innerText()).includes('25 December, every year'), 'holiday listed');
+  await snap('company');
+
   // 8. A phone's screen: 360 px wide, nothing scrolls sideways.
   await page.setViewportSize({ width: 360, height: 740 });
   await page.goto(base + '/users');
   const someone = await page.locator('a[aria-label^="Edit "]').first().getAttribute('href');
-  for (const [name, url] of [['narrow-users', '/users'], ['narrow-edit-user', someone], ['narrow-my-phone', '/me'], ['narrow-import', '/users/import'], ['narrow-calls', '/calls']]) {
+  for (const [name, url] of [['narrow-users', '/users'], ['narrow-edit-user', someone], ['narrow-my-phone', '/me'], ['narrow-import', '/users/import'], ['narrow-calls', '/calls'], ['narrow-company', '/company']]) {
     await page.goto(base + url);
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);
     const over = await page.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > 360)
