@@ -261,6 +261,12 @@ func (d *decider) action(action, number, setting string) []Step {
 			ring.Targets = rotate(fm.Numbers, d.c.FollowMeLast+1)
 		default: // RING_ALL
 			ring.Targets, ring.Parallel = append([]string(nil), fm.Numbers...), true
+			// Simultaneous ring: with no initial ring time the user's own
+			// phones ring along with the numbers, not before them.
+			if fm.InitialRingTime == 0 && d.f.Registered && !busy {
+				ring.Targets = append(append([]string(nil), d.c.Contacts...), fm.Numbers...)
+				ring.Setting = "follow_me (simultaneous ring)"
+			}
 		}
 		steps = append(steps, ring)
 	} else if d.f.Registered && !busy {

@@ -153,6 +153,13 @@ func TestDecide(t *testing.T) {
 		{"follow me ring all after the desk phone", callee(func(c *Callee) {
 			c.Settings.FollowMe = model.FollowMe{Enabled: true, InitialRingTime: 10, Numbers: []string{"+331", "+332"}, Strategy: "RING_ALL", RingTime: 20, CallerID: "LOCAL"}
 		}), call, env(), "RING[" + phone + "]/10@follow_me.initial_ring_time, RING[+331 +332]/20@follow_me, VOICEMAIL@available_no_answer_forward_rule"},
+		{"simultaneous ring: phones and numbers together", callee(func(c *Callee) {
+			c.Settings.FollowMe = model.FollowMe{Enabled: true, Numbers: []string{"+331"}, Strategy: "RING_ALL", RingTime: 25, CallerID: "REMOTE"}
+		}), call, env(), "RING[" + phone + " +331]/25@follow_me (simultaneous ring), VOICEMAIL@available_no_answer_forward_rule"},
+		{"simultaneous ring without a registered phone rings the numbers", callee(func(c *Callee) {
+			c.Settings.FollowMe = model.FollowMe{Enabled: true, Numbers: []string{"+331"}, Strategy: "RING_ALL", RingTime: 25, CallerID: "REMOTE"}
+			c.Contacts, c.Settings.OfflineOfficeHours = nil, fr("RING_EXTENSION", "")
+		}), call, env(), "RING[+331]/25@follow_me, VOICEMAIL@available_no_answer_forward_rule"},
 		{"follow me hunt", callee(func(c *Callee) {
 			c.Settings.FollowMe = model.FollowMe{Enabled: true, Numbers: []string{"+331", "+332", "+333"}, Strategy: "HUNT", RingTime: 15, CallerID: "REMOTE"}
 		}), call, env(), "RING[+331 +332 +333]/15@follow_me, VOICEMAIL@available_no_answer_forward_rule"},
