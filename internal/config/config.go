@@ -71,7 +71,7 @@ type SIPSettings struct {
 	FailWindow     time.Duration
 	Ban            time.Duration
 	// KeyPressWait is how long whoever answers a forwarded call of a user
-	// with require_key_press has to press a key (SIP INFO DTMF).
+	// with require_key_press has to press a key (RFC 4733 or SIP INFO).
 	KeyPressWait time.Duration
 	// SubsPerUser and SubsPerDevice bound the event subscriptions (busy
 	// lamps, presence, message-waiting) one user, and one device, holds

@@ -235,7 +235,7 @@ var errHangup = errors.New("the caller hung up")
 
 // ProxyHandoff is how the node's proxy reaches this engine.
 func (e *Engine) ProxyHandoff() *proxy.Media {
-	return &proxy.Media{Addr: e.addr, Codes: []string{CodeOwnMailbox, CodeAnyMailbox},
+	return &proxy.Media{Addr: e.addr, Codes: []string{CodeOwnMailbox, CodeAnyMailbox}, Anchor: e.NewAnchor,
 		Handoff: func(tenantID, callerExt string) sip.Header {
 			return sip.NewHeader(HandoffHeader, HandoffValue(e.token, tenantID, callerExt))
 		}}

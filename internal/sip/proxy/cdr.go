@@ -15,6 +15,9 @@ import (
 // who received it: after a forward to another extension, that user).
 func (p *Proxy) writeCDRs(c *call, end time.Time) {
 	p.legEnded(c)
+	if c.anchor != nil {
+		c.anchor.Close()
+	}
 	var out []model.CDR
 	for _, u := range []*model.User{c.caller, c.callee} {
 		if u != nil {

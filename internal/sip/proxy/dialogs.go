@@ -29,6 +29,8 @@ type call struct {
 	// record's user_data.
 	note      string
 	emergency bool // a call to an emergency number
+	// anchor relays the call's media when a leg of it is anchored here.
+	anchor Anchor
 }
 
 // addNote adds to what the call's record says of policy.

@@ -14,6 +14,7 @@ type branch struct {
 	tx       sip.ClientTransaction
 	idx      int                // index in the contacts forked to
 	answered context.CancelFunc // set while its answer waits for a key
+	anchor   Anchor             // the leg's media relay, when anchored
 }
 
 // branchEvent is what a branch reports: a response, its end (res nil),
@@ -36,6 +37,7 @@ type forking struct {
 	finals   int  // branches that are over
 	ringing  bool // a 180 was relayed to the caller
 	expired  bool // the fork's time is up
+	winner   int  // the branch that answered (-1: none)
 }
 
 // fork sends the INVITE to every contact at once and returns the first
@@ -51,10 +53,12 @@ func (p *Proxy) fork(ctx context.Context, req *sip.Request, tx sip.ServerTransac
 	// CANCEL requests, and their transactions end on their own.
 	branchCtx, cancelBranches := context.WithTimeout(context.Background(), timeout+35*time.Second)
 	defer cancelBranches()
-	f := &forking{p: p, req: req, tx: tx, c: c, keyPress: keyPress, branches: p.sendBranches(branchCtx, req, contacts, extra)}
+	f := &forking{p: p, req: req, tx: tx, c: c, keyPress: keyPress, winner: -1}
+	f.branches = p.sendBranches(branchCtx, req, c, contacts, keyPress, extra)
 	if len(f.branches) == 0 {
 		return nil, -1
 	}
+	defer f.closeAnchors()
 	f.events = make(chan branchEvent, 16*len(f.branches))
 	for i, b := range f.branches {
 		go f.watch(i, b)
@@ -62,9 +66,24 @@ func (p *Proxy) fork(ctx context.Context, req *sip.Request, tx sip.ServerTransac
 	return f.wait(ctx, timeout)
 }
 
+// closeAnchors ends the media relays of the branches that did not win;
+// the winner's is the call's until it ends.
+func (f *forking) closeAnchors() {
+	for i, b := range f.branches {
+		switch {
+		case b.anchor == nil:
+		case i == f.winner:
+			f.c.anchor = b.anchor
+		default:
+			b.anchor.Close()
+		}
+	}
+}
+
 // sendBranches forwards req to each contact that parses, with the extra
-// headers.
-func (p *Proxy) sendBranches(ctx context.Context, req *sip.Request, contacts []string, extra []sip.Header) []branch {
+// headers; with keyPress, each leg's media is anchored here (its callee
+// hears the prompt and its key comes by RFC 4733 too).
+func (p *Proxy) sendBranches(ctx context.Context, req *sip.Request, c *call, contacts []string, keyPress bool, extra []sip.Header) []branch {
 	var branches []branch
 	for ci, contact := range contacts {
 		out, ok := branchRequest(req, contact, extra)
@@ -72,12 +91,19 @@ func (p *Proxy) sendBranches(ctx context.Context, req *sip.Request, contacts []s
 			continue
 		}
 		p.recordRoute(out, req.Transport())
+		var a Anchor
+		if keyPress {
+			a = p.anchorLeg(ctx, c, out)
+		}
 		btx, err := p.client.TransactionRequest(ctx, out, sipgo.ClientRequestDecreaseMaxForward, sipgo.ClientRequestAddVia)
 		if err != nil {
 			p.log.Debug("sip fork", "contact", contact, "error", err)
+			if a != nil {
+				a.Close()
+			}
 			continue
 		}
-		branches = append(branches, branch{req: out, tx: btx, idx: ci})
+		branches = append(branches, branch{req: out, tx: btx, idx: ci, anchor: a})
 	}
 	return branches
 }
@@ -155,7 +181,7 @@ func (f *forking) take(ctx context.Context, e branchEvent) (res *sip.Response, w
 	case e.keyed == 1:
 		b.answered = nil
 		f.cancelAll(e.i)
-		return relayVia(f.req, b.req, e.res), b.idx, true
+		return f.win(e.i, e.res), b.idx, true
 	case e.keyed == 2:
 		b.answered = nil
 		f.finals++
@@ -167,7 +193,7 @@ func (f *forking) take(ctx context.Context, e branchEvent) (res *sip.Response, w
 		}
 	case e.res.StatusCode >= 200:
 		f.cancelAll(e.i)
-		return relayVia(f.req, b.req, e.res), b.idx, true
+		return f.win(e.i, e.res), b.idx, true
 	case e.res.StatusCode >= 180 && !f.ringing && !f.expired:
 		f.ringing = true
 		if f.c.rang.IsZero() {
@@ -176,6 +202,20 @@ func (f *forking) take(ctx context.Context, e branchEvent) (res *sip.Response, w
 		_ = f.tx.Respond(relayVia(f.req, b.req, e.res))
 	}
 	return nil, -1, false
+}
+
+// win makes branch i the answer: its 2xx res as the caller gets it (with
+// the anchor's address when the leg is anchored, which from now on
+// relays the parties' media).
+func (f *forking) win(i int, res *sip.Response) *sip.Response {
+	f.winner = i
+	b := f.branches[i]
+	out := relayVia(f.req, b.req, res)
+	if b.anchor != nil {
+		out.SetBody(b.anchor.Answer(res.Body()))
+		b.anchor.Connect()
+	}
+	return out
 }
 
 // holdForKey holds branch i's answer res until its callee presses a key;
@@ -188,7 +228,7 @@ func (f *forking) holdForKey(ctx context.Context, i int, res *sip.Response) {
 	go func() {
 		defer stop()
 		keyed := 2
-		if f.p.awaitKey(abort, b.req, b.tx, res) {
+		if f.p.awaitKey(abort, b.req, b.tx, res, b.anchor) {
 			keyed = 1
 		}
 		f.events <- branchEvent{i: i, res: res, keyed: keyed}

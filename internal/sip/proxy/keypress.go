@@ -12,13 +12,15 @@ import (
 
 // Require key press: a forwarded call of a user with require_key_press
 // counts as answered only when the person answering presses a key, so a
-// mobile's own voicemail cannot take the call. Media is not touched, so
-// the key arrives as SIP INFO (application/dtmf-relay or application/dtmf,
-// which desk and mobile gateways send). Until then the proxy holds the
-// callee's 2xx: it acknowledges it itself, the caller keeps hearing
-// ringback, and the plan goes on (next number, voicemail) when no key
-// comes within the wait, the callee hangs up, or the caller cancels; the
-// proxy then ends the callee's leg with a BYE.
+// mobile's own voicemail cannot take the call. The leg's media is
+// anchored in Switchboard (see Anchor): the person answering hears a
+// short prompt, and the key counts as an RFC 4733 event, or as SIP INFO
+// (application/dtmf-relay or application/dtmf, which desk and mobile
+// gateways send; the only way without a media engine or an SDP offer).
+// Until then the proxy holds the callee's 2xx: it acknowledges it itself,
+// the caller keeps hearing ringback, and the plan goes on (next number,
+// voicemail) when no key comes within the wait, the callee hangs up, or
+// the caller cancels; the proxy then ends the callee's leg with a BYE.
 
 // keyWaits are the answered legs waiting for a key, by Call-ID and the
 // callee's tag (the From tag of its INFO and BYE).
@@ -120,7 +122,7 @@ func (p *Proxy) keyEvent(req *sip.Request, tx sip.ServerTransaction) bool {
 // awaitKey holds an answered leg (out answered res on btx) until its
 // callee presses a key: true then. Otherwise (no key within the wait,
 // the callee hung up, abort) the leg is ended and false returned.
-func (p *Proxy) awaitKey(abort context.Context, out *sip.Request, btx sip.ClientTransaction, res *sip.Response) bool {
+func (p *Proxy) awaitKey(abort context.Context, out *sip.Request, btx sip.ClientTransaction, res *sip.Response, a Anchor) bool {
 	tag, _ := res.To().Params.Get("tag")
 	key := keyWaitKey(out.CallID().Value(), tag)
 	ch := p.keys.add(key)
@@ -137,6 +139,10 @@ func (p *Proxy) awaitKey(abort context.Context, out *sip.Request, btx sip.Client
 	if ch == nil {
 		p.bye(out, res)
 		return false
+	}
+	if a != nil { // the callee hears the prompt; its RFC 4733 key counts
+		a.Answer(res.Body())
+		a.AwaitKey(abort, ch)
 	}
 	timer := time.NewTimer(p.keyPressWait)
 	defer timer.Stop()

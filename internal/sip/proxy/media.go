@@ -19,6 +19,48 @@ type Media struct {
 	// calling extension ("" from outside), with the node's token; the
 	// proxy always sets it itself, replacing any the caller sent.
 	Handoff func(tenantID, callerExt string) sip.Header
+	// Anchor opens a relay that anchors one leg's media in Switchboard
+	// (nil: legs are never anchored).
+	Anchor func(ctx context.Context, tenantID string) (Anchor, error)
+}
+
+// Anchor is one leg's media anchored in Switchboard: the parties' SDP
+// name its addresses, and it relays their RTP once connected.
+type Anchor interface {
+	// Offer is the caller's SDP offer as the callee gets it; false when
+	// it has no audio to anchor.
+	Offer(sdp []byte) ([]byte, bool)
+	// Answer learns the callee's SDP answer and returns it as the caller
+	// gets it.
+	Answer(sdp []byte) []byte
+	// AwaitKey plays the key-press prompt to the callee and sends the
+	// key it presses (RFC 4733) on keys, until ctx ends.
+	AwaitKey(ctx context.Context, keys chan<- string)
+	// Connect relays the parties' media both ways.
+	Connect()
+	// Close ends the relay.
+	Close()
+}
+
+// anchorLeg opens an anchor for a forwarded INVITE out and puts its
+// address in out's SDP; nil when the leg cannot be anchored (no media
+// engine, no SDP offer: the key then comes only by SIP INFO).
+func (p *Proxy) anchorLeg(ctx context.Context, c *call, out *sip.Request) Anchor {
+	if p.media == nil || p.media.Anchor == nil || len(out.Body()) == 0 {
+		return nil
+	}
+	a, err := p.media.Anchor(ctx, c.tenant.ID)
+	if err != nil {
+		p.log.Warn("sip media anchor", "error", err)
+		return nil
+	}
+	sdp, ok := a.Offer(out.Body())
+	if !ok {
+		a.Close()
+		return nil
+	}
+	out.SetBody(sdp)
+	return a
 }
 
 // localVoicemail is the engine's URI for the mailbox of extension ext,
