@@ -38,7 +38,8 @@ type meData struct {
 	Errors      map[string]string
 	Open        string
 	// Posted are the values of a refused section, shown as typed.
-	Posted map[string]any
+	Posted    map[string]any
+	Behaviour *behaviourView
 }
 
 // qrData is a PNG as a data: URL the templates may put in src (it is
@@ -59,6 +60,7 @@ func (p *Portal) showMe(w http.ResponseWriter, r *http.Request, c *directory.Cal
 		return
 	}
 	d.User = u
+	d.Behaviour = behaviourOf(u, "/me/behaviour")
 	d.Presences = []string{model.PresenceAvailable, model.PresenceAway, model.PresenceLunch, model.PresenceBusinessTrip}
 	raw, _ := json.Marshal(u)
 	var values map[string]any

@@ -58,6 +58,7 @@ func New(d *directory.Service, log *slog.Logger) (*Portal, error) {
 		"inc":       func(i int) int { return i + 1 },
 		"presence":  presenceLabel,
 		"callLabel": callLabel,
+		"withCSRF":  withCSRF,
 		"duration":  duration,
 		"fmtTime": func(t any) string {
 			switch v := t.(type) {

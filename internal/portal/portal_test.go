@@ -554,3 +554,63 @@ func TestCompanyPage(t *testing.T) {
 		t.Errorf("a StandardUser saves the company settings: %d", code)
 	}
 }
+
+// TestBehaviourQuickChoice: the four ways calls ring, chosen in one go,
+// write the settings that make them (and read back as that choice);
+// one needing a mobile without one is refused and changes nothing.
+func TestBehaviourQuickChoice(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	sys := s.caller("admin", "System-admin-pw-1", "")
+	if err := s.d.UpdateTenant(ctx, sys, s.sam.TenantID, directory.NewPatch(model.Tenant{CountryCode: "1"}, "country_code")); err != nil {
+		t.Fatal(err)
+	}
+	sam, adm := s.browser("sam", "Sam-password-1"), s.browser("boss", "Boss-password-1")
+	sam.get("/me")
+	adm.get("/users")
+	me := func() *model.User {
+		u, err := s.d.Me(ctx, s.sam)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	const mobile = "+14155552671"
+	choose := func(b *browser, path, choice, seconds string) {
+		t.Helper()
+		if code, body, _ := b.post(path, url.Values{"behaviour": {choice}, "mobile_phone": {mobile}, "initial_ring_time": {seconds}}); code != http.StatusSeeOther {
+			t.Fatalf("%s: %d %s", choice, code, body)
+		}
+		_, body, _ := b.get(strings.TrimSuffix(path, "/behaviour"))
+		if b == sam {
+			_, body, _ = b.get("/me")
+		}
+		if !strings.Contains(body, `value="`+choice+`" checked`) {
+			t.Errorf("%s does not read back as chosen", choice)
+		}
+	}
+	choose(sam, "/me/behaviour", "simultaneous", "")
+	if u := me(); !u.FollowMe.Enabled || u.FollowMe.InitialRingTime != 0 || len(u.FollowMe.Numbers) != 1 || u.FollowMe.Numbers[0] != mobile || u.MobilePhone != mobile {
+		t.Fatalf("simultaneous: %+v %s", u.FollowMe, u.MobilePhone)
+	}
+	choose(sam, "/me/behaviour", "sequential", "30")
+	if u := me(); !u.FollowMe.Enabled || u.FollowMe.InitialRingTime != 30 {
+		t.Fatalf("sequential: %+v", u.FollowMe)
+	}
+	choose(adm, "/users/"+s.sam.UserID+"/behaviour", "forward", "")
+	if u := me(); u.FollowMe.Enabled || u.AvailableOfficeHours.Action != "FORWARD_TO_MOBILE" || u.AvailableNonOfficeHours.Action != "FORWARD_TO_MOBILE" {
+		t.Fatalf("forward: %+v %+v", u.FollowMe, u.AvailableOfficeHours)
+	}
+	choose(sam, "/me/behaviour", "ring", "")
+	if u := me(); u.FollowMe.Enabled || u.AvailableOfficeHours.Action != "RING_EXTENSION" {
+		t.Fatalf("ring: %+v", u.AvailableOfficeHours)
+	}
+	sam.post("/me/behaviour", url.Values{"behaviour": {"simultaneous"}, "mobile_phone": {""}})
+	if _, body, _ := sam.get("/me"); !strings.Contains(body, "Nothing was saved: Give your mobile number") || me().FollowMe.Enabled {
+		t.Fatal("a choice without a mobile")
+	}
+	sam.post("/me/behaviour", url.Values{"behaviour": {"sequential"}, "mobile_phone": {mobile}, "initial_ring_time": {"2"}})
+	if u := me(); u.FollowMe.Enabled {
+		t.Fatal("two seconds first was saved")
+	}
+}

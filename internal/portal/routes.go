@@ -25,6 +25,9 @@ func (p *Portal) routes() {
 	p.mux.HandleFunc("GET /users/{id}", p.signedIn(p.editUser))
 	p.mux.HandleFunc("POST /users/{id}", p.signedIn(p.saveUser))
 	p.mux.HandleFunc("POST /users/{id}/password", p.signedIn(p.setUserPassword))
+	p.mux.HandleFunc("POST /users/{id}/behaviour", p.signedIn(func(w http.ResponseWriter, r *http.Request, c *directory.Caller) {
+		p.saveBehaviour(w, r, c, r.PathValue("id"))
+	}))
 	p.mux.HandleFunc("POST /users/{id}/registrations/remove", p.signedIn(p.removeRegistration))
 	p.mux.HandleFunc("POST /users/{id}/apikeys/remove", p.signedIn(p.removeUserAPIKey))
 	p.mux.HandleFunc("GET /users/{id}/remove", p.signedIn(p.removeUserPage))
@@ -44,6 +47,9 @@ func (p *Portal) routes() {
 	p.mux.HandleFunc("POST /me/presence", p.signedIn(p.setPresence))
 	p.mux.HandleFunc("POST /me/agent", p.signedIn(p.setAgentStatus))
 	p.mux.HandleFunc("POST /me/settings", p.signedIn(p.saveMe))
+	p.mux.HandleFunc("POST /me/behaviour", p.signedIn(func(w http.ResponseWriter, r *http.Request, c *directory.Caller) {
+		p.saveBehaviour(w, r, c, "")
+	}))
 	p.mux.HandleFunc("POST /me/greetings", p.signedInUpload(maxGreetingUpload, p.uploadGreeting))
 	p.mux.HandleFunc("POST /me/greetings/enable", p.signedIn(p.enableGreeting))
 	p.mux.HandleFunc("POST /me/voicemails/mark", p.signedIn(p.markVoicemail))

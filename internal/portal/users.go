@@ -81,6 +81,7 @@ type editData struct {
 	APIKeys       []model.APIKey
 	Errors        map[string]string
 	Open          string
+	Behaviour     *behaviourView
 }
 
 func (p *Portal) editUser(w http.ResponseWriter, r *http.Request, c *directory.Caller) {
@@ -101,7 +102,7 @@ func (p *Portal) showUser(w http.ResponseWriter, r *http.Request, c *directory.C
 	for k, v := range posted { // show what was typed, not the stored values
 		values[k] = v
 	}
-	d := &editData{User: u, Errors: errs, Open: open}
+	d := &editData{User: u, Errors: errs, Open: open, Behaviour: behaviourOf(u, "/users/"+u.ID+"/behaviour")}
 	for _, s := range userSections {
 		d.Sections = append(d.Sections, sectionView{section: s, Fields: fieldsFor(s.Fields, values, errs), Names: strings.Join(s.Fields, ",")})
 	}

@@ -273,6 +273,16 @@ try {
   // 6. My Phone: presence, an API key shown once, a greeting played back.
   await page.getByRole('link', { name: 'My Phone' }).click();
   await checkLabels('my phone');
+  await page.getByLabel('Ring my phones and my mobile together').check();
+  await page.getByLabel('Mobile number').fill('');
+  await page.getByRole('button', { name: 'Save how calls ring' }).click();
+  check((await page.getByRole('status').first().innerText()).includes('Give your mobile number'), 'a choice without a mobile is refused');
+  await page.getByLabel('Ring my phones and my mobile together').check();
+  await page.getByLabel('Mobile number').fill('+33622334455');
+  await page.getByRole('button', { name: 'Save how calls ring' }).click();
+  check(await page.getByRole('status').first().innerText() === 'Saved.', 'behaviour saved');
+  check(await page.getByLabel('Ring my phones and my mobile together').isChecked(), 'simultaneous reads back');
+  await snap('my-phone-how-calls-ring');
   await page.getByLabel('I am').selectOption('LUNCH');
   await page.getByRole('button', { name: 'Save presence' }).click();
   check(await page.getByLabel('I am').inputValue() === 'LUNCH', 'presence saved');
