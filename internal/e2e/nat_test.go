@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"net"
 	"testing"
 	"time"
 
@@ -77,6 +78,59 @@ func TestSIPBehindNAT(t *testing.T) {
 			if res := bob.register("Contact: <"+private+">", "Expires: 0"); res == nil || res.StatusCode != 200 {
 				t.Fatalf("unregister over %s: %v", network, res)
 			}
+		}
+	})
+}
+
+// TestSIPFlowFailure: a phone registered over TCP whose connection
+// closes loses its binding at once (RFC 5626 flow failure: the status
+// API shows it unregistered), and a call to it is refused 480 without
+// the proxy dialling the phone's old address, where another program now
+// listens. The binding used to stay until it expired and calls were
+// sent to whoever held that port.
+func TestSIPFlowFailure(t *testing.T) {
+	needTool(t, "sipp")
+	eachDB(t, func(t *testing.T, s *server) {
+		admin, _, id202 := legacyTenant(s, "acme.example")
+		bob := s.newUA("tcp", "202", "acme.example", "Sip-secret-202")
+		if res := bob.register("Contact: <sip:202@10.99.0.1:5060;transport=tcp>", "Expires: 600"); res.StatusCode != 200 {
+			t.Fatalf("register: %v", res)
+		}
+		if _, regs := registrations(t, s, admin, id202); len(regs) != 1 {
+			t.Fatalf("bindings: %v", regs)
+		}
+		old := bob.conn.LocalAddr().String()
+		bob.conn.Close()
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			_, regs := registrations(t, s, admin, id202)
+			if len(regs) == 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the closed flow's binding stayed: %v", regs)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		squatter, err := net.Listen("tcp", old)
+		if err != nil {
+			t.Skipf("cannot listen on the phone's old address %s: %v", old, err)
+		}
+		defer squatter.Close()
+		reached := make(chan struct{}, 1)
+		go func() {
+			if c, err := squatter.Accept(); err == nil {
+				c.Close()
+				reached <- struct{}{}
+			}
+		}()
+		if err := sippUACRefused(t, s.app.SIPAddr(), []string{sippLine("201", "acme.example", "Sip-secret-201", "202")}, 480); err != nil {
+			t.Fatalf("call to the phone whose flow failed: %v", err)
+		}
+		select {
+		case <-reached:
+			t.Fatal("the proxy dialled the failed flow's address")
+		default:
 		}
 	})
 }

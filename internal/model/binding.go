@@ -41,6 +41,15 @@ func (b *Binding) BehindNAT() bool {
 	return ok && err == nil && !strings.EqualFold(host, ip)
 }
 
+// FlowOnly tells whether the phone can be reached only over the flow it
+// registered on: it is behind NAT, or it registered for RFC 5626
+// outbound (a reg-id in its Contact). When that flow fails, such a
+// binding is gone; any other binding stays reachable at its Contact
+// (RFC 3261: a new connection to the address it names).
+func (b *Binding) FlowOnly() bool {
+	return b.BehindNAT() || strings.Contains(strings.ToLower(b.Contact), ";reg-id=")
+}
+
 // Target is the URI calls to the binding are sent to: the Contact URI,
 // with FlowParam naming the source when the phone is behind NAT or
 // registered over TCP or TLS (RFC 5626: over the connection it

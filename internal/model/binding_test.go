@@ -25,3 +25,22 @@ func TestBindingTarget(t *testing.T) {
 		}
 	}
 }
+
+// TestBindingFlowOnly: a binding behind NAT, or registered for outbound
+// (reg-id), is reached only over its flow; another over TCP is reached
+// at its Contact too.
+func TestBindingFlowOnly(t *testing.T) {
+	for _, c := range []struct {
+		contact, source string
+		only            bool
+	}{
+		{"<sip:202@10.0.0.5:5060;transport=tcp>", "198.51.100.2:50000", true},
+		{"<sip:202@127.0.0.1:5999;transport=tcp>", "127.0.0.1:40001", false},
+		{"<sip:202@127.0.0.1:5999;transport=tcp>;+sip.instance=\"<urn:uuid:1>\";reg-id=1", "127.0.0.1:40001", true},
+	} {
+		b := Binding{Contact: c.contact, Source: c.source, Transport: "TCP"}
+		if b.FlowOnly() != c.only {
+			t.Errorf("%s from %s: flow only %v", c.contact, c.source, b.FlowOnly())
+		}
+	}
+}

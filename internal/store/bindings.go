@@ -156,6 +156,48 @@ func (s *Store) DeleteBinding(ctx context.Context, tenantID, userID, instanceID 
 	})
 }
 
+// DeleteFlowBindings deletes the bindings registered over the TCP or TLS
+// connection from source (transport "TCP" or "TLS"), in every tenant,
+// that only says yes to: that connection closed (RFC 5626 flow failure).
+// It returns how many went.
+func (s *Store) DeleteFlowBindings(ctx context.Context, transport, source string, only func(*model.Binding) bool) (int64, error) {
+	var n int64
+	err := s.inTx(ctx, func(c conn) error {
+		rows, err := c.query(ctx, `SELECT `+bindingColumns+` FROM sip_bindings WHERE source = ? AND transport = ?`, source, transport)
+		if err != nil {
+			return fmt.Errorf("flow bindings: %w", err)
+		}
+		var gone []*model.Binding
+		for rows.Next() {
+			b, err := scanBinding(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			if only(b) {
+				gone = append(gone, b)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, b := range gone {
+			// The source is checked again: a phone that registered anew
+			// meanwhile keeps its new binding.
+			res, err := c.exec(ctx, `DELETE FROM sip_bindings WHERE user_id = ? AND instance_id = ? AND source = ? AND transport = ?`,
+				b.UserID, b.InstanceID, source, transport)
+			if err != nil {
+				return fmt.Errorf("delete flow binding: %w", err)
+			}
+			k, _ := res.RowsAffected()
+			n += k
+		}
+		return nil
+	})
+	return n, err
+}
+
 // SweepBindings deletes every binding expired at now and returns how many.
 func (s *Store) SweepBindings(ctx context.Context, now time.Time) (int64, error) {
 	res, err := s.c().exec(ctx, `DELETE FROM sip_bindings WHERE expires_at <= ?`, micros(now))

@@ -106,3 +106,38 @@ func TestBindings(t *testing.T) {
 		}
 	})
 }
+
+// TestDeleteFlowBindings: the bindings of one closed flow (transport and
+// source) that the predicate picks go, in every tenant; those of the
+// same source over another transport, or of another port, or not
+// picked, stay.
+func TestDeleteFlowBindings(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		a, b := mkTenant(t, s, "a.example"), mkTenant(t, s, "b.example")
+		ann, bea := mkUser(t, s, a.ID, "ann", "100"), mkUser(t, s, b.ID, "bea", "100")
+		t0 := time.Now().UTC().Truncate(time.Microsecond)
+		bind := func(id, source, transport string) model.Binding {
+			return model.Binding{InstanceID: id, Contact: "<sip:100@10.0.0.2>", CallID: id, CSeq: 1, ExpiresAt: t0.Add(time.Hour),
+				Source: source, Transport: transport, CreatedAt: t0}
+		}
+		must(t, s.UpdateBindings(ctx, a.ID, ann.ID, t0, func(*store.SIPUser, []model.Binding) ([]model.Binding, error) {
+			return []model.Binding{bind("tcp", "192.0.2.1:40000", "TCP"), bind("udp", "192.0.2.1:40000", "UDP"), bind("other", "192.0.2.1:40001", "TCP"),
+				bind("kept", "192.0.2.1:40000", "TCP")}, nil
+		}))
+		must(t, s.UpdateBindings(ctx, b.ID, bea.ID, t0, func(*store.SIPUser, []model.Binding) ([]model.Binding, error) {
+			return []model.Binding{bind("tcp", "192.0.2.1:40000", "TCP")}, nil
+		}))
+		n, err := s.DeleteFlowBindings(ctx, "TCP", "192.0.2.1:40000", func(b *model.Binding) bool { return b.InstanceID != "kept" })
+		must(t, err)
+		if n != 2 {
+			t.Fatalf("deleted %d, want 2", n)
+		}
+		list, _ := s.ListBindings(ctx, a.ID, ann.ID, t0)
+		if len(list) != 3 || list[0].InstanceID == "tcp" || list[1].InstanceID == "tcp" || list[2].InstanceID == "tcp" {
+			t.Fatalf("left: %+v", list)
+		}
+		if list, _ := s.ListBindings(ctx, b.ID, bea.ID, t0); len(list) != 0 {
+			t.Fatalf("the other tenant's flow binding stayed: %+v", list)
+		}
+	})
+}

@@ -13,19 +13,29 @@ import (
 // address and transport a phone behind NAT, or on TCP or TLS, reached us
 // from: RFC 3581 received/rport, RFC 5626 flows), without the parameter.
 // On TCP and TLS the transport reuses the phone's own connection, which
-// is the only way through its NAT.
-func applyFlow(req *sip.Request) {
+// is the only way through its NAT. When that connection is no longer
+// open on this node (the flow failed, RFC 5626), a phone not behind NAT
+// is reached by a new connection to its Contact (RFC 3261), while for
+// one behind NAT applyFlow returns false and req must not be sent:
+// dialling its NAT mapping would only wait for a timeout, or reach
+// whoever holds that port now.
+func (p *Proxy) applyFlow(req *sip.Request) bool {
 	v, ok := req.Recipient.UriParams.Get(model.FlowParam)
 	if !ok {
-		return
+		return true
 	}
 	req.Recipient.UriParams.Remove(model.FlowParam)
 	parts := strings.Split(v, "~")
 	if len(parts) != 3 || parts[1] == "" || parts[2] == "" {
-		return
+		return true
 	}
-	req.SetTransport(strings.ToUpper(parts[0]))
-	req.SetDestination(net.JoinHostPort(parts[1], parts[2]))
+	transport, dest := strings.ToUpper(parts[0]), net.JoinHostPort(parts[1], parts[2])
+	if transport != "UDP" && !p.self.FlowOpen(transport, dest) {
+		return strings.EqualFold(strings.Trim(req.Recipient.Host, "[]"), parts[1])
+	}
+	req.SetTransport(transport)
+	req.SetDestination(dest)
+	return true
 }
 
 // flowContact marks msg's Contact (a phone's INVITE, or its answer) with

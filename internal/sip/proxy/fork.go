@@ -90,6 +90,10 @@ func (p *Proxy) sendBranches(ctx context.Context, req *sip.Request, c *call, con
 		if !ok {
 			continue
 		}
+		if !p.applyFlow(out) {
+			p.log.Debug("sip fork: flow failed", "contact", contact)
+			continue
+		}
 		p.recordRoute(out, req.Transport())
 		var a Anchor
 		if keyPress {
@@ -110,7 +114,8 @@ func (p *Proxy) sendBranches(ctx context.Context, req *sip.Request, c *call, con
 
 // branchRequest is the caller's INVITE as forwarded to contact: without
 // the caller's credentials and our route, with the extra headers in place
-// of any of theirs; false when contact is not a URI.
+// of any of theirs; false when contact is not a URI. Its flow is applied
+// by the caller (see applyFlow).
 func branchRequest(req *sip.Request, contact string, extra []sip.Header) (*sip.Request, bool) {
 	var uri sip.Uri
 	if err := sip.ParseUri(contact, &uri); err != nil {
@@ -126,7 +131,6 @@ func branchRequest(req *sip.Request, contact string, extra []sip.Header) (*sip.R
 	}
 	out.SetDestination("")
 	out.SetTransport(transportOf(&uri))
-	applyFlow(out)
 	flowContact(out, req.Source(), req.Transport())
 	return out, true
 }

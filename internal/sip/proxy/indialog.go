@@ -31,8 +31,11 @@ func (p *Proxy) onInDialog(req *sip.Request, tx sip.ServerTransaction) {
 	p.popOwnRoutes(out) // our own loose route (two when double record-routed)
 	out.SetDestination("")
 	out.SetTransport(transportOf(&out.Recipient))
-	if out.GetHeader("Route") == nil {
-		applyFlow(out)
+	if out.GetHeader("Route") == nil && !p.applyFlow(out) {
+		if !req.IsAck() {
+			respond(tx, req, 430, "Flow Failed")
+		}
+		return
 	}
 	flowContact(out, req.Source(), req.Transport())
 	if req.IsAck() {

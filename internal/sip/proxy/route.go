@@ -13,6 +13,9 @@ type Self interface {
 	RouteURI(network string) sip.Uri
 	// Own tells whether a Route URI names this node.
 	Own(u sip.Uri) bool
+	// FlowOpen tells whether the TCP or TLS connection a phone reached
+	// this node from (transport "TCP" or "TLS", source ip:port) is open.
+	FlowOpen(transport, source string) bool
 }
 
 // recordRoute puts this node in the route set of a forwarded INVITE. When

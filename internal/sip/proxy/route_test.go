@@ -10,6 +10,8 @@ import (
 // fakeSelf listens on 192.0.2.10:5060 (UDP, TCP) and :5061 (TLS).
 type fakeSelf struct{}
 
+func (fakeSelf) FlowOpen(string, string) bool { return true }
+
 func (fakeSelf) RouteURI(network string) sip.Uri {
 	port := 5060
 	if strings.EqualFold(network, "tls") {

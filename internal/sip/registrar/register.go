@@ -163,6 +163,27 @@ func ok(req *sip.Request, list []model.Binding, now time.Time) *sip.Response {
 	return res
 }
 
+// FlowFailed deletes the bindings registered over the TCP or TLS
+// connection from source, which has closed (RFC 5626 flow failure), when
+// that connection was the only way to them (model.Binding.FlowOnly:
+// behind NAT, or outbound): calls skip them (and go on to the users'
+// other phones or forwarding) until they register again, as they do on
+// a new connection. Deleting rather than marking keeps one truth for
+// every node and for the status API. Other bindings stay: they are
+// reached by a new connection to their Contact (RFC 3261).
+func (reg *Registrar) FlowFailed(transport, source string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	n, err := reg.st.DeleteFlowBindings(ctx, transport, source, (*model.Binding).FlowOnly)
+	if err != nil {
+		reg.log.Warn("sip flow failed: delete bindings", "transport", transport, "source", source, "error", err)
+		return
+	}
+	if n > 0 {
+		reg.log.Info("sip flow failed: bindings removed", "transport", transport, "source", source, "count", n)
+	}
+}
+
 // Sweep deletes the bindings that have expired (reads never see them;
 // this keeps the table small).
 func (reg *Registrar) Sweep(ctx context.Context) {

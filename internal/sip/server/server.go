@@ -89,14 +89,16 @@ func Listen(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	var reg *registrar.Registrar // set before the transport serves
 	tr, err := transport.Listen(transport.Config{Addr: cfg.Addr, TLSAddr: cfg.TLSAddr, TLSConfig: cfg.TLSConfig, Guard: g,
-		Conns: cfg.Conns, Timeouts: cfg.Timeouts, Now: cfg.Now, Log: log})
+		Conns: cfg.Conns, Timeouts: cfg.Timeouts, Now: cfg.Now, Log: log,
+		FlowFailed: func(transport, source string) { reg.FlowFailed(transport, source) }})
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{tr: tr, sweepEvery: cfg.SweepEvery}
 	tr.Handle(sip.OPTIONS, onOptions)
-	reg := registrar.New(registrar.Config{Store: cfg.Store, Auth: auth, Limits: cfg.Limits, Now: cfg.Now, Log: log, Keep: tr.Keep})
+	reg = registrar.New(registrar.Config{Store: cfg.Store, Auth: auth, Limits: cfg.Limits, Now: cfg.Now, Log: log, Keep: tr.Keep})
 	s.handle(reg.Handlers())
 	if cfg.Router != nil {
 		px := proxy.New(proxy.Config{Router: cfg.Router, Store: cfg.Store, Auth: auth, Client: tr.Client(), Self: tr,

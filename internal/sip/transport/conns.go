@@ -34,8 +34,12 @@ func (t Timeouts) resolve() Timeouts {
 type conns struct {
 	tm  Timeouts
 	now func() time.Time
-	mu  sync.Mutex
-	by  map[string]*streamConn
+	// failed is told of a connection that carried a binding and closed
+	// while the transport serves (not when it stops).
+	failed func(transport, raddr string)
+	mu     sync.Mutex
+	by     map[string]*streamConn
+	done   bool // the transport is stopping
 }
 
 func connKey(transport, raddr string) string { return transport + " " + raddr }
@@ -45,7 +49,8 @@ func connKey(transport, raddr string) string { return transport + " " + raddr }
 func (cs *conns) limit(ln net.Listener, lim netlimit.Limits, transport string) *netlimit.Listener {
 	l := netlimit.Listen(ln, lim)
 	l.Wrap = func(c net.Conn) net.Conn {
-		sc := &streamConn{Conn: c, cs: cs, key: connKey(transport, c.RemoteAddr().String()), accepted: cs.now()}
+		raddr := c.RemoteAddr().String()
+		sc := &streamConn{Conn: c, cs: cs, transport: transport, raddr: raddr, key: connKey(transport, raddr), accepted: cs.now()}
 		cs.mu.Lock()
 		cs.by[sc.key] = sc
 		cs.mu.Unlock()
@@ -74,6 +79,17 @@ func (cs *conns) get(transport, raddr string) *streamConn {
 	return cs.by[connKey(transport, raddr)]
 }
 
+// open tells whether the connection of raddr is open.
+func (cs *conns) open(transport, raddr string) bool { return cs.get(transport, raddr) != nil }
+
+// stop marks the transport as stopping: connections closing from now on
+// are not failed flows.
+func (cs *conns) stop() {
+	cs.mu.Lock()
+	cs.done = true
+	cs.mu.Unlock()
+}
+
 func (cs *conns) count() int {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
@@ -86,9 +102,11 @@ func (cs *conns) count() int {
 // whichever is later.
 type streamConn struct {
 	net.Conn
-	cs       *conns
-	key      string
-	accepted time.Time
+	cs        *conns
+	transport string
+	raddr     string
+	key       string
+	accepted  time.Time
 
 	mu    sync.Mutex
 	last  time.Time // the last complete request; zero: none yet
@@ -126,13 +144,22 @@ func (c *streamConn) Read(b []byte) (int, error) {
 	return c.Conn.Read(b)
 }
 
+// Close forgets the connection and, when it carried a binding, reports
+// the flow as failed (RFC 5626: the phone is no longer reached by it).
 func (c *streamConn) Close() error {
 	c.once.Do(func() {
 		c.cs.mu.Lock()
 		if c.cs.by[c.key] == c {
 			delete(c.cs.by, c.key)
 		}
+		report := !c.cs.done && c.cs.failed != nil
 		c.cs.mu.Unlock()
+		c.mu.Lock()
+		bound := !c.until.IsZero()
+		c.mu.Unlock()
+		if report && bound {
+			c.cs.failed(c.transport, c.raddr)
+		}
 	})
 	return c.Conn.Close()
 }

@@ -39,8 +39,13 @@ type Config struct {
 	Conns netlimit.Limits
 	// Timeouts close TCP and TLS connections that send nothing useful.
 	Timeouts Timeouts
-	Now      func() time.Time
-	Log      *slog.Logger
+	// FlowFailed, when set, is told of a TCP or TLS connection that
+	// carried a binding (see Keep) and closed, from either end, while
+	// the transport serves: the phone can no longer be reached by it. It
+	// runs on the connection's goroutine.
+	FlowFailed func(transport, source string)
+	Now        func() time.Time
+	Log        *slog.Logger
 }
 
 // Transport is the bound listeners of a SIP server, the user agent they
@@ -75,7 +80,7 @@ func Listen(cfg Config) (*Transport, error) {
 		cfg.Guard = guard.New(0, 0, 0)
 	}
 	t := &Transport{cfg: cfg, log: cfg.Log, guard: cfg.Guard, now: cfg.Now, handlers: map[sip.RequestMethod]bool{},
-		conns: &conns{tm: cfg.Timeouts.resolve(), now: time.Now, by: map[string]*streamConn{}}}
+		conns: &conns{tm: cfg.Timeouts.resolve(), now: time.Now, failed: cfg.FlowFailed, by: map[string]*streamConn{}}}
 	if err := t.bind(); err != nil {
 		return nil, err
 	}
@@ -143,6 +148,17 @@ func (t *Transport) Keep(transport, source string, until time.Time) {
 	t.conns.keep(transport, source, until)
 }
 
+// FlowOpen tells whether the TCP or TLS connection that source came in
+// on is still open (a phone's flow, RFC 5626); other transports always
+// are.
+func (t *Transport) FlowOpen(transport, source string) bool {
+	switch transport {
+	case "TCP", "TLS":
+		return t.conns.open(transport, source)
+	}
+	return true
+}
+
 // StreamConns is the number of accepted TCP and TLS connections open.
 func (t *Transport) StreamConns() int { return t.conns.count() }
 
@@ -180,6 +196,7 @@ func (t *Transport) Serve(ctx context.Context) error {
 		serve(func() error { return t.srv.ServeTLS(t.tls) })
 	}
 	<-ctx.Done()
+	t.conns.stop()
 	t.closeSockets()
 	_ = t.ua.Close()
 	wg.Wait()
@@ -188,6 +205,7 @@ func (t *Transport) Serve(ctx context.Context) error {
 
 // Close releases the sockets of a transport that will not Serve.
 func (t *Transport) Close() {
+	t.conns.stop()
 	t.closeSockets()
 	if t.ua != nil {
 		_ = t.ua.Close()
