@@ -344,6 +344,13 @@ func sippUACRefused(t *testing.T, addr string, lines []string, status int) error
 
 func sippRun(t *testing.T, addr, sf string, lines []string) error {
 	t.Helper()
+	return sippRunFrom(t, "127.0.0.1", addr, sf, lines)
+}
+
+// sippRunFrom runs scenario sf once per injection line from local
+// address ip.
+func sippRunFrom(t *testing.T, ip, addr, sf string, lines []string) error {
+	t.Helper()
 	bin := needTool(t, "sipp")
 	dir := t.TempDir()
 	inf := filepath.Join(dir, "calls.csv")
@@ -352,7 +359,7 @@ func sippRun(t *testing.T, addr, sf string, lines []string) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, bin, addr, "-sf", sf, "-inf", inf, "-m", strconv.Itoa(len(lines)), "-l", "1", "-i", "127.0.0.1",
+	out, err := exec.CommandContext(ctx, bin, addr, "-sf", sf, "-inf", inf, "-m", strconv.Itoa(len(lines)), "-l", "1", "-i", ip,
 		"-p", strconv.Itoa(freePort(t)), "-nostdin", "-timeout", "30s", "-timeout_error", "-recv_timeout", "10000",
 		"-trace_err", "-error_file", filepath.Join(dir, "errors.log")).CombinedOutput()
 	if err != nil {
