@@ -38,7 +38,7 @@ func TestBrowser(t *testing.T) {
 		dir = t.TempDir()
 	}
 	dir, _ = filepath.Abs(filepath.Join(dir, "browser"))
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, "portal.mjs")
 	cmd.Dir = "browser"

@@ -193,6 +193,11 @@ type field struct {
 	Days     []day
 	// Blank inputs belong to the empty row that adds an item.
 	Blank bool
+	// Caption and When name a cell of the presence matrix.
+	Caption, When string
+	// Folded inputs are inside a <details> element, Open when they hold
+	// a value.
+	Folded, Open bool
 }
 
 // fieldsFor builds the inputs of names from the user's JSON values and

@@ -69,7 +69,7 @@ func (p *Portal) showMe(w http.ResponseWriter, r *http.Request, c *directory.Cal
 		values[k] = v
 	}
 	for _, s := range selfSections {
-		d.Sections = append(d.Sections, sectionView{section: s, Fields: fieldsFor(s.Fields, values, d.Errors), Names: strings.Join(s.Fields, ",")})
+		d.Sections = append(d.Sections, viewOf(s, values, d.Errors))
 	}
 	if d.Greetings, err = p.d.ListGreetings(ctx, c, ""); err != nil {
 		p.fail(w, r, c, err)

@@ -65,6 +65,10 @@ func rowsOf(f *field, md *meta, v any, errs map[string]string) {
 		for _, c := range md.Elem {
 			cf := fieldAt(c, itemPath(f.Path, i, c.Path), obj[c.Path], errs)
 			cf.Blank = r.New
+			// A rule's own hours matter for one type only: folded away
+			// unless set or wrong.
+			cf.Folded = c.Kind == kWeek
+			cf.Open = cf.Error != "" || weekSet(cf.Days)
 			r.Fields = append(r.Fields, cf)
 		}
 		f.Rows = append(f.Rows, r)
@@ -264,4 +268,14 @@ func pad(t string) string {
 		return "0" + t
 	}
 	return t
+}
+
+// weekSet says whether a day of the grid is open or has hours.
+func weekSet(days []day) bool {
+	for _, d := range days {
+		if d.Enabled || d.Ranges != "" || d.Error != "" {
+			return true
+		}
+	}
+	return false
 }

@@ -70,6 +70,7 @@ func (p *Portal) createUser(w http.ResponseWriter, r *http.Request, c *directory
 
 type sectionView struct {
 	section
+	Matrix []matrixRow
 	Fields []field
 	Names  string
 }
@@ -104,7 +105,7 @@ func (p *Portal) showUser(w http.ResponseWriter, r *http.Request, c *directory.C
 	}
 	d := &editData{User: u, Errors: errs, Open: open, Behaviour: behaviourOf(u, "/users/"+u.ID+"/behaviour")}
 	for _, s := range userSections {
-		d.Sections = append(d.Sections, sectionView{section: s, Fields: fieldsFor(s.Fields, values, errs), Names: strings.Join(s.Fields, ",")})
+		d.Sections = append(d.Sections, viewOf(s, values, errs))
 	}
 	if st, err := p.d.UserStatus(ctx, c, u.ID); err == nil {
 		d.Registrations = st.Registration

@@ -37,6 +37,14 @@ async function expectSaved(what) {
   check(errs.length === 0 && await page.getByRole('status').first().innerText() === 'Saved.', what + ': ' + errs.join(' | '));
 }
 
+// readme saves what the browser shows (not the whole page) for the README.
+async function readme(name, locator) {
+  mkdirSync(join(artifacts, 'readme'), { recursive: true });
+  const path = join(artifacts, 'readme', name + '.png');
+  if (locator) await locator.screenshot({ path });
+  else await page.screenshot({ path });
+}
+
 async function snap(name) {
   await axe(name);
   shot++;
@@ -178,14 +186,14 @@ try {
   await page.getByRole('link', { name: "Edit the user's settings" }).click();
   await checkLabels('edit user');
   const calls = page.locator('section#calls');
-  const rule = calls.locator('fieldset#f-available-office-hours-forward-rule');
+  const rule = calls.locator('#f-available-office-hours-forward-rule');
   await rule.getByLabel('Action').selectOption('FORWARD_TO_NUMBER');
   await rule.getByLabel('Number').fill('call me');
   await calls.getByRole('button', { name: 'Save Calls and forwarding' }).click();
   check(await page.getByRole('alert').first().innerText() === 'Nothing was saved: see the marked fields.', 'forwarding refused');
   await snap('forwarding-error');
   // A StandardUser may not call abroad, so may not forward there either.
-  const ruleIntl = page.locator('section#calls fieldset#f-available-office-hours-forward-rule');
+  const ruleIntl = page.locator('section#calls #f-available-office-hours-forward-rule');
   await ruleIntl.getByLabel('Action').selectOption('FORWARD_TO_NUMBER');
   await ruleIntl.getByLabel('Number').fill('+442071234567');
   await page.locator('section#calls').getByRole('button', { name: 'Save Calls and forwarding' }).click();
@@ -193,12 +201,12 @@ try {
   const why = await page.locator('section#calls').innerText();
   check(why.includes("role does not allow international calls"), 'the reason is shown: ' + why.slice(0, 300));
   await snap('forwarding-refused-international');
-  const rule2 = page.locator('section#calls fieldset#f-available-office-hours-forward-rule');
+  const rule2 = page.locator('section#calls #f-available-office-hours-forward-rule');
   await rule2.getByLabel('Action').selectOption('FORWARD_TO_NUMBER');
   await rule2.getByLabel('Number').fill('+33611111111');
   await page.locator('section#calls').getByRole('button', { name: 'Save Calls and forwarding' }).click();
   check(await page.getByRole('status').first().innerText() === 'Saved.', 'forwarding saved');
-  const saved = page.locator('section#calls fieldset#f-available-office-hours-forward-rule');
+  const saved = page.locator('section#calls #f-available-office-hours-forward-rule');
   check(await saved.getByLabel('Number').inputValue() === '+33611111111', 'number kept');
   check(await saved.getByLabel('Action').inputValue() === 'FORWARD_TO_NUMBER', 'action kept');
   await snap('forwarding-saved');
@@ -229,6 +237,7 @@ try {
   check(await rule1.getByLabel('Caller ID').inputValue() === '+33122334455', 'rule kept');
   check(await page.locator('section#calls fieldset#f-custom-forward-rules-1 > legend').innerText() === 'Add one', 'a new empty row');
   await snap('call-handling');
+  await readme('call-handling', page.locator('section#calls'));
   await rule1.getByLabel('Remove').check();
   await page.locator('section#calls').getByRole('button', { name: 'Save Calls and forwarding' }).click();
   await expectSaved('rule removed');
@@ -283,6 +292,7 @@ try {
   check(await page.getByRole('status').first().innerText() === 'Saved.', 'behaviour saved');
   check(await page.getByLabel('Ring my phones and my mobile together').isChecked(), 'simultaneous reads back');
   await snap('my-phone-how-calls-ring');
+  await readme('my-phone', page.locator('section#behaviour'));
   await page.getByLabel('I am').selectOption('LUNCH');
   await page.getByRole('button', { name: 'Save presence' }).click();
   check(await page.getByLabel('I am').inputValue() === 'LUNCH', 'presence saved');
@@ -329,6 +339,8 @@ try {
   await page.getByRole('button', { name: 'Filter' }).click();
   check(await page.locator('#count').innerText() === 'No users match.', 'no phone is registered');
   await snap('users-filtered');
+  await page.goto(base + '/users');
+  await readme('users');
 
   // 7c. Call history: one's own calls and, for an admin, the company's.
   await page.getByRole('link', { name: 'Call history' }).click();
