@@ -614,3 +614,37 @@ func TestBehaviourQuickChoice(t *testing.T) {
 		t.Fatal("two seconds first was saved")
 	}
 }
+
+// TestDeskPhones: an admin adds a desk phone to a user by MAC and model,
+// provisions it (the credential shown once, on that answer only), and
+// removes it; a bad MAC is named and adds nothing.
+func TestDeskPhones(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	adm := s.browser("boss", "Boss-password-1")
+	page := "/users/" + s.sam.UserID
+	adm.get(page)
+	adm.post(page+"/phones", url.Values{"mac": {"00-15-65-zz"}, "phone": {"Yealink/T54W"}})
+	if _, body, _ := adm.get(page); !strings.Contains(body, "The phone was not added: mac: ") || !strings.Contains(body, "No desk phone yet.") {
+		t.Fatal("a bad MAC is not named, or a phone was added")
+	}
+	if code, _, _ := adm.post(page+"/phones", url.Values{"mac": {"00-15-65-AA-BB-CC"}, "phone": {"Yealink/T54W"}}); code != http.StatusSeeOther {
+		t.Fatalf("add: %d", code)
+	}
+	phones, err := s.d.Phones().List(ctx, s.adm, s.sam.UserID)
+	if err != nil || len(phones) != 1 || phones[0].MAC != "00:15:65:aa:bb:cc" || phones[0].Model != "T54W" {
+		t.Fatalf("phones %+v %v", phones, err)
+	}
+	code, body, _ := adm.post(page+"/phones/"+phones[0].ID+"/provision", url.Values{})
+	pw := regexp.MustCompile(`<code id="provision-password">([^<]+)</code>`).FindStringSubmatch(body)
+	if code != http.StatusOK || pw == nil || len(pw[1]) < 16 {
+		t.Fatalf("provision: %d, no password shown", code)
+	}
+	if _, again, _ := adm.get(page); strings.Contains(again, pw[1]) {
+		t.Fatal("the password is shown again")
+	}
+	adm.post(page+"/phones/"+phones[0].ID+"/remove", url.Values{})
+	if phones, _ := s.d.Phones().List(ctx, s.adm, s.sam.UserID); len(phones) != 0 {
+		t.Fatal("the phone was not removed")
+	}
+}

@@ -25,6 +25,9 @@ func (p *Portal) routes() {
 	p.mux.HandleFunc("GET /users/{id}", p.signedIn(p.editUser))
 	p.mux.HandleFunc("POST /users/{id}", p.signedIn(p.saveUser))
 	p.mux.HandleFunc("POST /users/{id}/password", p.signedIn(p.setUserPassword))
+	p.mux.HandleFunc("POST /users/{id}/phones", p.signedIn(p.addPhone))
+	p.mux.HandleFunc("POST /users/{id}/phones/{phone}/remove", p.signedIn(p.removePhone))
+	p.mux.HandleFunc("POST /users/{id}/phones/{phone}/provision", p.signedIn(p.provisionPhone))
 	p.mux.HandleFunc("POST /users/{id}/behaviour", p.signedIn(func(w http.ResponseWriter, r *http.Request, c *directory.Caller) {
 		p.saveBehaviour(w, r, c, r.PathValue("id"))
 	}))

@@ -83,6 +83,9 @@ type editData struct {
 	Errors        map[string]string
 	Open          string
 	Behaviour     *behaviourView
+	Phones        []model.Phone
+	PhoneChoices  []choice
+	Issued        *directory.PhoneProvisioning
 }
 
 func (p *Portal) editUser(w http.ResponseWriter, r *http.Request, c *directory.Caller) {
@@ -91,6 +94,13 @@ func (p *Portal) editUser(w http.ResponseWriter, r *http.Request, c *directory.C
 
 // showUser renders the editor, with the posted values of a failed section.
 func (p *Portal) showUser(w http.ResponseWriter, r *http.Request, c *directory.Caller, status int, errs map[string]string, open string, posted map[string]any) {
+	p.showUserWith(w, r, c, status, errs, open, posted, nil)
+}
+
+// showUserWith is showUser with a phone's provisioning credential, shown
+// once after it is issued.
+func (p *Portal) showUserWith(w http.ResponseWriter, r *http.Request, c *directory.Caller, status int, errs map[string]string, open string,
+	posted map[string]any, issued *directory.PhoneProvisioning) {
 	ctx := r.Context()
 	u, err := p.d.GetUser(ctx, c, r.PathValue("id"))
 	if err != nil {
@@ -103,7 +113,12 @@ func (p *Portal) showUser(w http.ResponseWriter, r *http.Request, c *directory.C
 	for k, v := range posted { // show what was typed, not the stored values
 		values[k] = v
 	}
-	d := &editData{User: u, Errors: errs, Open: open, Behaviour: behaviourOf(u, "/users/"+u.ID+"/behaviour")}
+	d := &editData{User: u, Errors: errs, Open: open, Behaviour: behaviourOf(u, "/users/"+u.ID+"/behaviour"), Issued: issued,
+		PhoneChoices: phoneChoices()}
+	if d.Phones, err = p.d.Phones().List(ctx, c, u.ID); err != nil {
+		p.fail(w, r, c, err)
+		return
+	}
 	for _, s := range userSections {
 		d.Sections = append(d.Sections, viewOf(s, values, errs))
 	}

@@ -243,6 +243,14 @@ try {
   await expectSaved('rule removed');
   check(await page.locator('section#calls fieldset#f-custom-forward-rules-0 > legend').innerText() === 'Add one', 'rule gone');
 
+  // 3c. A desk phone added by MAC address and model, then provisioned.
+  await page.getByLabel('MAC address').fill('00:15:65:12:34:56');
+  await page.getByLabel('Model').selectOption({ label: 'Yealink T54W' });
+  await page.getByRole('button', { name: 'Add phone' }).click();
+  await page.getByRole('button', { name: 'Provision the phone 00:15:65:12:34:56' }).click();
+  check((await page.locator('#provision-password').innerText()).length >= 16, 'provisioning password shown once');
+  await snap('desk-phone-provisioned');
+
   // 4. Import a file with one bad row, read the report, fix it, import.
   const bad = 'email,first name,last name,extension,password\n' +
     `erin@${domain},Erin,Ray,302,Erin-password-1\n` +
