@@ -138,7 +138,8 @@ var userSections = func() []section {
 			"home_phone", "address", "department", "billing_contact"}},
 		{"calls", "Calls and forwarding", append([]string{"enable_dnd", "enable_call_waiting", "available_no_answer_forward_rule",
 			"busy_no_answer_forward_rule"}, append(rules, "keep_original_caller_id", "require_key_press", "network_unavailable_number",
-			"network_unavailable_ring_time", "network_unavailable_direct_calls_only", "custom_forward_rules", "office_hours")...)},
+			"network_unavailable_ring_time", "network_unavailable_direct_calls_only")...)},
+		{"hours", "Office hours and custom rules", []string{"office_hours", "custom_forward_rules"}},
 		{"followme", "Follow Me", []string{"follow_me"}},
 		{"voicemail", "Voicemail", []string{"voicemail_prompt", "enable_voicemail_pin", "voicemail_pin", "enable_voicemail_notify",
 			"voicemail_play_datetime"}},
@@ -176,6 +177,7 @@ var editable = func() map[string]bool {
 // selfSections are what a user edits on My Phone.
 var selfSections = []section{
 	{"calls", "Forwarding", userSections[1].Fields},
+	{"hours", "Office hours and custom rules", userSections[2].Fields},
 	{"followme", "Follow Me", []string{"follow_me"}},
 }
 

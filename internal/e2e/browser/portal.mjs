@@ -213,35 +213,35 @@ try {
 
   // 3b. Office hours as a week grid and custom rules as rows: no JSON.
   check(await page.locator('textarea').count() === 0 || !(await page.content()).includes('JSON'), 'no JSON text boxes');
-  const week = page.locator('section#calls fieldset#f-office-hours');
+  const week = page.locator('section#hours fieldset#f-office-hours');
   await week.locator('#f-office-hours-mode').selectOption('CUSTOM');
   await week.getByRole('checkbox', { name: 'Monday open' }).check();
   await week.getByRole('textbox', { name: 'Monday hours' }).fill('9:00-12:00, 13:00-17:00');
   await week.getByRole('textbox', { name: 'Tuesday hours' }).fill('nine to five');
-  await page.locator('section#calls').getByRole('button', { name: 'Save Calls and forwarding' }).click();
+  await page.locator('section#hours').getByRole('button', { name: 'Save Office hours and custom rules' }).click();
   check((await page.locator('#f-office-hours-tuesday-error').innerText()).includes('is not a time range'), 'a bad range is named');
-  const shown = page.locator('section#calls fieldset#f-office-hours');
+  const shown = page.locator('section#hours fieldset#f-office-hours');
   check(await shown.getByRole('textbox', { name: 'Monday hours' }).inputValue() === '09:00-12:00, 13:00-17:00', 'good hours kept');
   check(await shown.getByRole('textbox', { name: 'Tuesday hours' }).inputValue() === 'nine to five', 'bad hours kept as typed');
   await snap('office-hours-error');
-  await page.locator('section#calls fieldset#f-office-hours').getByRole('textbox', { name: 'Tuesday hours' }).fill('09:00-17:00');
-  const add = page.locator('section#calls fieldset#f-custom-forward-rules-0');
+  await page.locator('section#hours fieldset#f-office-hours').getByRole('textbox', { name: 'Tuesday hours' }).fill('09:00-17:00');
+  const add = page.locator('section#hours fieldset#f-custom-forward-rules-0');
   check((await add.locator(':scope > legend').innerText()) === 'Add one', 'an empty row adds a rule');
   await add.getByLabel('Action').selectOption({ label: 'Hang up' });
   await add.getByLabel('Caller ID').fill('+33122334455');
   await add.getByLabel('Type').selectOption({ label: 'At all hours' });
-  await page.locator('section#calls').getByRole('button', { name: 'Save Calls and forwarding' }).click();
+  await page.locator('section#hours').getByRole('button', { name: 'Save Office hours and custom rules' }).click();
   await expectSaved('hours and rule saved');
-  check(await page.locator('section#calls fieldset#f-office-hours').getByRole('textbox', { name: 'Monday hours' }).inputValue() === '09:00-12:00, 13:00-17:00', 'hours kept');
-  const rule1 = page.locator('section#calls fieldset#f-custom-forward-rules-0');
+  check(await page.locator('section#hours fieldset#f-office-hours').getByRole('textbox', { name: 'Monday hours' }).inputValue() === '09:00-12:00, 13:00-17:00', 'hours kept');
+  const rule1 = page.locator('section#hours fieldset#f-custom-forward-rules-0');
   check(await rule1.getByLabel('Caller ID').inputValue() === '+33122334455', 'rule kept');
-  check(await page.locator('section#calls fieldset#f-custom-forward-rules-1 > legend').innerText() === 'Add one', 'a new empty row');
+  check(await page.locator('section#hours fieldset#f-custom-forward-rules-1 > legend').innerText() === 'Add one', 'a new empty row');
   await snap('call-handling');
   await readme('call-handling', page.locator('section#calls'));
   await rule1.getByLabel('Remove').check();
-  await page.locator('section#calls').getByRole('button', { name: 'Save Calls and forwarding' }).click();
+  await page.locator('section#hours').getByRole('button', { name: 'Save Office hours and custom rules' }).click();
   await expectSaved('rule removed');
-  check(await page.locator('section#calls fieldset#f-custom-forward-rules-0 > legend').innerText() === 'Add one', 'rule gone');
+  check(await page.locator('section#hours fieldset#f-custom-forward-rules-0 > legend').innerText() === 'Add one', 'rule gone');
 
   // 3c. A desk phone added by MAC address and model, then provisioned.
   await page.getByLabel('MAC address').fill('00:15:65:12:34:56');
