@@ -133,6 +133,7 @@ var guards = map[string]string{
 	"RecordingIn.file_id":                  "an id, looked up",
 	"TenantCreate.time_zone":               "a time zone name, looked up in the tz database",
 	"TenantUpdateDoc.time_zone":            "a time zone name, looked up in the tz database",
+	"OwnTenantUpdateDoc.time_zone":         "a time zone name, looked up in the tz database",
 	"MeetingEvent.number":                  "reported by the media server, matched against participants",
 	"MeetingEvent.display_name":            "reported by the media server, shown as given",
 	"RecordingIn.call_id":                  "sent by the trusted switch, kept as given",
