@@ -96,6 +96,8 @@ type call struct {
 	out          any       // JSON-decoded answer (nil: ignored)
 	sink         io.Writer // raw answer (instead of out)
 	header       *http.Header
+	// requestHeader is sent with the request (empty values are not).
+	requestHeader http.Header
 }
 
 // send performs a call: it encodes the body, checks the status and decodes
@@ -109,7 +111,7 @@ func (c *Client) send(ctx context.Context, cl call) error {
 		}
 		body, ctype = bytes.NewReader(b), "application/json"
 	}
-	res, err := c.do(ctx, cl.method, cl.path, cl.query, ctype, body)
+	res, err := c.do(ctx, cl.method, cl.path, cl.query, ctype, body, cl.requestHeader)
 	if err != nil {
 		return err
 	}
@@ -136,7 +138,7 @@ func (c *Client) send(ctx context.Context, cl call) error {
 }
 
 // do sends one HTTP request with the client's credentials.
-func (c *Client) do(ctx context.Context, method, path string, query url.Values, contentType string, body io.Reader) (*http.Response, error) {
+func (c *Client) do(ctx context.Context, method, path string, query url.Values, contentType string, body io.Reader, header http.Header) (*http.Response, error) {
 	u := c.base + path
 	if len(query) > 0 {
 		u += "?" + query.Encode()
@@ -147,6 +149,13 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
+	}
+	for k, vs := range header {
+		for _, v := range vs {
+			if v != "" {
+				req.Header.Add(k, v)
+			}
+		}
 	}
 	req.Header.Set("Accept", "application/json")
 	if c.token != "" {
@@ -211,7 +220,7 @@ func (c *Client) Raw(ctx context.Context, method, path, contentType string, body
 	} else {
 		contentType = ""
 	}
-	res, err := c.do(ctx, method, path, nil, contentType, rd)
+	res, err := c.do(ctx, method, path, nil, contentType, rd, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -200,7 +200,10 @@ func operations() []operation {
 		{"list-users", nil, List[UserSummary]{}, func(c *Client) error { return ig(c.ListUsers(ctx, lo)) }},
 		{"create-user", UserCreate{}, idBody{}, func(c *Client) error { return ig(c.CreateUser(ctx, UserCreate{})) }},
 		{"export-users", nil, nil, func(c *Client) error { return c.ExportUsers(ctx, io.Discard) }},
-		{"import-users", nil, ImportReport{}, func(c *Client) error { return ig(c.ImportUsers(ctx, []byte("a,b\n"), true)) }},
+		{"import-users", nil, ImportJob{}, func(c *Client) error {
+			return ig(c.StartUserImport(ctx, []byte("a,b\n"), ImportOptions{DryRun: true, IdempotencyKey: "k"}))
+		}},
+		{"get-user-import-job", nil, ImportJob{}, func(c *Client) error { return ig(c.UserImportJob(ctx, X1)) }},
 		{"reset-profiles", nil, nil, func(c *Client) error { return c.ResetProfiles(ctx, X1) }},
 		{"get-user", nil, User{}, func(c *Client) error { return ig(c.GetUser(ctx, X1)) }},
 		{"update-user", UserUpdate{}, nil, func(c *Client) error { return c.UpdateUser(ctx, X1, UserUpdate{}) }},

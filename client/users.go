@@ -1,7 +1,6 @@
 package client
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -110,24 +109,6 @@ type RowError struct {
 	Row     int    `json:"row"`
 	Field   string `json:"field"`
 	Message string `json:"message"`
-}
-
-// ImportUsers creates users from a CSV file, all or none (POST
-// /api/users/import). A dry run checks every row and changes nothing; its
-// report lists the problems. A real run with problems fails with a 400
-// *Error whose items carry each row (Detail.Row) and field.
-func (c *Client) ImportUsers(ctx context.Context, csv []byte, dryRun bool) (*ImportReport, error) {
-	var q url.Values
-	if dryRun {
-		q = url.Values{"dry_run": {"true"}}
-	}
-	var out ImportReport
-	err := c.send(ctx, call{method: http.MethodPost, path: "/api/users/import", query: q,
-		raw: bytes.NewReader(csv), contentType: "text/csv", out: &out})
-	if err != nil {
-		return nil, err
-	}
-	return &out, nil
 }
 
 // ExportUsers writes the tenant's users to w as CSV, in the full format

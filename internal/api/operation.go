@@ -46,6 +46,7 @@ type route struct {
 	status                         int    // success status, default 200
 	maxBody                        int64  // body limit, default MaxBodyBytes
 	produces                       string // content type of a non-JSON success body
+	rawBody                        string // content type of a body the handler streams itself
 }
 
 // handle adds the HTTP operation r (an OpenAPI operation) whose handler h
@@ -68,6 +69,10 @@ func handle[I, O any](s *Server, r route, h func(ctx context.Context, c *directo
 	if r.access != public {
 		op.Security = []map[string][]string{{"bearer": {}}}
 		op.Middlewares = append(op.Middlewares, s.requireAccess(r))
+	}
+	if r.rawBody != "" {
+		op.RequestBody = &huma.RequestBody{Required: true, Content: map[string]*huma.MediaType{
+			r.rawBody: {Schema: &huma.Schema{Type: "string", Format: "binary"}}}}
 	}
 	op.Errors = errorStatuses[I](r)
 	if r.produces != "" {
@@ -102,7 +107,7 @@ func errorStatuses[I any](r route) []int {
 	if r.method != http.MethodGet {
 		errs = append(errs, http.StatusConflict)
 	}
-	if hasBody(reflect.TypeFor[I]()) {
+	if hasBody(reflect.TypeFor[I]()) || r.rawBody != "" {
 		errs = append(errs, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType)
 	}
 	if r.access == public && r.method == http.MethodPost {

@@ -188,37 +188,15 @@ func (s *Server) userRemovalRoutes() {
 		})
 }
 
-type importReportOutput struct {
-	Body *directory.ImportReport
-}
-
 type csvOutput struct {
 	ContentType        string `header:"Content-Type"`
 	ContentDisposition string `header:"Content-Disposition"`
 	Body               []byte
 }
 
-// importInput is a CSV file to import.
-type importInput = struct {
-	DryRun  bool   `query:"dry_run" doc:"Check every row and report, change nothing"`
-	RawBody []byte `contentType:"text/csv"`
-}
-
-// MaxImportBytes bounds an uploaded CSV file.
-const MaxImportBytes = 64 << 20
-
 func (s *Server) userCSVRoutes() {
 	d := s.deps.Directory
-	handle(s, route{method: http.MethodPost, path: "/api/users/import", id: "import-users", tag: "Users", access: perm,
-		permission: directory.PermUsers, maxBody: MaxImportBytes,
-		summary: "Create users from a CSV file (the raw body): all or none; dry_run=true only checks and reports every bad row"},
-		func(ctx context.Context, c *directory.Caller, in *importInput) (*importReportOutput, error) {
-			rep, err := d.ImportUsers(ctx, c, in.RawBody, directory.ImportOptions{DryRun: in.DryRun})
-			if err != nil {
-				return nil, err
-			}
-			return &importReportOutput{Body: rep}, nil
-		})
+	s.userImportRoutes()
 	handle(s, route{method: http.MethodGet, path: "/api/users/export", id: "export-users", tag: "Users", access: perm,
 		permission: directory.PermUsers, produces: "text/csv",
 		summary: "The tenant's users as CSV in the import's full format, without secrets"},

@@ -152,6 +152,13 @@ func (a *App) Store() *store.Store { return a.store }
 // closes the store.
 func (a *App) Serve(ctx context.Context) error {
 	defer a.store.Close()
+	defer func() {
+		// Imports under way roll back and are recorded as failed before
+		// the store closes.
+		sctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+		defer cancel()
+		a.dir.StopImports(sctx)
+	}()
 	hs := &http.Server{
 		Handler:           a.cfg.Net.Proxies.Handler(a.server.Handler()),
 		ReadHeaderTimeout: 10 * time.Second,

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/switchboard-pbx/switchboard/client"
+	"github.com/switchboard-pbx/switchboard/internal/directory"
 )
 
 // The credentials of the --server mode.
@@ -40,7 +43,7 @@ func remoteClient(ctx context.Context, server string, getenv func(string) string
 }
 
 // remoteCSV runs an import or export through the API of o.server.
-func remoteCSV(ctx context.Context, o *userOpts, data []byte, stdout io.Writer, getenv func(string) string) error {
+func remoteCSV(ctx context.Context, o *userOpts, data []byte, stdout, stderr io.Writer, getenv func(string) string) error {
 	c, done, err := remoteClient(ctx, o.server, getenv)
 	if err != nil {
 		return err
@@ -49,31 +52,32 @@ func remoteCSV(ctx context.Context, o *userOpts, data []byte, stdout io.Writer, 
 	if o.verb == "export" {
 		return c.ExportUsers(ctx, stdout)
 	}
-	// A dry run first: it reports every problem with the file's row count,
-	// as the direct import does, and writes nothing.
-	rep, err := c.ImportUsers(ctx, data, true)
-	if err != nil {
-		return err
-	}
-	out := importOutcome{rows: rep.Rows}
-	for _, e := range rep.Errors {
-		out.errors = append(out.errors, rowError{e.Row, e.Field, e.Message})
-	}
-	if o.dryRun || len(out.errors) > 0 {
-		return printImportReport(stdout, out, o.dryRun)
-	}
-	rep, err = c.ImportUsers(ctx, data, false)
+	var key [16]byte
+	_, _ = rand.Read(key[:])
+	job, err := c.StartUserImport(ctx, data, client.ImportOptions{DryRun: o.dryRun, IdempotencyKey: hex.EncodeToString(key[:])})
 	var e *client.Error
 	switch {
 	case errors.As(err, &e) && e.Status == 400 && len(e.Errors) > 0 && e.Errors[0].Detail != nil && e.Errors[0].Detail.Row > 0:
-		// The tenant changed since the dry run: the envelope names the rows.
-		out.errors = envelopeRows(e)
+		// The header's problems: the envelope names them.
+		return printImportReport(stdout, importOutcome{errors: envelopeRows(e)}, o.dryRun)
 	case err != nil:
 		return err
-	default:
-		out.created, out.withoutPassword = rep.Created, rep.WithoutPassword
 	}
-	return printImportReport(stdout, out, false)
+	bar := &progressBar{w: stderr}
+	job, err = c.WaitUserImport(ctx, job.ID, pollEvery, func(j *client.ImportJob) { bar.update(j.Phase, j.Done, j.Total) })
+	if err != nil {
+		bar.done()
+		return err
+	}
+	bar.finish(job.Status, job.DryRun, job.Total)
+	out := jobOutcome{status: job.Status, why: job.Error}
+	if r := job.Report; r != nil {
+		out.report = &directory.ImportReport{DryRun: r.DryRun, Rows: r.Rows, Created: r.Created, WithoutPassword: r.WithoutPassword}
+		for _, e := range r.Errors {
+			out.report.Errors = append(out.report.Errors, directory.RowError{Row: e.Row, Field: e.Field, Message: e.Message})
+		}
+	}
+	return printJob(stdout, out, o.dryRun)
 }
 
 // rowPrefix is how the API starts a row's message: "Row 3: field: ".

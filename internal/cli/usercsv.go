@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/switchboard-pbx/switchboard/internal/directory"
+	"github.com/switchboard-pbx/switchboard/internal/model"
 )
 
 // maxImportFile bounds the file an import reads.
@@ -28,7 +30,7 @@ func userCSVCommand(ctx context.Context, args []string, stdin io.Reader, stdout,
 		}
 	}
 	if o.server != "" {
-		return remoteCSV(ctx, o, data, stdout, getenv)
+		return remoteCSV(ctx, o, data, stdout, stderr, getenv)
 	}
 	svc, closeStore, err := openService(ctx, o.db, o.dataDir, 2)
 	if err != nil {
@@ -38,17 +40,54 @@ func userCSVCommand(ctx context.Context, args []string, stdin io.Reader, stdout,
 	if o.verb == "export" {
 		return svc.OperatorExportUsers(ctx, o.tenant, stdout)
 	}
-	bar := &progressBar{w: stderr}
-	rep, err := svc.OperatorImportUsers(ctx, o.tenant, data, directory.ImportOptions{DryRun: o.dryRun, Progress: bar.update})
-	bar.done()
-	var ie *directory.ImportError
-	if errors.As(err, &ie) {
-		rep = ie.Report
-	} else if err != nil {
+	defer svc.StopImports(ctx)
+	job, err := svc.OperatorStartUserImport(ctx, o.tenant, bytes.NewReader(data), directory.StartImportOptions{DryRun: o.dryRun})
+	if err != nil {
+		var ie *directory.ImportError
+		if errors.As(err, &ie) { // the header's problems
+			return printImportReport(stdout, importOutcome{rows: ie.Report.Rows, errors: rowErrors(ie.Report.Errors)}, o.dryRun)
+		}
 		return err
 	}
-	return printImportReport(stdout, importOutcome{rows: rep.Rows, created: rep.Created, withoutPassword: rep.WithoutPassword,
-		errors: rowErrors(rep.Errors)}, o.dryRun)
+	bar := &progressBar{w: stderr}
+	for job.Active() {
+		bar.update(job.Phase, job.Done, job.Total)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(pollEvery):
+		}
+		if job, err = svc.OperatorUserImportJob(ctx, o.tenant, job.ID); err != nil {
+			return err
+		}
+	}
+	bar.finish(job.Status, job.DryRun, job.Total)
+	return printJob(stdout, jobOutcome{status: job.Status, report: job.Report, why: job.Error}, o.dryRun)
+}
+
+// pollEvery is how often an import's job is read.
+const pollEvery = 100 * time.Millisecond
+
+// jobOutcome is how an import job ended, in either mode.
+type jobOutcome struct {
+	status string
+	report *directory.ImportReport
+	why    string
+}
+
+// printJob prints a finished job's report, or why it failed.
+func printJob(stdout io.Writer, j jobOutcome, dryRun bool) error {
+	if j.report == nil {
+		fmt.Fprintf(stdout, "the import failed: %s\n", j.why)
+		return errors.New("the import failed")
+	}
+	rep := j.report
+	err := printImportReport(stdout, importOutcome{rows: rep.Rows, created: rep.Created, withoutPassword: rep.WithoutPassword,
+		errors: rowErrors(rep.Errors)}, dryRun)
+	if err == nil && j.status == model.ImportFailed {
+		return errors.New("the import failed: " + j.why)
+	}
+	return err
 }
 
 // rowError is one bad row of a file, as both modes report it.
@@ -109,6 +148,7 @@ type progressBar struct {
 }
 
 func (p *progressBar) update(phase string, done, total int) {
+	phase = strings.ToLower(phase)
 	if total == 0 || (time.Since(p.last) < 100*time.Millisecond && done < total) {
 		return
 	}
@@ -117,6 +157,18 @@ func (p *progressBar) update(phase string, done, total int) {
 	n := done * width / total
 	fmt.Fprintf(p.w, "\r%-5s [%s%s] %3d%% %d/%d", phase, strings.Repeat("#", n), strings.Repeat(" ", width-n), done*100/total, done, total)
 	p.drawn = true
+}
+
+// finish draws the last phase whole (polling may miss its end) and ends
+// the line.
+func (p *progressBar) finish(status string, dryRun bool, total int) {
+	switch {
+	case status == model.ImportSucceeded && !dryRun:
+		p.update(model.ImportPhaseWrite, total, total)
+	case status == model.ImportSucceeded:
+		p.update(model.ImportPhaseCheck, total, total)
+	}
+	p.done()
 }
 
 func (p *progressBar) done() {

@@ -101,16 +101,6 @@ func (s *Service) operatorIn(ctx context.Context, domain string) (*Caller, error
 	return c, nil
 }
 
-// OperatorImportUsers is ImportUsers for the command line, in the tenant
-// of domain.
-func (s *Service) OperatorImportUsers(ctx context.Context, domain string, data []byte, opt ImportOptions) (*ImportReport, error) {
-	c, err := s.operatorIn(ctx, domain)
-	if err != nil {
-		return nil, err
-	}
-	return s.ImportUsers(ctx, c, data, opt)
-}
-
 // OperatorExportUsers is ExportUsers for the command line.
 func (s *Service) OperatorExportUsers(ctx context.Context, domain string, w io.Writer) error {
 	c, err := s.operatorIn(ctx, domain)

@@ -1,11 +1,9 @@
 package directory
 
 import (
-	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"reflect"
@@ -38,30 +36,16 @@ const MaxImportRows = 200000
 type ImportOptions struct {
 	DryRun bool
 	// Progress, when set, hears how many rows are checked, then written,
-	// out of the total (phase "check" or "write").
+	// out of the total (phase model.ImportPhaseCheck, then
+	// model.ImportPhaseWrite).
 	Progress func(phase string, done, total int)
 }
 
-// RowError is one problem of an import: its row as a spreadsheet numbers
-// it (the header is row 1), the column's field, and the reason.
-type RowError struct {
-	Row     int    `json:"row" doc:"Row number as a spreadsheet shows it; the header is row 1"`
-	Field   string `json:"field,omitempty"`
-	Message string `json:"message"`
-}
+// RowError is one problem of an import's rows.
+type RowError = model.RowError
 
 // ImportReport says what an import found and did.
-type ImportReport struct {
-	DryRun bool `json:"dry_run"`
-	// Rows is how many user rows the file has.
-	Rows int `json:"rows"`
-	// Created is how many users were created (0 on a dry run or on errors).
-	Created int `json:"created"`
-	// WithoutPassword counts users created without a login password: they
-	// cannot sign in until one is set.
-	WithoutPassword int        `json:"without_password"`
-	Errors          []RowError `json:"errors"`
-}
+type ImportReport = model.ImportReport
 
 // ImportError is an import refused for its rows' problems; nothing was
 // written.
@@ -162,43 +146,6 @@ func parseBool(v string) (bool, bool) {
 		return false, true
 	}
 	return false, false
-}
-
-// readCSV reads the file: UTF-8 with or without BOM, comma or semicolon
-// (whichever the header line has more of).
-func readCSV(data []byte) ([][]string, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	line := data
-	if i := bytes.IndexByte(data, '\n'); i >= 0 {
-		line = data[:i]
-	}
-	r := csv.NewReader(bytes.NewReader(data))
-	if bytes.Count(line, []byte(";")) > bytes.Count(line, []byte(",")) {
-		r.Comma = ';'
-	}
-	r.FieldsPerRecord = -1
-	var rows [][]string
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, model.Invalid("body", "row %d is not valid CSV: %v", pe.Line, pe.Err)
-			}
-			return nil, model.Invalid("body", "is not valid CSV")
-		}
-		if len(rows) > MaxImportRows {
-			return nil, model.Invalid("body", "has more than %d rows", MaxImportRows)
-		}
-		rows = append(rows, rec)
-	}
-	if len(rows) == 0 {
-		return nil, model.Invalid("body", "is empty: the first row must name the columns")
-	}
-	return rows, nil
 }
 
 // ExportUsers writes the tenant's users as CSV in the full format, without

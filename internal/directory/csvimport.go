@@ -2,30 +2,31 @@ package directory
 
 import (
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/switchboard-pbx/switchboard/internal/model"
 	"github.com/switchboard-pbx/switchboard/internal/store"
 )
 
-// userImport is one import under way: the file's rows, its columns' fields
-// and the report.
+// userImport is one import under way: its columns' fields and the
+// report. It holds no row: each pass reads the file again.
 type userImport struct {
 	s      *Service
 	c      *Caller
 	tenant *model.Tenant
 	opt    ImportOptions
-	rows   [][]string
 	cols   []string
 	rep    *ImportReport
 	// build remembers role grants across rows and skips hashing.
 	build *userBuild
+	// checker holds the check pass's keys.
+	checker *checker
 }
 
 func (im *userImport) problem(row int, field, msg string) {
@@ -40,44 +41,69 @@ func (im *userImport) progress(phase string, done, total int) {
 	}
 }
 
-// ImportUsers checks every row of a CSV file and, unless a dry run, creates
-// all the users in one transaction. Problems are reported per row; with any
-// problem nothing is written (an *ImportError on a real run).
-func (s *Service) ImportUsers(ctx context.Context, c *Caller, data []byte, opt ImportOptions) (*ImportReport, error) {
-	if err := c.require(PermUsers); err != nil {
-		return nil, err
-	}
+// newUserImport reads the header of a spooled file; a header with
+// problems is an *ImportError (nothing can be checked without it).
+func (s *Service) newUserImport(ctx context.Context, c *Caller, sp *spooledImport, dryRun bool) (*userImport, error) {
 	tenant, err := s.store.GetTenant(ctx, c.TenantID)
 	if err != nil {
 		return nil, err
 	}
-	if !utf8.Valid(data) {
-		return nil, model.Invalid("body", "is not UTF-8 text")
-	}
-	rows, err := readCSV(data)
-	if err != nil {
-		return nil, err
-	}
-	im := &userImport{s: s, c: c, tenant: tenant, opt: opt, rows: rows,
-		rep:   &ImportReport{DryRun: opt.DryRun, Rows: len(rows) - 1, Errors: []RowError{}},
+	im := &userImport{s: s, c: c, tenant: tenant, opt: ImportOptions{DryRun: dryRun},
+		rep:   &ImportReport{DryRun: dryRun, Rows: sp.rows, Errors: []RowError{}},
 		build: &userBuild{noHash: true, grants: map[string]grantResult{}}}
-	if im.readHeader(); len(im.rep.Errors) > 0 {
-		return im.result()
+	if im.readHeader(sp.header); len(im.rep.Errors) > 0 {
+		return nil, &ImportError{Report: im.rep}
 	}
-	good, passwords, err := im.check(ctx)
-	if err != nil {
+	return im, nil
+}
+
+// run checks every row of the file open gives and, unless a dry run,
+// creates all the users in one transaction. Problems are reported per
+// row; with any problem nothing is written (an *ImportError on a real
+// run).
+func (im *userImport) run(ctx context.Context, open func() (io.ReadCloser, error)) (*ImportReport, error) {
+	if err := im.pass(ctx, open, im.check); err != nil {
 		return nil, err
 	}
-	if len(im.rep.Errors) > 0 || opt.DryRun {
+	im.progress(model.ImportPhaseCheck, im.rep.Rows, im.rep.Rows)
+	if len(im.rep.Errors) > 0 || im.opt.DryRun {
 		return im.result()
 	}
-	return im.write(ctx, good, passwords)
+	return im.write(ctx, open)
+}
+
+// pass reads the file's rows after the header, giving each to fn with
+// its spreadsheet row number.
+func (im *userImport) pass(ctx context.Context, open func() (io.ReadCloser, error), fn func(context.Context, int, []string) error) error {
+	f, err := open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	cr := newCSVReader(f)
+	for row := 1; ; row++ {
+		rec, err := readRecord(cr)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if row == 1 || blankRecord(rec) {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := fn(ctx, row, rec); err != nil {
+			return err
+		}
+	}
 }
 
 // readHeader maps the header's columns to fields, reporting unknown,
 // repeated and missing ones.
-func (im *userImport) readHeader() {
-	header := im.rows[0]
+func (im *userImport) readHeader(header []string) {
 	im.cols = make([]string, len(header))
 	seen := map[string]bool{}
 	for i, h := range header {
@@ -97,42 +123,38 @@ func (im *userImport) readHeader() {
 	}
 }
 
-// check builds every row's user as POST /api/users would, and finds the
+// checker is the check pass's state: the names, emails and extensions
+// seen in the file (by row) and in the tenant, and the rows checked.
+type checker struct {
+	taken   []takenKeys
+	checked int
+}
+
+// check builds a row's user as POST /api/users would, and finds the
 // names, emails and extensions taken twice in the file or already in the
-// tenant. It keeps no user: only which rows are good and their passwords
-// (the write pass builds each user again inside the transaction, so an
-// import never holds all its users in memory).
-func (im *userImport) check(ctx context.Context) (good []int, passwords []string, err error) {
-	keys, err := im.s.store.TenantUserKeys(ctx, im.tenant.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	total := len(im.rows) - 1
-	good, passwords = make([]int, 0, total), make([]string, 0, total)
-	taken := []takenKeys{{field: "name", file: map[string]int{}, tenant: keys.Names},
-		{field: "email", file: map[string]int{}, tenant: keys.Emails},
-		{field: "extension_number", file: map[string]int{}, tenant: keys.Extensions}}
-	for i, rec := range im.rows[1:] {
-		if err := ctx.Err(); err != nil {
-			return nil, nil, err
-		}
-		if i%1000 == 0 {
-			im.progress("check", i, total)
-		}
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			im.rep.Rows--
-			continue // a blank line
-		}
-		u, password, ok, err := im.checkRow(ctx, i+2, rec)
+// tenant. It keeps no user (the write pass builds each again inside the
+// transaction), only the unique keys.
+func (im *userImport) check(ctx context.Context, row int, rec []string) error {
+	if im.checker == nil {
+		keys, err := im.s.store.TenantUserKeys(ctx, im.tenant.ID)
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
-		if ok && !im.duplicate(i+2, u, taken) {
-			good, passwords = append(good, i+1), append(passwords, password)
-		}
+		im.checker = &checker{taken: []takenKeys{{field: "name", file: map[string]int{}, tenant: keys.Names},
+			{field: "email", file: map[string]int{}, tenant: keys.Emails},
+			{field: "extension_number", file: map[string]int{}, tenant: keys.Extensions}}}
 	}
-	im.progress("check", total, total)
-	return good, passwords, nil
+	ck := im.checker
+	if ck.checked%1000 == 0 {
+		im.progress(model.ImportPhaseCheck, ck.checked, im.rep.Rows)
+	}
+	ck.checked++
+	u, _, ok, err := im.checkRow(ctx, row, rec)
+	if err != nil || !ok {
+		return err
+	}
+	im.duplicate(row, u, ck.taken)
+	return nil
 }
 
 // checkRow builds the user of a row, reporting its problem; ok is false
@@ -187,40 +209,85 @@ func (im *userImport) duplicate(row int, u *model.User, taken []takenKeys) bool 
 	return dup
 }
 
-// write hashes the passwords and creates the good rows' users in one
-// transaction.
-func (im *userImport) write(ctx context.Context, good []int, passwords []string) (*ImportReport, error) {
-	hashes, err := im.s.hashAll(ctx, passwords)
+// write creates every row's user in one transaction, reading the file
+// again; the passwords are hashed a batch at a time, on every core.
+func (im *userImport) write(ctx context.Context, open func() (io.ReadCloser, error)) (*ImportReport, error) {
+	im.checker = nil // the keys are not needed any more
+	f, err := open()
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range passwords {
-		if p == "" {
-			im.rep.WithoutPassword++
+	defer f.Close()
+	feed := &userFeed{im: im, cr: newCSVReader(f)}
+	e := im.c.audit("import", "user", "", fmt.Sprintf("%d users", im.rep.Rows), map[string]any{"rows": im.rep.Rows})
+	progress := func(done int) { im.progress(model.ImportPhaseWrite, done, im.rep.Rows) }
+	if err := im.s.store.CreateUsersFrom(store.WithAudit(ctx, e), im.rep.Rows, feed.next(ctx), progress); err != nil {
+		return nil, err // a conflict: taken meanwhile by another request (409)
+	}
+	im.rep.Created = im.rep.Rows
+	return im.rep, nil
+}
+
+// userFeed builds the write pass's users in order, a batch at a time.
+type userFeed struct {
+	im    *userImport
+	cr    *csv.Reader
+	row   int
+	batch []*model.User
+}
+
+// hashBatch is how many users' passwords are hashed together.
+const hashBatch = 64
+
+func (f *userFeed) next(ctx context.Context) func(int) (*model.User, error) {
+	return func(int) (*model.User, error) {
+		if len(f.batch) == 0 {
+			if err := f.fill(ctx); err != nil {
+				return nil, err
+			}
 		}
+		u := f.batch[0]
+		f.batch[0], f.batch = nil, f.batch[1:]
+		return u, nil
 	}
-	e := im.c.audit("import", "user", "", fmt.Sprintf("%d users", len(good)), map[string]any{"rows": im.rep.Rows})
-	var progress func(int)
-	if im.opt.Progress != nil {
-		progress = func(done int) { im.opt.Progress("write", done, len(good)) }
-	}
-	next := func(i int) (*model.User, error) {
-		p, _, _, err := rowPatch(im.cols, im.rows[good[i]])
+}
+
+// fill builds the next batch of users and hashes their passwords.
+func (f *userFeed) fill(ctx context.Context) error {
+	im := f.im
+	var passwords []string
+	for len(f.batch) < hashBatch {
+		rec, err := readRecord(f.cr)
+		if err == io.EOF {
+			break
+		}
 		if err != nil {
-			return nil, err
+			return err
+		}
+		if f.row++; f.row == 1 || blankRecord(rec) {
+			continue
+		}
+		p, password, _, err := rowPatch(im.cols, rec)
+		if err != nil {
+			return err
 		}
 		u, err := im.s.newUserWith(ctx, im.c, im.tenant, p, im.build)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		u.PasswordHash = hashes[i]
-		return u, nil
+		if password == "" {
+			im.rep.WithoutPassword++
+		}
+		f.batch, passwords = append(f.batch, u), append(passwords, password)
 	}
-	if err := im.s.store.CreateUsersFrom(store.WithAudit(ctx, e), len(good), next, progress); err != nil {
-		return nil, err // a conflict: taken meanwhile by another request (409)
+	if len(f.batch) == 0 {
+		return errors.New("the file changed during the import") // fewer rows than checked
 	}
-	im.rep.Created = len(good)
-	return im.rep, nil
+	hashes, err := im.s.hashAll(ctx, passwords)
+	for i, h := range hashes {
+		f.batch[i].PasswordHash = h
+	}
+	return err
 }
 
 func (im *userImport) result() (*ImportReport, error) {
@@ -261,134 +328,4 @@ func (s *Service) hashAll(ctx context.Context, passwords []string) ([]string, er
 	close(next)
 	wg.Wait()
 	return hashes, first
-}
-
-// rowReader builds the body of a new user from a row's cells.
-type rowReader struct {
-	p                   *UserPatch
-	password            string
-	voicemail, followMe *bool
-}
-
-// rowPatch turns a row into the body of a new user, and its login
-// password ("" if none); a cell that cannot be read is refused naming its
-// column's field.
-func rowPatch(cols []string, rec []string) (p *UserPatch, password, field string, err error) {
-	if len(rec) > len(cols) {
-		return nil, "", "", errors.New("the row has more cells than the header")
-	}
-	r := &rowReader{p: NewPatch(UserInput{})}
-	for i, raw := range rec {
-		if strings.TrimSpace(raw) == "" {
-			continue
-		}
-		if !secretColumns[cols[i]] {
-			raw = fromTextCell(raw) // passwords are never exported, so never escaped
-		}
-		if err := r.cell(cols[i], raw); err != nil {
-			return nil, "", cols[i], err
-		}
-	}
-	if err := r.finish(); err != nil {
-		return nil, "", "", err
-	}
-	return r.p, r.password, "", nil
-}
-
-// cell reads one non-empty cell of column f.
-func (r *rowReader) cell(f, raw string) error {
-	v := strings.TrimSpace(raw)
-	switch f {
-	case "password":
-		r.password = raw
-		return r.p.Set("password", raw)
-	case "role":
-		switch strings.ToLower(v) {
-		case "administrator":
-			v = model.RoleAdmin
-		case "normal":
-			v = model.RoleStandardUser
-		}
-		return r.p.Set("role", v)
-	case "cli":
-		return r.p.Set("outbound_caller_ids", []model.OutboundCallerID{{CallerID: v, Preferred: true}})
-	case "voicemail":
-		b, ok := parseBool(v)
-		if !ok {
-			return errors.New("must be yes or no")
-		}
-		r.voicemail = &b
-		return nil
-	case "follow_me":
-		if !strings.HasPrefix(v, "{") {
-			b, ok := parseBool(v)
-			if !ok {
-				return errors.New("must be yes or no, or a JSON object")
-			}
-			r.followMe = &b
-			return nil
-		}
-	}
-	switch userFieldKinds[f] {
-	case kindString:
-		return r.p.Set(f, v)
-	case kindBool:
-		b, ok := parseBool(v)
-		if !ok {
-			return errors.New("must be yes or no")
-		}
-		return r.p.Set(f, b)
-	case kindInt:
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return errors.New("must be a whole number")
-		}
-		return r.p.Set(f, n)
-	}
-	if err := r.p.SetJSON(f, []byte(v)); err != nil {
-		return errors.New("must be JSON")
-	}
-	return nil
-}
-
-// finish fills what the row implies: the username from the email, Follow
-// Me's number, no voicemail, and an empty password.
-func (r *rowReader) finish() error {
-	p := r.p
-	var errs []error
-	set := func(path string, v any) { errs = append(errs, p.Set(path, v)) }
-	if !p.Has("name") {
-		// Without a username column the name is the email's local part.
-		if local, _, ok := strings.Cut(p.Value.Email, "@"); ok && local != "" {
-			set("name", strings.ToLower(local))
-		}
-	}
-	if r.followMe != nil {
-		// "follow me: yes" rings the mobile number too.
-		set("follow_me.enabled", *r.followMe)
-		if mobile := p.Value.MobilePhone; mobile != "" {
-			set("follow_me.numbers", []string{mobile})
-		}
-	}
-	if r.voicemail != nil && !*r.voicemail {
-		// No voicemail: the rules that would reach it refuse instead.
-		for _, k := range []string{"busy_office_hours_forward_rule", "busy_non_office_hours_forward_rule",
-			"dnd_office_hours_forward_rule", "dnd_non_office_hours_forward_rule",
-			"offline_office_hours_forward_rule", "offline_non_office_hours_forward_rule"} {
-			if !p.Has(k) {
-				set(k+".action", "HANG_UP")
-			}
-		}
-		for _, k := range []string{"available_no_answer_forward_rule", "busy_no_answer_forward_rule"} {
-			if !p.Has(k) {
-				set(k+".action", "RING_EXTENSION")
-			}
-		}
-	}
-	if r.password == "" {
-		// An import may leave the password out (an export has none): the
-		// user cannot sign in until one is set.
-		set("password", "")
-	}
-	return errors.Join(errs...)
 }

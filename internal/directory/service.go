@@ -31,6 +31,9 @@ type Config struct {
 	Mailer Mailer
 	// Prompts are the voicemail prompts tenants may replace.
 	Prompts PromptCatalog
+	// ImportDir is where uploaded CSV files wait for their import job
+	// (the system's temporary directory when empty).
+	ImportDir string
 }
 
 // DefaultConfig returns the documented defaults: access tokens live one
@@ -62,6 +65,8 @@ type Service struct {
 		cfg ProvisioningConfig
 		key []byte
 	}
+	// imports are the CSV user imports this node runs.
+	imports importJobs
 }
 
 // New returns a Service.
@@ -70,7 +75,9 @@ func New(st *store.Store, hasher *auth.Hasher, log *slog.Logger, cfg Config) *Se
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: st, hasher: hasher, log: log, cfg: cfg, now: now}
+	s := &Service{store: st, hasher: hasher, log: log, cfg: cfg, now: now}
+	s.imports.init()
+	return s
 }
 
 // Caller is an authenticated principal with its resolved permissions.

@@ -34,6 +34,9 @@ type server struct {
 	app    *app.App
 	client *http.Client  // records every exchange for the secret scan
 	skew   *atomic.Int64 // nanoseconds added to the server's clock
+	// stop shuts the node down (gracefully) and waits for it; the test's
+	// cleanup does it too.
+	stop func()
 }
 
 // advance moves the server's clock forward (token expiry).
@@ -100,22 +103,26 @@ func startServerWith(t *testing.T, dbURL string, tune func(*config.Config), hash
 	done := make(chan error, 1)
 	go func() { done <- a.Serve(ctx) }()
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 32}, Timeout: 30 * time.Second}
-	t.Cleanup(func() {
-		// Close the client's idle connections first: the server's graceful
-		// shutdown waits a while for connections that never sent a request.
-		hc.CloseIdleConnections()
-		cancel()
-		defer func() { suite.addLogs(logs.String()) }()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("serve: %v", err)
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			// Close the client's idle connections first: the server's graceful
+			// shutdown waits a while for connections that never sent a request.
+			hc.CloseIdleConnections()
+			cancel()
+			defer func() { suite.addLogs(logs.String()) }()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("serve: %v", err)
+				}
+			case <-time.After(15 * time.Second):
+				t.Error("server did not shut down")
 			}
-		case <-time.After(15 * time.Second):
-			t.Error("server did not shut down")
-		}
-	})
-	s := &server{t: t, base: "http://" + a.HTTPAddr(), logs: logs, app: a, client: hc, skew: skew}
+		})
+	}
+	t.Cleanup(stop)
+	s := &server{t: t, base: "http://" + a.HTTPAddr(), logs: logs, app: a, client: hc, skew: skew, stop: stop}
 	hc.Transport = &recordingTransport{s: s, next: hc.Transport}
 	return s
 }

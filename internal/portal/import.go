@@ -2,20 +2,32 @@ package portal
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
-	"fmt"
 	"net/http"
 
 	"github.com/switchboard-pbx/switchboard/internal/directory"
 	"github.com/switchboard-pbx/switchboard/internal/model"
 )
 
+// importForm is what the import page's form carries besides the file: a
+// fresh idempotency key, so that the same form sent twice (a double click,
+// a reload) starts one job.
+type importForm struct{ Key string }
+
 func (p *Portal) importPage(w http.ResponseWriter, r *http.Request, c *directory.Caller) {
 	if !c.Allowed(directory.PermUsers) {
 		p.fail(w, r, c, model.ErrForbidden)
 		return
 	}
-	p.render(w, r, http.StatusOK, "import", &page{Title: "Import users", Nav: "users", Me: c})
+	p.render(w, r, http.StatusOK, "import", &page{Title: "Import users", Nav: "users", Me: c, Data: newImportForm()})
+}
+
+func newImportForm() importForm {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return importForm{Key: hex.EncodeToString(b[:])}
 }
 
 func (p *Portal) exportUsers(w http.ResponseWriter, r *http.Request, c *directory.Caller) {
@@ -30,75 +42,65 @@ func (p *Portal) exportUsers(w http.ResponseWriter, r *http.Request, c *director
 }
 
 // maxImportUpload bounds an uploaded CSV file, as the API does.
-const maxImportUpload = 64 << 20
+const maxImportUpload = directory.MaxImportBytes
 
+// importUsers starts an import job with the uploaded file and sends the
+// browser to the job's page; a file that cannot be read is reported at
+// once.
 func (p *Portal) importUsers(w http.ResponseWriter, r *http.Request, c *directory.Caller) {
 	f, _, err := r.FormFile("file")
 	if err != nil {
-		p.render(w, r, formRejected, "import", &page{Title: "Import users", Nav: "users", Me: c, Error: "Choose a CSV file."})
+		p.render(w, r, formRejected, "import", &page{Title: "Import users", Nav: "users", Me: c, Error: "Choose a CSV file.", Data: newImportForm()})
 		return
 	}
 	defer f.Close()
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(f); err != nil {
+	opt := directory.StartImportOptions{DryRun: r.FormValue("action") != "import", IdempotencyKey: r.FormValue("idempotency_key")}
+	job, err := p.d.StartUserImport(r.Context(), c, f, opt)
+	var ie *directory.ImportError
+	var ce *model.ConflictError
+	var tl *directory.TooLargeError
+	res := &importResult{}
+	switch {
+	case err == nil:
+		redirect(w, r, "/users/import/jobs/"+job.ID)
+		return
+	case errors.As(err, &ie):
+		res.Report = ie.Report
+	case errors.As(err, &ce):
+		p.render(w, r, formRejected, "import", &page{Title: "Import users", Nav: "users", Me: c, Error: sentence(ce.Message), Data: newImportForm()})
+		return
+	case errors.As(err, &tl):
+		res.Problem = sentence(tl.Error())
+	default:
+		errs, ok := fieldErrors(err)
+		if !ok {
+			p.fail(w, r, c, err)
+			return
+		}
+		res.Problem = firstErrorText(errs)
+	}
+	p.render(w, r, formRejected, "importjob", &page{Title: "Import users", Nav: "users", Me: c, Data: res})
+}
+
+// importJob shows a job's progress, reloading while it runs, then its
+// report.
+func (p *Portal) importJob(w http.ResponseWriter, r *http.Request, c *directory.Caller) {
+	job, err := p.d.UserImportJob(r.Context(), c, r.PathValue("id"))
+	if err != nil {
 		p.fail(w, r, c, err)
 		return
 	}
-	dry := r.FormValue("action") != "import"
-	p.streamImport(w, r, c, buf.Bytes(), dry)
+	pg := &page{Title: "Import users", Nav: "users", Me: c, Data: &importResult{Job: job, Report: job.Report}}
+	if job.Active() {
+		pg.Refresh = 1
+	}
+	p.render(w, r, http.StatusOK, "importjob", pg)
 }
 
-// streamImport answers with the page at once, then a progress bar that
-// grows as rows are checked and written (each step a new <progress>; CSS
-// shows the last), then the report: no script needed.
-func (p *Portal) streamImport(w http.ResponseWriter, r *http.Request, c *directory.Caller, data []byte, dry bool) {
-	t := p.pages["importrun"]
-	pg := &page{Title: "Import users", Nav: "users", Me: c, CSRF: p.csrf(w, r), Path: r.URL.Path, Admin: true}
-	pg.System = c.Allowed(directory.PermTenants)
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	flusher, _ := w.(http.Flusher)
-	if err := t.ExecuteTemplate(w, "importhead", pg); err != nil {
-		p.log.Error("render", "error", err)
-		return
-	}
-	if flusher != nil {
-		flusher.Flush()
-	}
-	step := func(phase string, done, total int) {
-		verb := "checked"
-		if phase == "write" {
-			verb = "written"
-		}
-		fmt.Fprintf(w, `<div class="step"><label>%d of %d rows %s <progress value="%d" max="%d">%d%%</progress></label></div>`+"\n",
-			done, total, verb, done, total, done*100/max(total, 1))
-		if flusher != nil {
-			flusher.Flush()
-		}
-	}
-	rep, err := p.d.ImportUsers(r.Context(), c, data, directory.ImportOptions{DryRun: dry, Progress: step})
-	var ie *directory.ImportError
-	res := &importResult{DryRun: dry}
-	switch {
-	case errors.As(err, &ie):
-		res.Report = ie.Report
-	case err != nil:
-		if errs, ok := fieldErrors(err); ok {
-			res.Problem = firstErrorText(errs)
-		} else {
-			p.log.Error("portal import", "error", err)
-			res.Problem = "The import failed; it has been logged."
-		}
-	default:
-		res.Report = rep
-	}
-	pg.Data = res
-	if err := t.ExecuteTemplate(w, "importtail", pg); err != nil {
-		p.log.Error("render", "error", err)
-	}
-}
-
+// importResult is what the job page shows: the job, its report, or why
+// the file could not be read.
 type importResult struct {
-	DryRun  bool
+	Job     *model.ImportJob
 	Report  *directory.ImportReport
 	Problem string
 }

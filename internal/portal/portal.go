@@ -115,6 +115,9 @@ type page struct {
 	Data    any
 	Path    string
 	Success string
+	// Refresh, when set, reloads the page after that many seconds (a
+	// running import's progress).
+	Refresh int
 }
 
 func (p *Portal) render(w http.ResponseWriter, r *http.Request, status int, name string, pg *page) {

@@ -21,6 +21,7 @@ func (p *Portal) routes() {
 	p.mux.HandleFunc("POST /users/new", p.signedIn(p.createUser))
 	p.mux.HandleFunc("GET /users/import", p.signedIn(p.importPage))
 	p.mux.HandleFunc("POST /users/import", p.signedInUpload(maxImportUpload, p.importUsers))
+	p.mux.HandleFunc("GET /users/import/jobs/{id}", p.signedIn(p.importJob))
 	p.mux.HandleFunc("GET /users/export", p.signedIn(p.exportUsers))
 	p.mux.HandleFunc("GET /users/{id}", p.signedIn(p.editUser))
 	p.mux.HandleFunc("POST /users/{id}", p.signedIn(p.saveUser))
