@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/switchboard-pbx/switchboard/client"
 	"github.com/switchboard-pbx/switchboard/internal/media/audio"
@@ -40,6 +41,8 @@ func isolationFixture(s *server) *fixture {
 		"apikey":   ok(a.CreateAPIKey(ctx, "CRM"))(s).Token,
 	}
 	ids["greeting"] = ok(me.CreateGreeting(ctx, ids["blob"]))(s)
+	ids["importjob"] = ok(acme.StartUserImport(ctx, []byte("email,extension\n"), client.ImportOptions{DryRun: true}))(s).ID
+	ok(acme.WaitUserImport(ctx, ids["importjob"], 10*time.Millisecond, nil))(s)
 	s.ok(leaveMessage(s.t, s, acmeID, "240", "+14155550100"))
 	ids["voicemail"] = ok(me.ListVoicemails(ctx, nil))(s).Items[0].ID
 	gone := ok(acme.CreateUser(ctx, client.UserCreate{Name: "gone", Email: "gone@acme.example", ExtensionNumber: "241", Password: "Gone-password-1"}))(s)
@@ -235,6 +238,7 @@ func foreignIDScenarios(ids map[string]string) []scenario {
 		{"POST", "/api/users/{user}/voicemails/{voicemail}/destroy", nil},
 		{"GET", "/api/users/{user}/status", nil},
 		{"POST", "/api/users/{user}/status/{instance}/destroy_status", nil},
+		{"GET", "/api/user_import_jobs/{importjob}", nil},
 	}
 	out := make([]scenario, len(rows))
 	for i, r := range rows {
