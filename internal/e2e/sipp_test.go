@@ -349,7 +349,7 @@ func sippRun(t *testing.T, addr, sf string, lines []string) error {
 
 // sippRunFrom runs scenario sf once per injection line from local
 // address ip.
-func sippRunFrom(t *testing.T, ip, addr, sf string, lines []string) error {
+func sippRunFrom(t *testing.T, ip, addr, sf string, lines []string, extra ...string) error {
 	t.Helper()
 	bin := needTool(t, "sipp")
 	dir := t.TempDir()
@@ -359,9 +359,10 @@ func sippRunFrom(t *testing.T, ip, addr, sf string, lines []string) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, bin, addr, "-sf", sf, "-inf", inf, "-m", strconv.Itoa(len(lines)), "-l", "1", "-i", ip,
+	args := append([]string{addr, "-sf", sf, "-inf", inf, "-m", strconv.Itoa(len(lines)), "-l", "1", "-i", ip,
 		"-p", strconv.Itoa(freePort(t)), "-nostdin", "-timeout", "30s", "-timeout_error", "-recv_timeout", "10000",
-		"-trace_err", "-error_file", filepath.Join(dir, "errors.log")).CombinedOutput()
+		"-trace_err", "-error_file", filepath.Join(dir, "errors.log")}, extra...)
+	out, err := exec.CommandContext(ctx, bin, args...).CombinedOutput()
 	if err != nil {
 		errs, _ := os.ReadFile(filepath.Join(dir, "errors.log"))
 		return fmt.Errorf("%v: %s\n%s", err, tail(string(out), 300), tail(string(errs), 3000))

@@ -31,6 +31,10 @@ type call struct {
 	emergency bool // a call to an emergency number
 	// anchor relays the call's media when a leg of it is anchored here.
 	anchor Anchor
+	// ringingExt is the extension whose devices a fork rings now (a
+	// pickup of that extension joins the fork).
+	ringingExt string
+	picker     string // the extension that picked the call up
 }
 
 // addNote adds to what the call's record says of policy.

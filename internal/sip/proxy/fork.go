@@ -15,6 +15,7 @@ type branch struct {
 	idx      int                // index in the contacts forked to
 	answered context.CancelFunc // set while its answer waits for a key
 	anchor   Anchor             // the leg's media relay, when anchored
+	picker   string             // the extension whose pickup added it
 }
 
 // branchEvent is what a branch reports: a response, its end (res nil),
@@ -38,6 +39,10 @@ type forking struct {
 	ringing  bool // a 180 was relayed to the caller
 	expired  bool // the fork's time is up
 	winner   int  // the branch that answered (-1: none)
+	// adds are pickups asking for a branch to the picker's phone;
+	// branchCtx is the branches' context.
+	adds      chan pickupAsk
+	branchCtx context.Context
 }
 
 // fork sends the INVITE to every contact at once and returns the first
@@ -53,13 +58,18 @@ func (p *Proxy) fork(ctx context.Context, req *sip.Request, tx sip.ServerTransac
 	// CANCEL requests, and their transactions end on their own.
 	branchCtx, cancelBranches := context.WithTimeout(context.Background(), timeout+35*time.Second)
 	defer cancelBranches()
-	f := &forking{p: p, req: req, tx: tx, c: c, keyPress: keyPress, winner: -1}
+	f := &forking{p: p, req: req, tx: tx, c: c, keyPress: keyPress, winner: -1, adds: make(chan pickupAsk, 1), branchCtx: branchCtx}
 	f.branches = p.sendBranches(branchCtx, req, c, contacts, keyPress, extra)
 	if len(f.branches) == 0 {
 		return nil, -1
 	}
 	defer f.closeAnchors()
-	f.events = make(chan branchEvent, 16*len(f.branches))
+	// A pickup adds at most one branch at a time, each sending at most a
+	// few events: room for a handful more than the branches.
+	f.events = make(chan branchEvent, 16*(len(f.branches)+4))
+	if c.ringingExt != "" {
+		defer p.ringing.add(c.tenant.ID, c.ringingExt, f)()
+	}
 	for i, b := range f.branches {
 		go f.watch(i, b)
 	}
@@ -165,6 +175,12 @@ func (f *forking) wait(ctx context.Context, timeout time.Duration) (*sip.Respons
 			if res, who, won := f.take(ctx, e); won {
 				return res, who
 			}
+		case ask := <-f.adds:
+			if f.expired {
+				ask.done <- false
+				continue
+			}
+			f.addPickup(ask)
 		case <-timer.C:
 			if !f.expire() {
 				return nil, -1
@@ -191,7 +207,7 @@ func (f *forking) take(ctx context.Context, e branchEvent) (res *sip.Response, w
 		f.finals++
 	case e.res == nil || e.res.StatusCode >= 300:
 		f.finals++
-	case e.res.StatusCode >= 200 && f.keyPress:
+	case e.res.StatusCode >= 200 && f.keyPress && b.idx != pickedUp:
 		if b.answered == nil { // else a retransmitted answer
 			f.holdForKey(ctx, e.i, e.res)
 		}
@@ -214,6 +230,9 @@ func (f *forking) take(ctx context.Context, e branchEvent) (res *sip.Response, w
 func (f *forking) win(i int, res *sip.Response) *sip.Response {
 	f.winner = i
 	b := f.branches[i]
+	if b.idx == pickedUp {
+		f.c.picker = b.picker
+	}
 	out := relayVia(f.req, b.req, res)
 	if b.anchor != nil {
 		out.SetBody(b.anchor.Answer(res.Body()))

@@ -72,6 +72,10 @@ func (p *Proxy) fromUser(ctx context.Context, req *sip.Request, tx sip.ServerTra
 	}
 	c := &call{tenant: tenant, caller: caller, started: now, callID: req.CallID().Value(), callerNumber: ext,
 		calleeNumber: target, dialled: target, direction: "INTERNAL_CALL"}
+	if f, ok := p.pickupTarget(req, u.TenantID, target); ok {
+		p.pickup(req, tx, f, ext)
+		return
+	}
 	if p.isFeatureCode(target) {
 		p.featureCode(ctx, req, tx, c, target)
 		return

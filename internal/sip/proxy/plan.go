@@ -93,8 +93,15 @@ func (p *Proxy) ring(ctx context.Context, req *sip.Request, tx sip.ServerTransac
 		extra = append(extra, assertedIdentity(step.CallerID, c.tenant.Domain))
 	}
 	p.legRinging(c, at.ext)
+	c.ringingExt = at.ext
+	defer func() { c.ringingExt = "" }()
 	for _, group := range ringGroups(contacts, step.Parallel) {
 		if res, who := p.fork(ctx, req, tx, c, group, time.Duration(step.Timeout)*time.Second, step.RequireKeyPress, extra...); res != nil {
+			if who == pickedUp {
+				c.addNote("Picked up by extension " + c.picker + ".")
+				p.connect(req, tx, c, res, false)
+				return true
+			}
 			p.rememberAnswer(ctx, c, at.ext, step.Setting, group[who])
 			p.connect(req, tx, c, res, step.RequireKeyPress)
 			return true

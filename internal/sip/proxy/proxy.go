@@ -52,6 +52,7 @@ type Proxy struct {
 	log          *slog.Logger
 	dialogs      dialogs
 	keys         keyWaits
+	ringing      ringingForks
 
 	trunkMu sync.Mutex
 	trunks  map[string]trunkEntry // source IP:port -> tenant (nil: none)
