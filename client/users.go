@@ -106,8 +106,10 @@ type ImportReport struct {
 
 // RowError is a problem of one row of an imported file.
 type RowError struct {
-	Row     int    `json:"row"`
-	Field   string `json:"field"`
+	Row   int    `json:"row"`
+	Field string `json:"field"`
+	// Column is the field's column as the file's header names it.
+	Column  string `json:"column,omitempty"`
 	Message string `json:"message"`
 }
 

@@ -22,7 +22,9 @@ type userImport struct {
 	tenant *model.Tenant
 	opt    ImportOptions
 	cols   []string
-	rep    *ImportReport
+	// heads are the file's own names of the columns, by field.
+	heads map[string]string
+	rep   *ImportReport
 	// build remembers role grants across rows and skips hashing.
 	build *userBuild
 	// checker holds the check pass's keys.
@@ -31,7 +33,7 @@ type userImport struct {
 
 func (im *userImport) problem(row int, field, msg string) {
 	if len(im.rep.Errors) < maxRowErrors {
-		im.rep.Errors = append(im.rep.Errors, RowError{Row: row, Field: field, Message: msg})
+		im.rep.Errors = append(im.rep.Errors, RowError{Row: row, Field: field, Column: im.heads[field], Message: msg})
 	}
 }
 
@@ -104,10 +106,13 @@ func (im *userImport) pass(ctx context.Context, open func() (io.ReadCloser, erro
 // readHeader maps the header's columns to fields, reporting unknown,
 // repeated and missing ones.
 func (im *userImport) readHeader(header []string) {
-	im.cols = make([]string, len(header))
+	im.cols, im.heads = make([]string, len(header)), map[string]string{}
 	seen := map[string]bool{}
 	for i, h := range header {
 		f := columnFor(h)
+		if f != "" && !seen[f] {
+			im.heads[f] = strings.TrimSpace(h)
+		}
 		switch {
 		case f == "":
 			im.problem(1, strings.TrimSpace(h), "unknown column")

@@ -22,8 +22,11 @@ const (
 // RowError is one problem of an import: its row as a spreadsheet numbers
 // it (the header is row 1), the column's field, and the reason.
 type RowError struct {
-	Row     int    `json:"row" doc:"Row number as a spreadsheet shows it; the header is row 1"`
-	Field   string `json:"field,omitempty"`
+	Row   int    `json:"row" doc:"Row number as a spreadsheet shows it; the header is row 1"`
+	Field string `json:"field,omitempty"`
+	// Column is the field's column as the file's header names it ("first
+	// name", "Extension"), when the file has it.
+	Column  string `json:"column,omitempty"`
 	Message string `json:"message"`
 }
 
