@@ -85,29 +85,25 @@ func (f formRoutes) adminRoute(method, suffix, id, summary string, status int) r
 // crud registers list, create, get, update and destroy in both forms for
 // a collection of T (whose own type documents the bodies).
 func crud[T any](f formRoutes, col directory.Collection[T], noun string) {
-	s := f.s
-	handle(s, f.selfRoute(http.MethodGet, "", "list-"+f.idPrefix+"s", "List "+noun+"s", 0),
-		func(ctx context.Context, c *directory.Caller, _ *struct{}) (*itemsOutput[T], error) {
-			return listOut(col.List(ctx, c, ""))
-		})
-	handle(s, f.adminRoute(http.MethodGet, "", "list-"+f.idPrefix+"s", "List "+noun+"s", 0),
-		func(ctx context.Context, c *directory.Caller, in *idPath) (*itemsOutput[T], error) {
-			return listOut(col.List(ctx, c, in.ID))
-		})
-	crudItems(f, col, noun)
+	crudListed(f, col, noun, listOut[T])
 }
 
 // crudCounted is crud whose lists also say how many items there are
 // ({"count","items"}, as the contract's holiday lists do).
 func crudCounted[T any](f formRoutes, col directory.Collection[T], noun string) {
+	crudListed(f, col, noun, countedList[T])
+}
+
+// crudListed is crud with the lists' answers shaped by out.
+func crudListed[T, O any](f formRoutes, col directory.Collection[T], noun string, out func([]T, error) (*O, error)) {
 	s := f.s
 	handle(s, f.selfRoute(http.MethodGet, "", "list-"+f.idPrefix+"s", "List "+noun+"s", 0),
-		func(ctx context.Context, c *directory.Caller, _ *struct{}) (*countedItemsOutput[T], error) {
-			return countedList(col.List(ctx, c, ""))
+		func(ctx context.Context, c *directory.Caller, _ *struct{}) (*O, error) {
+			return out(col.List(ctx, c, ""))
 		})
 	handle(s, f.adminRoute(http.MethodGet, "", "list-"+f.idPrefix+"s", "List "+noun+"s", 0),
-		func(ctx context.Context, c *directory.Caller, in *idPath) (*countedItemsOutput[T], error) {
-			return countedList(col.List(ctx, c, in.ID))
+		func(ctx context.Context, c *directory.Caller, in *idPath) (*O, error) {
+			return out(col.List(ctx, c, in.ID))
 		})
 	crudItems(f, col, noun)
 }
