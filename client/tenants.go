@@ -29,8 +29,10 @@ type Tenant struct {
 	// voicemail (used when there is no voicemail_server).
 	Voicemail VoicemailSettings `json:"voicemail"`
 	// BLFHideCaller keeps callers out of busy lamps.
-	BLFHideCaller bool      `json:"blf_hide_caller"`
-	CreatedAt     time.Time `json:"created_at"`
+	BLFHideCaller bool `json:"blf_hide_caller"`
+	// NeverRecordInternalCalls keeps calls between users out of recording.
+	NeverRecordInternalCalls bool      `json:"never_record_internal_calls"`
+	CreatedAt                time.Time `json:"created_at"`
 }
 
 // VoicemailSettings are a tenant's voicemail limits and options (zero:
@@ -86,6 +88,8 @@ type TenantUpdate struct {
 	Voicemail *VoicemailSettings `json:"voicemail,omitempty"`
 	// BLFHideCaller keeps callers out of busy lamps.
 	BLFHideCaller *bool `json:"blf_hide_caller,omitempty"`
+	// NeverRecordInternalCalls keeps calls between users out of recording.
+	NeverRecordInternalCalls *bool `json:"never_record_internal_calls,omitempty"`
 }
 
 // ListTenants lists the tenants (GET /api/tenants; system.tenant); filter
@@ -132,6 +136,8 @@ type OwnTenantUpdate struct {
 	TimeZone *string `json:"time_zone,omitempty"`
 	// OfficeHours is the week users with office_hours.mode GLOBAL follow.
 	OfficeHours *WeekHours `json:"office_hours,omitempty"`
+	// NeverRecordInternalCalls keeps calls between users out of recording.
+	NeverRecordInternalCalls *bool `json:"never_record_internal_calls,omitempty"`
 }
 
 // GetOwnTenant returns the signed-in user's tenant (GET /api/tenant;

@@ -44,6 +44,9 @@ type tenantUpdateDoc struct {
 	// BLFHideCaller keeps callers out of busy lamps (phones watching a
 	// ringing extension see that it rings, not who calls).
 	BLFHideCaller bool `json:"blf_hide_caller"`
+	// NeverRecordInternalCalls keeps calls between the tenant's users out
+	// of recording.
+	NeverRecordInternalCalls bool `json:"never_record_internal_calls"`
 }
 
 // ownTenantUpdateDoc is what a tenant's Admin may change of their own
@@ -58,6 +61,9 @@ type ownTenantUpdateDoc struct {
 	TimeZone string `json:"time_zone" maxLength:"64"`
 	// OfficeHours is the week users with office_hours.mode GLOBAL follow.
 	OfficeHours model.WeekHours `json:"office_hours"`
+	// NeverRecordInternalCalls keeps calls between the tenant's users out
+	// of recording.
+	NeverRecordInternalCalls bool `json:"never_record_internal_calls"`
 }
 
 // ownTenantRoutes are the caller's own tenant: read with

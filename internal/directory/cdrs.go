@@ -76,6 +76,9 @@ func (s *Service) IngestCDRs(ctx context.Context, c *Caller, items []CDRIn) ([]s
 			users[in.Extension] = userID
 		}
 		r := in.CDR
+		if r.RecordingID != "" {
+			return nil, model.Invalid(fmt.Sprintf("items[%d].recording_id", i), "is read-only: it links the recordings Switchboard makes")
+		}
 		if err := model.ValidateCDR(&r); err != nil {
 			var ve *model.FieldError
 			if errors.As(err, &ve) {

@@ -97,7 +97,8 @@ func (s *Service) ListTenants(ctx context.Context, c *Caller, p query.Params) (i
 }
 
 var tenantRules = fieldRules{
-	accept:   keySet([]string{"name", "enabled", "time_zone", "otp_required", "sip_digest", "office_hours", "country_code", "sip_trunk", "voicemail_server", "voicemail", "blf_hide_caller"}),
+	accept: keySet([]string{"name", "enabled", "time_zone", "otp_required", "sip_digest", "office_hours", "country_code", "sip_trunk", "voicemail_server", "voicemail", "blf_hide_caller",
+		"never_record_internal_calls"}),
 	readOnly: keySet([]string{"id", "domain", "system", "created_at"}),
 }
 
@@ -163,7 +164,7 @@ var ownTenantRules = fieldRules{
 // phones authenticate, busy lamps, and the company's office hours in its
 // time zone. The rest (country, trunk, voicemail server and options) are
 // the provider's, since they decide what calls cost and where they go.
-var ownTenantEditable = []string{"sip_digest", "blf_hide_caller", "time_zone", "office_hours"}
+var ownTenantEditable = []string{"sip_digest", "blf_hide_caller", "time_zone", "office_hours", "never_record_internal_calls"}
 
 // OwnTenantEditable lists the settings UpdateOwnTenant accepts.
 func OwnTenantEditable() []string { return slices.Clone(ownTenantEditable) }

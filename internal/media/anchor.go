@@ -23,13 +23,15 @@ import (
 // the key-press prompt from it and its RFC 4733 events are read (nothing
 // reaches the caller, who has no answer yet); once connected, packets
 // pass unchanged both ways (no decoding, no jitter buffer), and are
-// decoded only when the call is recorded. Other calls are not anchored.
+// decoded only when the call is recorded (see recorder), after the
+// caller heard the announcement when the recording user asks for one.
+// Other calls are not anchored.
 //
 // Once anchored, a leg stays anchored until the call ends: moving the
 // media back end to end would take a re-INVITE, which a proxy cannot
 // send inside a dialog whose CSeq numbering belongs to the caller. A
-// re-INVITE of either party (hold, resume) is not rewritten: its media
-// then goes end to end.
+// re-INVITE or UPDATE of either party (hold, resume, a new address) is
+// rewritten like the first offer and answer (see proxy.anchoredOffer).
 
 // anchorIdle closes an anchor that relayed nothing for this long (a call
 // whose BYE this node never saw).
@@ -53,6 +55,15 @@ type anchor struct {
 	dtmfPT            uint8
 	connected, closed bool
 
+	// Recording: spec (nil: not recorded), the tenant, the recorder from
+	// the answer on, and the announcement the caller hears first (the
+	// callee's audio reaches the caller after it).
+	spec         *proxy.Recording
+	tenantID     string
+	rec          *recorder
+	announcement []int16
+	announcing   bool
+
 	keys      chan rune
 	last      atomic.Int64 // unix nanoseconds of the last packet
 	done      chan struct{}
@@ -60,9 +71,19 @@ type anchor struct {
 }
 
 // NewAnchor opens an anchor for a leg of the tenant's call (proxy.Media's
-// Anchor): the key-press prompt is the tenant's.
-func (e *Engine) NewAnchor(ctx context.Context, tenantID string) (proxy.Anchor, error) {
-	return e.openAnchor(e.promptsFor(ctx, tenantID)["kp-press-a-key"])
+// Anchor), which records the call when rec is set; the prompts are the
+// tenant's.
+func (e *Engine) NewAnchor(ctx context.Context, tenantID string, rec *proxy.Recording) (proxy.Anchor, error) {
+	prompts := e.promptsFor(ctx, tenantID)
+	a, err := e.openAnchor(prompts["kp-press-a-key"])
+	if err != nil {
+		return nil, err
+	}
+	a.spec, a.tenantID = rec, tenantID
+	if rec != nil && rec.Announce {
+		a.announcement = prompts["rec-announcement"]
+	}
+	return a, nil
 }
 
 // openAnchor binds an anchor's sockets and starts relaying.
@@ -108,7 +129,7 @@ func port(c *net.UDPConn) int { return c.LocalAddr().(*net.UDPAddr).Port }
 // Offer implements proxy.Anchor: the caller's offer as the callee gets it.
 func (a *anchor) Offer(sdp []byte) ([]byte, bool) {
 	s, ok := parseSDP(sdp)
-	if !ok {
+	if !ok || s.addr.IP.IsUnspecified() { // 0.0.0.0: an old-style hold
 		return nil, false
 	}
 	a.mu.Lock()
@@ -124,7 +145,7 @@ func (a *anchor) Offer(sdp []byte) ([]byte, bool) {
 // in which law, and returns the answer as the caller gets it.
 func (a *anchor) Answer(sdp []byte) []byte {
 	s, ok := parseSDP(sdp)
-	if !ok {
+	if !ok || s.addr.IP.IsUnspecified() {
 		return sdp
 	}
 	a.mu.Lock()
@@ -161,22 +182,32 @@ func (a *anchor) AwaitKey(ctx context.Context, keys chan<- string) {
 }
 
 // playPrompt sends the prompt to the callee in 20 ms packets, over and
-// over, until ctx ends, a key comes or the leg is connected.
+// over (a second's pause between), until ctx ends, a key comes or the leg
+// is connected.
 func (a *anchor) playPrompt(ctx context.Context) {
-	a.mu.Lock()
-	law := a.calleeLaw
-	a.mu.Unlock()
 	if len(a.prompt) == 0 {
 		return
 	}
+	a.mu.Lock()
+	law := a.calleeLaw
+	a.mu.Unlock()
 	pcm := append(append([]int16(nil), a.prompt...), make([]int16, audio.Rate)...)
+	a.send(ctx, a.toCallee, law, pcm, true, func() (*net.UDPAddr, bool) {
+		return a.callee, !a.connected && len(a.keys) == 0
+	})
+}
+
+// send plays pcm from socket out in 20 ms packets of law (over and over
+// with loop) while more, called under a.mu, says where and whether to go
+// on; until ctx ends or the anchor closes.
+func (a *anchor) send(ctx context.Context, out *net.UDPConn, law audio.Codec, pcm []int16, loop bool, more func() (*net.UDPAddr, bool)) {
 	pkt := make([]byte, 12, 12+frameSamples)
 	pkt[0], pkt[1] = 0x80, byte(law)
 	binary.BigEndian.PutUint32(pkt[8:], rand.Uint32())
 	seq, ts := uint16(rand.Uint32()), rand.Uint32()
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
-	for i := 0; ; i = (i + frameSamples) % len(pcm) {
+	for i := 0; i < len(pcm); i += frameSamples {
 		select {
 		case <-ctx.Done():
 			return
@@ -185,27 +216,48 @@ func (a *anchor) playPrompt(ctx context.Context) {
 		case <-tick.C:
 		}
 		a.mu.Lock()
-		to, over := a.callee, a.connected || len(a.keys) > 0
+		to, goOn := more()
 		a.mu.Unlock()
-		if over {
+		if !goOn {
 			return
 		}
 		binary.BigEndian.PutUint16(pkt[2:], seq)
 		binary.BigEndian.PutUint32(pkt[4:], ts)
 		seq, ts = seq+1, ts+frameSamples
-		frame := pcm[i:min(i+frameSamples, len(pcm))]
-		out := audio.Encode(pkt[:12], law, frame)
 		if to != nil {
-			_, _ = a.toCallee.WriteToUDP(out, to)
+			_, _ = out.WriteToUDP(audio.Encode(pkt[:12], law, pcm[i:min(i+frameSamples, len(pcm))]), to)
+		}
+		if loop && i+frameSamples >= len(pcm) {
+			i = -frameSamples
 		}
 	}
 }
 
-// Connect implements proxy.Anchor: packets pass both ways from now on.
+// Connect implements proxy.Anchor: packets pass both ways from now on;
+// a recorded call's recording starts, after the announcement the caller
+// hears when there is one (the callee's audio reaches the caller after
+// it).
 func (a *anchor) Connect() {
 	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.connected {
+		return
+	}
 	a.connected = true
-	a.mu.Unlock()
+	if a.spec == nil {
+		return
+	}
+	a.rec = newRecorder(time.Now())
+	if len(a.announcement) > 0 {
+		a.announcing = true
+		law := a.calleeLaw // the caller got the callee's answer
+		go func() {
+			a.send(context.Background(), a.toCaller, law, a.announcement, false, func() (*net.UDPAddr, bool) { return a.caller, true })
+			a.mu.Lock()
+			a.announcing = false
+			a.mu.Unlock()
+		}()
+	}
 }
 
 // Close implements proxy.Anchor.
@@ -213,10 +265,14 @@ func (a *anchor) Close() {
 	a.closeOnce.Do(func() {
 		a.mu.Lock()
 		a.closed = true
+		rec := a.rec
 		a.mu.Unlock()
 		close(a.done)
 		a.toCaller.Close()
 		a.toCallee.Close()
+		if rec != nil {
+			a.e.saveRecording(a.tenantID, a.spec, rec, time.Now())
+		}
 	})
 }
 
@@ -257,10 +313,12 @@ func (a *anchor) relay(in *net.UDPConn, fromCaller bool) {
 		a.last.Store(time.Now().UnixNano())
 		a.mu.Lock()
 		a.latch(src, fromCaller)
-		connected, dtmfPT := a.connected, a.dtmfPT
+		connected, dtmfPT, rec := a.connected, a.dtmfPT, a.rec
 		out, to := a.toCaller, a.caller
 		if fromCaller {
 			out, to = a.toCallee, a.callee
+		} else if a.announcing {
+			to = nil // the caller hears the announcement first
 		}
 		a.mu.Unlock()
 		hdr := rtpHeaderLen(buf[:n])
@@ -278,6 +336,15 @@ func (a *anchor) relay(in *net.UDPConn, fromCaller bool) {
 		}
 		if connected && to != nil {
 			_, _ = out.WriteToUDP(buf[:n], to)
+		}
+		if rec != nil && hdr > 0 {
+			if pt := audio.Codec(buf[1] & 0x7F); pt == audio.PCMU || pt == audio.PCMA {
+				ch := 1
+				if fromCaller {
+					ch = 0
+				}
+				rec.add(ch, pt, binary.BigEndian.Uint32(buf[8:]), binary.BigEndian.Uint32(buf[4:]), buf[hdr:n], time.Now())
+			}
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/switchboard-pbx/switchboard/internal/media/audio"
+	"github.com/switchboard-pbx/switchboard/internal/sip/proxy"
 )
 
 func TestParseAndRewriteSDP(t *testing.T) {
@@ -135,5 +136,85 @@ func TestAnchorKeyThenRelay(t *testing.T) {
 	}
 	if len(a.keys) != 0 {
 		t.Fatal("a second key from one event")
+	}
+}
+
+// The recorder puts each party's packets on the call's timeline by RTP
+// timestamp (a gap stays silent), starts a new stream (another SSRC) at
+// its arrival time, and drops nothing but what lies beyond the limit.
+func TestRecorderTimeline(t *testing.T) {
+	start := time.Now()
+	r := newRecorder(start)
+	tone := audio.Encode(nil, audio.PCMU, audio.Tone(1000, 20))
+	r.add(0, audio.PCMU, 1, 5000, tone, start)
+	r.add(0, audio.PCMU, 1, 5000+480, tone, start.Add(60*time.Millisecond)) // 40 ms lost before it
+	r.add(1, audio.PCMU, 2, 9, tone, start.Add(500*time.Millisecond))
+	r.add(1, audio.PCMU, 3, 77777, tone, start.Add(time.Second)) // a new source
+	wav, ok := r.wav()
+	if !ok {
+		t.Fatal("nothing recorded")
+	}
+	left, right := r.tracks[0].pcm, r.tracks[1].pcm
+	loud := func(p []int16) bool {
+		peak := int16(0)
+		for _, v := range p {
+			peak = max(peak, v, -v)
+		}
+		return peak > 1000
+	}
+	if len(left) != 640 || !loud(left[:160]) || loud(left[160:480]) || !loud(left[480:]) {
+		t.Fatalf("caller's track: %d samples", len(left))
+	}
+	if len(right) != 8160 || loud(right[:4000]) || !loud(right[4000:4160]) || loud(right[4160:8000]) || !loud(right[8000:]) {
+		t.Fatalf("callee's track: %d samples", len(right))
+	}
+	if len(wav) != 44+4*8160 {
+		t.Fatalf("WAV of %d bytes", len(wav))
+	}
+	if _, ok := newRecorder(start).wav(); ok {
+		t.Fatal("an empty recording was kept")
+	}
+}
+
+// A recorded call whose recording user asks for the announcement: once
+// connected, the caller hears it before anything the callee sends.
+func TestAnchorAnnouncement(t *testing.T) {
+	e := &Engine{cfg: Config{IP: "127.0.0.1"}}
+	a, err := e.openAnchor(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.announcement = audio.Tone(700, 200)
+	a.spec = &proxy.Recording{UserIDs: []string{"u"}}
+	defer func() { a.spec = nil; a.Close() }() // nothing to save: no directory
+	caller, _ := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	callee, _ := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	defer caller.Close()
+	defer callee.Close()
+	sdp := func(c *net.UDPConn) []byte {
+		return []byte(fmt.Sprintf("v=0\r\nc=IN IP4 127.0.0.1\r\nm=audio %d RTP/AVP 0\r\n", port(c)))
+	}
+	a.Offer(sdp(caller))
+	a.Answer(sdp(callee))
+	a.Connect()
+	calleeSide := &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: port(a.toCallee)}
+	_, _ = callee.WriteToUDP(rtpTestPacket(0, 1, 160, bytes.Repeat([]byte{0x7f}, 160)), calleeSide)
+	buf := make([]byte, 1500)
+	_ = caller.SetReadDeadline(time.Now().Add(2 * time.Second))
+	n, _, err := caller.ReadFromUDP(buf)
+	if err != nil || !bytes.Equal(buf[12:n], audio.Encode(nil, audio.PCMU, a.announcement[:frameSamples])) {
+		t.Fatalf("the caller's first packet is not the announcement (%v)", err)
+	}
+	time.Sleep(300 * time.Millisecond) // the announcement is over
+	_, _ = callee.WriteToUDP(rtpTestPacket(0, 2, 320, bytes.Repeat([]byte{0x7f}, 160)), calleeSide)
+	for {
+		_ = caller.SetReadDeadline(time.Now().Add(time.Second))
+		n, _, err := caller.ReadFromUDP(buf)
+		if err != nil {
+			t.Fatal("the callee's audio never reached the caller after the announcement")
+		}
+		if n > 4 && buf[2] == 0 && buf[3] == 2 {
+			break
+		}
 	}
 }

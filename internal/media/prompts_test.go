@@ -21,7 +21,7 @@ func TestPromptsExist(t *testing.T) {
 	}
 	need := map[string]bool{}
 	files, _ := filepath.Glob("*.go")
-	re := regexp.MustCompile(`"((?:vm|kp)-[a-z-]+)"`)
+	re := regexp.MustCompile(`"((?:vm|kp|rec)-[a-z-]+)"`)
 	for _, f := range files {
 		src, _ := os.ReadFile(f)
 		for _, m := range re.FindAllStringSubmatch(string(src), -1) {

@@ -40,6 +40,9 @@ type CDR struct {
 	BilledAccount     string     `json:"billed_account" maxLength:"128"`
 	ServiceNumber     string     `json:"service_number" maxLength:"32"`
 	UserData          string     `json:"user_data" maxLength:"1024"`
+	// RecordingID is the user's recording of the call, when Switchboard
+	// recorded it (read-only: found by call_id among the recordings).
+	RecordingID string `json:"recording_id" readOnly:"true" doc:"The user's recording of this call (GET /api/user/recordings/{id}); empty when the call was not recorded"`
 
 	TenantID string `json:"-"`
 	UserID   string `json:"-"`

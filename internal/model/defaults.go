@@ -39,6 +39,7 @@ func ApplyUserDefaults(u *User) {
 		u.VoicemailPIN = RandomDigits(6)
 	}
 	setDefault(&u.SMS, defaultSMS)
+	setDefault(&u.CallRecording, "NONE")
 	setDefault(&u.VoicemailPrompt, defaultVoicemailPrompt)
 	setDefault(&u.VoicemailPlayDatetime, defaultVoicemailPlayDatetime)
 	setDefault(&u.Mailbox, MailboxSelf)

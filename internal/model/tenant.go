@@ -36,6 +36,9 @@ type Tenant struct {
 	// not who calls. Off by default: colleagues see the caller, as they
 	// would on the ringing phone, to decide whether to pick it up.
 	BLFHideCaller bool `json:"blf_hide_caller"`
+	// NeverRecordInternalCalls keeps calls between the tenant's users out
+	// of recording, whatever the users' call_recording says.
+	NeverRecordInternalCalls bool `json:"never_record_internal_calls" doc:"Calls between the tenant's users are never recorded, even to or from a user whose calls are"`
 }
 
 // The values of Tenant.SIPDigest: SHA-256 then MD5 (the default, RFC

@@ -6,6 +6,9 @@ import "time"
 var (
 	// SMSModes are the values of User.SMS.
 	SMSModes = []string{"DISABLE", "ALLOW", "ALLOW_WITH_SENDER_ID"}
+	// CallRecordingModes are the values of User.CallRecording: which of
+	// the user's calls Switchboard records (seed 000's Call Recording).
+	CallRecordingModes = []string{"NONE", "INBOUND", "OUTBOUND", "BOTH"}
 	// PlayDateTimeModes are the values of User.VoicemailPlayDatetime.
 	PlayDateTimeModes = []string{"DISABLE", "12_HOUR_CLOCK", "24_HOUR_CLOCK"}
 	// Interfaces are the values of User.Interface.
@@ -177,14 +180,20 @@ type ForwardRules struct {
 // UserSettings are the user's structured settings, stored together as one
 // JSON document.
 type UserSettings struct {
-	EnableAudioRecording   bool   `json:"enable_audio_recording"`
-	EnableVideoRecording   bool   `json:"enable_video_recording"`
-	EnableDND              bool   `json:"enable_dnd"`
-	EnableACB              bool   `json:"enable_acb"`
-	EnableHotDesking       bool   `json:"enable_hot_desking"`
-	AnonymousOutboundCalls bool   `json:"anonymous_outbound_calls"`
-	DeliveryOutboundCID    bool   `json:"delivery_outbound_cid"`
-	SMS                    string `json:"sms" enum:"DISABLE,ALLOW,ALLOW_WITH_SENDER_ID"`
+	EnableAudioRecording bool `json:"enable_audio_recording" doc:"Records all the user's calls (as call_recording BOTH)"`
+	EnableVideoRecording bool `json:"enable_video_recording"`
+	// CallRecording is which of the user's calls are recorded: NONE,
+	// INBOUND (calls to the user), OUTBOUND (calls from the user) or BOTH.
+	CallRecording string `json:"call_recording" enum:"NONE,INBOUND,OUTBOUND,BOTH" doc:"Which calls of the user are recorded: NONE (default), INBOUND (to the user), OUTBOUND (from the user) or BOTH; enable_audio_recording means BOTH"`
+	// PlayRecordingAnnouncement plays the caller of a recorded inbound
+	// call a prompt saying that the call is recorded.
+	PlayRecordingAnnouncement bool   `json:"play_recording_announcement" doc:"On recorded inbound calls to the user, the caller first hears that the call is recorded"`
+	EnableDND                 bool   `json:"enable_dnd"`
+	EnableACB                 bool   `json:"enable_acb"`
+	EnableHotDesking          bool   `json:"enable_hot_desking"`
+	AnonymousOutboundCalls    bool   `json:"anonymous_outbound_calls"`
+	DeliveryOutboundCID       bool   `json:"delivery_outbound_cid"`
+	SMS                       string `json:"sms" enum:"DISABLE,ALLOW,ALLOW_WITH_SENDER_ID"`
 	// The SMS auto-responder answers direct inbound SMS with the text, at
 	// most once per 30 s per sender number.
 	EnableSMSAutoResponder bool                `json:"enable_sms_auto_responder"`
@@ -307,4 +316,19 @@ func (u *User) Summary() UserSummary {
 		ExtensionNumber: u.ExtensionNumber, CreatedAt: u.CreatedAt, AvatarFileName: u.AvatarFileName,
 		AvatarFileSize: u.AvatarFileSize, AvatarFileURL: u.AvatarFileURL, SyncType: u.SyncType,
 	}
+}
+
+// RecordsCalls tells whether the user's calls in that direction (inbound:
+// to the user) are recorded: call_recording, or enable_audio_recording
+// (all calls).
+func (s *UserSettings) RecordsCalls(inbound bool) bool {
+	switch s.CallRecording {
+	case "BOTH":
+		return true
+	case "INBOUND":
+		return inbound || s.EnableAudioRecording
+	case "OUTBOUND":
+		return !inbound || s.EnableAudioRecording
+	}
+	return s.EnableAudioRecording
 }

@@ -164,6 +164,11 @@ func validateUserSettings(s *UserSettings) error {
 	if err := ValidateVoicemailPIN(s.VoicemailPIN); err != nil {
 		return err
 	}
+	if s.CallRecording != "" { // users from before the setting: NONE
+		if err := OneOf("call_recording", s.CallRecording, CallRecordingModes); err != nil {
+			return err
+		}
+	}
 	if err := OneOf("voicemail_play_datetime", s.VoicemailPlayDatetime, PlayDateTimeModes); err != nil {
 		return err
 	}

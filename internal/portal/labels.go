@@ -45,6 +45,10 @@ var choiceLabels = map[string]string{
 	"PRIVATE_IPV6":         "Private IPv6 address",
 	"SBC_DOMAIN":           "SBC domain",
 	"WEB_DOMAIN":           "Web domain",
+	"NONE":                 "None",
+	"INBOUND":              "Inbound",
+	"OUTBOUND":             "Outbound",
+	"BOTH":                 "Both",
 	"SHA256_THEN_MD5":      "SHA-256, then MD5 for older phones (recommended)",
 	"MD5_THEN_SHA256":      "MD5 first, then SHA-256",
 	"SHA256_ONLY":          "SHA-256 only",
@@ -53,15 +57,18 @@ var choiceLabels = map[string]string{
 
 // fieldLabels name settings whose JSON name reads poorly as words.
 var fieldLabels = map[string]string{
-	"blf_hide_caller": "Hide who calls from busy lamps",
-	"sip_digest":      "How phones prove their password (SIP digest)",
-	"time_zone":       "Time zone of the office hours",
+	"blf_hide_caller":             "Hide who calls from busy lamps",
+	"sip_digest":                  "How phones prove their password (SIP digest)",
+	"time_zone":                   "Time zone of the office hours",
+	"never_record_internal_calls": "Never record calls between our users",
 }
 
 // fieldChoiceLabels override choiceLabels for one setting (by its name).
 var fieldChoiceLabels = map[string]map[string]string{
 	"voicemail_play_datetime": {"DISABLE": "No"},
 	"sms":                     {"DISABLE": "Not allowed"},
+	"call_recording": {"NONE": "Never", "INBOUND": "Calls to me", "OUTBOUND": "Calls I make",
+		"BOTH": "All my calls"},
 }
 
 // choiceLabel is the words for value of the setting named name.

@@ -28,6 +28,11 @@ const cdrColumns = `id, tenant_id, user_id, caller, caller_domain, caller_displa
 	started_at, rang_at, answered_at, ended_at, call_id, direction, end_reason, reroute_reason, status_code, destination,
 	outbound_caller_id, did_cid, trunk, duration, cost, billed_account, service_number, user_data`
 
+// cdrSelect is what record reads select: the columns, and the id of the
+// user's recording of the call (its link).
+const cdrSelect = cdrColumns + `, COALESCE((SELECT MIN(r.id) FROM recordings r WHERE r.tenant_id = cdrs.tenant_id
+	AND r.user_id = cdrs.user_id AND r.call_id = cdrs.call_id AND r.call_id <> ''), '')`
+
 func optMicros(t *time.Time) int64 {
 	if t == nil {
 		return 0
@@ -49,7 +54,7 @@ func scanCDR(row rowScanner) (*model.CDR, error) {
 	if err := row.Scan(&c.ID, &c.TenantID, &c.UserID, &c.Caller, &c.CallerDomain, &c.CallerDisplayName, &c.Callee, &c.CalleeDomain,
 		&c.CalleeDisplayName, &started, &rang, &answered, &ended, &c.CallID, &c.Direction, &c.EndReason, &c.RerouteReason,
 		&c.StatusCode, &c.Destination, &c.OutboundCallerID, &c.DIDCID, &c.Trunk, &c.Duration, &cost, &c.BilledAccount,
-		&c.ServiceNumber, &c.UserData); err != nil {
+		&c.ServiceNumber, &c.UserData, &c.RecordingID); err != nil {
 		return nil, err
 	}
 	c.StartedAt = time.UnixMicro(started).UTC()
@@ -89,19 +94,19 @@ func (s *Store) CreateCDRs(ctx context.Context, cdrs []model.CDR) error {
 
 // ListCDRs lists a user's records with the query language, newest first.
 func (s *Store) ListCDRs(ctx context.Context, tenantID, userID string, q *query.List) (int, []model.CDR, error) {
-	return listPaged(ctx, s, listSpec[model.CDR]{op: "list cdrs", table: "cdrs", cols: cdrColumns,
+	return listPaged(ctx, s, listSpec[model.CDR]{op: "list cdrs", table: "cdrs", cols: cdrSelect,
 		conds: []string{"tenant_id = ?", "user_id = ?"}, args: []any{tenantID, userID}, order: "started_at DESC, id", scan: scanCDR}, q)
 }
 
 // CDRsByID returns a user's call records among ids.
 func (s *Store) CDRsByID(ctx context.Context, tenantID, userID string, ids []string) (map[string]*model.CDR, error) {
-	return byIDs(ctx, s, "cdrs by id", "cdrs", cdrColumns, []string{"tenant_id = ?", "user_id = ?"}, []any{tenantID, userID}, ids, scanCDR,
+	return byIDs(ctx, s, "cdrs by id", "cdrs", cdrSelect, []string{"tenant_id = ?", "user_id = ?"}, []any{tenantID, userID}, ids, scanCDR,
 		func(r *model.CDR) string { return r.ID })
 }
 
 // GetCDR returns one of a user's records, or model.ErrNotFound.
 func (s *Store) GetCDR(ctx context.Context, tenantID, userID, id string) (*model.CDR, error) {
-	r, err := scanCDR(s.c().queryRow(ctx, `SELECT `+cdrColumns+` FROM cdrs WHERE tenant_id = ? AND user_id = ? AND id = ?`, tenantID, userID, id))
+	r, err := scanCDR(s.c().queryRow(ctx, `SELECT `+cdrSelect+` FROM cdrs WHERE tenant_id = ? AND user_id = ? AND id = ?`, tenantID, userID, id))
 	if err != nil {
 		return nil, notFound("get cdr", err)
 	}
@@ -111,6 +116,6 @@ func (s *Store) GetCDR(ctx context.Context, tenantID, userID, id string) (*model
 // ListTenantCDRs lists the call records of every user of a tenant (the
 // company call log), newest first by default.
 func (s *Store) ListTenantCDRs(ctx context.Context, tenantID string, q *query.List) (int, []model.CDR, error) {
-	return listPaged(ctx, s, listSpec[model.CDR]{op: "list tenant cdrs", table: "cdrs", cols: cdrColumns,
+	return listPaged(ctx, s, listSpec[model.CDR]{op: "list tenant cdrs", table: "cdrs", cols: cdrSelect,
 		conds: []string{"tenant_id = ?"}, args: []any{tenantID}, order: "started_at DESC, id", scan: scanCDR}, q)
 }

@@ -11,7 +11,8 @@ import (
 	"github.com/switchboard-pbx/switchboard/internal/query"
 )
 
-const tenantColumns = `id, name, domain, enabled, time_zone, system, created_at, otp_required, sip_digest, office_hours, country_code, sip_trunk, voicemail_server, voicemail, blf_hide_caller`
+const tenantColumns = `id, name, domain, enabled, time_zone, system, created_at, otp_required, sip_digest, office_hours, country_code, sip_trunk, voicemail_server, voicemail, blf_hide_caller,
+	never_record_internal`
 
 // TenantSchema returns the query.Schema of tenant lists: name, domain,
 // enabled, time_zone and created_at, all filterable and sortable.
@@ -30,7 +31,7 @@ func scanTenant(row rowScanner) (*model.Tenant, error) {
 	var created int64
 	var hours, vm string
 	if err := row.Scan(&t.ID, &t.Name, &t.Domain, &t.Enabled, &t.TimeZone, &t.System, &created, &t.OTPRequired, &t.SIPDigest,
-		&hours, &t.CountryCode, &t.SIPTrunk, &t.VoicemailServer, &vm, &t.BLFHideCaller); err != nil {
+		&hours, &t.CountryCode, &t.SIPTrunk, &t.VoicemailServer, &vm, &t.BLFHideCaller, &t.NeverRecordInternalCalls); err != nil {
 		return nil, err
 	}
 	if vm != "" {
@@ -83,9 +84,9 @@ func (s *Store) CreateTenant(ctx context.Context, t *model.Tenant, admin *model.
 		t.SIPDigest = model.SIPDigestDefault
 	}
 	return s.inTx(ctx, func(c conn) error {
-		_, err := c.exec(ctx, `INSERT INTO tenants (`+tenantColumns+`, search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		_, err := c.exec(ctx, `INSERT INTO tenants (`+tenantColumns+`, search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.ID, t.Name, t.Domain, t.Enabled, t.TimeZone, t.System, micros(t.Created), t.OTPRequired, t.SIPDigest, hoursJSON(&t.OfficeHours),
-			t.CountryCode, t.SIPTrunk, t.VoicemailServer, voicemailJSON(&t.Voicemail), t.BLFHideCaller, tenantSearchText(t))
+			t.CountryCode, t.SIPTrunk, t.VoicemailServer, voicemailJSON(&t.Voicemail), t.BLFHideCaller, t.NeverRecordInternalCalls, tenantSearchText(t))
 		if err != nil {
 			return tenantConflict("create tenant", err, t)
 		}
@@ -186,9 +187,9 @@ func (s *Store) UpdateTenant(ctx context.Context, id string, fn func(*model.Tena
 		t.Created = norm(t.Created)
 		_, err = c.exec(ctx, `UPDATE tenants SET name = ?, domain = ?, enabled = ?, time_zone = ?, system = ?, created_at = ?,
 			otp_required = ?, sip_digest = ?, office_hours = ?, country_code = ?, sip_trunk = ?, voicemail_server = ?,
-			voicemail = ?, blf_hide_caller = ?, search_text = ? WHERE id = ?`,
+			voicemail = ?, blf_hide_caller = ?, never_record_internal = ?, search_text = ? WHERE id = ?`,
 			t.Name, t.Domain, t.Enabled, t.TimeZone, t.System, micros(t.Created), t.OTPRequired, t.SIPDigest, hoursJSON(&t.OfficeHours),
-			t.CountryCode, t.SIPTrunk, t.VoicemailServer, voicemailJSON(&t.Voicemail), t.BLFHideCaller, tenantSearchText(t), id)
+			t.CountryCode, t.SIPTrunk, t.VoicemailServer, voicemailJSON(&t.Voicemail), t.BLFHideCaller, t.NeverRecordInternalCalls, tenantSearchText(t), id)
 		if err != nil {
 			return tenantConflict("update tenant", err, t)
 		}

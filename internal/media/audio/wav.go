@@ -179,7 +179,28 @@ func toInt16(x []float64) []int16 {
 
 // WAV returns 8 kHz mono 16-bit PCM samples as a WAV file.
 func WAV(pcm []int16) []byte {
-	n := len(pcm) * 2
+	return wavFile(1, pcm)
+}
+
+// StereoWAV returns two 8 kHz channels as a 16-bit PCM stereo WAV file
+// (the shorter one padded with silence).
+func StereoWAV(left, right []int16) []byte {
+	n := max(len(left), len(right))
+	frames := make([]int16, 2*n)
+	for i := range n {
+		if i < len(left) {
+			frames[2*i] = left[i]
+		}
+		if i < len(right) {
+			frames[2*i+1] = right[i]
+		}
+	}
+	return wavFile(2, frames)
+}
+
+// wavFile writes interleaved samples of ch channels as a WAV file.
+func wavFile(ch int, samples []int16) []byte {
+	n := len(samples) * 2
 	le := binary.LittleEndian
 	b := make([]byte, 0, 44+n)
 	b = append(b, "RIFF"...)
@@ -187,14 +208,14 @@ func WAV(pcm []int16) []byte {
 	b = append(b, "WAVEfmt "...)
 	b = le.AppendUint32(b, 16)
 	b = le.AppendUint16(b, wavPCM)
-	b = le.AppendUint16(b, 1) // mono
+	b = le.AppendUint16(b, uint16(ch))
 	b = le.AppendUint32(b, Rate)
-	b = le.AppendUint32(b, Rate*2) // bytes per second
-	b = le.AppendUint16(b, 2)      // bytes per frame
+	b = le.AppendUint32(b, uint32(Rate*2*ch)) // bytes per second
+	b = le.AppendUint16(b, uint16(2*ch))      // bytes per frame
 	b = le.AppendUint16(b, 16)
 	b = append(b, "data"...)
 	b = le.AppendUint32(b, uint32(n))
-	for _, s := range pcm {
+	for _, s := range samples {
 		b = le.AppendUint16(b, uint16(s))
 	}
 	return b

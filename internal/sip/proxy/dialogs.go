@@ -29,8 +29,13 @@ type call struct {
 	// record's user_data.
 	note      string
 	emergency bool // a call to an emergency number
-	// anchor relays the call's media when a leg of it is anchored here.
-	anchor Anchor
+	// anchor relays the call's media when a leg of it is anchored here;
+	// callerTag tells the caller's in-dialog requests from the callee's.
+	anchor    Anchor
+	callerTag string
+	// toMedia: the call goes to voicemail or a feature code (the media
+	// engine's, or a voicemail server's): it is not recorded.
+	toMedia bool
 	// ringingExt is the extension whose devices a fork rings now (a
 	// pickup of that extension joins the fork).
 	ringingExt string

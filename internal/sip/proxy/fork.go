@@ -91,8 +91,9 @@ func (f *forking) closeAnchors() {
 }
 
 // sendBranches forwards req to each contact that parses, with the extra
-// headers; with keyPress, each leg's media is anchored here (its callee
-// hears the prompt and its key comes by RFC 4733 too).
+// headers; with keyPress, or when the call is recorded, each leg's media
+// is anchored here (its callee hears the prompt and its key comes by RFC
+// 4733 too; the call is recorded once answered).
 func (p *Proxy) sendBranches(ctx context.Context, req *sip.Request, c *call, contacts []string, keyPress bool, extra []sip.Header) []branch {
 	var branches []branch
 	for ci, contact := range contacts {
@@ -105,10 +106,7 @@ func (p *Proxy) sendBranches(ctx context.Context, req *sip.Request, c *call, con
 			continue
 		}
 		p.recordRoute(out, req.Transport())
-		var a Anchor
-		if keyPress {
-			a = p.anchorLeg(ctx, c, out)
-		}
+		a := p.anchorLeg(ctx, c, out, keyPress)
 		btx, err := p.client.TransactionRequest(ctx, out, sipgo.ClientRequestDecreaseMaxForward, sipgo.ClientRequestAddVia)
 		if err != nil {
 			p.log.Debug("sip fork", "contact", contact, "error", err)

@@ -42,6 +42,7 @@ func (p *Proxy) onInDialog(req *sip.Request, tx sip.ServerTransaction) {
 		_ = p.client.WriteRequest(out, sipgo.ClientRequestAddVia)
 		return
 	}
+	answer := p.anchoredOffer(req, out)
 	ctx, cancel := context.WithTimeout(context.Background(), 32*time.Second)
 	defer cancel()
 	btx, err := p.client.TransactionRequest(ctx, out, sipgo.ClientRequestDecreaseMaxForward, sipgo.ClientRequestAddVia)
@@ -58,7 +59,11 @@ func (p *Proxy) onInDialog(req *sip.Request, tx sip.ServerTransaction) {
 			if res.StatusCode < 200 {
 				continue
 			}
-			_ = tx.Respond(relay(req, res))
+			up := relay(req, res)
+			if answer != nil && res.StatusCode < 300 && len(res.Body()) > 0 {
+				up.SetBody(answer(res.Body()))
+			}
+			_ = tx.Respond(up)
 			if req.Method == sip.BYE {
 				p.hungUp(req)
 			}
@@ -82,4 +87,33 @@ func (p *Proxy) hungUp(bye *sip.Request) {
 		c.endReason = "CALLER_DISCONNECTED"
 	}
 	p.writeCDRs(c, p.now())
+}
+
+// anchoredOffer keeps an anchored call's media in its relay across a
+// re-INVITE or UPDATE with an SDP offer (hold, resume, a new address):
+// the offer forwarded as out names the relay, as the first one did, and
+// the returned function rewrites the answer coming back (nil when the
+// request is no such offer).
+func (p *Proxy) anchoredOffer(req, out *sip.Request) func([]byte) []byte {
+	if (req.Method != sip.INVITE && req.Method != sip.UPDATE) || len(req.Body()) == 0 || req.CallID() == nil || req.From() == nil {
+		return nil
+	}
+	c := p.dialogs.get(req.CallID().Value())
+	if c == nil || c.anchor == nil {
+		return nil
+	}
+	a := c.anchor
+	if tag, _ := req.From().Params.Get("tag"); tag == c.callerTag {
+		if sdp, ok := a.Offer(req.Body()); ok {
+			out.SetBody(sdp)
+		}
+		return a.Answer
+	}
+	out.SetBody(a.Answer(req.Body()))
+	return func(sdp []byte) []byte {
+		if s, ok := a.Offer(sdp); ok {
+			return s
+		}
+		return sdp
+	}
 }

@@ -19,9 +19,41 @@ type Media struct {
 	// calling extension ("" from outside), with the node's token; the
 	// proxy always sets it itself, replacing any the caller sent.
 	Handoff func(tenantID, callerExt string) sip.Header
-	// Anchor opens a relay that anchors one leg's media in Switchboard
-	// (nil: legs are never anchored).
-	Anchor func(ctx context.Context, tenantID string) (Anchor, error)
+	// Anchor opens a relay that anchors one leg's media in Switchboard,
+	// recording the call when rec is set (nil: legs are never anchored).
+	Anchor func(ctx context.Context, tenantID string, rec *Recording) (Anchor, error)
+}
+
+// Recording asks an anchor to record the call it relays, from its
+// answer to its end, for the users who record it.
+type Recording struct {
+	CallID, Caller, Callee string
+	UserIDs                []string
+	// Announce plays the caller a prompt saying the call is recorded.
+	Announce bool
+}
+
+// recordingFor is the recording of call c as it stands (nil: not
+// recorded): for its caller when the caller's outbound calls are
+// recorded, for its callee when the callee's inbound calls are (with the
+// callee's announcement), never for calls between users of a tenant that
+// never records them, nor for calls to voicemail or feature codes.
+func recordingFor(c *call) *Recording {
+	if c.toMedia || (c.direction == "INTERNAL_CALL" && c.tenant.NeverRecordInternalCalls) {
+		return nil
+	}
+	r := &Recording{CallID: c.callID, Caller: c.callerNumber, Callee: c.calleeNumber}
+	if c.caller != nil && c.caller.RecordsCalls(false) {
+		r.UserIDs = append(r.UserIDs, c.caller.ID)
+	}
+	if c.callee != nil && c.callee.RecordsCalls(true) {
+		r.UserIDs = append(r.UserIDs, c.callee.ID)
+		r.Announce = c.callee.PlayRecordingAnnouncement
+	}
+	if len(r.UserIDs) == 0 {
+		return nil
+	}
+	return r
 }
 
 // Anchor is one leg's media anchored in Switchboard: the parties' SDP
@@ -42,14 +74,16 @@ type Anchor interface {
 	Close()
 }
 
-// anchorLeg opens an anchor for a forwarded INVITE out and puts its
-// address in out's SDP; nil when the leg cannot be anchored (no media
-// engine, no SDP offer: the key then comes only by SIP INFO).
-func (p *Proxy) anchorLeg(ctx context.Context, c *call, out *sip.Request) Anchor {
-	if p.media == nil || p.media.Anchor == nil || len(out.Body()) == 0 {
+// anchorLeg opens an anchor for a forwarded INVITE out when its call is
+// recorded or keyPress asks for a key, and puts its address in out's SDP;
+// nil when the leg is not anchored (neither, no media engine, no SDP
+// offer: a key then comes only by SIP INFO, and the call is not recorded).
+func (p *Proxy) anchorLeg(ctx context.Context, c *call, out *sip.Request, keyPress bool) Anchor {
+	rec := recordingFor(c)
+	if (!keyPress && rec == nil) || p.media == nil || p.media.Anchor == nil || len(out.Body()) == 0 {
 		return nil
 	}
-	a, err := p.media.Anchor(ctx, c.tenant.ID)
+	a, err := p.media.Anchor(ctx, c.tenant.ID, rec)
 	if err != nil {
 		p.log.Warn("sip media anchor", "error", err)
 		return nil
@@ -81,6 +115,7 @@ func (p *Proxy) isFeatureCode(target string) bool {
 // featureCode sends a call to a feature code to the media engine, with
 // the caller's extension (authenticated by the proxy).
 func (p *Proxy) featureCode(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, code string) {
+	c.toMedia = true
 	if !p.answerVia(ctx, req, tx, c, "sip:"+code+"@"+p.media.Addr, false, p.media.Handoff(c.tenant.ID, c.callerNumber)) {
 		p.giveUp(ctx, req, tx, c, 480, "Temporarily Unavailable", "UNREACHABLE")
 	}

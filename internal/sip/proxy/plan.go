@@ -165,7 +165,7 @@ func (p *Proxy) forward(ctx context.Context, req *sip.Request, tx sip.ServerTran
 // tenant has none, with the Diversion headers (RFC 5806) naming that
 // user first; the plan ends there.
 func (p *Proxy) voicemail(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, step routing.Step, at place) bool {
-	c.reroute = "VOICEMAIL"
+	c.reroute, c.toMedia = "VOICEMAIL", true
 	p.divert(c, at.ext, toVoicemail, step.Setting)
 	extra := c.diversionHeaders()
 	mailbox := voicemailTarget(at.ext, c.tenant)
@@ -233,6 +233,7 @@ func (p *Proxy) answerVia(ctx context.Context, req *sip.Request, tx sip.ServerTr
 // the answer itself (key press), so the caller's ACK stops here.
 func (p *Proxy) connect(req *sip.Request, tx sip.ServerTransaction, c *call, res *sip.Response, held bool) {
 	c.status, c.ans = res.StatusCode, p.now()
+	c.callerTag, _ = req.From().Params.Get("tag")
 	if held {
 		c.ackedCSeq = req.CSeq().SeqNo
 	}
