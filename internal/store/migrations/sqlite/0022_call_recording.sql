@@ -1,2 +1,0 @@
--- Call recording (schema version 22, SQLite): a tenant may keep calls between its users out of recording.
-ALTER TABLE tenants ADD COLUMN never_record_internal BOOLEAN NOT NULL DEFAULT FALSE;
