@@ -107,7 +107,7 @@ func (s *Service) StartUserImport(ctx context.Context, c *Caller, body io.Reader
 	}
 	j := &model.ImportJob{ID: model.NewID(), TenantID: c.TenantID, CreatedBy: c.UserID, IdempotencyKey: opt.IdempotencyKey,
 		BodySHA256: sp.sha256, DryRun: opt.DryRun}
-	job, created, err := s.store.CreateImportJob(ctx, j, time.Now().Add(-importStaleAfter))
+	job, created, err := s.store.CreateImportJob(ctx, j, s.now().Add(-importStaleAfter))
 	if err != nil {
 		return nil, err
 	}
@@ -224,8 +224,9 @@ func (s *Service) UserImportJob(ctx context.Context, c *Caller, id string) (*mod
 	if err != nil {
 		return nil, err
 	}
-	if j.Active() && s.imports.live(id) == nil && j.UpdatedAt.Before(time.Now().Add(-importStaleAfter)) {
-		if _, err := s.store.FailStaleImportJobs(ctx, c.TenantID, time.Now().Add(-importStaleAfter)); err != nil {
+	stale := s.now().Add(-importStaleAfter)
+	if j.Active() && s.imports.live(id) == nil && j.UpdatedAt.Before(stale) {
+		if _, err := s.store.FailStaleImportJobs(ctx, c.TenantID, stale); err != nil {
 			return nil, err
 		}
 		return s.store.GetImportJob(ctx, c.TenantID, id)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/switchboard-pbx/switchboard/client"
+	"github.com/switchboard-pbx/switchboard/internal/model"
 	"github.com/switchboard-pbx/switchboard/internal/store/storetest"
 )
 
@@ -197,4 +198,33 @@ func TestCSVImportNodeShutdown(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCSVImportDeadNode: a job whose node died without shutting down (a
+// RUNNING row that no node of this process runs, kill -9) holds its
+// tenant while its heartbeat is fresh; two minutes without one, reading
+// it records it FAILED, and the tenant imports again.
+func TestCSVImportDeadNode(t *testing.T) {
+	eachDB(t, func(t *testing.T, s *server) {
+		ctx := t.Context()
+		tenantID, boss := s.newTenant("acme.example")
+		st := s.app.Store()
+		dead, _, err := st.CreateImportJob(ctx, &model.ImportJob{ID: model.NewID(), TenantID: tenantID}, time.Now().Add(-time.Hour))
+		s.ok(err)
+		s.ok(st.ImportJobProgress(ctx, dead.ID, model.ImportPhaseCheck, 10, 100))
+		if j := ok(boss.UserImportJob(ctx, dead.ID))(s); j.Status != "RUNNING" || j.Done != 10 || j.Total != 100 {
+			t.Fatalf("the other node's job: %+v", j)
+		}
+		file := []byte("email,extension\nann@acme.example,301\n")
+		_, err = boss.StartUserImport(ctx, file, client.ImportOptions{})
+		wantStatus(t, err, 409, "an import while another node's runs")
+		s.advance(3 * time.Minute) // no heartbeat since
+		j := ok(boss.UserImportJob(ctx, dead.ID))(s)
+		if j.Status != "FAILED" || !strings.Contains(j.Error, "stopped") || j.FinishedAt == nil {
+			t.Fatalf("the dead node's job: %+v", j)
+		}
+		if rep := ok(boss.ImportUsers(ctx, file, false))(s); rep.Created != 1 {
+			t.Fatalf("import after the dead job: %+v", rep)
+		}
+	})
 }
