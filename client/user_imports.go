@@ -77,9 +77,12 @@ func (c *Client) UserImportJob(ctx context.Context, id string) (*ImportJob, erro
 	return &out, nil
 }
 
-// WaitUserImport polls a job every interval until it finishes, telling
-// progress (when set) each state it reads.
+// WaitUserImport polls a job until it finishes, telling progress (when
+// set) each state it reads: first after 25 ms, then twice as long each
+// time up to every (a short import is seen done at once, a long one is
+// not polled more often than every).
 func (c *Client) WaitUserImport(ctx context.Context, id string, every time.Duration, progress func(*ImportJob)) (*ImportJob, error) {
+	wait := min(every, 25*time.Millisecond)
 	for {
 		j, err := c.UserImportJob(ctx, id)
 		if err != nil {
@@ -94,8 +97,9 @@ func (c *Client) WaitUserImport(ctx context.Context, id string, every time.Durat
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
-		case <-time.After(every):
+		case <-time.After(wait):
 		}
+		wait = min(2*wait, every)
 	}
 }
 
@@ -130,7 +134,7 @@ func (c *Client) ImportUsers(ctx context.Context, csv []byte, dryRun bool) (*Imp
 	if err != nil {
 		return nil, err
 	}
-	if job, err = c.WaitUserImport(ctx, job.ID, 100*time.Millisecond, nil); err != nil {
+	if job, err = c.WaitUserImport(ctx, job.ID, 500*time.Millisecond, nil); err != nil {
 		return nil, err
 	}
 	if job.Status == ImportFailed {

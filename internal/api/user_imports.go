@@ -20,13 +20,14 @@ const MaxImportBytes = directory.MaxImportBytes
 type importInput struct {
 	DryRun         bool   `query:"dry_run" doc:"Check every row and report, change nothing"`
 	IdempotencyKey string `header:"Idempotency-Key" doc:"A key of the client's choosing: a retry with the same key (and the same file) returns the job the first request started instead of importing again"`
-	ContentType    string `header:"Content-Type"`
+	contentType    string
 	body           io.Reader
 }
 
-// Resolve keeps the request's body reader for the handler.
+// Resolve keeps the request's body reader and content type for the
+// handler.
 func (in *importInput) Resolve(ctx huma.Context) []error {
-	in.body = ctx.BodyReader()
+	in.body, in.contentType = ctx.BodyReader(), ctx.Header("Content-Type")
 	return nil
 }
 
@@ -50,8 +51,8 @@ func (s *Server) userImportRoutes() {
 			"Answers 202 with the job at once (follow it with GET /api/user_import_jobs/{id}); a file that cannot be read is refused at once (400, 413, 415); " +
 			"a tenant runs one import at a time (409)"},
 		func(ctx context.Context, c *directory.Caller, in *importInput) (*importJobOutput, error) {
-			if in.ContentType != "" {
-				if mt, _, err := mime.ParseMediaType(in.ContentType); err != nil || !csvTypes[mt] {
+			if in.contentType != "" {
+				if mt, _, err := mime.ParseMediaType(in.contentType); err != nil || !csvTypes[mt] {
 					return nil, newError(http.StatusUnsupportedMediaType, "Content-Type", "The body must be a CSV file (text/csv)")
 				}
 			}

@@ -195,7 +195,7 @@ func postImport(b *testing.B, c *http.Client, base, token, file string) time.Dur
 		if job.Status == "FAILED" {
 			b.Fatalf("import job failed: %s", job.Error)
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(250 * time.Millisecond)
 		m := mustCall(b, c, 200, "GET", base+"/api/user_import_jobs/"+job.ID, token, nil)
 		job.Status, _ = m["status"].(string)
 		job.Error, _ = m["error"].(string)

@@ -65,8 +65,9 @@ func userCSVCommand(ctx context.Context, args []string, stdin io.Reader, stdout,
 	return printJob(stdout, jobOutcome{status: job.Status, report: job.Report, why: job.Error}, o.dryRun)
 }
 
-// pollEvery is how often an import's job is read.
-const pollEvery = 100 * time.Millisecond
+// pollEvery is how often an import's job is read (more often costs the
+// server more than it shows).
+const pollEvery = 250 * time.Millisecond
 
 // jobOutcome is how an import job ended, in either mode.
 type jobOutcome struct {
