@@ -47,6 +47,8 @@ type tenantUpdateDoc struct {
 	// NeverRecordInternalCalls keeps calls between the tenant's users out
 	// of recording.
 	NeverRecordInternalCalls bool `json:"never_record_internal_calls"`
+	// CallPolicy holds the rules of calls through the trunk.
+	CallPolicy model.CallPolicy `json:"call_policy"`
 }
 
 // ownTenantUpdateDoc is what a tenant's Admin may change of their own
@@ -64,6 +66,9 @@ type ownTenantUpdateDoc struct {
 	// NeverRecordInternalCalls keeps calls between the tenant's users out
 	// of recording.
 	NeverRecordInternalCalls bool `json:"never_record_internal_calls"`
+	// CallPolicy holds the rules of calls through the trunk (emergency
+	// numbers).
+	CallPolicy model.CallPolicy `json:"call_policy"`
 }
 
 // ownTenantRoutes are the caller's own tenant: read with
@@ -77,7 +82,7 @@ func (s *Server) ownTenantRoutes() {
 		func(ctx context.Context, c *directory.Caller, _ *struct{}) (*itemOutput[model.Tenant], error) {
 			return oneOut(d.GetOwnTenant(ctx, c))
 		})
-	handle(s, own(http.MethodPost, "/api/tenant", "update-own-tenant", "Change the signed-in user's tenant's phone settings and office hours (sip_digest, blf_hide_caller, time_zone, office_hours)", directory.PermCompanyFull, http.StatusNoContent),
+	handle(s, own(http.MethodPost, "/api/tenant", "update-own-tenant", "Change the signed-in user's tenant's phone settings and office hours (sip_digest, blf_hide_caller, time_zone, office_hours, call_policy)", directory.PermCompanyFull, http.StatusNoContent),
 		func(ctx context.Context, c *directory.Caller, in *createInput[ownTenantUpdateDoc, model.Tenant]) (*struct{}, error) {
 			p, err := in.patch()
 			if err != nil {

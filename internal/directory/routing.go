@@ -205,13 +205,13 @@ func outboundVerdict(tenant *model.Tenant, role *model.Role, u *model.User, numb
 	n := dialplan.Classify(number, dialTenant(tenant))
 	p := role.Permissions.Policies
 	ok, status, reason := routing.Outbound(routing.Policies{Internal: p.InternalCalls, Domestic: p.DomesticCalls,
-		International: p.InternationalCalls}, u.CallRestrictions, n)
+		International: p.InternationalCalls, HighRisk: tenant.CallPolicy.AllowHighRisk}, u.CallRestrictions, n)
 	return routing.Verdict{Number: n, Allowed: ok, Status: status, Reason: reason}
 }
 
 // dialTenant is what the number classifier needs of a tenant.
 func dialTenant(t *model.Tenant) dialplan.Tenant {
-	return dialplan.Tenant{CountryCode: t.CountryCode}
+	return t.Numbering()
 }
 
 // Tenant returns a tenant.

@@ -98,7 +98,7 @@ func (s *Service) ListTenants(ctx context.Context, c *Caller, p query.Params) (i
 
 var tenantRules = fieldRules{
 	accept: keySet([]string{"name", "enabled", "time_zone", "otp_required", "sip_digest", "office_hours", "country_code", "sip_trunk", "voicemail_server", "voicemail", "blf_hide_caller",
-		"never_record_internal_calls"}),
+		"never_record_internal_calls", "call_policy"}),
 	readOnly: keySet([]string{"id", "domain", "system", "created_at"}),
 }
 
@@ -151,11 +151,13 @@ func (s *Service) DeleteTenant(ctx context.Context, c *Caller, id string) error 
 	return s.store.DeleteTenant(store.WithAudit(ctx, e), id)
 }
 
-// ownTenantRules are the settings a tenant's own Admin may change: what
-// its phones need (the digest challenges, what busy lamps show). The rest
-// of a tenant (name, trunk, enabled...) is the SystemAdmin's.
+// ownTenantRules are the settings a tenant's own Admin may change:
+// ownTenantEditable, and through the API its call policy (its emergency
+// numbers, whether it calls high-risk numbers, its fraud limits: the
+// tenant's own risk). The rest of a tenant (name, trunk, enabled...) is
+// the SystemAdmin's.
 var ownTenantRules = fieldRules{
-	accept: keySet(ownTenantEditable),
+	accept: keySet(append(slices.Clone(ownTenantEditable), "call_policy")),
 	readOnly: keySet([]string{"id", "name", "domain", "enabled", "system", "created_at", "otp_required",
 		"country_code", "sip_trunk", "voicemail_server", "voicemail"}),
 }
@@ -166,7 +168,8 @@ var ownTenantRules = fieldRules{
 // the provider's, since they decide what calls cost and where they go.
 var ownTenantEditable = []string{"sip_digest", "blf_hide_caller", "time_zone", "office_hours", "never_record_internal_calls"}
 
-// OwnTenantEditable lists the settings UpdateOwnTenant accepts.
+// OwnTenantEditable lists the settings UpdateOwnTenant accepts that the
+// portal's company page edits (the API also takes call_policy).
 func OwnTenantEditable() []string { return slices.Clone(ownTenantEditable) }
 
 // GetOwnTenant returns the caller's own tenant.

@@ -175,6 +175,7 @@ func (r *Registry) Write(w io.Writer) {
 	r.mu.Unlock()
 
 	writeRefusals(w)
+	writeTripped(w)
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	fmt.Fprintln(w, "# HELP switchboard_goroutines Goroutines in this process.")
@@ -190,4 +191,27 @@ func (r *Registry) Write(w io.Writer) {
 
 func labels(k key) string {
 	return fmt.Sprintf("method=%q,route=%q,code=\"%d\"", k.method, k.route, k.code)
+}
+
+// tripped counts the calls and legs the fraud limits refused in this
+// process, by limit (a fixed set).
+var tripped sync.Map // limit -> *atomic.Uint64
+
+// FraudLimitTripped counts one call (or leg) a fraud limit refused.
+func FraudLimitTripped(limit string) {
+	v, _ := tripped.LoadOrStore(limit, new(atomic.Uint64))
+	v.(*atomic.Uint64).Add(1)
+}
+
+// writeTripped writes the fraud limit counters.
+func writeTripped(w io.Writer) {
+	var limits []string
+	tripped.Range(func(k, _ any) bool { limits = append(limits, k.(string)); return true })
+	sort.Strings(limits)
+	fmt.Fprintln(w, "# HELP switchboard_sip_fraud_limits_tripped_total Calls and legs refused by a fraud limit, by limit.")
+	fmt.Fprintln(w, "# TYPE switchboard_sip_fraud_limits_tripped_total counter")
+	for _, l := range limits {
+		v, _ := tripped.Load(l)
+		fmt.Fprintf(w, "switchboard_sip_fraud_limits_tripped_total{limit=%q} %d\n", l, v.(*atomic.Uint64).Load())
+	}
 }

@@ -39,6 +39,9 @@ type Tenant struct {
 	// NeverRecordInternalCalls keeps calls between the tenant's users out
 	// of recording, whatever the users' call_recording says.
 	NeverRecordInternalCalls bool `json:"never_record_internal_calls" doc:"Calls between the tenant's users are never recorded, even to or from a user whose calls are"`
+	// CallPolicy holds the tenant's rules for calls through its trunk
+	// (emergency numbers).
+	CallPolicy CallPolicy `json:"call_policy"`
 }
 
 // The values of Tenant.SIPDigest: SHA-256 then MD5 (the default, RFC

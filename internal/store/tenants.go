@@ -12,7 +12,7 @@ import (
 )
 
 const tenantColumns = `id, name, domain, enabled, time_zone, system, created_at, otp_required, sip_digest, office_hours, country_code, sip_trunk, voicemail_server, voicemail, blf_hide_caller,
-	never_record_internal`
+	never_record_internal, call_policy`
 
 // TenantSchema returns the query.Schema of tenant lists: name, domain,
 // enabled, time_zone and created_at, all filterable and sortable.
@@ -29,11 +29,18 @@ func TenantSchema() query.Schema {
 func scanTenant(row rowScanner) (*model.Tenant, error) {
 	var t model.Tenant
 	var created int64
-	var hours, vm string
+	var hours, vm, policy string
 	if err := row.Scan(&t.ID, &t.Name, &t.Domain, &t.Enabled, &t.TimeZone, &t.System, &created, &t.OTPRequired, &t.SIPDigest,
-		&hours, &t.CountryCode, &t.SIPTrunk, &t.VoicemailServer, &vm, &t.BLFHideCaller, &t.NeverRecordInternalCalls); err != nil {
+		&hours, &t.CountryCode, &t.SIPTrunk, &t.VoicemailServer, &vm, &t.BLFHideCaller, &t.NeverRecordInternalCalls,
+		&policy); err != nil {
 		return nil, err
 	}
+	if policy != "" {
+		if err := json.Unmarshal([]byte(policy), &t.CallPolicy); err != nil {
+			return nil, fmt.Errorf("decode call policy of tenant %s: %w", t.ID, err)
+		}
+	}
+	normCallPolicy(&t.CallPolicy)
 	if vm != "" {
 		if err := json.Unmarshal([]byte(vm), &t.Voicemail); err != nil {
 			return nil, fmt.Errorf("decode voicemail settings of tenant %s: %w", t.ID, err)
@@ -69,6 +76,23 @@ func voicemailJSON(v *model.VoicemailSettings) string {
 	return string(b)
 }
 
+// normCallPolicy gives a call policy's lists as they read back: empty,
+// not nil (JSON [] rather than null).
+func normCallPolicy(p *model.CallPolicy) {
+	if p.EmergencyNumbers == nil {
+		p.EmergencyNumbers = []string{}
+	}
+	if p.HighRiskPrefixes == nil {
+		p.HighRiskPrefixes = []string{}
+	}
+}
+
+// callPolicyJSON encodes a tenant's call policy.
+func callPolicyJSON(p *model.CallPolicy) string {
+	b, _ := json.Marshal(p)
+	return string(b)
+}
+
 func tenantSearchText(t *model.Tenant) string {
 	return query.Fold(t.Name + " " + t.Domain)
 }
@@ -80,13 +104,15 @@ func tenantSearchText(t *model.Tenant) string {
 func (s *Store) CreateTenant(ctx context.Context, t *model.Tenant, admin *model.User) error {
 	t.Domain = strings.ToLower(t.Domain)
 	t.Created = norm(t.Created)
+	normCallPolicy(&t.CallPolicy)
 	if t.SIPDigest == "" {
 		t.SIPDigest = model.SIPDigestDefault
 	}
 	return s.inTx(ctx, func(c conn) error {
-		_, err := c.exec(ctx, `INSERT INTO tenants (`+tenantColumns+`, search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		_, err := c.exec(ctx, `INSERT INTO tenants (`+tenantColumns+`, search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.ID, t.Name, t.Domain, t.Enabled, t.TimeZone, t.System, micros(t.Created), t.OTPRequired, t.SIPDigest, hoursJSON(&t.OfficeHours),
-			t.CountryCode, t.SIPTrunk, t.VoicemailServer, voicemailJSON(&t.Voicemail), t.BLFHideCaller, t.NeverRecordInternalCalls, tenantSearchText(t))
+			t.CountryCode, t.SIPTrunk, t.VoicemailServer, voicemailJSON(&t.Voicemail), t.BLFHideCaller, t.NeverRecordInternalCalls,
+			callPolicyJSON(&t.CallPolicy), tenantSearchText(t))
 		if err != nil {
 			return tenantConflict("create tenant", err, t)
 		}
@@ -187,9 +213,10 @@ func (s *Store) UpdateTenant(ctx context.Context, id string, fn func(*model.Tena
 		t.Created = norm(t.Created)
 		_, err = c.exec(ctx, `UPDATE tenants SET name = ?, domain = ?, enabled = ?, time_zone = ?, system = ?, created_at = ?,
 			otp_required = ?, sip_digest = ?, office_hours = ?, country_code = ?, sip_trunk = ?, voicemail_server = ?,
-			voicemail = ?, blf_hide_caller = ?, never_record_internal = ?, search_text = ? WHERE id = ?`,
+			voicemail = ?, blf_hide_caller = ?, never_record_internal = ?, call_policy = ?, search_text = ? WHERE id = ?`,
 			t.Name, t.Domain, t.Enabled, t.TimeZone, t.System, micros(t.Created), t.OTPRequired, t.SIPDigest, hoursJSON(&t.OfficeHours),
-			t.CountryCode, t.SIPTrunk, t.VoicemailServer, voicemailJSON(&t.Voicemail), t.BLFHideCaller, t.NeverRecordInternalCalls, tenantSearchText(t), id)
+			t.CountryCode, t.SIPTrunk, t.VoicemailServer, voicemailJSON(&t.Voicemail), t.BLFHideCaller, t.NeverRecordInternalCalls,
+			callPolicyJSON(&t.CallPolicy), tenantSearchText(t), id)
 		if err != nil {
 			return tenantConflict("update tenant", err, t)
 		}

@@ -18,6 +18,7 @@ func (p *Proxy) writeCDRs(c *call, end time.Time) {
 	if c.anchor != nil {
 		c.anchor.Close()
 	}
+	p.outsideEnded(c)
 	var out []model.CDR
 	for _, u := range []*model.User{c.caller, c.callee} {
 		if u != nil {

@@ -40,6 +40,7 @@ type call struct {
 	// pickup of that extension joins the fork).
 	ringingExt string
 	picker     string // the extension that picked the call up
+	outside    bool   // admitted under the fraud limits (see limits.go)
 }
 
 // addNote adds to what the call's record says of policy.

@@ -80,6 +80,10 @@ func (p *Proxy) fromUser(ctx context.Context, req *sip.Request, tx sip.ServerTra
 		p.featureCode(ctx, req, tx, c, target)
 		return
 	}
+	if tenant.IsEmergencyNumber(target) {
+		p.outbound(ctx, req, tx, c, target) // before an extension of the same number
+		return
+	}
 	callee, err := p.router.UserByExtension(ctx, u.TenantID, target)
 	switch {
 	case errors.Is(err, model.ErrNotFound):
@@ -136,6 +140,13 @@ func (p *Proxy) outbound(ctx context.Context, req *sip.Request, tx sip.ServerTra
 	default:
 		if v.Number.Class == routing.ClassEmergency {
 			c.emergency = true
+		} else if c.tenant.SIPTrunk != "" {
+			if reason := p.admitOutside(ctx, c, c.caller, v.Number.Dial); reason != "" {
+				respond(tx, req, 403, reason)
+				c.status, c.endReason, c.note = 403, "REJECTED", reason
+				p.writeCDRs(c, p.now())
+				return
+			}
 		}
 		p.execute(ctx, req, tx, c, []routing.Hop{{Extension: c.callerNumber, Plan: routing.Plan{Steps: []routing.Step{
 			{Action: routing.ActForward, Targets: []string{v.Number.Dial}, CallerID: outboundCallerID(c.caller), Setting: "outbound"}}}}})

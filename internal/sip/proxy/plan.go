@@ -48,6 +48,7 @@ func (p *Proxy) execute(ctx context.Context, req *sip.Request, tx sip.ServerTran
 // runStep carries out one step; true when the call is over for the proxy
 // (answered, or finished with a final response), false to go on.
 func (p *Proxy) runStep(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, step routing.Step, at place) bool {
+	step = p.admitLegs(ctx, c, step, at)
 	for _, r := range step.Refused {
 		metrics.CallRefused("leg")
 		p.log.Info("sip leg refused by call policy", "tenant", c.tenant.ID, "extension", at.ext, "setting", step.Setting,

@@ -93,6 +93,9 @@ func (p *Proxy) Sweep(ctx context.Context) {
 	if err := p.st.SweepCallLegs(ctx, p.now().Add(-store.MaxCallAge)); err != nil && ctx.Err() == nil {
 		p.log.Warn("sweep call legs", "error", err)
 	}
+	if err := p.st.SweepOutsideCalls(ctx, p.now()); err != nil && ctx.Err() == nil {
+		p.log.Warn("sweep outside calls", "error", err)
+	}
 }
 
 // respond answers req with a response of its own.
