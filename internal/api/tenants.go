@@ -49,6 +49,9 @@ type tenantUpdateDoc struct {
 	NeverRecordInternalCalls bool `json:"never_record_internal_calls"`
 	// CallPolicy holds the rules of calls through the trunk.
 	CallPolicy model.CallPolicy `json:"call_policy"`
+	// SIPTrunkAuth is what the trunk must show for its INVITEs to be
+	// inbound calls: digest credentials, a transport.
+	SIPTrunkAuth model.TrunkAuth `json:"sip_trunk_auth"`
 }
 
 // ownTenantUpdateDoc is what a tenant's Admin may change of their own

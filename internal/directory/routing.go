@@ -219,9 +219,10 @@ func (r SIPRouter) Tenant(ctx context.Context, tenantID string) (*model.Tenant, 
 	return r.S.store.GetTenant(ctx, tenantID)
 }
 
-// TrunkTenant returns the tenant whose trunk is at source (IP:port).
-func (r SIPRouter) TrunkTenant(ctx context.Context, source string) (*model.Tenant, error) {
-	return r.S.store.TenantByTrunkAddr(ctx, source)
+// TrunkTenant returns the tenant whose trunk is at source (IP:port; over
+// a connection, conn, the IP of a trunk that requires TCP or TLS).
+func (r SIPRouter) TrunkTenant(ctx context.Context, source string, conn bool) (*model.Tenant, error) {
+	return r.S.store.TenantByTrunkAddr(ctx, source, conn)
 }
 
 // UserByNumber resolves a number a trunk calls: an extension, else a

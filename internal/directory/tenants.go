@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/switchboard-pbx/switchboard/internal/auth"
+
 	"github.com/switchboard-pbx/switchboard/internal/model"
 	"github.com/switchboard-pbx/switchboard/internal/query"
 	"github.com/switchboard-pbx/switchboard/internal/store"
@@ -98,7 +100,7 @@ func (s *Service) ListTenants(ctx context.Context, c *Caller, p query.Params) (i
 
 var tenantRules = fieldRules{
 	accept: keySet([]string{"name", "enabled", "time_zone", "otp_required", "sip_digest", "office_hours", "country_code", "sip_trunk", "voicemail_server", "voicemail", "blf_hide_caller",
-		"never_record_internal_calls", "call_policy"}),
+		"never_record_internal_calls", "call_policy", "sip_trunk_auth"}),
 	readOnly: keySet([]string{"id", "domain", "system", "created_at"}),
 }
 
@@ -115,16 +117,21 @@ func (s *Service) UpdateTenant(ctx context.Context, c *Caller, id string, p *Ten
 	if !model.ValidID(id) {
 		return model.ErrNotFound
 	}
+	var username string // the trunk's, before
 	return update(ctx, c, id, p, updater[model.Tenant]{kind: "tenant", tenantID: id, rules: tenantRules,
 		store: func(ctx context.Context, change func(*model.Tenant) error) error {
 			return discard(s.store.UpdateTenant(ctx, id, change))
 		},
+		before: func(t *model.Tenant) error { username = t.SIPTrunkAuth.Username; return nil },
 		after: func(t *model.Tenant) error {
 			if t.System && !t.Enabled {
 				return model.Invalid("enabled", "the system tenant cannot be disabled")
 			}
 			t.Name = strings.TrimSpace(t.Name)
-			return model.ValidateTenant(t)
+			if err := model.ValidateTenant(t); err != nil {
+				return err
+			}
+			return hashTrunkPassword(&t.SIPTrunkAuth, username, t.Domain)
 		},
 		name: func(t *model.Tenant) string { return t.Domain },
 	})
@@ -159,7 +166,7 @@ func (s *Service) DeleteTenant(ctx context.Context, c *Caller, id string) error 
 var ownTenantRules = fieldRules{
 	accept: keySet(append(slices.Clone(ownTenantEditable), "call_policy")),
 	readOnly: keySet([]string{"id", "name", "domain", "enabled", "system", "created_at", "otp_required",
-		"country_code", "sip_trunk", "voicemail_server", "voicemail"}),
+		"country_code", "sip_trunk", "voicemail_server", "voicemail", "sip_trunk_auth"}),
 }
 
 // ownTenantEditable are the settings a tenant's own Admin changes: how
@@ -194,4 +201,18 @@ func (s *Service) UpdateOwnTenant(ctx context.Context, c *Caller, p *TenantPatch
 		after: func(t *model.Tenant) error { return model.ValidateTenant(t) },
 		name:  func(t *model.Tenant) string { return t.Domain },
 	})
+}
+
+// hashTrunkPassword keeps a trunk password given as its digest hashes for
+// the tenant's domain (the password itself is never kept). The hashes
+// hold the user name, so a new user name needs the password again.
+func hashTrunkPassword(a *model.TrunkAuth, oldUsername, domain string) error {
+	switch {
+	case a.Password != "":
+		a.Credentials = auth.SIPCredentials(a.Username, domain, a.Password)
+		a.Password = ""
+	case a.Username != oldUsername && a.Credentials.HA1MD5 != "":
+		return model.Invalid("sip_trunk_auth.password", "give the password again with a new username")
+	}
+	return nil
 }

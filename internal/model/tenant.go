@@ -42,6 +42,9 @@ type Tenant struct {
 	// CallPolicy holds the tenant's rules for calls through its trunk
 	// (emergency numbers).
 	CallPolicy CallPolicy `json:"call_policy"`
+	// SIPTrunkAuth is what the trunk must show for its INVITEs to be
+	// taken as inbound calls.
+	SIPTrunkAuth TrunkAuth `json:"sip_trunk_auth"`
 }
 
 // The values of Tenant.SIPDigest: SHA-256 then MD5 (the default, RFC

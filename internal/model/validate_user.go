@@ -367,6 +367,9 @@ func ValidateTenant(t *Tenant) error {
 	if err := ValidateCallPolicy(&t.CallPolicy); err != nil {
 		return err
 	}
+	if err := ValidateTrunkAuth(&t.SIPTrunkAuth); err != nil {
+		return err
+	}
 	if t.SIPDigest != "" { // "" is the default, SHA256_THEN_MD5
 		if err := OneOf("sip_digest", t.SIPDigest, SIPDigests); err != nil {
 			return err

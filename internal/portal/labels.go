@@ -36,6 +36,7 @@ var choiceLabels = map[string]string{
 	"24_HOUR_CLOCK":        "Yes, 24-hour clock",
 	"ENABLE":               "On",
 	"DISABLE":              "Off",
+	"ANY":                  "Any transport (UDP by address)",
 	"UDP":                  "UDP",
 	"TCP":                  "TCP",
 	"TLS":                  "TLS",

@@ -25,13 +25,39 @@ func TestTrunkAndNumberLookups(t *testing.T) {
 			"192.0.2.10:5060": a.ID, "192.0.2.11:5070": b.ID,
 			"192.0.2.10:5070": "", "192.0.2.11:5060": "", "192.0.2.12:5060": "", "192.0.2.1:5060": "", "trunk.example:5060": "", "nonsense": "",
 		} {
-			got, err := s.TenantByTrunkAddr(ctx, source)
+			got, err := s.TenantByTrunkAddr(ctx, source, false)
 			if want == "" {
 				wantNotFound(t, err)
 				continue
 			}
 			must(t, err)
 			eq(t, source, got.ID, want)
+		}
+		// A trunk that requires TCP or TLS is at its IP with any port over
+		// a connection (not over UDP); its digest hashes are kept, never
+		// the password.
+		_, err := s.UpdateTenant(ctx, b.ID, func(t *model.Tenant) error {
+			t.SIPTrunkAuth = model.TrunkAuth{Transport: model.TrunkTCP, RequireDigest: true, Username: "carrier", Password: "not-kept-ever",
+				Credentials: model.SIPCredentials{HA1MD5: "m", HA1SHA256: "s"}}
+			return nil
+		})
+		must(t, err)
+		for _, c := range []struct {
+			source string
+			conn   bool
+			want   string
+		}{{"192.0.2.11:40000", true, b.ID}, {"192.0.2.11:40000", false, ""}, {"192.0.2.10:40000", true, ""}, {"192.0.2.10:5060", true, a.ID}} {
+			got, err := s.TenantByTrunkAddr(ctx, c.source, c.conn)
+			if c.want == "" {
+				wantNotFound(t, err)
+				continue
+			}
+			must(t, err)
+			eq(t, c.source, got.ID, c.want)
+			if got.ID == b.ID && (got.SIPTrunkAuth != model.TrunkAuth{Transport: model.TrunkTCP, RequireDigest: true, Username: "carrier",
+				Credentials: model.SIPCredentials{HA1MD5: "m", HA1SHA256: "s"}}) {
+				t.Fatalf("trunk auth: %+v", got.SIPTrunkAuth)
+			}
 		}
 
 		ann := newUser(a.ID, "ann", "100")

@@ -12,7 +12,7 @@ import (
 )
 
 const tenantColumns = `id, name, domain, enabled, time_zone, system, created_at, otp_required, sip_digest, office_hours, country_code, sip_trunk, voicemail_server, voicemail, blf_hide_caller,
-	never_record_internal, call_policy`
+	never_record_internal, call_policy, sip_trunk_require_digest, sip_trunk_username, sip_trunk_ha1_md5, sip_trunk_ha1_sha256, sip_trunk_transport`
 
 // TenantSchema returns the query.Schema of tenant lists: name, domain,
 // enabled, time_zone and created_at, all filterable and sortable.
@@ -32,7 +32,9 @@ func scanTenant(row rowScanner) (*model.Tenant, error) {
 	var hours, vm, policy string
 	if err := row.Scan(&t.ID, &t.Name, &t.Domain, &t.Enabled, &t.TimeZone, &t.System, &created, &t.OTPRequired, &t.SIPDigest,
 		&hours, &t.CountryCode, &t.SIPTrunk, &t.VoicemailServer, &vm, &t.BLFHideCaller, &t.NeverRecordInternalCalls,
-		&policy); err != nil {
+		&policy,
+		&t.SIPTrunkAuth.RequireDigest, &t.SIPTrunkAuth.Username, &t.SIPTrunkAuth.Credentials.HA1MD5, &t.SIPTrunkAuth.Credentials.HA1SHA256,
+		&t.SIPTrunkAuth.Transport); err != nil {
 		return nil, err
 	}
 	if policy != "" {
@@ -87,6 +89,16 @@ func normCallPolicy(p *model.CallPolicy) {
 	}
 }
 
+// trunkAuthDefaults is a tenant's trunk authentication as stored: the
+// transport ANY when none is set (the password is never stored).
+func trunkAuthDefaults(a *model.TrunkAuth) *model.TrunkAuth {
+	if a.Transport == "" {
+		a.Transport = model.TrunkAnyTransport
+	}
+	a.Password = ""
+	return a
+}
+
 // callPolicyJSON encodes a tenant's call policy.
 func callPolicyJSON(p *model.CallPolicy) string {
 	b, _ := json.Marshal(p)
@@ -108,11 +120,12 @@ func (s *Store) CreateTenant(ctx context.Context, t *model.Tenant, admin *model.
 	if t.SIPDigest == "" {
 		t.SIPDigest = model.SIPDigestDefault
 	}
+	a := trunkAuthDefaults(&t.SIPTrunkAuth)
 	return s.inTx(ctx, func(c conn) error {
-		_, err := c.exec(ctx, `INSERT INTO tenants (`+tenantColumns+`, search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		_, err := c.exec(ctx, `INSERT INTO tenants (`+tenantColumns+`, search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.ID, t.Name, t.Domain, t.Enabled, t.TimeZone, t.System, micros(t.Created), t.OTPRequired, t.SIPDigest, hoursJSON(&t.OfficeHours),
 			t.CountryCode, t.SIPTrunk, t.VoicemailServer, voicemailJSON(&t.Voicemail), t.BLFHideCaller, t.NeverRecordInternalCalls,
-			callPolicyJSON(&t.CallPolicy), tenantSearchText(t))
+			callPolicyJSON(&t.CallPolicy), a.RequireDigest, a.Username, a.Credentials.HA1MD5, a.Credentials.HA1SHA256, a.Transport, tenantSearchText(t))
 		if err != nil {
 			return tenantConflict("create tenant", err, t)
 		}
@@ -157,20 +170,30 @@ func (s *Store) TenantSIPDigest(ctx context.Context, domain string) (string, err
 
 // TenantByTrunkAddr returns the enabled tenant whose sip_trunk is at
 // source, an IP:port (sip:IP:port, or sip:IP for port 5060, with or
-// without ;params), or model.ErrNotFound.
-func (s *Store) TenantByTrunkAddr(ctx context.Context, source string) (*model.Tenant, error) {
+// without ;params), or model.ErrNotFound. Over a connection (TCP or TLS:
+// conn), whose source port is the trunk's own choice, a trunk that
+// requires TCP or TLS is also at its IP address with any port. A trunk
+// at source exactly comes first.
+func (s *Store) TenantByTrunkAddr(ctx context.Context, source string, conn bool) (*model.Tenant, error) {
 	ip, port, err := net.SplitHostPort(source)
 	if err != nil || net.ParseIP(ip) == nil {
 		return nil, fmt.Errorf("trunk tenant: %w", model.ErrNotFound)
 	}
-	hostport := "sip:" + ip + ":" + port
+	host := ip
+	if strings.Contains(ip, ":") {
+		host = "[" + ip + "]"
+	}
+	hostport := "sip:" + host + ":" + port
 	bare := hostport // only port 5060 may be left out of the trunk's URI
 	if port == "5060" {
-		bare = "sip:" + ip
+		bare = "sip:" + host
 	}
+	exact := `(sip_trunk = ? OR sip_trunk LIKE ? OR sip_trunk = ? OR sip_trunk LIKE ?)`
 	t, err := scanTenant(s.c().queryRow(ctx, `SELECT `+tenantColumns+` FROM tenants
-		WHERE enabled = ? AND (sip_trunk = ? OR sip_trunk LIKE ? OR sip_trunk = ? OR sip_trunk LIKE ?) ORDER BY created_at LIMIT 1`,
-		true, hostport, hostport+";%", bare, bare+";%"))
+		WHERE enabled = ? AND (`+exact+` OR (? AND sip_trunk_transport <> ? AND (sip_trunk = ? OR sip_trunk LIKE ? OR sip_trunk LIKE ?)))
+		ORDER BY CASE WHEN `+exact+` THEN 0 ELSE 1 END, created_at LIMIT 1`,
+		true, hostport, hostport+";%", bare, bare+";%", conn, model.TrunkAnyTransport, "sip:"+host, "sip:"+host+":%", "sip:"+host+";%",
+		hostport, hostport+";%", bare, bare+";%"))
 	if err != nil {
 		return nil, notFound("trunk tenant", err)
 	}
@@ -210,13 +233,15 @@ func (s *Store) UpdateTenant(ctx context.Context, id string, fn func(*model.Tena
 		}
 		t.ID = id
 		t.Domain = strings.ToLower(t.Domain)
+		a := trunkAuthDefaults(&t.SIPTrunkAuth)
 		t.Created = norm(t.Created)
 		_, err = c.exec(ctx, `UPDATE tenants SET name = ?, domain = ?, enabled = ?, time_zone = ?, system = ?, created_at = ?,
 			otp_required = ?, sip_digest = ?, office_hours = ?, country_code = ?, sip_trunk = ?, voicemail_server = ?,
-			voicemail = ?, blf_hide_caller = ?, never_record_internal = ?, call_policy = ?, search_text = ? WHERE id = ?`,
+			voicemail = ?, blf_hide_caller = ?, never_record_internal = ?, call_policy = ?, sip_trunk_require_digest = ?, sip_trunk_username = ?,
+			sip_trunk_ha1_md5 = ?, sip_trunk_ha1_sha256 = ?, sip_trunk_transport = ?, search_text = ? WHERE id = ?`,
 			t.Name, t.Domain, t.Enabled, t.TimeZone, t.System, micros(t.Created), t.OTPRequired, t.SIPDigest, hoursJSON(&t.OfficeHours),
 			t.CountryCode, t.SIPTrunk, t.VoicemailServer, voicemailJSON(&t.Voicemail), t.BLFHideCaller, t.NeverRecordInternalCalls,
-			callPolicyJSON(&t.CallPolicy), tenantSearchText(t), id)
+			callPolicyJSON(&t.CallPolicy), a.RequireDigest, a.Username, a.Credentials.HA1MD5, a.Credentials.HA1SHA256, a.Transport, tenantSearchText(t), id)
 		if err != nil {
 			return tenantConflict("update tenant", err, t)
 		}

@@ -116,6 +116,41 @@ func (a *Authenticator) Check(ctx context.Context, req *sip.Request, aor AOR, ro
 		a.log.Error("sip user lookup", "error", err)
 		return nil, "lookup error", false
 	}
+	if why, stale := a.verify(req, c, aor, u, now); why != "" || stale {
+		return nil, why, stale
+	}
+	return u, "", false
+}
+
+// CheckTrunk checks the request's proxy credentials against a tenant's
+// trunk: user name aor.Ext in realm aor.Domain (the tenant's), the
+// password's hashes cred, the algorithms the tenant's sip_digest setting
+// offers. It returns whether they pass, why not ("" when the request had
+// none) and whether the nonce was stale.
+func (a *Authenticator) CheckTrunk(req *sip.Request, aor AOR, cred model.SIPCredentials, setting string, now time.Time) (bool, string, bool) {
+	h := req.GetHeader(Proxy.CredentialsHeader())
+	if h == nil {
+		return false, "", false
+	}
+	if a.guard.BannedAOR(guard.SourceIP(req.Source()), aor.String(), now) {
+		return false, "too many failures for this AOR from this source", false
+	}
+	c, err := ParseCredentials(h.Value())
+	if err != nil {
+		return false, "malformed credentials", false
+	}
+	trunk := &store.SIPUser{Enabled: true, TenantEnabled: true, SIPDigest: setting, Credentials: cred}
+	if cred.HA1MD5 == "" {
+		trunk = nil // no password set: nothing matches
+	}
+	why, stale := a.verify(req, c, aor, trunk, now)
+	return why == "" && !stale, why, stale
+}
+
+// verify checks credentials c of req against user u (nil: unknown) as
+// aor, and their nonce: why they fail ("" when they pass) and whether the
+// nonce was stale.
+func (a *Authenticator) verify(req *sip.Request, c *Credentials, aor AOR, u *store.SIPUser, now time.Time) (string, bool) {
 	alg := c.Algorithm
 	if alg == "" {
 		alg = AlgMD5 // RFC 2617: no algorithm means MD5
@@ -129,7 +164,7 @@ func (a *Authenticator) Check(ctx context.Context, req *sip.Request, aor AOR, ro
 		offered = algorithmOffered(u.SIPDigest, alg)
 	}
 	if alg != AlgMD5 && alg != AlgSHA256 {
-		return nil, "unsupported algorithm", false
+		return "unsupported algorithm", false
 	}
 	match := false
 	for _, ha1 := range ha1s { // every candidate, so a match takes no less time
@@ -138,18 +173,18 @@ func (a *Authenticator) Check(ctx context.Context, req *sip.Request, aor AOR, ro
 		}
 	}
 	if why := refusal(u, c, aor, offered, match); why != "" {
-		return nil, why, false
+		return why, false
 	}
 	switch a.nonces.Check(c.Nonce, now) {
 	case NonceInvalid:
-		return nil, "nonce not issued here", false
+		return "nonce not issued here", false
 	case NonceStale:
-		return nil, "", true
+		return "", true
 	}
 	if !a.nonces.Use(c.Nonce, c.NC, now) {
-		return nil, "", true // a replayed nonce count: ask again
+		return "", true // a replayed nonce count: ask again
 	}
-	return u, "", false
+	return "", false
 }
 
 // candidates are the HA1 values of alg a response may match: the

@@ -127,3 +127,43 @@ func TestOfferedAlgorithms(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckTrunk: a trunk's credentials are checked against its own user
+// name and password hashes in the tenant's realm, once per nonce count;
+// a trunk without a password matches nothing.
+func TestCheckTrunk(t *testing.T) {
+	a := testAuthenticator(t)
+	aor := AOR{Ext: "carrier", Domain: "acme.example"}
+	ch := a.Challenge(invite(t, ""), aor, Proxy, false, now).GetHeaders("Proxy-Authenticate")[0].Value()
+	nonce := ch[strings.Index(ch, `nonce="`)+7:]
+	nonce = nonce[:strings.IndexByte(nonce, '"')]
+	answer := func(user, password string) string {
+		c := &Credentials{Nonce: nonce, URI: "sip:202@acme.example", CNonce: "c1", QOP: "auth", NC: "00000001"}
+		ha1 := auth.SIPCredentials(user, "acme.example", password).HA1MD5
+		return fmt.Sprintf("Proxy-Authorization: Digest username=%q, realm=\"acme.example\", nonce=%q, uri=\"sip:202@acme.example\", response=%q, algorithm=MD5, qop=auth, nc=00000001, cnonce=\"c1\"\r\n",
+			user, nonce, ExpectedResponse(AlgMD5, ha1, "INVITE", c))
+	}
+	cred := auth.SIPCredentials("carrier", "acme.example", "Trunk-secret-2468")
+	for _, c := range []struct {
+		name, header string
+		cred         model.SIPCredentials
+		setting      string
+		ok           bool
+		why          string
+	}{
+		{"no credentials", "", cred, "", false, ""},
+		{"wrong password", answer("carrier", "wrong"), cred, "", false, "wrong password"},
+		{"another user", answer("201", "Sip-secret-201"), cred, "", false, "authentication user does not match the address of record"},
+		{"no password set", answer("carrier", ""), model.SIPCredentials{}, "", false, "unknown address of record"},
+		{"MD5 not offered", answer("carrier", "Trunk-secret-2468"), cred, model.SIPDigestSHA256, false, "algorithm not offered to this tenant"},
+		{"right", answer("carrier", "Trunk-secret-2468"), cred, "", true, ""},
+	} {
+		ok, why, _ := a.CheckTrunk(invite(t, c.header), aor, c.cred, c.setting, now)
+		if ok != c.ok || why != c.why {
+			t.Fatalf("%s: %v %q", c.name, ok, why)
+		}
+	}
+	if ok, _, stale := a.CheckTrunk(invite(t, answer("carrier", "Trunk-secret-2468")), aor, cred, "", now); ok || !stale {
+		t.Fatal("a replayed nonce count was accepted")
+	}
+}

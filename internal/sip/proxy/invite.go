@@ -38,12 +38,11 @@ func (p *Proxy) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 		respond(tx, req, 400, "Bad Request")
 		return
 	}
-	// A call from a tenant's trunk (by its address) needs no digest.
-	if req.GetHeader(digest.Proxy.CredentialsHeader()) == nil {
-		if tenant := p.trunkTenant(ctx, req.Source(), now); tenant != nil {
-			p.inbound(ctx, req, tx, tenant, now)
-			return
-		}
+	// A call from a tenant's trunk: by its address, with the transport
+	// and credentials the trunk requires.
+	conn := !strings.EqualFold(req.Transport(), "UDP")
+	if tenant := p.trunkTenant(ctx, req.Source(), conn, now); tenant != nil && p.fromTrunk(ctx, req, tx, tenant, now) {
+		return
 	}
 	a := digest.AOR{Ext: from.Address.User, Domain: strings.ToLower(from.Address.Host)}
 	u, fail, stale := p.auth.Check(ctx, req, a, digest.Proxy, now)

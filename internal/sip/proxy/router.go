@@ -27,8 +27,9 @@ type Router interface {
 	// Tenant returns a tenant (its domain, trunk and voicemail server).
 	Tenant(ctx context.Context, tenantID string) (*model.Tenant, error)
 	// TrunkTenant returns the tenant whose sip_trunk is at source, an
-	// IP:port.
-	TrunkTenant(ctx context.Context, source string) (*model.Tenant, error)
+	// IP:port; over a connection (conn: TCP or TLS), also a trunk that
+	// requires TCP or TLS at that IP with any port.
+	TrunkTenant(ctx context.Context, source string, conn bool) (*model.Tenant, error)
 	// UserByNumber resolves a called number of a tenant to an enabled
 	// user: an extension, or a number in a user's outbound caller IDs.
 	UserByNumber(ctx context.Context, tenantID, number string) (*model.User, error)
