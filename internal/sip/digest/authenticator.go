@@ -244,6 +244,14 @@ func (a *Authenticator) Failed(req *sip.Request, aor AOR, reason string, now tim
 	}
 	a.log.Warn("sip authentication failed", "source", req.Source(), "aor", aor.String(), "reason", reason, "method", string(req.Method))
 	ip := guard.SourceIP(req.Source())
+	if network := strings.ToUpper(req.Transport()); network == "TCP" || network == "TLS" {
+		// A connection cannot be forged: its failures are its own.
+		if a.guard.FailConn(guard.ConnKey(network, req.Source()), ip, aor.String(), now) {
+			a.log.Warn("sip connection ignored after repeated failures", "source", req.Source(), "transport", network,
+				"aor", aor.String(), "for", a.guard.Ban.String())
+		}
+		return
+	}
 	if a.guard.Fail(ip, aor.String(), now) {
 		a.log.Warn("sip source ignored after repeated failures", "source_ip", ip, "aor", aor.String(), "for", a.guard.Ban.String())
 	}

@@ -4,11 +4,18 @@
 // forged (UDP), so an address that must keep working — one with live
 // authenticated bindings, a tenant's trunk — is never banned: failures
 // from it are counted per source and AOR instead, and only an AOR that
-// is not registered from that address is refused there.
+// is not registered from that address is refused there. A TCP or TLS
+// connection cannot be forged, so failures on one are counted per
+// connection: past the limit that connection is ignored, and only then
+// does the address it comes from count failures (half the limit per
+// banned connection), so one failing phone behind a shared address does
+// not lock out the others, and opening new connections does not buy a
+// guesser more than twice the limit.
 package guard
 
 import (
 	"net"
+	"strings"
 	"sync"
 	"time"
 )
@@ -77,10 +84,33 @@ func (g *Guard) Banned(ip string, now time.Time) bool {
 // ban: of the source, or, when Protect says the source must not be
 // banned, of aor from that source unless aor is registered there.
 func (g *Guard) Fail(ip, aor string, now time.Time) bool {
+	return g.fail(ip, aor, now, 1)
+}
+
+// ConnKey is the key a TCP or TLS connection's failures count under:
+// its network and remote address (ip:port).
+func ConnKey(network, remote string) string {
+	return strings.ToUpper(network) + " " + remote
+}
+
+// FailConn records a failure on the TCP or TLS connection conn (see
+// ConnKey) from ip for aor and reports whether it starts a ban: of the
+// connection at the limit, which also counts half the limit of failures
+// against ip (Fail's rules: a protected address is never banned).
+func (g *Guard) FailConn(conn, ip, aor string, now time.Time) bool {
+	if g.Limit <= 0 || !g.count(g.sources, conn, now, 1) || !g.ban(g.sources, conn, now) {
+		return false
+	}
+	g.fail(ip, aor, now, max(1, g.Limit/2))
+	return true
+}
+
+// fail counts weight failures from ip for aor (see Fail).
+func (g *Guard) fail(ip, aor string, now time.Time, weight int) bool {
 	if g.Limit <= 0 {
 		return false
 	}
-	reached := g.count(g.sources, ip, now)
+	reached := g.count(g.sources, ip, now, weight)
 	if !g.isProtected(ip, now) {
 		if !reached {
 			return false
@@ -92,7 +122,7 @@ func (g *Guard) Fail(ip, aor string, now time.Time) bool {
 	}
 	// A protected source: count per AOR.
 	pair := ip + " " + aor
-	if !g.count(g.pairs, pair, now) {
+	if !g.count(g.pairs, pair, now, weight) {
 		return false
 	}
 	if _, bound := g.ask(ip, aor); bound {
@@ -129,9 +159,9 @@ func (g *Guard) protect(ip string, now time.Time) {
 	}
 }
 
-// count adds a failure under key and reports whether it reaches the limit
-// (and no ban is on).
-func (g *Guard) count(m map[string]*sourceState, key string, now time.Time) bool {
+// count adds weight failures under key and reports whether they reach
+// the limit (and no ban is on).
+func (g *Guard) count(m map[string]*sourceState, key string, now time.Time, weight int) bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	s := m[key]
@@ -148,7 +178,7 @@ func (g *Guard) count(m map[string]*sourceState, key string, now time.Time) bool
 	if now.Sub(s.first) > g.Window {
 		s.first, s.failures = now, 0
 	}
-	s.failures++
+	s.failures += weight
 	return s.failures >= g.Limit && !now.Before(s.bannedUntil)
 }
 

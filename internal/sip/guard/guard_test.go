@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -73,5 +74,42 @@ func TestSourceIP(t *testing.T) {
 		if got := SourceIP(src); got != want {
 			t.Errorf("SourceIP(%q) = %q, want %q", src, got, want)
 		}
+	}
+}
+
+// TestGuardConnections: failures on a TCP or TLS connection ban that
+// connection at the limit, not the address; each banned connection counts
+// half the limit against its address, which a guesser opening new
+// connections soon reaches (unless the address is protected).
+func TestGuardConnections(t *testing.T) {
+	g := New(4, time.Minute, 10*time.Minute)
+	g.Protect = func(ip, aor string) (bool, bool) { return ip == "192.0.2.9", false }
+	now := time.Unix(1_800_000_000, 0)
+	a, b := ConnKey("tcp", "192.0.2.1:40001"), ConnKey("TCP", "192.0.2.1:40002")
+	for i := 0; i < 3; i++ {
+		if g.FailConn(a, "192.0.2.1", "sip:201@a.example", now) {
+			t.Fatal("connection banned too early")
+		}
+	}
+	if !g.FailConn(a, "192.0.2.1", "sip:201@a.example", now) || !g.Banned(a, now) {
+		t.Fatal("connection not banned at the limit")
+	}
+	if g.Banned("192.0.2.1", now) || g.Banned(b, now) {
+		t.Fatal("one connection's failures banned its address or another connection")
+	}
+	for i := 0; i < 4; i++ {
+		g.FailConn(b, "192.0.2.1", "sip:201@a.example", now)
+	}
+	if !g.Banned("192.0.2.1", now) {
+		t.Fatal("an address whose connections keep failing is not banned")
+	}
+	for i := 0; i < 5; i++ {
+		c := ConnKey("TLS", fmt.Sprintf("192.0.2.9:%d", 40000+i))
+		for j := 0; j < 4; j++ {
+			g.FailConn(c, "192.0.2.9", "sip:201@a.example", now)
+		}
+	}
+	if g.Banned("192.0.2.9", now) {
+		t.Fatal("a protected address banned through its connections")
 	}
 }

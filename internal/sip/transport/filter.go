@@ -14,7 +14,11 @@ import (
 // CRLF keep-alives on TCP and TLS (section 4.4.1) pass: sipgo answers a
 // double CRLF with a single one between messages.
 func (t *Transport) readFilter(p sip.TransportReadProps, data []byte) ([]byte, error) {
-	if p.RemoteAddr != nil && t.guard.Banned(guard.SourceIP(p.RemoteAddr.String()), t.now()) {
+	if p.RemoteAddr == nil {
+		return data, nil
+	}
+	now := t.now()
+	if t.guard.Banned(guard.SourceIP(p.RemoteAddr.String()), now) || t.guard.Banned(guard.ConnKey(p.Transport, p.RemoteAddr.String()), now) {
 		return nil, nil
 	}
 	if p.Transport == "UDP" && stunBinding(data) {
