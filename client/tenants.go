@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 )
 
@@ -31,8 +32,50 @@ type Tenant struct {
 	// BLFHideCaller keeps callers out of busy lamps.
 	BLFHideCaller bool `json:"blf_hide_caller"`
 	// NeverRecordInternalCalls keeps calls between users out of recording.
-	NeverRecordInternalCalls bool      `json:"never_record_internal_calls"`
-	CreatedAt                time.Time `json:"created_at"`
+	NeverRecordInternalCalls bool `json:"never_record_internal_calls"`
+	// CallPolicy holds the rules of calls through the trunk.
+	CallPolicy CallPolicy `json:"call_policy"`
+	// SIPTrunkAuth is what the trunk must show for its INVITEs to be
+	// inbound calls (the password is never returned).
+	SIPTrunkAuth TrunkAuth `json:"sip_trunk_auth"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// CallPolicy is a tenant's rules for calls through its trunk (README
+// "Call policy and toll fraud"); zero limits are the defaults.
+type CallPolicy struct {
+	// EmergencyNumbers are the tenant's emergency numbers (empty: its
+	// country's defaults).
+	EmergencyNumbers []string `json:"emergency_numbers"`
+	// AllowHighRisk lets users call high-risk numbers.
+	AllowHighRisk bool `json:"allow_high_risk"`
+	// HighRiskPrefixes are the tenant's own high-risk prefixes (+CC...).
+	HighRiskPrefixes             []string `json:"high_risk_prefixes"`
+	MaxOutsideCallsPerUser       int      `json:"max_outside_calls_per_user"`
+	MaxOutsideCalls              int      `json:"max_outside_calls"`
+	MaxInternationalCallsPerHour int      `json:"max_international_calls_per_hour"`
+}
+
+// MarshalJSON sends nil lists as empty ones (the API refuses null).
+func (p CallPolicy) MarshalJSON() ([]byte, error) {
+	type plain CallPolicy
+	q := plain(p)
+	if q.EmergencyNumbers == nil {
+		q.EmergencyNumbers = []string{}
+	}
+	if q.HighRiskPrefixes == nil {
+		q.HighRiskPrefixes = []string{}
+	}
+	return json.Marshal(q)
+}
+
+// TrunkAuth is what a tenant's trunk must show: digest credentials
+// (Password is write-only) and/or a transport (ANY, TCP or TLS).
+type TrunkAuth struct {
+	RequireDigest bool   `json:"require_digest"`
+	Username      string `json:"username"`
+	Password      string `json:"password,omitempty"`
+	Transport     string `json:"transport,omitempty"`
 }
 
 // VoicemailSettings are a tenant's voicemail limits and options (zero:
@@ -90,6 +133,11 @@ type TenantUpdate struct {
 	BLFHideCaller *bool `json:"blf_hide_caller,omitempty"`
 	// NeverRecordInternalCalls keeps calls between users out of recording.
 	NeverRecordInternalCalls *bool `json:"never_record_internal_calls,omitempty"`
+	// CallPolicy replaces the tenant's call policy.
+	CallPolicy *CallPolicy `json:"call_policy,omitempty"`
+	// SIPTrunkAuth changes the trunk's authentication (a password left
+	// out keeps the one set).
+	SIPTrunkAuth *TrunkAuth `json:"sip_trunk_auth,omitempty"`
 }
 
 // ListTenants lists the tenants (GET /api/tenants; system.tenant); filter
@@ -138,6 +186,9 @@ type OwnTenantUpdate struct {
 	OfficeHours *WeekHours `json:"office_hours,omitempty"`
 	// NeverRecordInternalCalls keeps calls between users out of recording.
 	NeverRecordInternalCalls *bool `json:"never_record_internal_calls,omitempty"`
+	// CallPolicy replaces the tenant's call policy (emergency numbers,
+	// high-risk numbers, fraud limits).
+	CallPolicy *CallPolicy `json:"call_policy,omitempty"`
 }
 
 // GetOwnTenant returns the signed-in user's tenant (GET /api/tenant;

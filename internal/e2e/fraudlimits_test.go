@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-pbx/switchboard/client"
 	"github.com/switchboard-pbx/switchboard/internal/store/storetest"
 )
 
@@ -47,6 +48,14 @@ func TestCallPolicyLimitSettings(t *testing.T) {
 		log := string(s.must(200, "GET", "/api/audit_logs?filter="+urlq("object_type eq 'tenant'"), admin, nil).Body)
 		if !strings.Contains(log, "max_outside_calls_per_user") || !strings.Contains(log, "+4470") {
 			t.Fatalf("audit log: %s", log)
+		}
+		// The Go client replaces the whole policy.
+		ctx := context.Background()
+		s.ok(s.as(admin).UpdateOwnTenant(ctx, client.OwnTenantUpdate{CallPolicy: &client.CallPolicy{MaxOutsideCalls: 9}}))
+		tn, err := s.as(admin).GetOwnTenant(ctx)
+		if err != nil || tn.CallPolicy.MaxOutsideCalls != 9 || tn.CallPolicy.AllowHighRisk || len(tn.CallPolicy.EmergencyNumbers) != 0 ||
+			len(tn.CallPolicy.HighRiskPrefixes) != 0 {
+			t.Fatalf("call policy through the client: %+v %v", tn, err)
 		}
 	})
 }
