@@ -52,6 +52,9 @@ type tenantUpdateDoc struct {
 	// SIPTrunkAuth is what the trunk must show for its INVITEs to be
 	// inbound calls: digest credentials, a transport.
 	SIPTrunkAuth model.TrunkAuth `json:"sip_trunk_auth"`
+	// MediaRelay is which calls have their media anchored in the media
+	// relay (--rtpengine): NAT (those with a party behind NAT) or ALWAYS.
+	MediaRelay string `json:"media_relay"`
 }
 
 // ownTenantUpdateDoc is what a tenant's Admin may change of their own

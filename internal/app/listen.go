@@ -10,6 +10,7 @@ import (
 	"github.com/switchboard-pbx/switchboard/internal/config"
 	"github.com/switchboard-pbx/switchboard/internal/directory"
 	"github.com/switchboard-pbx/switchboard/internal/netlimit"
+	"github.com/switchboard-pbx/switchboard/internal/rtpengine"
 	"github.com/switchboard-pbx/switchboard/internal/sip/registrar"
 	sipserver "github.com/switchboard-pbx/switchboard/internal/sip/server"
 	"github.com/switchboard-pbx/switchboard/internal/sip/subscribe"
@@ -34,6 +35,13 @@ func sipConfig(cfg *config.Config, st *store.Store, dir *directory.Service, log 
 			return rcfg, fmt.Errorf("--sip-tls-cert/--sip-tls-key: %w", err)
 		}
 		rcfg.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	if cfg.Media.RTPEngine != "" {
+		addrs, err := rtpengine.ParseAddrs(cfg.Media.RTPEngine)
+		if err != nil {
+			return rcfg, err
+		}
+		rcfg.Relay = rtpengine.New(addrs)
 	}
 	return rcfg, nil
 }

@@ -44,7 +44,11 @@ type MediaSettings struct {
 	RTPIP       string
 	RTPPublicIP string
 	// RTPPorts is the RTP port range "MIN-MAX" (even ports are used).
-	RTPPorts         string
+	RTPPorts string
+	// RTPEngine is the media relays' ng control addresses,
+	// "host:port[,host:port...]" (rtpengine --listen-ng); empty: none,
+	// media goes end to end.
+	RTPEngine        string
 	PortMin, PortMax int
 	// SMTP is the relay for voicemail-to-email: smtp://[user:pass@]host[:port]
 	// (STARTTLS required unless ?starttls=opportunistic or none) or
@@ -127,6 +131,7 @@ const (
 	EnvRTPIP         = "SWITCHBOARD_RTP_IP"
 	EnvRTPPublicIP   = "SWITCHBOARD_RTP_PUBLIC_IP"
 	EnvRTPPorts      = "SWITCHBOARD_RTP_PORTS"
+	EnvRTPEngine     = "SWITCHBOARD_RTPENGINE"
 	EnvSMTP          = "SWITCHBOARD_SMTP"
 	EnvSMTPFrom      = "SWITCHBOARD_SMTP_FROM"
 	EnvSMTPCA        = "SWITCHBOARD_SMTP_CA"
@@ -195,6 +200,7 @@ func Parse(name string, args []string, getenv func(string) string, out io.Writer
 	fs.StringVar(&c.Media.RTPIP, "rtp-ip", getenv(EnvRTPIP), "address RTP binds to; default the --sip host, or the first non-loopback address (env "+EnvRTPIP+")")
 	fs.StringVar(&c.Media.RTPPublicIP, "rtp-public-ip", getenv(EnvRTPPublicIP), "address announced in SDP instead of --rtp-ip, behind 1:1 NAT (env "+EnvRTPPublicIP+")")
 	fs.StringVar(&c.Media.RTPPorts, "rtp-ports", or(getenv(EnvRTPPorts), DefaultRTPPorts), "RTP port range MIN-MAX (env "+EnvRTPPorts+")")
+	fs.StringVar(&c.Media.RTPEngine, "rtpengine", getenv(EnvRTPEngine), "media relays (rtpengine --listen-ng addresses) host:port[,host:port...] anchoring the media of calls across NAT (env "+EnvRTPEngine+")")
 	// The relay URL may hold a password: the environment's value is read
 	// after parsing, so that --help never prints it as a default.
 	fs.StringVar(&c.Media.SMTP, "smtp", "", "SMTP relay for voicemail-to-email: smtp://user:pass@host:587 (STARTTLS) or smtps://host:465 (env "+EnvSMTP+")")

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/switchboard-pbx/switchboard/internal/rtpengine"
 )
 
 // validate checks the media settings and fills PortMin and PortMax.
@@ -29,6 +31,11 @@ func (m *MediaSettings) validate() error {
 		return fmt.Errorf("--rtp-ports: %q is not a range MIN-MAX of at least two ports from 1024 to 65535", m.RTPPorts)
 	}
 	m.PortMin, m.PortMax = a, b
+	if m.RTPEngine != "" {
+		if _, err := rtpengine.ParseAddrs(m.RTPEngine); err != nil {
+			return err
+		}
+	}
 	if m.SMTP != "" {
 		if _, err := ParseSMTP(m.SMTP); err != nil {
 			return err

@@ -100,7 +100,7 @@ func (s *Service) ListTenants(ctx context.Context, c *Caller, p query.Params) (i
 
 var tenantRules = fieldRules{
 	accept: keySet([]string{"name", "enabled", "time_zone", "otp_required", "sip_digest", "office_hours", "country_code", "sip_trunk", "voicemail_server", "voicemail", "blf_hide_caller",
-		"never_record_internal_calls", "call_policy", "sip_trunk_auth"}),
+		"never_record_internal_calls", "call_policy", "sip_trunk_auth", "media_relay"}),
 	readOnly: keySet([]string{"id", "domain", "system", "created_at"}),
 }
 
@@ -166,7 +166,7 @@ func (s *Service) DeleteTenant(ctx context.Context, c *Caller, id string) error 
 var ownTenantRules = fieldRules{
 	accept: keySet(append(slices.Clone(ownTenantEditable), "call_policy")),
 	readOnly: keySet([]string{"id", "name", "domain", "enabled", "system", "created_at", "otp_required",
-		"country_code", "sip_trunk", "voicemail_server", "voicemail", "sip_trunk_auth"}),
+		"country_code", "sip_trunk", "voicemail_server", "voicemail", "sip_trunk_auth", "media_relay"}),
 }
 
 // ownTenantEditable are the settings a tenant's own Admin changes: how

@@ -18,8 +18,12 @@ import (
 // natPhoneScenario is a phone's life behind NAT for sipp: it registers
 // its private Contact (the 401 round included), then sends keepAlives
 // OPTIONS one every second, as phones keep their NAT mapping open.
-// Injection fields: extension; domain; [authentication ...].
-func natPhoneScenario(keepAlives int) string {
+// Injection fields: extension; domain; [authentication ...]. The
+// Contact names the host contactHost ("" the phone's own address).
+func natPhoneScenario(keepAlives int, contactHost string) string {
+	if contactHost == "" {
+		contactHost = "[local_ip]"
+	}
 	register := func(auth string) string {
 		if auth != "" {
 			auth = "\n      " + auth
@@ -33,7 +37,7 @@ func natPhoneScenario(keepAlives int) string {
       To: <sip:[field0]@[field1]>
       Call-ID: [call_id]
       CSeq: [cseq] REGISTER
-      Contact: <sip:[field0]@[local_ip]:[local_port];transport=[transport]>
+      Contact: <sip:[field0]@` + contactHost + `:[local_port];transport=[transport]>
       Expires: 600
       Max-Forwards: 70` + auth + `
       Content-Length: 0
@@ -80,17 +84,31 @@ var natPhoneAnswers = `<?xml version="1.0" encoding="ISO-8859-1" ?>
 // keepAlives seconds; wait reports its end, stop ends it first.
 func startNATPhone(t *testing.T, lab *natLab, server, transport, ext string, keepAlives int) (wait func() error, stop func()) {
 	t.Helper()
+	return startPhone(t, lab.inPhone(), lab.PhoneIP, server, transport, ext, natPhoneScenario(keepAlives, ""), natPhoneAnswers, keepAlives)
+}
+
+// startPhone runs sipp (after the command prefix, such as ip netns
+// exec) from ip:5060 as a phone of acme.example: its main scenario
+// phoneXML (injection fields: ext; domain; [authentication]) and the
+// out-of-call answerXML that takes calls; the phone lives about
+// keepAlives seconds.
+func startPhone(t *testing.T, prefix []string, ip, server, transport, ext, phoneXML, answerXML string, keepAlives int) (wait func() error, stop func()) {
+	t.Helper()
 	dir := t.TempDir()
-	files := map[string]string{"phone.xml": natPhoneScenario(keepAlives), "answer.xml": natPhoneAnswers,
+	files := map[string]string{"phone.xml": phoneXML, "answer.xml": answerXML,
 		"phone.csv": "SEQUENTIAL\n" + sippLine(ext, "acme.example", "Sip-secret-"+ext, "") + "\n"}
 	for name, text := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
+	port := "5060"
+	if len(prefix) == 0 {
+		port = strconv.Itoa(freePort(t))
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(keepAlives+60)*time.Second)
-	args := lab.inPhone(needTool(t, "sipp"), server, "-sf", filepath.Join(dir, "phone.xml"), "-oocsf", filepath.Join(dir, "answer.xml"),
-		"-inf", filepath.Join(dir, "phone.csv"), "-m", "1", "-i", lab.PhoneIP, "-p", "5060", "-t", transport,
+	args := append(append([]string{}, prefix...), needTool(t, "sipp"), server, "-sf", filepath.Join(dir, "phone.xml"), "-oocsf", filepath.Join(dir, "answer.xml"),
+		"-inf", filepath.Join(dir, "phone.csv"), "-m", "1", "-i", ip, "-p", port, "-t", transport,
 		"-nostdin", "-timeout", strconv.Itoa(keepAlives+50)+"s", "-timeout_error", "-trace_err", "-error_file", filepath.Join(dir, "errors.log"))
 	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 	var out strings.Builder

@@ -312,11 +312,18 @@ func sippUAC(t *testing.T, addr string, lines []string) error {
 // authenticated INVITE, expecting status, then the ACK.
 func sippUACRefused(t *testing.T, addr string, lines []string, status int) error {
 	t.Helper()
+	return sippUACRefusedEdited(t, addr, lines, status, func(s string) string { return s })
+}
+
+// sippUACRefusedEdited is sippUACRefused with the scenario's text
+// changed by edit first.
+func sippUACRefusedEdited(t *testing.T, addr string, lines []string, status int, edit func(string) string) error {
+	t.Helper()
 	raw, err := os.ReadFile("testdata/sipp/uac_auth.xml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := string(raw)
+	text := edit(string(raw))
 	cut := strings.Index(text, `  <recv response="200" rrs="true"/>`)
 	text = text[:cut] + fmt.Sprintf(`  <recv response="%d"/>
   <send>

@@ -112,6 +112,7 @@ func applyWeekDefaults(w *WeekHours) {
 func ApplyTenantDefaults(t *Tenant) {
 	setDefault(&t.TimeZone, defaultTenantTimeZone)
 	setDefault(&t.SIPDigest, SIPDigestDefault)
+	setDefault(&t.MediaRelay, MediaRelayNAT)
 	applyWeekDefaults(&t.OfficeHours)
 }
 

@@ -45,7 +45,20 @@ type Tenant struct {
 	// SIPTrunkAuth is what the trunk must show for its INVITEs to be
 	// taken as inbound calls.
 	SIPTrunkAuth TrunkAuth `json:"sip_trunk_auth"`
+	// MediaRelay is which calls have their media anchored in the media
+	// relay when the node has one (--rtpengine): those with a party behind
+	// NAT (NAT, the default), or all of them (ALWAYS).
+	MediaRelay string `json:"media_relay" enum:"NAT,ALWAYS"`
 }
+
+// The values of Tenant.MediaRelay.
+const (
+	MediaRelayNAT    = "NAT"
+	MediaRelayAlways = "ALWAYS"
+)
+
+// MediaRelays lists the accepted values of Tenant.MediaRelay.
+var MediaRelays = []string{MediaRelayNAT, MediaRelayAlways}
 
 // The values of Tenant.SIPDigest: SHA-256 then MD5 (the default, RFC
 // 8760), MD5 first (old phones that read only the first challenge),

@@ -375,6 +375,11 @@ func ValidateTenant(t *Tenant) error {
 			return err
 		}
 	}
+	if t.MediaRelay != "" { // "" is the default, NAT
+		if err := OneOf("media_relay", t.MediaRelay, MediaRelays); err != nil {
+			return err
+		}
+	}
 	if t.TimeZone == "" {
 		return Invalid("time_zone", "is required; use an IANA time zone such as UTC or Europe/Paris")
 	}

@@ -12,7 +12,7 @@ import (
 )
 
 const tenantColumns = `id, name, domain, enabled, time_zone, system, created_at, otp_required, sip_digest, office_hours, country_code, sip_trunk, voicemail_server, voicemail, blf_hide_caller,
-	never_record_internal, call_policy, sip_trunk_require_digest, sip_trunk_username, sip_trunk_ha1_md5, sip_trunk_ha1_sha256, sip_trunk_transport`
+	never_record_internal, call_policy, sip_trunk_require_digest, sip_trunk_username, sip_trunk_ha1_md5, sip_trunk_ha1_sha256, sip_trunk_transport, media_relay`
 
 // TenantSchema returns the query.Schema of tenant lists: name, domain,
 // enabled, time_zone and created_at, all filterable and sortable.
@@ -34,7 +34,7 @@ func scanTenant(row rowScanner) (*model.Tenant, error) {
 		&hours, &t.CountryCode, &t.SIPTrunk, &t.VoicemailServer, &vm, &t.BLFHideCaller, &t.NeverRecordInternalCalls,
 		&policy,
 		&t.SIPTrunkAuth.RequireDigest, &t.SIPTrunkAuth.Username, &t.SIPTrunkAuth.Credentials.HA1MD5, &t.SIPTrunkAuth.Credentials.HA1SHA256,
-		&t.SIPTrunkAuth.Transport); err != nil {
+		&t.SIPTrunkAuth.Transport, &t.MediaRelay); err != nil {
 		return nil, err
 	}
 	if policy != "" {
@@ -121,11 +121,14 @@ func (s *Store) CreateTenant(ctx context.Context, t *model.Tenant, admin *model.
 		t.SIPDigest = model.SIPDigestDefault
 	}
 	a := trunkAuthDefaults(&t.SIPTrunkAuth)
+	if t.MediaRelay == "" {
+		t.MediaRelay = model.MediaRelayNAT
+	}
 	return s.inTx(ctx, func(c conn) error {
-		_, err := c.exec(ctx, `INSERT INTO tenants (`+tenantColumns+`, search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		_, err := c.exec(ctx, `INSERT INTO tenants (`+tenantColumns+`, search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.ID, t.Name, t.Domain, t.Enabled, t.TimeZone, t.System, micros(t.Created), t.OTPRequired, t.SIPDigest, hoursJSON(&t.OfficeHours),
 			t.CountryCode, t.SIPTrunk, t.VoicemailServer, voicemailJSON(&t.Voicemail), t.BLFHideCaller, t.NeverRecordInternalCalls,
-			callPolicyJSON(&t.CallPolicy), a.RequireDigest, a.Username, a.Credentials.HA1MD5, a.Credentials.HA1SHA256, a.Transport, tenantSearchText(t))
+			callPolicyJSON(&t.CallPolicy), a.RequireDigest, a.Username, a.Credentials.HA1MD5, a.Credentials.HA1SHA256, a.Transport, t.MediaRelay, tenantSearchText(t))
 		if err != nil {
 			return tenantConflict("create tenant", err, t)
 		}
@@ -238,10 +241,10 @@ func (s *Store) UpdateTenant(ctx context.Context, id string, fn func(*model.Tena
 		_, err = c.exec(ctx, `UPDATE tenants SET name = ?, domain = ?, enabled = ?, time_zone = ?, system = ?, created_at = ?,
 			otp_required = ?, sip_digest = ?, office_hours = ?, country_code = ?, sip_trunk = ?, voicemail_server = ?,
 			voicemail = ?, blf_hide_caller = ?, never_record_internal = ?, call_policy = ?, sip_trunk_require_digest = ?, sip_trunk_username = ?,
-			sip_trunk_ha1_md5 = ?, sip_trunk_ha1_sha256 = ?, sip_trunk_transport = ?, search_text = ? WHERE id = ?`,
+			sip_trunk_ha1_md5 = ?, sip_trunk_ha1_sha256 = ?, sip_trunk_transport = ?, media_relay = ?, search_text = ? WHERE id = ?`,
 			t.Name, t.Domain, t.Enabled, t.TimeZone, t.System, micros(t.Created), t.OTPRequired, t.SIPDigest, hoursJSON(&t.OfficeHours),
 			t.CountryCode, t.SIPTrunk, t.VoicemailServer, voicemailJSON(&t.Voicemail), t.BLFHideCaller, t.NeverRecordInternalCalls,
-			callPolicyJSON(&t.CallPolicy), a.RequireDigest, a.Username, a.Credentials.HA1MD5, a.Credentials.HA1SHA256, a.Transport, tenantSearchText(t), id)
+			callPolicyJSON(&t.CallPolicy), a.RequireDigest, a.Username, a.Credentials.HA1MD5, a.Credentials.HA1SHA256, a.Transport, t.MediaRelay, tenantSearchText(t), id)
 		if err != nil {
 			return tenantConflict("update tenant", err, t)
 		}

@@ -14,6 +14,7 @@ import (
 // writeCDRs records the call for the caller and for the callee (the user
 // who received it: after a forward to another extension, that user).
 func (p *Proxy) writeCDRs(c *call, end time.Time) {
+	p.release(c) // every end of a call passes here
 	p.legEnded(c)
 	if c.anchor != nil {
 		c.anchor.Close()

@@ -41,6 +41,10 @@ type call struct {
 	ringingExt string
 	picker     string // the extension that picked the call up
 	outside    bool   // admitted under the fraud limits (see limits.go)
+	// relayed: the call's media is in the media relay (rtpengine),
+	// offered with the caller's From tag relayTag.
+	relayed  bool
+	relayTag string
 }
 
 // addNote adds to what the call's record says of policy.

@@ -217,7 +217,9 @@ func (f *forking) take(ctx context.Context, e branchEvent) (res *sip.Response, w
 		if f.c.rang.IsZero() {
 			f.c.rang = f.p.now()
 		}
-		_ = f.tx.Respond(relayVia(f.req, b.req, e.res))
+		out := relayVia(f.req, b.req, e.res)
+		f.p.anchorAnswer(f.c, out)
+		_ = f.tx.Respond(out)
 	}
 	return nil, -1, false
 }
@@ -236,6 +238,7 @@ func (f *forking) win(i int, res *sip.Response) *sip.Response {
 		out.SetBody(b.anchor.Answer(res.Body()))
 		b.anchor.Connect()
 	}
+	f.p.anchorAnswer(f.c, out) // the media relay, outside the anchor
 	return out
 }
 

@@ -38,6 +38,7 @@ func (p *Proxy) onInDialog(req *sip.Request, tx sip.ServerTransaction) {
 		return
 	}
 	flowContact(out, req.Source(), req.Transport())
+	reoffered := p.reoffer(out)
 	if req.IsAck() {
 		_ = p.client.WriteRequest(out, sipgo.ClientRequestAddVia)
 		return
@@ -62,6 +63,9 @@ func (p *Proxy) onInDialog(req *sip.Request, tx sip.ServerTransaction) {
 			up := relay(req, res)
 			if answer != nil && res.StatusCode < 300 && len(res.Body()) > 0 {
 				up.SetBody(answer(res.Body()))
+			}
+			if reoffered && res.StatusCode < 300 {
+				p.reanswer(out, up)
 			}
 			_ = tx.Respond(up)
 			if req.Method == sip.BYE {

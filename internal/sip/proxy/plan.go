@@ -22,6 +22,7 @@ type place struct {
 // execute runs the plan's steps in order until one ends the call or
 // connects it.
 func (p *Proxy) execute(ctx context.Context, req *sip.Request, tx sip.ServerTransaction, c *call, hops []routing.Hop) {
+	p.anchorOffer(ctx, req, c, hops)
 	p.legCalling(c)
 	for hi, hop := range hops {
 		if hi > 0 && ctx.Err() == nil {

@@ -34,6 +34,9 @@ type Config struct {
 	// Media, when set, answers voicemail without a voicemail_server and
 	// the mailbox feature codes.
 	Media *Media
+	// Relay, when set, anchors the media of calls with a party behind
+	// NAT (or of all calls, as the tenant says) in a media relay.
+	Relay Relay
 	Now   func() time.Time
 	Log   *slog.Logger
 }
@@ -48,11 +51,14 @@ type Proxy struct {
 	self         Self
 	keyPressWait time.Duration
 	media        *Media
+	relay        Relay
 	now          func() time.Time
 	log          *slog.Logger
 	dialogs      dialogs
 	keys         keyWaits
 	ringing      ringingForks
+	// anchoredCalls are the calls whose media this node put in the relay.
+	anchoredCalls anchored
 
 	trunkMu sync.Mutex
 	trunks  map[string]trunkEntry // source IP:port -> tenant (nil: none)
@@ -70,7 +76,7 @@ func New(cfg Config) *Proxy {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Proxy{router: cfg.Router, st: cfg.Store, auth: cfg.Auth, client: cfg.Client, self: cfg.Self, keyPressWait: cfg.KeyPressWait,
-		media: cfg.Media, now: cfg.Now, log: cfg.Log, trunks: map[string]trunkEntry{}, keys: keyWaits{m: map[string]chan string{}},
+		media: cfg.Media, relay: cfg.Relay, anchoredCalls: anchored{m: map[string]string{}}, now: cfg.Now, log: cfg.Log, trunks: map[string]trunkEntry{}, keys: keyWaits{m: map[string]chan string{}},
 		dialogs: dialogs{m: map[string]*call{}, st: cfg.Store, now: cfg.Now, log: cfg.Log}}
 }
 

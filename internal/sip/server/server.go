@@ -54,6 +54,8 @@ type Config struct {
 	Router proxy.Router
 	// Media, when set, is the node's media engine (voicemail).
 	Media *proxy.Media
+	// Relay, when set, anchors the media of calls across NAT (rtpengine).
+	Relay proxy.Relay
 	// Subscriptions bounds event subscriptions (subscribe.DefaultLimits
 	// when zero).
 	Subscriptions subscribe.Limits
@@ -67,6 +69,7 @@ type Server struct {
 	tr         *transport.Transport
 	sweepEvery time.Duration
 	sweeps     []func(context.Context) // what the features keep in the store
+	closers    []func()                // what the features release at shutdown
 	notifier   *subscribe.Notifier
 }
 
@@ -102,9 +105,10 @@ func Listen(ctx context.Context, cfg Config) (*Server, error) {
 	s.handle(reg.Handlers())
 	if cfg.Router != nil {
 		px := proxy.New(proxy.Config{Router: cfg.Router, Store: cfg.Store, Auth: auth, Client: tr.Client(), Self: tr,
-			KeyPressWait: cfg.KeyPressWait, Media: cfg.Media, Now: cfg.Now, Log: log})
+			KeyPressWait: cfg.KeyPressWait, Media: cfg.Media, Relay: cfg.Relay, Now: cfg.Now, Log: log})
 		s.handle(px.Handlers())
 		s.sweeps = append(s.sweeps, px.Sweep)
+		s.closers = append(s.closers, px.Close)
 	}
 	s.sweeps = append(s.sweeps, reg.Sweep)
 	s.notifier = subscribe.New(subscribe.Config{Store: cfg.Store, Auth: auth, Client: tr.Client(), Addr: tr.Addr(),
@@ -157,6 +161,9 @@ func (s *Server) Serve(ctx context.Context) error {
 		case <-ctx.Done():
 			<-done
 			<-notified
+			for _, c := range s.closers {
+				c()
+			}
 			return nil
 		case <-ticker.C:
 			for _, sweep := range s.sweeps {
