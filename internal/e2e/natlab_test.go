@@ -92,3 +92,26 @@ func newNATLab(t *testing.T, mappingTTL int) *natLab {
 func (l *natLab) inPhone(args ...string) []string {
 	return append([]string{"ip", "netns", "exec", l.Phone}, args...)
 }
+
+// countInbound has the router count the UDP packets it forwards to the
+// phone other than SIP (its RTP); the returned func reads the count.
+func (l *natLab) countInbound(t *testing.T) func() int {
+	t.Helper()
+	rules := fmt.Sprintf("table ip count {\n chain tophone {\n  type filter hook forward priority 0; policy accept;\n  oifname %q udp dport != 5060 counter\n }\n}\n", l.lanIf)
+	cmd := exec.Command("ip", "netns", "exec", l.Router, "nft", "-f", "-")
+	cmd.Stdin = strings.NewReader(rules)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("NAT lab counter: %v\n%s", err, out)
+	}
+	return func() int {
+		out, err := exec.Command("ip", "netns", "exec", l.Router, "nft", "list", "chain", "ip", "count", "tophone").CombinedOutput()
+		if err != nil {
+			t.Fatalf("NAT lab counter: %v\n%s", err, out)
+		}
+		var n int
+		if _, after, ok := strings.Cut(string(out), "counter packets "); ok {
+			fmt.Sscan(after, &n)
+		}
+		return n
+	}
+}

@@ -172,3 +172,59 @@ func TestNATLab(t *testing.T) {
 		}
 	}
 }
+
+// TestNATLabMedia: with --rtpengine, a call from outside to the sipp
+// phone behind the lab's NAT router has its media anchored in Debian's
+// rtpengine on the host: the phone answers with its private address in
+// its SDP and plays Debian's G.711 capture, as the caller does; the
+// relay latches on the router's address for the phone and gets its RTP
+// through the NAT, and the router forwards the caller's RTP in to the
+// phone (its counter); hold goes through the relay; the relay forgets
+// the call at its BYE.
+func TestNATLabMedia(t *testing.T) {
+	needTool(t, "sipp")
+	lab := newNATLab(t, 30)
+	inbound := lab.countInbound(t)
+	rl := startRTPEngine(t, lab.HostIP)
+	s := startServerWith(t, storetest.DSN(t, "sqlite"), func(c *config.Config) {
+		c.SIPAddr, c.Media.RTPEngine = lab.HostIP+":0", rl.ng
+	}, nil)
+	admin, _, id202 := legacyTenant(s, "acme.example")
+	play := `  <nop>
+    <action>
+      <exec play_pcap_audio="/usr/share/sip-tester/g711a.pcap"/>
+    </action>
+  </nop>
+`
+	phoneDone, _ := startPhone(t, lab.inPhone(), lab.PhoneIP, s.app.SIPAddr(), "u1", "202", natPhoneScenario(15, ""),
+		relayedCalleeWith(rl.portRegexp(), calleeMedia{contact: "[local_ip]:[local_port]", addr: "[local_ip]", port: "[media_port]", play: play}), 15)
+	waitRegistered(t, s, admin, id202, 1)
+	stop := make(chan struct{})
+	seen := make(chan map[string]int, 1)
+	go func() { seen <- watchRelayed(rl, stop) }()
+	err := sippRunFrom(t, lab.HostIP, s.app.SIPAddr(), relayedCaller(t, rl.portRegexp()), []string{sippLine("201", "acme.example", "Sip-secret-201", "202")})
+	close(stop)
+	packets := <-seen
+	if err != nil {
+		t.Fatalf("call to the phone behind NAT: %v\n%s", err, tail(rl.logs.String(), 2000))
+	}
+	if err := phoneDone(); err != nil {
+		t.Fatalf("the phone behind NAT: %v", err)
+	}
+	t.Logf("relay counters %v; RTP forwarded in to the phone: %d", packets, inbound())
+	fromPhone := 0
+	for key, n := range packets {
+		if strings.HasSuffix(key, " "+lab.WANIP) {
+			fromPhone += n
+		}
+	}
+	if fromPhone < 50 {
+		t.Fatalf("the relay got %d RTP packets from the phone through the NAT (%s): %v", fromPhone, lab.WANIP, packets)
+	}
+	if n := inbound(); n < 50 {
+		t.Fatalf("the router forwarded %d RTP packets in to the phone", n)
+	}
+	if calls := rl.calls(); len(calls) != 0 {
+		t.Fatalf("the relay still holds %v after the BYE", calls)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -117,6 +118,16 @@ func (e *echoPeer) sources() map[string]int {
 // SDP must name a relay port (offerRegexp). The caller then puts it on
 // hold: that re-INVITE's SDP must be the relay's too, and sendonly.
 func relayedCallee(offerRegexp string, mediaPort int) string {
+	return relayedCalleeWith(offerRegexp, calleeMedia{contact: "10.99.0.1:[local_port]", addr: "127.0.0.1", port: strconv.Itoa(mediaPort)})
+}
+
+// calleeMedia is what a relayed callee puts in its answers: its Contact's
+// host:port, its SDP's address and port, and what it does once the call
+// is up (play, a sipp action such as playing a capture).
+type calleeMedia struct{ contact, addr, port, play string }
+
+// relayedCalleeWith is relayedCallee answering with m.
+func relayedCalleeWith(offerRegexp string, m calleeMedia) string {
 	return fmt.Sprintf(`<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="callee behind NAT with media">
   <recv request="INVITE" rrs="true">
@@ -134,22 +145,22 @@ func relayedCallee(offerRegexp string, mediaPort int) string {
       [last_Call-ID:]
       [last_CSeq:]
       [last_Record-Route:]
-      Contact: <sip:202@10.99.0.1:[local_port]>
+      Contact: <sip:202@%[3]s>
       Content-Type: application/sdp
       Content-Length: [len]
 
       v=0
-      o=- 1 1 IN IP4 127.0.0.1
+      o=- 1 1 IN IP4 %[4]s
       s=-
-      c=IN IP4 127.0.0.1
+      c=IN IP4 %[4]s
       t=0 0
-      m=audio %[2]d RTP/AVP 8
+      m=audio %[2]s RTP/AVP 8
       a=rtpmap:8 PCMA/8000
 
     ]]>
   </send>
   <recv request="ACK"/>
-  <recv request="INVITE">
+%[5]s  <recv request="INVITE">
     <action>
       <ereg regexp="%[1]s" search_in="body" check_it="true" assign_to="reoffer"/>
       <ereg regexp="a=sendonly" search_in="body" check_it="true" assign_to="held"/>
@@ -164,16 +175,16 @@ func relayedCallee(offerRegexp string, mediaPort int) string {
       [last_To:]
       [last_Call-ID:]
       [last_CSeq:]
-      Contact: <sip:202@10.99.0.1:[local_port]>
+      Contact: <sip:202@%[3]s>
       Content-Type: application/sdp
       Content-Length: [len]
 
       v=0
-      o=- 1 2 IN IP4 127.0.0.1
+      o=- 1 2 IN IP4 %[4]s
       s=-
-      c=IN IP4 127.0.0.1
+      c=IN IP4 %[4]s
       t=0 0
-      m=audio %[2]d RTP/AVP 8
+      m=audio %[2]s RTP/AVP 8
       a=rtpmap:8 PCMA/8000
       a=recvonly
 
@@ -183,7 +194,7 @@ func relayedCallee(offerRegexp string, mediaPort int) string {
   <recv request="BYE"/>
 `+uasByeOK+`  <Reference variables="offer,reoffer,held"/>
 </scenario>
-`, offerRegexp, mediaPort)
+`, offerRegexp, m.port, m.contact, m.addr, m.play)
 }
 
 // relayedCaller is testdata/sipp/uac_auth.xml offering PCMA, checking
@@ -331,8 +342,8 @@ func TestRelayedCall(t *testing.T) {
 }
 
 // watchRelayed polls the relay until stop and returns the last counts
-// it saw of the RTP packets received from each party (by tag) of its
-// call.
+// it saw of the RTP packets received from each party of its call, by
+// the party's tag and the address the relay latched on ("tag address").
 func watchRelayed(rl *relay, stop <-chan struct{}) map[string]int {
 	last := map[string]int{}
 	for {
@@ -354,8 +365,9 @@ func watchRelayed(rl *relay, stop <-chan struct{}) map[string]int {
 					streams, _ := m.(map[string]any)["streams"].([]any)
 					for _, st := range streams {
 						stats, _ := st.(map[string]any)["stats"].(map[string]any)
+						endpoint, _ := st.(map[string]any)["endpoint"].(map[string]any)
 						if n, ok := stats["packets"].(int); ok {
-							counts[tag] += n
+							counts[fmt.Sprint(tag, " ", endpoint["address"])] += n
 						}
 					}
 				}
