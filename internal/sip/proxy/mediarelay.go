@@ -153,20 +153,36 @@ func (p *Proxy) release(c *call) {
 func (p *Proxy) deleteMedia(callID, tag string) {
 	ctx, cancel := context.WithTimeout(context.Background(), relayTimeout)
 	defer cancel()
+	p.deleteMediaIn(ctx, callID, tag)
+}
+
+func (p *Proxy) deleteMediaIn(ctx context.Context, callID, tag string) {
 	if err := p.relay.Delete(ctx, callID, tag); err != nil {
 		p.log.Warn("media relay delete", "call", callID, "error", err)
 	}
 }
 
 // Close deletes in the relay the media of the calls still anchored by
-// this node (node shutdown: their BYEs will not pass here).
+// this node (node shutdown: their BYEs will not pass here), a few at a
+// time and within relayTimeout in all, so that a relay that is down
+// cannot hold the shutdown up.
 func (p *Proxy) Close() {
 	if p.relay == nil {
 		return
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), relayTimeout)
+	defer cancel()
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, 16)
 	for callID, tag := range p.anchoredCalls.all() {
-		p.deleteMedia(callID, tag)
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			p.deleteMediaIn(ctx, callID, tag)
+		}()
 	}
+	wg.Wait()
 }
 
 // needsRelay tells whether a call's media goes through the relay: all of
