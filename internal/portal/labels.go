@@ -54,6 +54,8 @@ var choiceLabels = map[string]string{
 	"MD5_THEN_SHA256":      "MD5 first, then SHA-256",
 	"SHA256_ONLY":          "SHA-256 only",
 	"MD5_ONLY":             "MD5 only (baresip 1.0, sipsak)",
+	"NAT":                  "Calls with a phone behind NAT",
+	"ALWAYS":               "All calls",
 }
 
 // fieldLabels name settings whose JSON name reads poorly as words.
@@ -62,6 +64,7 @@ var fieldLabels = map[string]string{
 	"sip_digest":                  "How phones prove their password (SIP digest)",
 	"time_zone":                   "Time zone of the office hours",
 	"never_record_internal_calls": "Never record calls between our users",
+	"media_relay":                 "Calls whose audio goes through the media relay",
 }
 
 // fieldChoiceLabels override choiceLabels for one setting (by its name).
