@@ -159,12 +159,12 @@ func (s *Service) DeleteTenant(ctx context.Context, c *Caller, id string) error 
 }
 
 // ownTenantRules are the settings a tenant's own Admin may change:
-// ownTenantEditable, and through the API its call policy (its emergency
-// numbers, whether it calls high-risk numbers, its fraud limits: the
-// tenant's own risk). The rest of a tenant (name, trunk, enabled...) is
-// the SystemAdmin's.
+// ownTenantEditable, its call policy included (its emergency numbers,
+// whether it calls high-risk numbers, its fraud limits: the tenant's own
+// risk). The rest of a tenant (name, trunk, enabled...) is the
+// SystemAdmin's.
 var ownTenantRules = fieldRules{
-	accept: keySet(append(slices.Clone(ownTenantEditable), "call_policy")),
+	accept: keySet(ownTenantEditable),
 	readOnly: keySet([]string{"id", "name", "domain", "enabled", "system", "created_at", "otp_required",
 		"country_code", "sip_trunk", "voicemail_server", "voicemail", "sip_trunk_auth", "media_relay"}),
 }
@@ -173,7 +173,7 @@ var ownTenantRules = fieldRules{
 // phones authenticate, busy lamps, and the company's office hours in its
 // time zone. The rest (country, trunk, voicemail server and options) are
 // the provider's, since they decide what calls cost and where they go.
-var ownTenantEditable = []string{"sip_digest", "blf_hide_caller", "time_zone", "office_hours", "never_record_internal_calls"}
+var ownTenantEditable = []string{"sip_digest", "blf_hide_caller", "time_zone", "office_hours", "never_record_internal_calls", "call_policy"}
 
 // OwnTenantEditable lists the settings UpdateOwnTenant accepts that the
 // portal's company page edits (the API also takes call_policy).

@@ -516,6 +516,20 @@ func TestCompanyPage(t *testing.T) {
 	if tn.SIPDigest != "MD5_ONLY" || tn.TimeZone != "Europe/Paris" || !tn.OfficeHours.Friday.Enabled || tn.OfficeHours.Friday.Ranges[0].To != "12:00" || tn.OfficeHours.Monday.Enabled {
 		t.Fatalf("saved %+v", tn)
 	}
+	// The call policy is on the page too: emergency numbers one per line.
+	form.Set("call_policy.emergency_numbers", "112\n 17 \n")
+	form.Set("call_policy.max_outside_calls", "12")
+	if code, body, _ := adm.post("/company", form); code != http.StatusSeeOther {
+		t.Fatalf("save the call policy: %d %s", code, body)
+	}
+	if tn, _ := s.d.GetOwnTenant(ctx, s.adm); len(tn.CallPolicy.EmergencyNumbers) != 2 || tn.CallPolicy.EmergencyNumbers[1] != "17" || tn.CallPolicy.MaxOutsideCalls != 12 {
+		t.Fatalf("call policy %+v", tn.CallPolicy)
+	}
+	form.Set("call_policy.emergency_numbers", "call the police")
+	if code, body, _ := adm.post("/company", form); code != formRejected || !strings.Contains(body, "emergency") {
+		t.Fatalf("a bad emergency number: %d", code)
+	}
+	form.Set("call_policy.emergency_numbers", "112")
 	form.Set("time_zone", "Mars/Olympus")
 	form.Set("sip_digest", "SHA256_ONLY")
 	if code, body, _ := adm.post("/company", form); code != formRejected || !strings.Contains(body, `id="f-time-zone-error"`) {
