@@ -19,6 +19,9 @@ func (p *Proxy) onInDialog(req *sip.Request, tx sip.ServerTransaction) {
 			return // the callee has had its ACK from us (key press)
 		}
 	}
+	if p.referRefused(req, tx) {
+		return
+	}
 	if req.GetHeader("Route") == nil {
 		// Not routed through us (a stray ACK, or a request for a dialog
 		// we did not record-route): nothing to forward.
