@@ -42,7 +42,7 @@ func TestBrowser(t *testing.T) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, "portal.mjs")
 	cmd.Dir = "browser"
-	cmd.Env = append(os.Environ(), "BASE="+s.base, "DOMAIN=acme.example", "ADMIN_USER=boss", "ADMIN_PASSWORD=boss-Password-1", "ARTIFACTS="+dir)
+	cmd.Env = append(os.Environ(), "BASE="+s.base, "DOMAIN=acme.example", "ADMIN_USER=boss", "ADMIN_PASSWORD=boss-Password-1", "SYSTEM_PASSWORD="+adminPassword, "ARTIFACTS="+dir)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("browser run: %v\n%s\nscreenshots: %s", err, out, dir)

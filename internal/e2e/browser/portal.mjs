@@ -374,6 +374,18 @@ try {
   check((await page.locator('#holidays tbody').innerText()).includes('25 December, every year'), 'holiday listed');
   await snap('company');
 
+  // 7e. Groups (a nameless group refused, then one added) and roles.
+  await page.getByRole('link', { name: 'Groups' }).click();
+  await page.getByRole('button', { name: 'Add group' }).click();
+  check((await page.locator('#group-name-error').innerText()).length > 0, 'a group needs a name');
+  await snap('group-error');
+  await page.getByLabel('Name').fill('Front desk');
+  await page.getByRole('button', { name: 'Add group' }).click();
+  check((await page.locator('table').innerText()).includes('Front desk'), 'group added');
+  await snap('groups');
+  await page.getByRole('link', { name: 'Roles' }).click();
+  await snap('roles');
+
   // 8. A phone's screen: 360 px wide, nothing scrolls sideways.
   await page.setViewportSize({ width: 360, height: 740 });
   await page.goto(base + '/users');
@@ -386,6 +398,23 @@ try {
     check(wide <= 360, `${name}: the page is ${wide} px wide at 360 px: ${over.join(', ')}`);
     await snap(name);
   }
+
+  // 9. The SystemAdmin's tenants page: a tenant with a taken domain refused.
+  await page.setViewportSize({ width: 1200, height: 900 });
+  await page.goto(base + '/users');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(base + '/login');
+  await signIn('admin', process.env.SYSTEM_PASSWORD, '');
+  await page.goto(base + '/tenants');
+  await page.getByLabel('Company name').fill('Copycat');
+  await page.getByLabel('Domain').fill(domain);
+  await page.getByLabel('Username').fill('cat');
+  await page.getByLabel('Email').fill('cat@copy.example');
+  await page.getByLabel('Extension').fill('100');
+  await page.getByLabel('Password').fill('Cat-password-12');
+  await page.getByRole('button', { name: 'Add tenant' }).click();
+  check((await page.locator('.field-error').allInnerTexts()).join(' ').length > 0, 'a taken domain is refused');
+  await snap('tenants-error');
 
   check(consoleErrors.length === 0, 'console errors: ' + consoleErrors.join(' | '));
   console.log(`portal: every check passed (${shot} screenshots in ${artifacts})`);
