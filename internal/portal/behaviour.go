@@ -95,19 +95,20 @@ func behaviourPatch(choice, mobile, seconds string) (*directory.UserPatch, map[s
 		set("available_non_office_hours_forward_rule", ring)
 		set("follow_me.enabled", false)
 	case behSimultaneous, behSequential:
-		set("available_office_hours_forward_rule", ring)
-		set("available_non_office_hours_forward_rule", ring)
-		set("follow_me.enabled", true)
-		set("follow_me.numbers", []any{mobile})
-		set("follow_me.strategy", "RING_ALL")
-		set("follow_me.initial_ring_time", float64(0))
+		first := 0 // simultaneous: the phones ring with the mobile
 		if choice == behSequential {
 			n, err := strconv.Atoi(strings.TrimSpace(seconds))
 			if err != nil || n < 5 || n > 120 {
 				errs["initial_ring_time"] = "Give the seconds your phones ring first, from 5 to 120."
 			}
-			set("follow_me.initial_ring_time", float64(n))
+			first = n
 		}
+		set("available_office_hours_forward_rule", ring)
+		set("available_non_office_hours_forward_rule", ring)
+		set("follow_me.enabled", true)
+		set("follow_me.numbers", []any{mobile})
+		set("follow_me.strategy", "RING_ALL")
+		set("follow_me.initial_ring_time", float64(first))
 	case behForward:
 		mob := map[string]any{"action": "FORWARD_TO_MOBILE", "number": ""}
 		set("available_office_hours_forward_rule", mob)

@@ -143,15 +143,8 @@ func (p *Portal) addHoliday(w http.ResponseWriter, r *http.Request, c *directory
 	typed := map[string]string{"name": f.Get("name"), "from": f.Get("from"), "to": f.Get("to"), "every_year": f.Get("every_year")}
 	h, errs := holidayFrom(f)
 	if len(errs) == 0 {
-		raw, _ := json.Marshal(h)
-		patch := directory.NewPatch(model.Holiday{})
-		var body map[string]any
-		_ = json.Unmarshal(raw, &body)
-		for k, v := range body {
-			if k != "id" {
-				_ = patch.Set(k, v)
-			}
-		}
+		patch := directory.NewPatch(*h, "name", "consecutive", "every_year", "year_start", "year_end", "month_start", "month_end",
+			"day_start", "day_end", "hour_end", "minute_end")
 		_, err := p.d.CreateTenantHoliday(r.Context(), c, patch)
 		if err == nil {
 			flash(w, "Holiday added.")
