@@ -101,11 +101,7 @@ func sippUASRingingOnly(t *testing.T, header, regexp string) (port int, wait fun
   <Reference variables="dummy"/>
 </scenario>
 `, regexp, header)
-	sf := filepath.Join(t.TempDir(), "ringing.xml")
-	if err := os.WriteFile(sf, []byte(scenario), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return startUAS(t, 1, "-sf", sf)
+	return uasScenario(t, scenario)
 }
 
 // TestSippForwardRecords: a forwarded call is told truthfully. Bob

@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/switchboard-pbx/switchboard/internal/store/storetest"
@@ -82,11 +80,7 @@ func TestSippReferObeysPolicy(t *testing.T) {
 </scenario>
 `
 			}
-			sf := filepath.Join(t.TempDir(), "bob.xml")
-			if err := os.WriteFile(sf, []byte(bobScenario), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			bobPort, bobDone := startUAS(t, 1, "-sf", sf)
+			bobPort, bobDone := uasScenario(t, bobScenario)
 			bob := s.newUA("udp", "202", "acme.example", "Sip-secret-202")
 			if res := bob.register(fmt.Sprintf("Contact: <sip:202@127.0.0.1:%d>", bobPort), "Expires: 600"); res.StatusCode != 200 {
 				t.Fatalf("register bob's phone: %v", res)

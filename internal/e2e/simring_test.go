@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -28,11 +26,7 @@ func TestSippSimultaneousRing(t *testing.T) {
 ` + uasAnswer("02") + `  <Reference variables="d1"/>
 </scenario>
 `
-	sf := filepath.Join(t.TempDir(), "trunk.xml")
-	if err := os.WriteFile(sf, []byte(trunk), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	trunkPort, trunkDone := startUAS(t, 1, "-sf", sf)
+	trunkPort, trunkDone := uasScenario(t, trunk)
 	s.must(204, "POST", "/api/tenants/"+tenantID(t, s, "acme.example"), s.adminToken(), map[string]any{"sip_trunk": fmt.Sprintf("sip:127.0.0.1:%d", trunkPort)})
 	deskPort, deskDone := sippUASRingingOnly(t, "From", "201")
 	bob := s.newUA("udp", "202", "acme.example", "Sip-secret-202")

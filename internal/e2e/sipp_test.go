@@ -534,11 +534,7 @@ func sippUASChecking(t *testing.T, header, regexp string) (port int, wait func()
 `+uasAnswer("01")+`  <Reference variables="dummy"/>
 </scenario>
 `, header, regexp, ereg)
-	sf := filepath.Join(t.TempDir(), "uas.xml")
-	if err := os.WriteFile(sf, []byte(scenario), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return startUAS(t, 1, "-sf", sf)
+	return uasScenario(t, scenario)
 }
 
 // TestSippTrunkAndVoicemail: outbound calls leave through the tenant's
@@ -885,9 +881,7 @@ func TestSippFollowMeHunt(t *testing.T) {
 ` + uasAnswer("02") + `  <Reference variables="d1,d2"/>
 </scenario>
 `
-	sf := filepath.Join(t.TempDir(), "trunk.xml")
-	_ = os.WriteFile(sf, []byte(scenario), 0o600)
-	port, done := startUAS(t, 1, "-sf", sf)
+	port, done := uasScenario(t, scenario)
 	s.must(204, "POST", "/api/tenants/"+tenantID(t, s, "acme.example"), s.adminToken(), map[string]any{"country_code": "33", "sip_trunk": fmt.Sprintf("sip:127.0.0.1:%d", port)})
 	s.must(204, "POST", "/api/users/"+id201, admin, map[string]any{
 		"offline_office_hours_forward_rule": map[string]any{"action": "RING_EXTENSION"}, "offline_non_office_hours_forward_rule": map[string]any{"action": "RING_EXTENSION"},
@@ -1005,9 +999,7 @@ func TestSippRequireKeyPress(t *testing.T) {
 ` + byeOK + `  <Reference variables="d1,d2,b"/>
 </scenario>
 `
-	sf := filepath.Join(t.TempDir(), "trunk.xml")
-	_ = os.WriteFile(sf, []byte(scenario), 0o600)
-	port, done := startUAS(t, 1, "-sf", sf)
+	port, done := uasScenario(t, scenario)
 	tid := tenantID(t, s, "acme.example")
 	s.must(204, "POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"country_code": "33", "sip_trunk": fmt.Sprintf("sip:127.0.0.1:%d", port)})
 	s.must(204, "POST", "/api/users/"+id201, admin, map[string]any{"require_key_press": true,
@@ -1041,9 +1033,7 @@ func TestSippRequireKeyPress(t *testing.T) {
 ` + answerHeld("01") + byeFromProxy + `  <Reference variables="b"/>
 </scenario>
 `
-	sf2 := filepath.Join(t.TempDir(), "silent.xml")
-	_ = os.WriteFile(sf2, []byte(silent), 0o600)
-	port2, done2 := startUAS(t, 1, "-sf", sf2)
+	port2, done2 := uasScenario(t, silent)
 	vmPort, vmDone := sippUASChecking(t, "Diversion", "sip:201@acme.example>;reason=no-answer")
 	s.must(204, "POST", "/api/tenants/"+tid, s.adminToken(), map[string]any{"sip_trunk": fmt.Sprintf("sip:127.0.0.1:%d", port2),
 		"voicemail_server": fmt.Sprintf("sip:127.0.0.1:%d", vmPort)})
@@ -1151,9 +1141,7 @@ func TestSippHuntGroups(t *testing.T) {
   <recv request="INVITE"/>
 ` + uasBusy + `</scenario>
 `
-	sf := filepath.Join(t.TempDir(), "busy.xml")
-	_ = os.WriteFile(sf, []byte(busy), 0o600)
-	bobPort, bobDone := startUAS(t, 1, "-sf", sf)
+	bobPort, bobDone := uasScenario(t, busy)
 	carolPort, carolDone := sippUAS(t, 2)
 	for _, r := range []struct {
 		ext, pw string
@@ -1217,3 +1205,14 @@ const uasBusy = `  <send>
   </send>
   <recv request="ACK"/>
 `
+
+// uasScenario starts sipp as a UAS for one call playing the scenario
+// text; wait reports its end.
+func uasScenario(t *testing.T, scenario string) (port int, wait func() error) {
+	t.Helper()
+	sf := filepath.Join(t.TempDir(), "uas.xml")
+	if err := os.WriteFile(sf, []byte(scenario), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return startUAS(t, 1, "-sf", sf)
+}
