@@ -27,7 +27,9 @@ type SIPUser struct {
 	TenantID      string
 	TenantEnabled bool
 	SIPDigest     string
+	Domain        string // the tenant's SIP domain
 	UserID        string
+	Extension     string
 	Enabled       bool
 	MaxBindings   int
 	Credentials   model.SIPCredentials
@@ -36,11 +38,11 @@ type SIPUser struct {
 	Devices []model.SIPCredentials
 }
 
-const sipUserSelect = `SELECT t.id, t.enabled, t.sip_digest, u.id, u.enabled, u.max_bindings, u.sip_ha1_md5, u.sip_ha1_sha256
+const sipUserSelect = `SELECT t.id, t.enabled, t.sip_digest, t.domain, u.id, u.extension_number, u.enabled, u.max_bindings, u.sip_ha1_md5, u.sip_ha1_sha256
 	FROM users u JOIN tenants t ON t.id = u.tenant_id`
 
 func (u *SIPUser) fields() []any {
-	return []any{&u.TenantID, &u.TenantEnabled, &u.SIPDigest, &u.UserID, &u.Enabled, &u.MaxBindings, &u.Credentials.HA1MD5, &u.Credentials.HA1SHA256}
+	return []any{&u.TenantID, &u.TenantEnabled, &u.SIPDigest, &u.Domain, &u.UserID, &u.Extension, &u.Enabled, &u.MaxBindings, &u.Credentials.HA1MD5, &u.Credentials.HA1SHA256}
 }
 
 // SIPUserByAOR looks up extension ext of the tenant with domain (one
@@ -63,13 +65,8 @@ func (s *Store) SIPUserByAOR(ctx context.Context, domain, ext string) (*SIPUser,
 // it is written in the same transaction. fn's error changes nothing.
 func (s *Store) UpdateBindings(ctx context.Context, tenantID, userID string, now time.Time, fn func(u *SIPUser, current []model.Binding) ([]model.Binding, error)) error {
 	return s.inTx(ctx, func(c conn) error {
-		if c.dialect == DialectPostgres {
-			// Registrations are soft state that phones refresh: like
-			// SQLite's WAL with synchronous=NORMAL, a crash may lose the
-			// last moments of them, and a commit need not wait for fsync.
-			if _, err := c.exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
-				return err
-			}
+		if err := relaxCommit(ctx, c); err != nil {
+			return err
 		}
 		var u SIPUser
 		// Only the user's row is locked (OF u): registrations of other

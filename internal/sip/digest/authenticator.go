@@ -100,6 +100,16 @@ func NewAuthenticator(ctx context.Context, cfg Config) (*Authenticator, error) {
 // record. It returns the user, or why it failed ("" when the request
 // simply had no credentials) and whether the nonce was stale.
 func (a *Authenticator) Check(ctx context.Context, req *sip.Request, aor AOR, role Role, now time.Time) (*store.SIPUser, string, bool) {
+	return a.CheckWith(ctx, req, aor, role, now, a.st.SIPUserByAOR)
+}
+
+// UserLookup finds the user of extension ext at a tenant's domain, or
+// returns model.ErrNotFound.
+type UserLookup func(ctx context.Context, domain, ext string) (*store.SIPUser, error)
+
+// CheckWith is Check with the user found by lookup (a cache, say) rather
+// than read from the store.
+func (a *Authenticator) CheckWith(ctx context.Context, req *sip.Request, aor AOR, role Role, now time.Time, lookup UserLookup) (*store.SIPUser, string, bool) {
 	h := req.GetHeader(role.CredentialsHeader())
 	if h == nil {
 		return nil, "", false
@@ -111,7 +121,7 @@ func (a *Authenticator) Check(ctx context.Context, req *sip.Request, aor AOR, ro
 	if err != nil {
 		return nil, "malformed credentials", false
 	}
-	u, err := a.st.SIPUserByAOR(ctx, aor.Domain, aor.Ext)
+	u, err := lookup(ctx, aor.Domain, aor.Ext)
 	if err != nil && !errors.Is(err, model.ErrNotFound) {
 		a.log.Error("sip user lookup", "error", err)
 		return nil, "lookup error", false

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/emiago/sipgo"
@@ -39,6 +41,8 @@ type Registrar struct {
 	now    func() time.Time
 	log    *slog.Logger
 	keep   func(transport, source string, until time.Time)
+	batch  *committer
+	users  *users
 }
 
 // New makes a Registrar.
@@ -52,8 +56,13 @@ func New(cfg Config) *Registrar {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Registrar{st: cfg.Store, auth: cfg.Auth, limits: cfg.Limits, now: cfg.Now, log: cfg.Log, keep: cfg.Keep}
+	return &Registrar{st: cfg.Store, auth: cfg.Auth, limits: cfg.Limits, now: cfg.Now, log: cfg.Log, keep: cfg.Keep,
+		batch: &committer{st: cfg.Store, now: cfg.Now, log: cfg.Log}, users: newUsers(cfg.Store, cfg.Now)}
 }
+
+// Follow keeps the registrar's cache of users in step with the store's
+// change events (of every node) until ctx ends.
+func (reg *Registrar) Follow(ctx context.Context) error { return reg.users.follow(ctx) }
 
 // Handlers are the requests the registrar answers, by method.
 func (reg *Registrar) Handlers() map[sip.RequestMethod]sipgo.RequestHandler {
@@ -76,7 +85,12 @@ func (reg *Registrar) Handle(ctx context.Context, req *sip.Request) *sip.Respons
 	if bad != "" {
 		return sip.NewResponseFromRequest(req, 400, bad, nil)
 	}
-	u, fail, stale := reg.auth.Check(ctx, req, a, digest.Registrar, now)
+	cached := reg.users.cached(a)
+	u, fail, stale := reg.auth.CheckWith(ctx, req, a, digest.Registrar, now, reg.users.lookup)
+	if u == nil && fail != "" && cached { // perhaps the password changed: read it again
+		reg.users.forget(a)
+		u, fail, stale = reg.auth.CheckWith(ctx, req, a, digest.Registrar, now, reg.users.lookup)
+	}
 	if u == nil {
 		reg.auth.Failed(req, a, fail, now)
 		return reg.auth.Challenge(req, a, digest.Registrar, stale, now)
@@ -92,18 +106,26 @@ func (reg *Registrar) Handle(ctx context.Context, req *sip.Request) *sip.Respons
 	return reg.update(ctx, req, r, a, u, now)
 }
 
-// errRefused ends UpdateBindings' transaction when Apply refuses.
-var errRefused = errors.New("refused")
+// errRefused ends an update's Apply when the registrar refuses; errStale
+// when the user's credentials changed since the request was checked.
+var (
+	errRefused = errors.New("refused")
+	errStale   = errors.New("credentials changed")
+)
 
-// update applies r to the bindings of user u (authenticated as a) in one
-// transaction and answers with the new set or the refusal.
+// update applies r to the bindings of user u (authenticated as a) with
+// the user's row locked, in the node's next batch of binding writes, and
+// answers with the new set or the refusal once that batch has committed.
 func (reg *Registrar) update(ctx context.Context, req *sip.Request, r *Request, a digest.AOR, u *store.SIPUser, now time.Time) *sip.Response {
 	var out Outcome
 	var final []model.Binding
-	err := reg.st.UpdateBindings(ctx, u.TenantID, u.UserID, now, func(locked *store.SIPUser, current []model.Binding) ([]model.Binding, error) {
+	err := reg.batch.commit(ctx, store.BindingUpdate{TenantID: u.TenantID, UserID: u.UserID, Apply: func(locked *store.SIPUser, current []model.Binding) ([]model.Binding, error) {
 		if !locked.Enabled || !locked.TenantEnabled {
 			out = Outcome{Status: StatusForbidden, Reason: "Forbidden"}
 			return nil, errRefused
+		}
+		if !sameCredentials(locked, u, a) {
+			return nil, errStale
 		}
 		final, out = Apply(current, r, locked.MaxBindings, reg.limits)
 		if out.Status != StatusOK {
@@ -113,7 +135,7 @@ func (reg *Registrar) update(ctx context.Context, req *sip.Request, r *Request, 
 			final[i].TenantID, final[i].UserID = u.TenantID, u.UserID
 		}
 		return final, nil
-	})
+	}})
 	switch {
 	case errors.Is(err, errRefused):
 		res := sip.NewResponseFromRequest(req, out.Status, out.Reason, nil)
@@ -124,7 +146,8 @@ func (reg *Registrar) update(ctx context.Context, req *sip.Request, r *Request, 
 			reg.log.Info("sip registration refused", "source", req.Source(), "aor", a.String(), "reason", out.Reason)
 		}
 		return res
-	case errors.Is(err, model.ErrNotFound):
+	case errors.Is(err, model.ErrNotFound), errors.Is(err, errStale):
+		reg.users.forget(a)
 		return reg.auth.Challenge(req, a, digest.Registrar, false, now)
 	case err != nil:
 		reg.log.Error("sip update bindings", "error", err)
@@ -132,6 +155,14 @@ func (reg *Registrar) update(ctx context.Context, req *sip.Request, r *Request, 
 	}
 	reg.keepConn(req, final)
 	return ok(req, final, now)
+}
+
+// sameCredentials tells whether the user as locked for the update is the
+// one the request was authenticated against (read before, perhaps from
+// a cache): the same address of record and the same credentials.
+func sameCredentials(locked, checked *store.SIPUser, a digest.AOR) bool {
+	return locked.Extension == a.Ext && strings.EqualFold(locked.Domain, a.Domain) && locked.SIPDigest == checked.SIPDigest &&
+		locked.Credentials == checked.Credentials && slices.Equal(locked.Devices, checked.Devices)
 }
 
 // keepConn tells Keep until when the request's connection carries one

@@ -102,6 +102,10 @@ func Listen(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{tr: tr, sweepEvery: cfg.SweepEvery}
 	tr.Handle(sip.OPTIONS, onOptions)
 	reg = registrar.New(registrar.Config{Store: cfg.Store, Auth: auth, Limits: cfg.Limits, Now: cfg.Now, Log: log, Keep: tr.Keep})
+	if err := reg.Follow(ctx); err != nil {
+		tr.Close()
+		return nil, err
+	}
 	s.handle(reg.Handlers())
 	if cfg.Router != nil {
 		px := proxy.New(proxy.Config{Router: cfg.Router, Store: cfg.Store, Auth: auth, Client: tr.Client(), Self: tr,
