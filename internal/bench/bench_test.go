@@ -18,6 +18,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"sync/atomic"
@@ -213,6 +214,8 @@ const parallelism = 4
 func benchGetHTTP(b *testing.B, n *node) {
 	var seq atomic.Uint64
 	b.SetParallelism(parallelism)
+	stop := profileCPU(b, "BENCH_HTTP_CPUPROFILE")
+	defer stop()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		rng := rand.New(rand.NewPCG(seq.Add(1), 7))
@@ -295,6 +298,24 @@ func benchCreate(b *testing.B, base, token string) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "users/s")
+}
+
+// profileCPU writes a CPU profile of what follows to the file named by
+// the environment variable env, when set (the whole process: client and
+// server), so a profile shows the HTTP reads without the seeding.
+func profileCPU(b *testing.B, env string) func() {
+	path := os.Getenv(env)
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
 }
 
 func urlEscape(s string) string {
