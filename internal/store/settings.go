@@ -33,13 +33,20 @@ const settingsV1Prefix = `{"_v":1`
 type settingsMember struct {
 	name  string
 	index []int
+	typ   reflect.Type
+	// shared says the baseline's value holds slices, maps or pointers:
+	// each user gets a copy of it, never the baseline's own.
+	shared bool
 }
 
 var settingsCodec struct {
 	once    sync.Once
 	members []settingsMember
 	base    map[string]json.RawMessage
-	err     error
+	// defaults is the baseline decoded: what a member left out of a
+	// stored difference holds.
+	defaults model.UserSettings
+	err      error
 }
 
 func settingsSetup() error {
@@ -58,6 +65,14 @@ func settingsSetup() error {
 			if _, ok := settingsCodec.base[m.name]; !ok && settingsCodec.err == nil {
 				settingsCodec.err = fmt.Errorf("settings baseline v1 lacks %q", m.name)
 			}
+		}
+		if settingsCodec.err == nil {
+			settingsCodec.err = json.Unmarshal(settingsBaseV1, &settingsCodec.defaults)
+		}
+		v := reflect.ValueOf(&settingsCodec.defaults).Elem()
+		for i := range settingsCodec.members {
+			m := &settingsCodec.members[i]
+			m.shared = holdsReferences(v.FieldByIndex(m.index))
 		}
 	})
 	return settingsCodec.err
@@ -82,7 +97,7 @@ func jsonMembers(t reflect.Type, prefix []int) []settingsMember {
 		if name == "" {
 			name = f.Name
 		}
-		out = append(out, settingsMember{name: name, index: idx})
+		out = append(out, settingsMember{name: name, index: idx, typ: f.Type})
 	}
 	return out
 }
@@ -115,7 +130,9 @@ func encodeSettings(s *model.UserSettings) (string, error) {
 }
 
 // decodeSettings reads stored text into s: a versioned difference from
-// the baseline, or (rows not yet compacted) the whole document.
+// the baseline, or (rows not yet compacted) the whole document. A
+// difference is parsed once: the members it holds are decoded from it,
+// the others copied from the decoded baseline.
 func decodeSettings(text string, s *model.UserSettings) error {
 	if !strings.HasPrefix(text, settingsV1Prefix) {
 		return json.Unmarshal([]byte(text), s)
@@ -127,25 +144,101 @@ func decodeSettings(text string, s *model.UserSettings) error {
 	if err := json.Unmarshal([]byte(text), &diff); err != nil {
 		return err
 	}
-	var full bytes.Buffer
-	full.Grow(len(settingsBaseV1) + len(text))
-	full.WriteByte('{')
-	for i, m := range settingsCodec.members {
+	*s = settingsCodec.defaults
+	v := reflect.ValueOf(s).Elem()
+	for _, m := range settingsCodec.members {
+		f := v.FieldByIndex(m.index)
 		raw, ok := diff[m.name]
 		if !ok {
-			raw = settingsCodec.base[m.name]
+			if m.shared {
+				f.Set(deepCopy(f))
+			}
+			continue
 		}
-		if i > 0 {
-			full.WriteByte(',')
+		// Into a zero value, as decoding the whole document did.
+		nv := reflect.New(m.typ)
+		if err := json.Unmarshal(raw, nv.Interface()); err != nil {
+			return err
 		}
-		name, _ := json.Marshal(m.name)
-		full.Write(name)
-		full.WriteByte(':')
-		full.Write(raw)
+		f.Set(nv.Elem())
 	}
-	full.WriteByte('}')
-	*s = model.UserSettings{}
-	return json.Unmarshal(full.Bytes(), s)
+	return nil
+}
+
+// holdsReferences reports whether v reaches a non-nil slice, map or
+// pointer (which a shallow copy would share).
+func holdsReferences(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Slice, reflect.Map, reflect.Pointer, reflect.Interface:
+		return !v.IsNil()
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if holdsReferences(v.Field(i)) {
+				return true
+			}
+		}
+	case reflect.Array:
+		for i := range v.Len() {
+			if holdsReferences(v.Index(i)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// deepCopy returns a copy of v sharing no slice, map or pointer with it
+// (unexported struct fields, such as a time.Time's location, are shared).
+func deepCopy(v reflect.Value) reflect.Value {
+	switch v.Kind() {
+	case reflect.Slice:
+		if v.IsNil() {
+			return v
+		}
+		out := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		for i := range v.Len() {
+			out.Index(i).Set(deepCopy(v.Index(i)))
+		}
+		return out
+	case reflect.Map:
+		if v.IsNil() {
+			return v
+		}
+		out := reflect.MakeMapWithSize(v.Type(), v.Len())
+		for it := v.MapRange(); it.Next(); {
+			out.SetMapIndex(it.Key(), deepCopy(it.Value()))
+		}
+		return out
+	case reflect.Pointer:
+		if v.IsNil() {
+			return v
+		}
+		out := reflect.New(v.Type().Elem())
+		out.Elem().Set(deepCopy(v.Elem()))
+		return out
+	case reflect.Struct, reflect.Array:
+		out := reflect.New(v.Type()).Elem()
+		out.Set(v)
+		n := v.Len
+		if v.Kind() == reflect.Struct {
+			n = v.NumField
+		}
+		for i := range n() {
+			if f := elem(out, i); f.CanSet() {
+				f.Set(deepCopy(elem(v, i)))
+			}
+		}
+		return out
+	}
+	return v
+}
+
+// elem is field i of a struct or element i of an array.
+func elem(v reflect.Value, i int) reflect.Value {
+	if v.Kind() == reflect.Struct {
+		return v.Field(i)
+	}
+	return v.Index(i)
 }
 
 // compactSettings rewrites, in batches of one transaction each, the users

@@ -88,3 +88,55 @@ func TestSettingsBaselineHasEveryMember(t *testing.T) {
 		t.Fatalf("only %d members", len(settingsCodec.members))
 	}
 }
+
+// Users decoded from the baseline share nothing with it or with each
+// other: changing one user's office hours or lists (as a patch does)
+// leaves the next user read with the defaults.
+func TestDecodedSettingsShareNothing(t *testing.T) {
+	text, err := encodeSettings(&newDefaultUser().UserSettings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first, second model.UserSettings
+	if err := decodeSettings(text, &first); err != nil {
+		t.Fatal(err)
+	}
+	want := first.OfficeHours.Monday.Ranges[0]
+	first.OfficeHours.Monday.Ranges[0] = model.TimeRange{From: "00:00", To: "01:00"}
+	first.OfficeHours.Monday.Ranges = append(first.OfficeHours.Monday.Ranges, model.TimeRange{From: "02:00", To: "03:00"})
+	first.FollowMe.Numbers = append(first.FollowMe.Numbers, "+15550100")
+	if err := decodeSettings(text, &second); err != nil {
+		t.Fatal(err)
+	}
+	if got := second.OfficeHours.Monday.Ranges; len(got) != 1 || got[0] != want {
+		t.Fatalf("second user's Monday %+v, want [%+v]: the first user's change leaked", got, want)
+	}
+	if len(second.FollowMe.Numbers) != 0 {
+		t.Fatalf("second user's follow-me numbers %v", second.FollowMe.Numbers)
+	}
+	if !reflect.DeepEqual(second, newDefaultUser().UserSettings) {
+		// The PINs differ (generated); everything else must not.
+		second.VoicemailPIN = ""
+		d := newDefaultUser().UserSettings
+		d.VoicemailPIN = ""
+		if !reflect.DeepEqual(second, d) {
+			t.Fatalf("second user's settings differ from the defaults:\n%+v\n%+v", second, d)
+		}
+	}
+}
+
+func BenchmarkDecodeSettings(b *testing.B) {
+	u := newDefaultUser()
+	u.EnableDND = true
+	text, err := encodeSettings(&u.UserSettings)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		var s model.UserSettings
+		if err := decodeSettings(text, &s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
