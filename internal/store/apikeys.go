@@ -85,6 +85,6 @@ func (s *Store) DeleteAPIKey(ctx context.Context, tenantID, userID, token string
 		if _, err := c.exec(ctx, `DELETE FROM sessions WHERE via = ?`, ViaAPIKey+token); err != nil {
 			return fmt.Errorf("end API key sessions: %w", err)
 		}
-		return nil
+		return c.publish(ctx, Event{Kind: EventSession, TenantID: tenantID, ID: userID})
 	})
 }

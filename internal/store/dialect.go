@@ -27,8 +27,8 @@ type conn struct {
 	q       querier
 	dialect string
 	// events, channel and pending carry what publish needs: this node's
-	// event hub, the NOTIFY channel (PostgreSQL), and, inside a SQLite
-	// transaction, the events to deliver once it commits.
+	// event hub, the NOTIFY channel (PostgreSQL), and, inside a
+	// transaction, the events to hand to this node once it commits.
 	events  *eventHub
 	channel string
 	pending *[]Event

@@ -40,6 +40,10 @@ const subscriberBuffer = 1024
 // PostgreSQL they travel through NOTIFY and reach the hub of every node
 // through its listener (see events_pg.go), this node's included.
 type eventHub struct {
+	// observe, when set, sees every event first, synchronously: the
+	// store's own caches (see principal_cache.go).
+	observe func(evs ...Event)
+
 	mu   sync.Mutex
 	subs map[*subscriber]struct{}
 }
@@ -70,6 +74,7 @@ func (h *eventHub) add(ctx context.Context) <-chan Event {
 // deliver hands evs to every subscriber without ever blocking: a full
 // subscriber is owed an EventResync, which replaces what it missed.
 func (h *eventHub) deliver(evs ...Event) {
+	h.local(evs...)
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for sub := range h.subs {
@@ -88,6 +93,14 @@ func (h *eventHub) deliver(evs ...Event) {
 				sub.lost = true
 			}
 		}
+	}
+}
+
+// local applies evs to this node's own caches only (their fan-out to
+// subscribers comes through the PostgreSQL listener).
+func (h *eventHub) local(evs ...Event) {
+	if h.observe != nil && len(evs) > 0 {
+		h.observe(evs...)
 	}
 }
 
@@ -113,29 +126,57 @@ func (s *Store) Publish(ctx context.Context, evs ...Event) error {
 
 // publish sends evs: through NOTIFY on PostgreSQL (delivered at commit
 // when c is a transaction), and to the hub on SQLite (after the commit
-// when c is a transaction, see inTx).
+// when c is a transaction, see inTx). This node's caches see them at
+// once either way (after the commit, in a transaction).
 func (c conn) publish(ctx context.Context, evs ...Event) error {
 	if len(evs) == 0 {
 		return nil
 	}
-	if c.dialect != DialectPostgres {
-		if c.pending != nil {
-			*c.pending = append(*c.pending, evs...)
-		} else if c.events != nil {
-			c.events.deliver(evs...)
+	if c.dialect == DialectPostgres {
+		for _, ev := range evs {
+			payload, err := json.Marshal(ev)
+			if err != nil {
+				return fmt.Errorf("publish event: %w", err)
+			}
+			if _, err := c.exec(ctx, `SELECT pg_notify(?, ?)`, c.channel, string(payload)); err != nil {
+				return fmt.Errorf("publish event: %w", err)
+			}
 		}
-		return nil
 	}
-	for _, ev := range evs {
-		payload, err := json.Marshal(ev)
-		if err != nil {
-			return fmt.Errorf("publish event: %w", err)
-		}
-		if _, err := c.exec(ctx, `SELECT pg_notify(?, ?)`, c.channel, string(payload)); err != nil {
-			return fmt.Errorf("publish event: %w", err)
-		}
+	switch {
+	case c.pending != nil:
+		*c.pending = append(*c.pending, evs...)
+	case c.events != nil && c.dialect == DialectPostgres:
+		c.events.local(evs...)
+	case c.events != nil:
+		c.events.deliver(evs...)
 	}
 	return nil
+}
+
+// committed hands the events of a committed transaction to this node:
+// to the hub on SQLite, to its own caches only on PostgreSQL (the hub
+// hears them through NOTIFY).
+func (s *Store) committed(evs []Event) {
+	if s.dialect == DialectPostgres {
+		s.events.local(evs...)
+		return
+	}
+	s.events.deliver(evs...)
+}
+
+// eventsLive reports whether this node hears every change event now: on
+// PostgreSQL only while its listener listens (which this starts, without
+// waiting, if nothing has yet).
+func (s *Store) eventsLive() bool {
+	if s.listener == nil {
+		return true
+	}
+	if s.listener.connected() {
+		return true
+	}
+	s.listener.launch()
+	return false
 }
 
 var notChannelChar = regexp.MustCompile(`[^a-z0-9_]`)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -23,6 +24,9 @@ type pgListener struct {
 	dsn, channel string
 	hub          *eventHub
 
+	// live is true while the listener's connection listens.
+	live atomic.Bool
+
 	mu      sync.Mutex
 	started bool
 	ready   chan struct{} // closed once the first LISTEN succeeded
@@ -33,15 +37,7 @@ type pgListener struct {
 // start runs the listener if it does not run yet, and waits (bounded)
 // until it listens.
 func (l *pgListener) start(ctx context.Context) error {
-	l.mu.Lock()
-	if !l.started {
-		l.started = true
-		lctx, cancel := context.WithCancel(context.Background())
-		l.cancel, l.ready, l.done = cancel, make(chan struct{}), make(chan struct{})
-		go l.run(lctx)
-	}
-	ready := l.ready
-	l.mu.Unlock()
+	ready := l.launch()
 	timer := time.NewTimer(listenerReadyTimeout)
 	defer timer.Stop()
 	select {
@@ -53,6 +49,24 @@ func (l *pgListener) start(ctx context.Context) error {
 		return errors.New("listen for change events: the PostgreSQL listener did not start within 10 s")
 	}
 }
+
+// launch runs the listener if it does not run yet, without waiting, and
+// returns the channel closed once it first listens.
+func (l *pgListener) launch() <-chan struct{} {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.started {
+		l.started = true
+		lctx, cancel := context.WithCancel(context.Background())
+		l.cancel, l.ready, l.done = cancel, make(chan struct{}), make(chan struct{})
+		go l.run(lctx)
+	}
+	return l.ready
+}
+
+// connected reports whether the listener listens now: only then does
+// this node hear every other node's changes.
+func (l *pgListener) connected() bool { return l.live.Load() }
 
 // stop ends the listener and waits for it.
 func (l *pgListener) stop() {
@@ -76,8 +90,15 @@ func (l *pgListener) run(ctx context.Context) {
 			} else {
 				l.hub.deliver(Event{Kind: EventResync})
 			}
+			l.live.Store(true)
 			backoff = 100 * time.Millisecond
 		})
+		if l.live.Swap(false) {
+			// Whatever is sent until the next LISTEN is lost: this
+			// node's caches stop trusting what they hold now (the
+			// subscribers' resync follows the next LISTEN).
+			l.hub.local(Event{Kind: EventResync})
+		}
 		select {
 		case <-ctx.Done():
 			return

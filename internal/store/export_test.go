@@ -33,3 +33,10 @@ func DeliverToHub(s *Store, evs ...Event) { s.events.deliver(evs...) }
 // CompactSettings runs the migrate step that rewrites whole settings
 // documents as their difference from the baseline.
 func CompactSettings(ctx context.Context, s *Store) (int, error) { return s.compactSettings(ctx) }
+
+// CachedPrincipals says how many principals s holds in its cache.
+func CachedPrincipals(s *Store) int { return s.principals.len() }
+
+// ListenerConnected reports whether s's PostgreSQL listener listens (true
+// on SQLite, which needs none).
+func ListenerConnected(s *Store) bool { return s.listener == nil || s.listener.connected() }

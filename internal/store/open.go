@@ -33,6 +33,15 @@ type Store struct {
 	events   *eventHub
 	listener *pgListener
 	channel  string
+	// principals caches who access tokens speak for (principal_cache.go).
+	principals *principalCache
+}
+
+// withCaches gives s its caches, which see every event first.
+func (s *Store) withCaches() *Store {
+	s.principals = newPrincipalCache()
+	s.events.observe = s.principals.apply
+	return s
 }
 
 // Open opens the database named by dbURL: "" means the SQLite file
@@ -96,7 +105,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	n := max(4, runtime.GOMAXPROCS(0))
 	db.SetMaxOpenConns(n)
 	db.SetMaxIdleConns(n)
-	s := &Store{db: db, dialect: DialectSQLite, stmts: newStmtCache(db), events: newEventHub()}
+	s := (&Store{db: db, dialect: DialectSQLite, stmts: newStmtCache(db), events: newEventHub()}).withCaches()
 	pctx, cancel := context.WithTimeout(ctx, pingTimeout)
 	defer cancel()
 	if err := pingSQLite(pctx, db); err != nil {
@@ -145,7 +154,7 @@ func openPostgres(ctx context.Context, dbURL string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("read the PostgreSQL schema at %s: %s", where, scrub(err.Error(), dbURL))
 	}
-	s := &Store{db: db, dialect: DialectPostgres, events: newEventHub(), channel: eventChannel(schema)}
+	s := (&Store{db: db, dialect: DialectPostgres, events: newEventHub(), channel: eventChannel(schema)}).withCaches()
 	s.listener = &pgListener{dsn: dbURL, channel: s.channel, hub: s.events}
 	return s, nil
 }
@@ -216,7 +225,7 @@ func (s *Store) DB() *sql.DB { return s.db }
 func (s *Store) c() conn { return s.on(s.db, nil) }
 
 // on returns a conn running on q (the pool or a transaction); pending,
-// when not nil, collects a SQLite transaction's events until it commits.
+// when not nil, collects a transaction's events until it commits.
 func (s *Store) on(q querier, pending *[]Event) conn {
 	return conn{q: q, dialect: s.dialect, events: s.events, channel: s.channel, pending: pending}
 }
@@ -244,6 +253,6 @@ func (s *Store) inTx(ctx context.Context, fn func(c conn) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	s.events.deliver(pending...) // SQLite; PostgreSQL delivers through NOTIFY
+	s.committed(pending)
 	return nil
 }

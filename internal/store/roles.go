@@ -78,9 +78,13 @@ func (s *Store) SyncBuiltInRoles(ctx context.Context, roles []model.Role) error 
 		if err != nil {
 			return fmt.Errorf("sync built-in roles: %w", err)
 		}
-		return nil
+		return c.publish(ctx, Event{Kind: EventRole}) // every tenant
 	})
 }
+
+// EventRole is published when a role is created, changed or deleted
+// (TenantID names its tenant, empty for the built-in roles).
+const EventRole = "role"
 
 // ListRoles lists the built-in roles and tenantID's own with the query
 // language (built-in first, then by name, by default).
@@ -123,7 +127,7 @@ func (s *Store) CreateRole(ctx context.Context, tenantID string, r *model.Role) 
 		if _, err := c.exec(ctx, insertRoleSQL, args...); err != nil {
 			return roleConflict("create role", err, r)
 		}
-		return nil
+		return c.publish(ctx, Event{Kind: EventRole, TenantID: tenantID, ID: r.Name})
 	})
 }
 
@@ -160,7 +164,7 @@ func (s *Store) UpdateRole(ctx context.Context, tenantID, name string, fn func(*
 			}
 		}
 		out = r
-		return nil
+		return c.publish(ctx, Event{Kind: EventRole, TenantID: tenantID, ID: old})
 	})
 	return out, err
 }
@@ -188,7 +192,9 @@ func (s *Store) DeleteRole(ctx context.Context, tenantID, name string) error {
 			}
 			return model.Conflict("name", "role %q cannot be deleted: %d %s it", canonical, n, noun)
 		}
-		_, err = c.exec(ctx, `DELETE FROM roles WHERE tenant_id = ? AND name_lower = ?`, tenantID, strings.ToLower(name))
-		return err
+		if _, err = c.exec(ctx, `DELETE FROM roles WHERE tenant_id = ? AND name_lower = ?`, tenantID, strings.ToLower(name)); err != nil {
+			return fmt.Errorf("delete role: %w", err)
+		}
+		return c.publish(ctx, Event{Kind: EventRole, TenantID: tenantID, ID: canonical})
 	})
 }

@@ -70,27 +70,55 @@ func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
 	return insertSession(ctx, s.c(), sess)
 }
 
+// EventSession is published when sessions of a user end (ID names the
+// user): sign-out, rotation, a revoked API key or family.
+const EventSession = "session"
+
 // PrincipalByAccess resolves an access token digest to its principal in
-// one query over sessions, users and tenants. An unknown digest or an
-// access token expired at now gives model.ErrNotFound. The caller checks
-// UserEnabled and TenantEnabled.
+// one query over sessions, users and tenants, or from this node's cache
+// of them (see principal_cache.go), which change events keep current. An
+// unknown digest or an access token expired at now gives
+// model.ErrNotFound. The caller checks UserEnabled and TenantEnabled.
 func (s *Store) PrincipalByAccess(ctx context.Context, accessHash string, now time.Time) (*Principal, error) {
+	at := micros(now)
+	if !s.eventsLive() {
+		p, _, err := s.principalByAccess(ctx, accessHash, at)
+		return p, err
+	}
+	if p, ok := s.principals.get(accessHash, at, time.Now()); ok {
+		return &p, nil
+	}
+	gen := s.principals.gen.Load()
+	p, expires, err := s.principalByAccess(ctx, accessHash, at)
+	if err != nil {
+		return nil, err
+	}
+	if s.eventsLive() {
+		s.principals.put(accessHash, *p, expires, gen, time.Now())
+	}
+	return p, nil
+}
+
+// principalByAccess reads the principal of accessHash and when its access
+// token expires (Unix µs) from the database.
+func (s *Store) principalByAccess(ctx context.Context, accessHash string, at int64) (*Principal, int64, error) {
 	var p Principal
 	var perms sql.NullString
+	var expires int64
 	err := s.queryRowFixed(ctx, `SELECT s.id, s.user_id, s.tenant_id, u.name, u.role, u.extension_number,
-		u.enabled, t.enabled, t.system, s.via, r.permissions
+		u.enabled, t.enabled, t.system, s.via, r.permissions, s.access_expires
 		FROM sessions s
 		JOIN users u ON u.id = s.user_id
 		JOIN tenants t ON t.id = s.tenant_id
 		LEFT JOIN roles r ON r.tenant_id = s.tenant_id AND r.name = u.role
-		WHERE s.access_hash = ? AND s.access_expires > ?`, accessHash, micros(now)).
+		WHERE s.access_hash = ? AND s.access_expires > ?`, accessHash, at).
 		Scan(&p.SessionID, &p.UserID, &p.TenantID, &p.UserName, &p.Role, &p.Extension,
-			&p.UserEnabled, &p.TenantEnabled, &p.TenantSystem, &p.Via, &perms)
+			&p.UserEnabled, &p.TenantEnabled, &p.TenantSystem, &p.Via, &perms, &expires)
 	p.RolePermissions = perms.String
 	if err != nil {
-		return nil, notFound("resolve access token", err)
+		return nil, 0, notFound("resolve access token", err)
 	}
-	return &p, nil
+	return &p, expires, nil
 }
 
 // RotateSession consumes the session whose refresh token digest is
@@ -122,7 +150,10 @@ func (s *Store) RotateSession(ctx context.Context, refreshHash string, now time.
 			return fmt.Errorf("rotate session: %w", err)
 		}
 		next.UserID, next.TenantID, next.Via, next.FamilyID = userID, tenantID, via, family
-		return insertSession(ctx, c, next)
+		if err := insertSession(ctx, c, next); err != nil {
+			return err
+		}
+		return c.publish(ctx, Event{Kind: EventSession, TenantID: tenantID, ID: userID})
 	})
 	if err == nil && reused {
 		return ErrRefreshReused
@@ -147,38 +178,58 @@ func revokeFamilyOf(ctx context.Context, c conn, refreshHash string, now time.Ti
 	if err != nil {
 		return false, fmt.Errorf("rotate session: %w", err)
 	}
-	if _, err := c.exec(ctx, `DELETE FROM sessions WHERE family_id = ?`, family); err != nil {
-		return false, fmt.Errorf("rotate session: %w", err)
+	if err := deleteSessions(ctx, c, "rotate session", `family_id = ?`, family); err != nil {
+		return false, err
 	}
 	return true, nil
+}
+
+// deleteSessions deletes the sessions matching where and tells every
+// node whose sessions ended, in c's transaction.
+func deleteSessions(ctx context.Context, c conn, op, where string, args ...any) error {
+	users, err := queryAll(ctx, c, op, func(row rowScanner) (*Event, error) {
+		ev := Event{Kind: EventSession}
+		return &ev, row.Scan(&ev.TenantID, &ev.ID)
+	}, `DELETE FROM sessions WHERE `+where+` RETURNING tenant_id, user_id`, args...)
+	if err != nil {
+		return err
+	}
+	seen := map[Event]bool{}
+	for _, ev := range users {
+		if !seen[ev] {
+			seen[ev] = true
+			if err := c.publish(ctx, ev); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // DeleteSession ends the session with id. Ending a session that does not
 // exist is not an error.
 func (s *Store) DeleteSession(ctx context.Context, id string) error {
-	if _, err := s.c().exec(ctx, `DELETE FROM sessions WHERE id = ?`, id); err != nil {
-		return fmt.Errorf("delete session: %w", err)
-	}
-	return nil
+	return s.inTx(ctx, func(c conn) error { return deleteSessions(ctx, c, "delete session", `id = ?`, id) })
 }
 
 // DeleteSessionByAccess ends the session of an access token digest.
 // Ending a session that does not exist is not an error, so sign-out is
 // idempotent.
 func (s *Store) DeleteSessionByAccess(ctx context.Context, accessHash string) error {
-	if _, err := s.c().exec(ctx, `DELETE FROM sessions WHERE access_hash = ?`, accessHash); err != nil {
-		return fmt.Errorf("delete session: %w", err)
-	}
-	return nil
+	return s.inTx(ctx, func(c conn) error {
+		return deleteSessions(ctx, c, "delete session", `access_hash = ?`, accessHash)
+	})
 }
 
 // DeleteUserSessions ends every session of userID except exceptSessionID
 // ("" ends them all).
 func (s *Store) DeleteUserSessions(ctx context.Context, userID, exceptSessionID string) error {
-	if _, err := s.c().exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND id <> ?`, userID, exceptSessionID); err != nil {
-		return fmt.Errorf("delete user sessions: %w", err)
-	}
-	return nil
+	return s.inTx(ctx, func(c conn) error {
+		if _, err := c.exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND id <> ?`, userID, exceptSessionID); err != nil {
+			return fmt.Errorf("delete user sessions: %w", err)
+		}
+		return c.publish(ctx, Event{Kind: EventSession, ID: userID})
+	})
 }
 
 // PurgeExpiredSessions deletes the sessions whose refresh token expired at

@@ -249,13 +249,17 @@ func (s *Store) UpdateTenant(ctx context.Context, id string, fn func(*model.Tena
 			return tenantConflict("update tenant", err, t)
 		}
 		out = t
-		return nil
+		return c.publish(ctx, Event{Kind: EventTenant, TenantID: id})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
 }
+
+// EventTenant is published when a tenant is changed or deleted
+// (TenantID names it).
+const EventTenant = "tenant"
 
 // DeleteTenant deletes the tenant with id together with everything in it
 // (users, sessions, roles, API keys), or returns model.ErrNotFound. Its
@@ -270,6 +274,6 @@ func (s *Store) DeleteTenant(ctx context.Context, id string) error {
 		if _, err := c.exec(ctx, `DELETE FROM roles WHERE tenant_id = ?`, id); err != nil {
 			return fmt.Errorf("delete tenant roles: %w", err)
 		}
-		return nil
+		return c.publish(ctx, Event{Kind: EventTenant, TenantID: id})
 	})
 }

@@ -53,7 +53,7 @@ func (s *Store) BulkInsertUsers(ctx context.Context, users []model.User) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("bulk insert users: %w", err)
 	}
-	s.events.deliver(pending...)
+	s.committed(pending)
 	return nil
 }
 
@@ -87,6 +87,9 @@ func (s *Store) UpdateAllUsers(ctx context.Context, tenantID string, fn func(*mo
 				if err := logChange(ctx, c, tenantID, "", SyncExtensionContact, u.ID, ChangeUpdated); err != nil {
 					return err
 				}
+			}
+			if err := c.publish(ctx, Event{Kind: EventUser, TenantID: tenantID, ID: u.ID}); err != nil {
+				return err
 			}
 		}
 		return nil
