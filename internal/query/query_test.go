@@ -141,3 +141,30 @@ func TestSearchFolds(t *testing.T) {
 		t.Fatalf("LikePattern = %q", LikePattern(`a%b_c\d`))
 	}
 }
+
+func TestSearchTextKeepsEveryMatch(t *testing.T) {
+	for _, c := range []struct {
+		fields []string
+		want   string
+	}{
+		{[]string{"user5", "Liam Muller", "user5@bench.example", "100005", "Liam", "Müller"}, "liam muller user5@bench.example 100005"},
+		{[]string{"anna", "", "", "2002", "Anna", ""}, "anna 2002"},
+		{[]string{"Zoë  Zoe", "ZOE"}, "zoe"},
+		{[]string{"", " "}, ""},
+	} {
+		got := SearchText(c.fields...)
+		if got != c.want {
+			t.Errorf("SearchText(%q) = %q, want %q", c.fields, got, c.want)
+		}
+		// Every substring of a field's folded word still occurs.
+		for _, w := range strings.Fields(Fold(strings.Join(c.fields, " "))) {
+			for i := range len(w) {
+				for j := i + 1; j <= len(w); j++ {
+					if !strings.Contains(got, w[i:j]) {
+						t.Errorf("SearchText(%q) = %q lost %q", c.fields, got, w[i:j])
+					}
+				}
+			}
+		}
+	}
+}

@@ -114,3 +114,28 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 // LikePattern escapes s for LIKE ... ESCAPE '\' and wraps it for a
 // contains match.
 func LikePattern(s string) string { return "%" + likeEscaper.Replace(s) + "%" }
+
+// SearchText is the folded text a list search matches, built from a
+// row's text fields: each distinct word once, leaving out words that occur
+// inside another word. A search word has no spaces, so it occurs in the
+// joined fields exactly when it occurs in one of their words; keeping only
+// the words no other word contains keeps every match and makes the text,
+// and the indexes built on it, shorter.
+func SearchText(fields ...string) string {
+	words := strings.Fields(Fold(strings.Join(fields, " ")))
+	keep := make([]string, 0, len(words))
+	for i, w := range words {
+		inside := false
+		for j, o := range words {
+			// A word inside a longer one, or the later copy of a repeat.
+			if i != j && strings.Contains(o, w) && (len(o) > len(w) || j < i) {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			keep = append(keep, w)
+		}
+	}
+	return strings.Join(keep, " ")
+}

@@ -40,3 +40,22 @@ func CachedPrincipals(s *Store) int { return s.principals.len() }
 // ListenerConnected reports whether s's PostgreSQL listener listens (true
 // on SQLite, which needs none).
 func ListenerConnected(s *Store) bool { return s.listener == nil || s.listener.connected() }
+
+// MigrateTo brings an empty database up to version only (tests of a
+// migration on rows written before it).
+func MigrateTo(ctx context.Context, s *Store, version int) error {
+	ms, err := migrations(s.dialect)
+	if err != nil {
+		return err
+	}
+	if _, err := s.c().exec(ctx, createVersionTable); err != nil {
+		return err
+	}
+	var upto []migration
+	for _, m := range ms {
+		if m.version <= version {
+			upto = append(upto, m)
+		}
+	}
+	return s.applyMigrations(ctx, upto)
+}

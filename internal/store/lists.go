@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/switchboard-pbx/switchboard/internal/query"
@@ -11,10 +12,6 @@ import (
 // rowScanner is what *sql.Row and *sql.Rows have in common: each table's
 // scan function reads one row through it.
 type rowScanner = interface{ Scan(...any) error }
-
-// sparseSearch is the match count up to which a SQLite search sorts its
-// matches rather than walking the table in list order (listSpec.sparseIndex).
-const sparseSearch = 2000
 
 // listSpec describes one paged list of a table: what it reads, which rows
 // always bound it, and its order when the request sets none.
@@ -29,14 +26,10 @@ type listSpec[T any] struct {
 	// equal sort keys still give one order and pages never overlap;
 	// "id" when empty.
 	tiebreak string
-	// sparseIndex is an SQLite index covering tenant and search_text.
-	// SQLite's planner cannot tell how selective a substring test is:
-	// left alone it walks the order index and visits rows until the page
-	// fills, which for a rare word means every row of the tenant. When
-	// the count says the matches are few, the page is read through this
-	// index and just those rows are sorted. "" for none.
-	sparseIndex string
-	scan        func(rowScanner) (*T, error)
+	// trigram is the list's SQLite trigram index of search_text (see
+	// search.go), nil for none.
+	trigram *trigramIndex
+	scan    func(rowScanner) (*T, error)
 }
 
 // listPaged runs a list request: the number of rows matching l's
@@ -44,22 +37,37 @@ type listSpec[T any] struct {
 // l.tiebreak (l.order by default). Every search word of q must occur in
 // the row's folded search_text. A nil q lists everything.
 func listPaged[T any](ctx context.Context, s *Store, l listSpec[T], q *query.List) (int, []T, error) {
-	where, args := s.listWhere(l.conds, l.args, q)
 	c := s.c()
-	var total int
-	if err := c.queryRow(ctx, `SELECT COUNT(*) FROM `+l.table+where, args...).Scan(&total); err != nil {
-		return 0, nil, fmt.Errorf("%s: count: %w", l.op, err)
-	}
+	conds, args := l.conds, l.args
 	from := l.table
-	if l.sparseIndex != "" && q != nil && len(q.Search) > 0 && total <= sparseSearch && s.dialect == DialectSQLite {
-		from += " INDEXED BY " + l.sparseIndex
+	plan := searchPlan{total: -1}
+	searching := q != nil && len(q.Search) > 0
+	if l.trigram != nil && searching && s.dialect == DialectSQLite {
+		var err error
+		plan, err = trigramSearch(ctx, c, l.trigram, q.Search, len(l.conds) == 1 && strings.TrimSpace(q.Where) == "")
+		if err != nil {
+			return 0, nil, fmt.Errorf("%s: %w", l.op, err)
+		}
+		from += plan.hint
+		if plan.cond != "" {
+			conds = append(slices.Clone(conds), plan.cond)
+			args = append(slices.Clone(args), plan.args...)
+		}
+	}
+	where, args := s.listWhere(conds, args, q)
+	total := plan.total
+	if total < 0 {
+		if err := c.queryRow(ctx, `SELECT COUNT(*) FROM `+from+where, searchArgs(s.dialect, searching, args)...).Scan(&total); err != nil {
+			return 0, nil, fmt.Errorf("%s: count: %w", l.op, err)
+		}
 	}
 	tiebreak := l.tiebreak
 	if tiebreak == "" {
 		tiebreak = "id"
 	}
 	page, pageArgs := s.listPage(q, l.order, tiebreak)
-	out, err := queryAll(ctx, c, l.op, l.scan, `SELECT `+l.cols+` FROM `+from+where+page, append(args, pageArgs...)...)
+	out, err := queryAll(ctx, c, l.op, l.scan, `SELECT `+l.cols+` FROM `+from+where+page,
+		searchArgs(s.dialect, searching, append(args, pageArgs...))...)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -79,14 +87,9 @@ func (s *Store) listWhere(conds []string, args []any, q *query.List) (string, []
 			if w == "" {
 				continue
 			}
-			// search_text and w are both folded: a plain substring test
-			// does, and instr/strpos skip LIKE's per-character matching.
-			if s.dialect == DialectPostgres {
-				conds = append(conds, `strpos(search_text, ?) > 0`)
-			} else {
-				conds = append(conds, `instr(search_text, ?) > 0`)
-			}
-			args = append(args, w)
+			cond, arg := searchCond(s.dialect, w)
+			conds = append(conds, cond)
+			args = append(args, arg)
 		}
 	}
 	if len(conds) == 0 {

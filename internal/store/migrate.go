@@ -104,6 +104,31 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
+	if err := s.applyMigrations(ctx, ms); err != nil {
+		return err
+	}
+	if _, err := s.compactSettings(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	// Indexes the data may not allow yet (see emails.go).
+	err = s.inTx(ctx, func(c conn) error {
+		if err := s.lockMigrations(ctx, c); err != nil {
+			return err
+		}
+		if err := ensureNameKeys(ctx, c); err != nil {
+			return err
+		}
+		return ensureEmailIndex(ctx, c)
+	})
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// applyMigrations applies those of ms not recorded yet, in order, each in
+// its own transaction with its schema_migrations row.
+func (s *Store) applyMigrations(ctx context.Context, ms []migration) error {
 	for _, m := range ms {
 		err := s.inTx(ctx, func(c conn) error {
 			if err := s.lockMigrations(ctx, c); err != nil {
@@ -127,22 +152,6 @@ func (s *Store) Migrate(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("migrate: %w", err)
 		}
-	}
-	if _, err := s.compactSettings(ctx); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	// Indexes the data may not allow yet (see emails.go).
-	err = s.inTx(ctx, func(c conn) error {
-		if err := s.lockMigrations(ctx, c); err != nil {
-			return err
-		}
-		if err := ensureNameKeys(ctx, c); err != nil {
-			return err
-		}
-		return ensureEmailIndex(ctx, c)
-	})
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil
 }

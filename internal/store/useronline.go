@@ -22,7 +22,7 @@ func (s *Store) ListUsersOnline(ctx context.Context, tenantID string, q *query.L
 	}
 	return listPaged(ctx, s, listSpec[model.User]{op: "list users", table: "users", cols: userColumns,
 		conds: []string{"tenant_id = ?", cond}, args: []any{tenantID, micros(now)}, order: "created_at, id",
-		sparseIndex: "users_tenant_search_idx", scan: scanUser}, q)
+		trigram: usersTrigram(tenantID), scan: scanUser}, q)
 }
 
 // RegisteredDevices counts the live bindings at now of each of the

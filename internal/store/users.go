@@ -59,9 +59,10 @@ func UserSchema() query.Schema {
 	}
 }
 
-// userSearchText is the folded text that list searches match.
+// userSearchText is the folded text that list searches match (indexed by
+// trigrams: users_search on SQLite, users_search_trgm_idx on PostgreSQL).
 func userSearchText(u *model.User) string {
-	return query.Fold(strings.Join([]string{u.Name, u.DisplayName, u.Email, u.ExtensionNumber, u.FirstName, u.LastName}, " "))
+	return query.SearchText(u.Name, u.DisplayName, u.Email, u.ExtensionNumber, u.FirstName, u.LastName)
 }
 
 // userValues returns u's column values, without id and tenant_id, in the
@@ -217,7 +218,7 @@ func (s *Store) FindUsersByEmail(ctx context.Context, tenantID, email string, li
 func (s *Store) ListUsers(ctx context.Context, tenantID string, q *query.List) (int, []model.User, error) {
 	return listPaged(ctx, s, listSpec[model.User]{op: "list users", table: "users", cols: userColumns,
 		conds: []string{"tenant_id = ?"}, args: []any{tenantID}, order: "created_at, id",
-		sparseIndex: "users_tenant_search_idx", scan: scanUser}, q)
+		trigram: usersTrigram(tenantID), scan: scanUser}, q)
 }
 
 // UsersByID returns a tenant's users among ids.

@@ -106,6 +106,7 @@ func postgresSchema(t testing.TB) string {
 	defer admin.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	trigramExtension(ctx, t, admin)
 	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
 		t.Fatalf("create test schema %s: %v", schema, err)
 	}
@@ -127,4 +128,19 @@ func postgresSchema(t testing.TB) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// trigramExtension installs pg_trgm in the test database's default schema
+// once. Left to the migrations, it would land in the first test's schema
+// and go with it, taking every other test's trigram index along.
+func trigramExtension(ctx context.Context, t testing.TB, admin *sql.DB) {
+	_, err := admin.ExecContext(ctx, `CREATE EXTENSION IF NOT EXISTS pg_trgm`)
+	if err == nil {
+		return
+	}
+	// Tests starting together may race to create it: one wins.
+	var n int
+	if qerr := admin.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_extension WHERE extname = 'pg_trgm'`).Scan(&n); qerr != nil || n == 0 {
+		t.Fatalf("create extension pg_trgm in the test database: %v", err)
+	}
 }
