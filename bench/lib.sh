@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/go/bin:$PATH"
 
-DB="" CHILDREN=4
+DB="" CHILDREN=4 NODES=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --db) DB="$2"; shift 2 ;;
@@ -13,6 +13,7 @@ while [ $# -gt 0 ]; do
     --calls) CALLS="$2"; shift 2 ;;
     --rate) RATE="$2"; shift 2 ;;
     --concurrency) CONC="$2"; shift 2 ;;
+    --nodes) NODES="$2"; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -31,15 +32,16 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 
-# start_switchboard EXTRA_FLAGS...: a node on free ports (SB_PORT, API).
+# start_switchboard EXTRA_FLAGS...: a node on free ports (SB_PORT, API);
+# with NODE set, another node (its own data directory and log).
 start_switchboard() {
   HTTP_PORT=$(free_port) SB_PORT=$(free_port)
   API="http://127.0.0.1:$HTTP_PORT"
-  go build -o "$WORK/switchboard" ./cmd/switchboard
+  [ -x "$WORK/switchboard" ] || go build -o "$WORK/switchboard" ./cmd/switchboard
   ADMIN_PW="bench-Admin-pw-1"
-  local args=(serve --data-dir "$WORK/data" --http "127.0.0.1:$HTTP_PORT" --sip "127.0.0.1:$SB_PORT" --log-level warn "$@")
+  local args=(serve --data-dir "$WORK/data${NODE:-}" --http "127.0.0.1:$HTTP_PORT" --sip "127.0.0.1:$SB_PORT" --log-level warn "$@")
   [ -n "$DB" ] && args+=(--db "$DB")
-  SWITCHBOARD_ADMIN_PASSWORD=$ADMIN_PW "$WORK/switchboard" "${args[@]}" >"$WORK/switchboard.log" 2>&1 &
+  SWITCHBOARD_ADMIN_PASSWORD=$ADMIN_PW "$WORK/switchboard" "${args[@]}" >"$WORK/switchboard${NODE:-}.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 100); do curl -fs "$API/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 }
@@ -79,6 +81,7 @@ drive() {
   end=$(date +%s.%N)
   ok=$(sed -n 's/^ *Successful call *| *[0-9]* *| *\([0-9]*\).*/\1/p' "$WORK/$name.screen" | tail -1)
   failed=$(sed -n 's/^ *Failed call *| *[0-9]* *| *\([0-9]*\).*/\1/p' "$WORK/$name.screen" | tail -1)
+  echo "${ok:-0}" >"$WORK/$name.ok"
   python3 -c "ok=int('${ok:-0}'); print(f'{ok/($end-$start):.0f}')" >"$WORK/$name.rate"
   echo "$name: ${ok:-0} ok, ${failed:-0} failed in $(python3 -c "print(f'{$end-$start:.2f}')") s: $(cat "$WORK/$name.rate") $5/s" >&2
 }

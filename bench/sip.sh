@@ -5,12 +5,20 @@
 # (bench/register.xml: REGISTER, 401, REGISTER with MD5 digest, 200), on
 # loopback, one after the other. Prints both rates and the ratio.
 #
-#   bench/sip.sh [--db postgres://...] [--users 500] [--calls 20000] [--rate 4000] [--concurrency 100]
+#   bench/sip.sh [--db postgres://...] [--users 500] [--calls 20000] [--rate 4000] [--concurrency 100] [--nodes 2]
+#
+# --nodes 2 (with --db postgres://...) also starts a second node on the
+# same database and, after the one-node run, drives both at once, each
+# with half of the users, the calls, the rate and the concurrency; it
+# prints the aggregate rate and its ratio to the one-node rate.
 #
 # Needs: go, sipp (sip-tester), kamailio, curl, python3. Nothing is left behind.
 USERS=500 CALLS=20000 RATE=4000 CONC=100
 source "$(dirname "$0")/lib.sh"
 
+if [ "$NODES" != 1 ] && { [ "$NODES" != 2 ] || [ -z "$DB" ]; }; then
+  echo "--nodes 2 needs --db postgres://... (nodes share the database)" >&2; exit 2
+fi
 start_switchboard
 make_tenant $(seq 10000 $((10000 + USERS - 1)))
 {
@@ -22,3 +30,24 @@ start_kamailio bench/kamailio.cfg.in
 drive switchboard "$SB_PORT" bench/register.xml "$WORK/users.csv" registrations
 drive kamailio "$KAM_PORT" bench/register.xml "$WORK/users.csv" registrations
 summary registrations
+
+[ "$NODES" = 2 ] || exit 0
+PORT1=$SB_PORT
+NODE=2 start_switchboard
+PORT2=$SB_PORT
+for half in 0 1; do
+  { echo SEQUENTIAL; sed -n "$((half + 2))~2p" "$WORK/users.csv"; } >"$WORK/users$half.csv"
+done
+ONE_CALLS=$CALLS ONE_RATE=$RATE ONE_CONC=$CONC
+CALLS=$((ONE_CALLS / 2)) RATE=$((ONE_RATE / 2)) CONC=$((ONE_CONC / 2))
+start=$(date +%s.%N)
+drive node1 "$PORT1" bench/register.xml "$WORK/users0.csv" registrations & d1=$!
+drive node2 "$PORT2" bench/register.xml "$WORK/users1.csv" registrations & d2=$!
+wait "$d1" "$d2"
+end=$(date +%s.%N)
+python3 - "$(cat "$WORK/node1.ok")" "$(cat "$WORK/node2.ok")" "$(cat "$WORK/switchboard.rate")" "$start" "$end" <<'PY'
+import sys
+ok1, ok2, one, start, end = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+agg = (ok1 + ok2) / (end - start)
+print(f"two nodes {agg:.0f} registrations/s ({ok1} + {ok2} ok in {end - start:.2f} s)  one node {one:.0f} registrations/s  ratio {(agg / one if one else 0):.2f}")
+PY
