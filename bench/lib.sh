@@ -81,7 +81,7 @@ drive() {
   end=$(date +%s.%N)
   ok=$(sed -n 's/^ *Successful call *| *[0-9]* *| *\([0-9]*\).*/\1/p' "$WORK/$name.screen" | tail -1)
   failed=$(sed -n 's/^ *Failed call *| *[0-9]* *| *\([0-9]*\).*/\1/p' "$WORK/$name.screen" | tail -1)
-  echo "${ok:-0}" >"$WORK/$name.ok"
+  echo "${ok:-0} $start $end" >"$WORK/$name.ok"
   python3 -c "ok=int('${ok:-0}'); print(f'{ok/($end-$start):.0f}')" >"$WORK/$name.rate"
   echo "$name: ${ok:-0} ok, ${failed:-0} failed in $(python3 -c "print(f'{$end-$start:.2f}')") s: $(cat "$WORK/$name.rate") $5/s" >&2
 }
