@@ -228,3 +228,37 @@ func TestNATLabMedia(t *testing.T) {
 		t.Fatalf("the relay still holds %v after the BYE", calls)
 	}
 }
+
+// TestNATLabAcrossNodes: two nodes on one PostgreSQL; the phone behind
+// the lab's NAT router registers on the first, over UDP and then TCP,
+// and the call comes in on the second. Only the first node can reach the
+// phone (the router lets in only what answers the phone's own mapping,
+// and the TCP connection is the first node's), so the second sends the
+// INVITE through it (a Route with a token only the nodes can make), and
+// ACK and BYE follow the same path. Before, the second node sent to the
+// mapping itself, which the router dropped.
+func TestNATLabAcrossNodes(t *testing.T) {
+	needTool(t, "sipp")
+	const ttl = 3
+	lab := newNATLab(t, ttl)
+	dsn := storetest.DSN(t, "postgres")
+	onLab := func(c *config.Config) { c.SIPAddr = lab.HostIP + ":0" }
+	a, b := startServerWith(t, dsn, onLab, nil), startServerWith(t, dsn, onLab, nil)
+	admin, id201, id202 := legacyTenant(a, "acme.example")
+	for _, c := range []struct{ transport, name, phone, phoneID, caller string }{
+		{"u1", "UDP", "202", id202, "201"},
+		{"t1", "TCP", "201", id201, "202"},
+	} {
+		phoneDone, stopPhone := startNATPhone(t, lab, a.app.SIPAddr(), c.transport, c.phone, 4*ttl+6)
+		waitRegistered(t, a, admin, c.phoneID, 1)
+		time.Sleep(2 * ttl * time.Second) // the router would have forgotten an idle mapping
+		sf, _ := filepath.Abs("testdata/sipp/uac_auth.xml")
+		if err := sippRunFrom(t, lab.HostIP, b.app.SIPAddr(), sf, []string{sippLine(c.caller, "acme.example", "Sip-secret-"+c.caller, c.phone)}); err != nil {
+			stopPhone()
+			t.Fatalf("call through the other node to the phone behind NAT over %s: %v\n%s", c.name, err, tail(b.logs.String(), 3000))
+		}
+		if err := phoneDone(); err != nil {
+			t.Fatalf("the phone behind NAT over %s: %v", c.name, err)
+		}
+	}
+}

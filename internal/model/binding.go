@@ -23,12 +23,21 @@ type Binding struct {
 	Transport  string
 	EnablePush bool
 	CreatedAt  time.Time
+	// Node is the SIP address (host:port) of the node the REGISTER came
+	// to, which holds its flow: the connection, or the NAT mapping, the
+	// phone is reached by. Other nodes reach the phone through it.
+	Node string
 }
 
 // FlowParam is the Contact URI parameter that carries the flow a phone
 // is reached by (transport~ip~port: where its REGISTER came from), for
 // the proxy to send there instead of the Contact's own address.
 const FlowParam = "sb-flow"
+
+// NodeParam is the Contact URI parameter, beside FlowParam, that names
+// the node holding the flow (host~port): only that node can use the
+// phone's connection or NAT mapping, so the others send through it.
+const NodeParam = "sb-node"
 
 // BehindNAT tells whether the binding's REGISTER came from another IP
 // address than its Contact names (RFC 3581: the phone is behind NAT, and
@@ -53,7 +62,8 @@ func (b *Binding) FlowOnly() bool {
 // Target is the URI calls to the binding are sent to: the Contact URI,
 // with FlowParam naming the source when the phone is behind NAT or
 // registered over TCP or TLS (RFC 5626: over the connection it
-// registered on, the only way to a phone behind NAT).
+// registered on, the only way to a phone behind NAT), and NodeParam
+// naming the node that holds that flow.
 func (b *Binding) Target() string {
 	uri := ContactURI(b.Contact)
 	t := strings.ToLower(b.Transport)
@@ -64,7 +74,11 @@ func (b *Binding) Target() string {
 	if err != nil || t == "" {
 		return uri
 	}
-	return uri + ";" + FlowParam + "=" + t + "~" + ip + "~" + port
+	uri += ";" + FlowParam + "=" + t + "~" + ip + "~" + port
+	if host, p, err := net.SplitHostPort(b.Node); err == nil {
+		uri += ";" + NodeParam + "=" + host + "~" + p
+	}
+	return uri
 }
 
 // ContactURI is the URI of a Contact value (inside <> when present).

@@ -9,13 +9,13 @@ import (
 	"github.com/switchboard-pbx/switchboard/internal/model"
 )
 
-const bindingColumns = `tenant_id, user_id, instance_id, contact, call_id, cseq, expires_at, q, user_agent, source, transport, enable_push, created_at`
+const bindingColumns = `tenant_id, user_id, instance_id, contact, call_id, cseq, expires_at, q, user_agent, source, transport, enable_push, created_at, node`
 
 func scanBinding(row interface{ Scan(...any) error }) (*model.Binding, error) {
 	var b model.Binding
 	var cseq, exp, created int64
 	if err := row.Scan(&b.TenantID, &b.UserID, &b.InstanceID, &b.Contact, &b.CallID, &cseq, &exp, &b.Q, &b.UserAgent,
-		&b.Source, &b.Transport, &b.EnablePush, &created); err != nil {
+		&b.Source, &b.Transport, &b.EnablePush, &created, &b.Node); err != nil {
 		return nil, err
 	}
 	b.CSeq, b.ExpiresAt, b.CreatedAt = uint32(cseq), time.UnixMicro(exp).UTC(), time.UnixMicro(created).UTC()
@@ -98,12 +98,12 @@ func (s *Store) UpdateBindings(ctx context.Context, tenantID, userID string, now
 			if o, ok := old[b.InstanceID]; ok && *o == *b {
 				continue
 			}
-			if _, err := c.exec(ctx, `INSERT INTO sip_bindings (`+bindingColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			if _, err := c.exec(ctx, `INSERT INTO sip_bindings (`+bindingColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 				ON CONFLICT (user_id, instance_id) DO UPDATE SET contact = excluded.contact, call_id = excluded.call_id,
 				cseq = excluded.cseq, expires_at = excluded.expires_at, q = excluded.q, user_agent = excluded.user_agent,
-				source = excluded.source, transport = excluded.transport, enable_push = excluded.enable_push`,
+				source = excluded.source, transport = excluded.transport, enable_push = excluded.enable_push, node = excluded.node`,
 				tenantID, userID, b.InstanceID, b.Contact, b.CallID, int64(b.CSeq), micros(b.ExpiresAt), b.Q, b.UserAgent,
-				b.Source, b.Transport, b.EnablePush, micros(b.CreatedAt)); err != nil {
+				b.Source, b.Transport, b.EnablePush, micros(b.CreatedAt), b.Node); err != nil {
 				return fmt.Errorf("write binding: %w", err)
 			}
 		}

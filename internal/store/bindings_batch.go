@@ -18,7 +18,7 @@ type BindingUpdate struct {
 	Apply            func(u *SIPUser, current []model.Binding) ([]model.Binding, error)
 }
 
-// upsertRows bounds the rows of one multi-row INSERT (13 parameters each,
+// upsertRows bounds the rows of one multi-row INSERT (14 parameters each,
 // well under both databases' limits).
 const upsertRows = 200
 
@@ -210,17 +210,17 @@ func writeBindings(ctx context.Context, c conn, users map[string]*SIPUser, befor
 // upsertBindings writes bs (at most one per user and instance) in one
 // statement.
 func upsertBindings(ctx context.Context, c conn, bs []*model.Binding) error {
-	row := "(" + placeholders(13) + ")"
+	row := "(" + placeholders(14) + ")"
 	values := strings.TrimSuffix(strings.Repeat(row+", ", len(bs)), ", ")
-	args := make([]any, 0, 13*len(bs))
+	args := make([]any, 0, 14*len(bs))
 	for _, b := range bs {
 		args = append(args, b.TenantID, b.UserID, b.InstanceID, b.Contact, b.CallID, int64(b.CSeq), micros(b.ExpiresAt), b.Q,
-			b.UserAgent, b.Source, b.Transport, b.EnablePush, micros(b.CreatedAt))
+			b.UserAgent, b.Source, b.Transport, b.EnablePush, micros(b.CreatedAt), b.Node)
 	}
 	if _, err := c.exec(ctx, `INSERT INTO sip_bindings (`+bindingColumns+`) VALUES `+values+`
 		ON CONFLICT (user_id, instance_id) DO UPDATE SET contact = excluded.contact, call_id = excluded.call_id,
 		cseq = excluded.cseq, expires_at = excluded.expires_at, q = excluded.q, user_agent = excluded.user_agent,
-		source = excluded.source, transport = excluded.transport, enable_push = excluded.enable_push`, args...); err != nil {
+		source = excluded.source, transport = excluded.transport, enable_push = excluded.enable_push, node = excluded.node`, args...); err != nil {
 		return fmt.Errorf("write bindings: %w", err)
 	}
 	return nil

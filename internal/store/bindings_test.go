@@ -19,7 +19,7 @@ func TestBindings(t *testing.T) {
 		t0 := time.Now().UTC().Truncate(time.Microsecond)
 		bind := func(id string, ttl time.Duration) model.Binding {
 			return model.Binding{InstanceID: id, Contact: "<sip:100@192.0.2.1>", CallID: "c", CSeq: 1, ExpiresAt: t0.Add(ttl),
-				UserAgent: "ua", Source: "192.0.2.1:5060", Transport: "UDP", CreatedAt: t0}
+				UserAgent: "ua", Source: "192.0.2.1:5060", Transport: "UDP", CreatedAt: t0, Node: "192.0.2.9:5060"}
 		}
 		set := func(u *model.User, bs ...model.Binding) {
 			t.Helper()
@@ -29,7 +29,8 @@ func TestBindings(t *testing.T) {
 		set(bob, bind("i1", time.Minute))
 		list, err := s.ListBindings(ctx, a.ID, ann.ID, t0)
 		must(t, err)
-		if len(list) != 2 || list[0].InstanceID != "i1" || !list[1].ExpiresAt.Equal(t0.Add(time.Hour)) || list[0].Source != "192.0.2.1:5060" {
+		if len(list) != 2 || list[0].InstanceID != "i1" || !list[1].ExpiresAt.Equal(t0.Add(time.Hour)) || list[0].Source != "192.0.2.1:5060" ||
+			list[0].Node != "192.0.2.9:5060" {
 			t.Fatalf("list: %+v", list)
 		}
 		// Expired ones are not listed, then swept.

@@ -18,11 +18,19 @@ import (
 // is reached by a new connection to its Contact (RFC 3261), while for
 // one behind NAT applyFlow returns false and req must not be sent:
 // dialling its NAT mapping would only wait for a timeout, or reach
-// whoever holds that port now.
+// whoever holds that port now. A flow that another node holds (its
+// NodeParam) is reached through that node (see toNode).
 func (p *Proxy) applyFlow(req *sip.Request) bool {
 	v, ok := req.Recipient.UriParams.Get(model.FlowParam)
 	if !ok {
 		return true
+	}
+	if host, port, ok := flowNode(&req.Recipient); ok {
+		if !p.self.Own(sip.Uri{Host: host, Port: port}) {
+			p.toNode(req, v, host, port)
+			return true
+		}
+		req.Recipient.UriParams.Remove(model.NodeParam)
 	}
 	req.Recipient.UriParams.Remove(model.FlowParam)
 	parts := strings.Split(v, "~")
@@ -41,10 +49,15 @@ func (p *Proxy) applyFlow(req *sip.Request) bool {
 // flowContact marks msg's Contact (a phone's INVITE, or its answer) with
 // the flow it came by when the phone is behind NAT or on TCP or TLS, so
 // the requests the other party sends to that Contact later in the dialog
-// (ACK, BYE, re-INVITE) reach the phone the same way.
+// (ACK, BYE, re-INVITE) reach the phone the same way. A Contact that
+// is marked already (by the node holding the phone's flow, which
+// record-routes the dialog too) stays as it is.
 func flowContact(msg interface{ Contact() *sip.ContactHeader }, source, transport string) {
 	h := msg.Contact()
 	if h == nil || source == "" {
+		return
+	}
+	if _, marked := h.Address.UriParams.Get(model.FlowParam); marked {
 		return
 	}
 	b := model.Binding{Contact: h.Value(), Source: source, Transport: transport}

@@ -28,6 +28,9 @@ func (p *Proxy) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 			p.onInDialog(req, tx) // a re-INVITE (hold, resume) in a dialog we record-route
 			return
 		}
+		if p.hopped(req, tx) {
+			return // another node's call to a phone whose flow this node holds
+		}
 	}
 	// The caller's CANCEL ends the INVITE's processing.
 	ctx, cancelCtx := context.WithCancel(context.Background())

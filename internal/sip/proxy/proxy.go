@@ -8,6 +8,7 @@ package proxy
 
 import (
 	"context"
+	"crypto/rand"
 	"log/slog"
 	"sync"
 	"time"
@@ -37,8 +38,12 @@ type Config struct {
 	// Relay, when set, anchors the media of calls with a party behind
 	// NAT (or of all calls, as the tenant says) in a media relay.
 	Relay Relay
-	Now   func() time.Time
-	Log   *slog.Logger
+	// HopKey is the secret every node shares for the tokens of calls
+	// sent through the node holding a phone's flow (random when empty:
+	// one node alone).
+	HopKey []byte
+	Now    func() time.Time
+	Log    *slog.Logger
 }
 
 // Proxy routes INVITEs and relays the requests of the dialogs it
@@ -52,6 +57,7 @@ type Proxy struct {
 	keyPressWait time.Duration
 	media        *Media
 	relay        Relay
+	hopKey       []byte
 	now          func() time.Time
 	log          *slog.Logger
 	dialogs      dialogs
@@ -75,7 +81,11 @@ func New(cfg Config) *Proxy {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Proxy{router: cfg.Router, st: cfg.Store, auth: cfg.Auth, client: cfg.Client, self: cfg.Self, keyPressWait: cfg.KeyPressWait,
+	if len(cfg.HopKey) == 0 {
+		cfg.HopKey = make([]byte, 32)
+		_, _ = rand.Read(cfg.HopKey)
+	}
+	return &Proxy{hopKey: cfg.HopKey, router: cfg.Router, st: cfg.Store, auth: cfg.Auth, client: cfg.Client, self: cfg.Self, keyPressWait: cfg.KeyPressWait,
 		media: cfg.Media, relay: cfg.Relay, anchoredCalls: anchored{m: map[string]string{}}, now: cfg.Now, log: cfg.Log, trunks: map[string]trunkEntry{}, keys: keyWaits{m: map[string]chan string{}},
 		dialogs: dialogs{m: map[string]*call{}, st: cfg.Store, now: cfg.Now, log: cfg.Log}}
 }

@@ -48,6 +48,7 @@ type Request struct {
 	UserAgent string
 	Source    string
 	Transport string
+	Node      string // this node's SIP address, which holds the flow
 	Now       time.Time
 }
 
@@ -209,5 +210,5 @@ func lifetime(c *Contact, requestExpires int, lim Limits) (time.Duration, bool) 
 func binding(c *Contact, key string, r *Request, ttl time.Duration) model.Binding {
 	return model.Binding{InstanceID: key, Contact: c.Value, CallID: r.CallID, CSeq: r.CSeq,
 		ExpiresAt: r.Now.Add(ttl), Q: c.Q, UserAgent: r.UserAgent, Source: r.Source, Transport: r.Transport,
-		EnablePush: c.Push, CreatedAt: r.Now}
+		EnablePush: c.Push, CreatedAt: r.Now, Node: r.Node}
 }

@@ -29,6 +29,10 @@ type Config struct {
 	// the connection it came on carries a binding (zero: none), so that
 	// a TCP or TLS connection stays open for calls to reach the phone.
 	Keep func(transport, source string, until time.Time)
+	// Node is this node's SIP address (host:port) as the other nodes
+	// reach it, kept with each binding: a phone behind NAT or on TCP or
+	// TLS is reached only through the node it registered on.
+	Node string
 }
 
 // Registrar answers REGISTER requests: it authenticates them, applies
@@ -43,6 +47,7 @@ type Registrar struct {
 	keep   func(transport, source string, until time.Time)
 	batch  *committer
 	users  *users
+	node   string
 }
 
 // New makes a Registrar.
@@ -57,7 +62,7 @@ func New(cfg Config) *Registrar {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Registrar{st: cfg.Store, auth: cfg.Auth, limits: cfg.Limits, now: cfg.Now, log: cfg.Log, keep: cfg.Keep,
-		batch: &committer{st: cfg.Store, now: cfg.Now, log: cfg.Log}, users: newUsers(cfg.Store, cfg.Now)}
+		batch: &committer{st: cfg.Store, now: cfg.Now, log: cfg.Log}, users: newUsers(cfg.Store, cfg.Now), node: cfg.Node}
 }
 
 // Follow keeps the registrar's cache of users in step with the store's
@@ -82,6 +87,9 @@ func (reg *Registrar) Handle(ctx context.Context, req *sip.Request) *sip.Respons
 		return sip.NewResponseFromRequest(req, 405, "Method Not Allowed", nil)
 	}
 	r, a, bad := parse(req, now)
+	if r != nil {
+		r.Node = reg.node
+	}
 	if bad != "" {
 		return sip.NewResponseFromRequest(req, 400, bad, nil)
 	}
@@ -205,7 +213,10 @@ func ok(req *sip.Request, list []model.Binding, now time.Time) *sip.Response {
 func (reg *Registrar) FlowFailed(transport, source string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	n, err := reg.st.DeleteFlowBindings(ctx, transport, source, (*model.Binding).FlowOnly)
+	// Only this node's flows: the same address may hold a connection to
+	// another node, which still reaches its phones.
+	mine := func(b *model.Binding) bool { return b.FlowOnly() && (b.Node == reg.node || b.Node == "") }
+	n, err := reg.st.DeleteFlowBindings(ctx, transport, source, mine)
 	if err != nil {
 		reg.log.Warn("sip flow failed: delete bindings", "transport", transport, "source", source, "error", err)
 		return

@@ -101,14 +101,19 @@ func Listen(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s := &Server{tr: tr, sweepEvery: cfg.SweepEvery}
 	tr.Handle(sip.OPTIONS, onOptions)
-	reg = registrar.New(registrar.Config{Store: cfg.Store, Auth: auth, Limits: cfg.Limits, Now: cfg.Now, Log: log, Keep: tr.Keep})
+	reg = registrar.New(registrar.Config{Store: cfg.Store, Auth: auth, Limits: cfg.Limits, Now: cfg.Now, Log: log, Keep: tr.Keep, Node: tr.Addr()})
 	if err := reg.Follow(ctx); err != nil {
 		tr.Close()
 		return nil, err
 	}
 	s.handle(reg.Handlers())
 	if cfg.Router != nil {
-		px := proxy.New(proxy.Config{Router: cfg.Router, Store: cfg.Store, Auth: auth, Client: tr.Client(), Self: tr,
+		hopKey, err := cfg.Store.NodeSecret(ctx, "sip-flow-hop")
+		if err != nil {
+			tr.Close()
+			return nil, err
+		}
+		px := proxy.New(proxy.Config{HopKey: []byte(hopKey), Router: cfg.Router, Store: cfg.Store, Auth: auth, Client: tr.Client(), Self: tr,
 			KeyPressWait: cfg.KeyPressWait, Media: cfg.Media, Relay: cfg.Relay, Now: cfg.Now, Log: log})
 		s.handle(px.Handlers())
 		s.sweeps = append(s.sweeps, px.Sweep)
