@@ -491,3 +491,37 @@ func TestRelayAllCalls(t *testing.T) {
 		t.Fatal("no RTP reached the callee")
 	}
 }
+
+// TestRelayDeletedAtShutdown: a call anchored in the relay that is still
+// up when its node shuts down (gracefully) is deleted from the relay by
+// that node: the relay's ports are not left to its idle timeout.
+func TestRelayDeletedAtShutdown(t *testing.T) {
+	needTool(t, "sipp")
+	rl := startRTPEngine(t, "127.0.0.1")
+	s := startServerWith(t, storetest.DSN(t, "sqlite"), func(c *config.Config) { c.Media.RTPEngine = rl.ng }, nil)
+	admin, _, id202 := legacyTenant(s, "acme.example")
+	_, stopPhone := startPhone(t, nil, "127.0.0.1", s.app.SIPAddr(), "u1", "202",
+		natPhoneScenario(20, "10.99.0.1"), natPhoneAnswers, 20)
+	defer stopPhone()
+	waitRegistered(t, s, admin, id202, 1)
+	held := sippUACHolding(t, s.app.SIPAddr(), sippLine("201", "acme.example", "Sip-secret-201", "202"), 15*time.Second)
+	deadline := time.Now().Add(10 * time.Second)
+	for len(rl.calls()) != 1 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if calls := rl.calls(); len(calls) != 1 {
+		t.Fatalf("the call to the phone behind NAT is not in the relay: %v\n%s", calls, tail(s.logs.String(), 3000))
+	}
+	s.stop()
+	deadline = time.Now().Add(5 * time.Second)
+	for len(rl.calls()) != 0 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if calls := rl.calls(); len(calls) != 0 {
+		t.Fatalf("the relay still holds %v after the node shut down", calls)
+	}
+	if !strings.Contains(rl.logs.String(), "Received command 'delete'") {
+		t.Fatalf("no delete reached the relay:\n%s", tail(rl.logs.String(), 2000))
+	}
+	_ = held() // the caller's BYE finds no node: its failure is expected
+}
