@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"net"
 	"os"
@@ -12,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/switchboard-pbx/switchboard/internal/store/storetest"
 )
 
 // Tests with softphones and tools nobody here wrote: Debian's baresip,
@@ -96,17 +99,36 @@ func TestSipsak(t *testing.T) {
 // baresip is one baresip 1.0 process (Debian 12) as a phone: a config
 // directory with its listen address and one account through the node.
 type baresip struct {
-	t    *testing.T
-	dir  string
-	port int
+	t        *testing.T
+	dir      string
+	port     int
+	commands []string
 }
 
 // newBaresip writes the configuration of a phone that registers ext of
 // domain over network (udp or tcp) through the node at sipAddr.
 func newBaresip(t *testing.T, sipAddr, network, ext, domain, password string) *baresip {
+	return newBaresipWith(t, sipAddr, network, ext, domain, password, baresipOptions{})
+}
+
+// baresipOptions change a baresip phone: parameters added to its account
+// (";answermode=auto"), a directory it writes what it hears and sends
+// to (WAV files, baresip's sndfile module), commands
+// it runs once started ("/dial sip:202@acme.example").
+type baresipOptions struct {
+	account, heard string
+	commands       []string
+}
+
+// newBaresipWith is newBaresip with options.
+func newBaresipWith(t *testing.T, sipAddr, network, ext, domain, password string, o baresipOptions) *baresip {
 	t.Helper()
 	needClient(t, "baresip", "baresip")
-	b := &baresip{t: t, dir: t.TempDir(), port: freePort(t)}
+	b := &baresip{t: t, dir: t.TempDir(), port: freePort(t), commands: o.commands}
+	dump := ""
+	if o.heard != "" {
+		dump = "module sndfile.so\nsnd_path " + o.heard + "\n"
+	}
 	config := fmt.Sprintf(`poll_method poll
 sip_listen 127.0.0.1:%d
 module_path /usr/lib/baresip/modules
@@ -117,10 +139,12 @@ module_app account.so
 module_app menu.so
 audio_player aufile,/dev/null
 audio_source ausine,440
+ausrc_srate 48000
+ausrc_channels 2
 audio_alert aufile,/dev/null
-`, b.port)
-	account := fmt.Sprintf("<sip:%s@%s;transport=%s>;auth_pass=%s;outbound=\"sip:%s;transport=%s\";regint=300\n",
-		ext, domain, network, password, sipAddr, network)
+%s`, b.port, dump)
+	account := fmt.Sprintf("<sip:%s@%s;transport=%s>;auth_pass=%s;outbound=\"sip:%s;transport=%s\";regint=300%s\n",
+		ext, domain, network, password, sipAddr, network, o.account)
 	for name, text := range map[string]string{"config": config, "accounts": account} {
 		if err := os.WriteFile(filepath.Join(b.dir, name), []byte(text), 0o600); err != nil {
 			t.Fatal(err)
@@ -132,7 +156,11 @@ audio_alert aufile,/dev/null
 // runFor runs the phone for secs seconds (it registers at once) and
 // returns its output; it is safe in any goroutine.
 func (b *baresip) runFor(secs int) string {
-	out, err := run([]string{"baresip", "-f", b.dir, "-t", strconv.Itoa(secs)}, time.Duration(secs+15)*time.Second)
+	argv := []string{"baresip", "-f", b.dir, "-t", strconv.Itoa(secs)}
+	for _, c := range b.commands {
+		argv = append(argv, "-e", c)
+	}
+	out, err := run(argv, time.Duration(secs+15)*time.Second)
 	if err != nil {
 		out += fmt.Sprintf("\n(baresip: %v)", err)
 	}
@@ -180,4 +208,64 @@ func TestBaresip(t *testing.T) {
 			t.Fatalf("bindings while baresip ran: %v", regs)
 		}
 	})
+}
+
+// TestBaresipCall: two baresip 1.0 phones on a MD5_ONLY tenant call each
+// other through the proxy: 201 over TCP dials 202 over UDP, which
+// answers by itself (answermode=auto); 201's 440 Hz tone is what 202
+// hears (recorded to a WAV file: the SDP passed the proxy intact), 201
+// hangs up as it quits, and both users get a record of the answered call
+// that the caller ended, no longer than it lasted.
+func TestBaresipCall(t *testing.T) {
+	needClient(t, "baresip", "baresip")
+	s := startServer(t, storetest.DSN(t, "sqlite"))
+	admin, id201, id202 := sipTenant(s, "acme.example")
+	setDigest(s, admin, "MD5_ONLY")
+	heard := t.TempDir()
+	callee := newBaresipWith(t, s.app.SIPAddr(), "udp", "202", "acme.example", "Sip-secret-202",
+		baresipOptions{account: ";answermode=auto", heard: heard})
+	calleeOut := make(chan string, 1)
+	go func() { calleeOut <- callee.runFor(16) }()
+	waitRegistered(t, s, admin, id202, 1)
+	caller := newBaresipWith(t, s.app.SIPAddr(), "tcp", "201", "acme.example", "Sip-secret-201",
+		baresipOptions{commands: []string{"/dial sip:202@acme.example"}})
+	started := time.Now()
+	out := caller.runFor(8)
+	lasted := time.Since(started)
+	bout := <-calleeOut
+	if !strings.Contains(out, "Call established") || !strings.Contains(bout, "Call established") {
+		t.Fatalf("the call was not established:\ncaller:\n%s\ncallee:\n%s", tail(out, 2500), tail(bout, 2500))
+	}
+	if !strings.Contains(bout, "terminated") && !strings.Contains(bout, "closed") {
+		t.Fatalf("the callee's call did not end at the caller's BYE:\n%s", tail(bout, 2500))
+	}
+	dumps, _ := filepath.Glob(filepath.Join(heard, "*-dec.wav"))
+	if len(dumps) != 1 {
+		t.Fatalf("the callee's recordings of what it heard: %v\n%s", dumps, tail(bout, 2000))
+	}
+	wav, err := os.ReadFile(dumps[0])
+	if err != nil || len(wav) < 44 {
+		t.Fatalf("the callee recorded nothing: %v", err)
+	}
+	var pcm []int16
+	for i := 44; i+2 <= len(wav); i += 2 {
+		pcm = append(pcm, int16(binary.LittleEndian.Uint16(wav[i:])))
+	}
+	if rate := binary.LittleEndian.Uint32(wav[24:]); rate != 8000 || len(pcm) < 8000 {
+		t.Fatalf("the callee heard %d samples at %d Hz", len(pcm), rate)
+	}
+	if tone, other := goertzel(pcm, 440), goertzel(pcm, 1000); tone < 100*other || tone < 1e6 {
+		t.Fatalf("the callee did not hear the caller's 440 Hz tone (power %.0f, at 1 kHz %.0f)", tone, other)
+	}
+	for _, who := range []struct{ name, pw, id string }{{"alice", "Alice-password-1", id201}, {"bob", "Bob-password-1", id202}} {
+		list := records(t, s, s.signIn(who.name, who.pw, "acme.example"), 1)
+		if len(list) != 1 {
+			t.Fatalf("%s has %d records", who.name, len(list))
+		}
+		r := list[0]
+		d, _ := r["duration"].(float64)
+		if r["end_reason"] != "CALLER_DISCONNECTED" || r["status_code"] != float64(200) || d < 1 || d > lasted.Seconds()+1 {
+			t.Fatalf("%s's record (the caller ran %s): %v", who.name, lasted, r)
+		}
+	}
 }
