@@ -120,11 +120,26 @@ type baresipOptions struct {
 	commands       []string
 }
 
+// freePortPair is a free port whose next port is free too: baresip
+// listens for TLS on the port after its sip_listen port.
+func freePortPair(t *testing.T) int {
+	t.Helper()
+	for i := 0; i < 20; i++ {
+		p := freePort(t)
+		if ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p+1)); err == nil {
+			ln.Close()
+			return p
+		}
+	}
+	t.Fatal("no free pair of ports")
+	return 0
+}
+
 // newBaresipWith is newBaresip with options.
 func newBaresipWith(t *testing.T, sipAddr, network, ext, domain, password string, o baresipOptions) *baresip {
 	t.Helper()
 	needClient(t, "baresip", "baresip")
-	b := &baresip{t: t, dir: t.TempDir(), port: freePort(t), commands: o.commands}
+	b := &baresip{t: t, dir: t.TempDir(), port: freePortPair(t), commands: o.commands}
 	dump := ""
 	if o.heard != "" {
 		dump = "module sndfile.so\nsnd_path " + o.heard + "\n"
