@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-pbx/switchboard/internal/media"
 	"github.com/switchboard-pbx/switchboard/internal/media/audio"
 	"github.com/switchboard-pbx/switchboard/internal/store/storetest"
 )
@@ -307,5 +309,75 @@ func TestSippRecordingAcrossReInvite(t *testing.T) {
 	_, right := stereoChannels(t, s.must(200, "GET", recs[0].(map[string]any)["file_url"].(string), alice, nil).Body)
 	if p := goertzel(right, 1500); p < 1e6 {
 		t.Fatalf("the trunk's tone after the re-INVITE is not in the recording (1500 Hz power %.3g)", p)
+	}
+}
+
+// TestSippRecordingAnnouncementAndInternal: bob records his inbound
+// calls, with the announcement. Alice's call to him (an internal call)
+// is anchored here: her phone hears "This call is recorded" (the
+// prompt's exact G.711) and bob gets a recording of the call, linked
+// from his record. Once the tenant never records internal calls, her
+// next call to him goes end to end (bob's phone is offered her own
+// SDP): no announcement reaches her, no recording is made.
+func TestSippRecordingAnnouncementAndInternal(t *testing.T) {
+	needTool(t, "sipp")
+	prompts, err := media.LoadPrompts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := startServer(t, storetest.DSN(t, "sqlite"))
+	admin, _, id202 := legacyTenant(s, "acme.example")
+	s.must(204, "POST", "/api/users/"+id202, admin, map[string]any{"call_recording": "INBOUND", "play_recording_announcement": true})
+	calleeTone := tonePcap(t, 1500, 3000)
+	bob := s.newUA("udp", "202", "acme.example", "Sip-secret-202")
+	call := func(sdpCheck func(alicePort int) string) *rtpPeer {
+		t.Helper()
+		peer := newRTPPeer(t)
+		port, done := recordingTrunk(t, calleeTone, sdpCheck(peer.Port()))
+		if res := bob.register("Contact: *", "Expires: 0"); res.StatusCode != 200 {
+			t.Fatalf("unregister bob: %v", res)
+		}
+		if res := bob.register(fmt.Sprintf("Contact: <sip:202@127.0.0.1:%d>", port), "Expires: 600"); res.StatusCode != 200 {
+			t.Fatalf("register bob: %v", res)
+		}
+		uac := filepath.Join(t.TempDir(), "uac.xml")
+		_ = os.WriteFile(uac, []byte(sdpPort(voicemailScenario(pauseStep(5000)+byeStep), peer.Port())), 0o600)
+		if err := sippRunMedia(t, s.app.SIPAddr(), uac, []string{sippLine("201", "acme.example", "Sip-secret-201", "202")}); err != nil {
+			t.Logf("bob's phone: %v", done())
+			t.Fatalf("call: %v\n%s", err, tail(s.logs.String(), 2000))
+		}
+		if err := done(); err != nil {
+			t.Fatalf("bob's phone: %v", err)
+		}
+		return peer
+	}
+	announcement := prompts["rec-announcement"]
+	if len(announcement) < 4000 {
+		t.Fatalf("the announcement prompt has %d samples", len(announcement))
+	}
+	peer := call(func(int) string { return `m=audio [0-9]+` })
+	peer.waitFor(0, announcement, "the recording announcement", 5*time.Second)
+	bobTok := s.signIn("bob", "Bob-password-1", "acme.example")
+	var recs []any
+	for deadline := time.Now().Add(10 * time.Second); len(recs) == 0 && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		recs = s.must(200, "GET", "/api/user/recordings", bobTok, nil).JSON(t)["items"].([]any)
+	}
+	cdrs := records(t, s, bobTok, 1)
+	if len(recs) != 1 || cdrs[0]["recording_id"] != recs[0].(map[string]any)["id"] || cdrs[0]["direction"] != "INTERNAL_CALL" {
+		t.Fatalf("bob's recordings %v, record %v", recs, cdrs[0])
+	}
+
+	s.must(204, "POST", "/api/tenant", admin, map[string]any{"never_record_internal_calls": true})
+	peer = call(func(alicePort int) string { return fmt.Sprintf(`m=audio %d `, alicePort) })
+	got, law := peer.received()
+	if want := audio.Encode(nil, audio.Codec(law), announcement[:4000]); bytes.Contains(got, want) {
+		t.Fatal("alice heard the announcement on a call that is not recorded")
+	}
+	time.Sleep(time.Second)
+	if recs := s.must(200, "GET", "/api/user/recordings", bobTok, nil).JSON(t)["items"].([]any); len(recs) != 1 {
+		t.Fatalf("bob's recordings after an internal call the tenant never records: %v", recs)
+	}
+	if cdrs := records(t, s, bobTok, 2); cdrs[0]["recording_id"] != "" {
+		t.Fatalf("the internal call links a recording: %v", cdrs[0])
 	}
 }
