@@ -195,6 +195,7 @@ func BenchmarkUsers(b *testing.B) {
 			n := seed(b, dsn)
 			b.Run("GetUser/http", func(b *testing.B) { benchGetHTTP(b, n) })
 			b.Run("GetUser/store", func(b *testing.B) { benchGetStore(b, n) })
+			b.Run("GetUser/ratio", func(b *testing.B) { benchGetRatio(b, n) })
 			b.Run("Search", func(b *testing.B) { benchSearch(b, n) })
 			b.Run("Portal/users-pages", func(b *testing.B) { benchPortalUsers(b, n) })
 			b.Run("CreateUser/default-argon2id", func(b *testing.B) { benchCreate(b, n.base, n.token) })
