@@ -116,5 +116,9 @@ func TestLookalikeUserNames(t *testing.T) {
 		if err == nil {
 			t.Fatal("no unique name key index after Migrate")
 		}
+		// The plain index of migration 19 goes once the unique one is there.
+		if indexExists(t, s, "users_tenant_name_key_idx") {
+			t.Error("users_tenant_name_key_idx kept beside the unique index")
+		}
 	})
 }

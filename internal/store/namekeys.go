@@ -69,5 +69,10 @@ func ensureNameKeys(ctx context.Context, c conn) error {
 	if _, err := c.exec(ctx, `CREATE UNIQUE INDEX IF NOT EXISTS `+nameKeyIndex+` ON users (tenant_id, name_key)`); err != nil {
 		return fmt.Errorf("create %s: %w", nameKeyIndex, err)
 	}
+	// The unique index serves every look-up the plain one (migration 19)
+	// did, which only stays while duplicates keep the unique one out.
+	if _, err := c.exec(ctx, `DROP INDEX IF EXISTS users_tenant_name_key_idx`); err != nil {
+		return fmt.Errorf("drop users_tenant_name_key_idx: %w", err)
+	}
 	return nil
 }

@@ -178,3 +178,16 @@ func TestTrigramMigrationIndexesExistingUsers(t *testing.T) {
 		})
 	}
 }
+
+// indexExists reports whether the store's schema has an index (or, on
+// SQLite, any schema object) called name.
+func indexExists(t *testing.T, s *store.Store, name string) bool {
+	t.Helper()
+	q := `SELECT COUNT(*) FROM sqlite_master WHERE name = ?`
+	if s.Dialect() == store.DialectPostgres {
+		q = `SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = $1`
+	}
+	var n int
+	must(t, s.DB().QueryRow(q, name).Scan(&n))
+	return n > 0
+}
