@@ -125,8 +125,11 @@ func lockSIPUsers(ctx context.Context, c conn, ids []string) (map[string]*SIPUse
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	drows, err := c.query(ctx, `SELECT user_id, ha1_md5, ha1_sha256 FROM device_credentials
-		WHERE user_id IN (`+placeholders(len(ids))+`) AND (expires_at = 0 OR used_at <> 0) ORDER BY created_at, id`, anys(ids)...)
+	// Through users, so that device_credentials is read by its
+	// (tenant_id, user_id) index.
+	drows, err := c.query(ctx, `SELECT d.user_id, d.ha1_md5, d.ha1_sha256 FROM users u
+		JOIN device_credentials d ON d.tenant_id = u.tenant_id AND d.user_id = u.id
+		WHERE u.id IN (`+placeholders(len(ids))+`) AND (d.expires_at = 0 OR d.used_at <> 0) ORDER BY d.created_at, d.id`, anys(ids)...)
 	if err != nil {
 		return nil, fmt.Errorf("device lines: %w", err)
 	}
