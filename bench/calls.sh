@@ -7,7 +7,10 @@
 # without its pause) and the same sipp UAS as the callee, one after the
 # other on loopback. Prints both rates and the ratio.
 #
-#   bench/calls.sh [--db postgres://...] [--users 200] [--calls 5000] [--rate 2000] [--concurrency 100]
+#   bench/calls.sh [--db postgres://...] [--users 200] [--calls 5000] [--rate 2000] [--concurrency 100] [--profile FILE]
+#
+# --profile FILE builds the node with -tags pprof and writes a CPU profile of
+# it during the first PROFILE_SECONDS (default 5) of its calls to FILE.
 #
 # Needs: go, sipp (sip-tester), kamailio, curl, python3. Nothing is left behind.
 USERS=200 CALLS=5000 RATE=2000 CONC=100

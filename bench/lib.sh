@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/go/bin:$PATH"
 
-DB="" CHILDREN=4 NODES=1
+DB="" CHILDREN=4 NODES=1 PROFILE=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --db) DB="$2"; shift 2 ;;
@@ -14,6 +14,7 @@ while [ $# -gt 0 ]; do
     --rate) RATE="$2"; shift 2 ;;
     --concurrency) CONC="$2"; shift 2 ;;
     --nodes) NODES="$2"; shift 2 ;;
+    --profile) PROFILE="$2"; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -37,7 +38,9 @@ free_port() { python3 -c 'import socket;s=socket.socket(socket.AF_INET,socket.SO
 start_switchboard() {
   HTTP_PORT=$(free_port) SB_PORT=$(free_port)
   API="http://127.0.0.1:$HTTP_PORT"
-  [ -x "$WORK/switchboard" ] || go build -o "$WORK/switchboard" ./cmd/switchboard
+  local tags=()
+  if [ -n "$PROFILE" ]; then tags=(-tags pprof); PPROF_PORT=$(free_port); export SWITCHBOARD_PPROF=127.0.0.1:$PPROF_PORT; fi
+  [ -x "$WORK/switchboard" ] || go build "${tags[@]}" -o "$WORK/switchboard" ./cmd/switchboard
   ADMIN_PW="bench-Admin-pw-1"
   local args=(serve --data-dir "$WORK/data${NODE:-}" --http "127.0.0.1:$HTTP_PORT" --sip "127.0.0.1:$SB_PORT" --log-level warn "$@")
   [ -n "$DB" ] && args+=(--db "$DB")
@@ -73,12 +76,16 @@ start_kamailio() {
 # drive NAME PORT SCENARIO INJECTION UNIT: runs sipp at RATE with CONC at
 # once for CALLS calls and prints the successful ones per second.
 drive() {
-  local name=$1 port=$2 start end ok failed
+  local name=$1 port=$2 start end ok failed prof=""
+  if [ "$name" = switchboard ] && [ -n "$PROFILE" ]; then # a CPU profile of the node while sipp runs
+    curl -fsS -o "$PROFILE" "http://$SWITCHBOARD_PPROF/debug/pprof/profile?seconds=${PROFILE_SECONDS:-5}" & prof=$!
+  fi
   start=$(date +%s.%N)
   sipp "127.0.0.1:$port" -sf "$3" -inf "$4" -m "$CALLS" -r "$RATE" -rp 1000 -l "$CONC" \
     -i 127.0.0.1 -p "$(free_port)" -nostdin -timeout 300s -trace_screen -screen_file "$WORK/$name.screen" \
     -trace_err -error_file "$WORK/$name.err" >/dev/null 2>&1 || true
   end=$(date +%s.%N)
+  [ -z "$prof" ] || wait "$prof" || echo "the profile failed" >&2
   ok=$(sed -n 's/^ *Successful call *| *[0-9]* *| *\([0-9]*\).*/\1/p' "$WORK/$name.screen" | tail -1)
   failed=$(sed -n 's/^ *Failed call *| *[0-9]* *| *\([0-9]*\).*/\1/p' "$WORK/$name.screen" | tail -1)
   echo "${ok:-0} $start $end" >"$WORK/$name.ok"
