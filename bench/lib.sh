@@ -74,7 +74,9 @@ start_kamailio() {
 }
 
 # drive NAME PORT SCENARIO INJECTION UNIT: runs sipp at RATE with CONC at
-# once for CALLS calls and prints the successful ones per second.
+# once for CALLS calls and prints the successful ones per second. A call
+# whose next message does not come within 10 s fails (UDP lost on a busy
+# machine), so that a run cannot hang on calls that will never end.
 drive() {
   local name=$1 port=$2 start end ok failed prof=""
   if [ "$name" = switchboard ] && [ -n "$PROFILE" ]; then # a CPU profile of the node while sipp runs
@@ -82,7 +84,7 @@ drive() {
   fi
   start=$(date +%s.%N)
   sipp "127.0.0.1:$port" -sf "$3" -inf "$4" -m "$CALLS" -r "$RATE" -rp 1000 -l "$CONC" \
-    -i 127.0.0.1 -p "$(free_port)" -nostdin -timeout 300s -trace_screen -screen_file "$WORK/$name.screen" \
+    -i 127.0.0.1 -p "$(free_port)" -nostdin -timeout 300s -recv_timeout 10s -trace_screen -screen_file "$WORK/$name.screen" \
     -trace_err -error_file "$WORK/$name.err" >/dev/null 2>&1 || true
   end=$(date +%s.%N)
   [ -z "$prof" ] || wait "$prof" || echo "the profile failed" >&2

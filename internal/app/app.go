@@ -115,6 +115,9 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Option
 	if err != nil {
 		return nil, err
 	}
+	if err := dir.FollowChanges(ctx); err != nil { // the proxy's reads are cached from here on
+		return nil, fmt.Errorf("follow changes: %w", err)
+	}
 	reg, err := sipserver.Listen(ctx, rcfg)
 	if err != nil {
 		return nil, err

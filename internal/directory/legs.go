@@ -157,7 +157,7 @@ func (s *Service) checkPlanLegs(ctx context.Context, tenant *model.Tenant, hops 
 		r, ok := roles[u.Role]
 		if !ok {
 			var err error
-			if r, err = s.roleOf(ctx, u.TenantID, u.Role); err != nil {
+			if r, err = s.role(ctx, u.TenantID, u.Role); err != nil {
 				return err
 			}
 			roles[u.Role] = r

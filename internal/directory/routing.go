@@ -56,7 +56,7 @@ func (s *Service) Routing(ctx context.Context, c *Caller, userID, caller string,
 func (s *Service) routeCall(ctx context.Context, tenant *model.Tenant, u *model.User, caller string, internal bool, at time.Time) ([]routing.Hop, error) {
 	if tenant == nil {
 		var err error
-		if tenant, err = s.store.GetTenant(ctx, u.TenantID); err != nil {
+		if tenant, err = s.tenant(ctx, u.TenantID); err != nil {
 			return nil, err
 		}
 	}
@@ -85,7 +85,7 @@ func (s *Service) routeCall(ctx context.Context, tenant *model.Tenant, u *model.
 	}
 	call := routing.Call{From: caller, Internal: internal, Direct: true, At: at}
 	hops := routing.Resolve(first, call, env, func(ext string) *routing.Callee {
-		next, err := s.store.GetUserByExtension(ctx, u.TenantID, ext)
+		next, err := s.userByExtension(ctx, u.TenantID, ext)
 		if err != nil || !next.Enabled {
 			return nil
 		}
@@ -167,7 +167,13 @@ func (r SIPRouter) Route(ctx context.Context, tenant *model.Tenant, callee *mode
 
 // UserByExtension returns the enabled user of the tenant at ext.
 func (r SIPRouter) UserByExtension(ctx context.Context, tenantID, ext string) (*model.User, error) {
-	return enabled(r.S.store.GetUserByExtension(ctx, tenantID, ext))
+	return enabled(r.S.userByExtension(ctx, tenantID, ext))
+}
+
+// SIPUser returns the user of extension ext at a tenant's SIP domain
+// with its credentials, for digest authentication.
+func (r SIPRouter) SIPUser(ctx context.Context, domain, ext string) (*store.SIPUser, error) {
+	return r.S.sipUser(ctx, domain, ext)
 }
 
 // enabled passes on a user look-up's answer, a disabled user as none.
@@ -216,7 +222,7 @@ func dialTenant(t *model.Tenant) dialplan.Tenant {
 
 // Tenant returns a tenant.
 func (r SIPRouter) Tenant(ctx context.Context, tenantID string) (*model.Tenant, error) {
-	return r.S.store.GetTenant(ctx, tenantID)
+	return r.S.tenant(ctx, tenantID)
 }
 
 // TrunkTenant returns the tenant whose trunk is at source (IP:port; over
@@ -233,11 +239,6 @@ func (r SIPRouter) UserByNumber(ctx context.Context, tenantID, number string) (*
 		return u, err
 	}
 	return enabled(r.S.store.UserByCallerID(ctx, tenantID, number))
-}
-
-// WriteCDRs stores records the proxy made.
-func (r SIPRouter) WriteCDRs(ctx context.Context, cdrs []model.CDR) error {
-	return r.S.store.CreateCDRs(ctx, cdrs)
 }
 
 // routingCallee gathers what the decision needs of a user: settings,
@@ -258,7 +259,7 @@ func (s *Service) routingCallee(ctx context.Context, u *model.User) (*routing.Ca
 	for _, b := range bindings {
 		rc.Contacts = append(rc.Contacts, b.Target())
 	}
-	holidays, err := s.userHolidays(ctx, u)
+	holidays, err := s.holidaysOf(ctx, u)
 	if err != nil {
 		return nil, err
 	}

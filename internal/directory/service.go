@@ -67,6 +67,8 @@ type Service struct {
 	}
 	// imports are the CSV user imports this node runs.
 	imports importJobs
+	// cache holds what calls read, once FollowChanges runs (callcache.go).
+	cache atomic.Pointer[callCache]
 }
 
 // New returns a Service.

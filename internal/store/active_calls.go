@@ -15,20 +15,26 @@ const MaxCallAge = 12 * time.Hour
 
 // AddActiveCall records that the users are on call callID (answered).
 func (s *Store) AddActiveCall(ctx context.Context, callID string, userIDs []string, at time.Time) error {
-	return s.inTx(ctx, func(c conn) error {
-		for _, u := range userIDs {
-			if _, err := c.exec(ctx, `INSERT INTO active_calls (call_id, user_id, started_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
-				callID, u, micros(at)); err != nil {
-				return fmt.Errorf("add active call: %w", err)
-			}
+	return s.inTx(ctx, func(c conn) error { return addActiveCall(ctx, c, callID, userIDs, at) })
+}
+
+func addActiveCall(ctx context.Context, c conn, callID string, userIDs []string, at time.Time) error {
+	for _, u := range userIDs {
+		if _, err := c.exec(ctx, `INSERT INTO active_calls (call_id, user_id, started_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+			callID, u, micros(at)); err != nil {
+			return fmt.Errorf("add active call: %w", err)
 		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // RemoveActiveCall forgets call callID (ended).
 func (s *Store) RemoveActiveCall(ctx context.Context, callID string) error {
-	_, err := s.c().exec(ctx, `DELETE FROM active_calls WHERE call_id = ?`, callID)
+	return removeActiveCall(ctx, s.c(), callID)
+}
+
+func removeActiveCall(ctx context.Context, c conn, callID string) error {
+	_, err := c.exec(ctx, `DELETE FROM active_calls WHERE call_id = ?`, callID)
 	return err
 }
 

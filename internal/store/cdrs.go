@@ -66,30 +66,32 @@ func scanCDR(row rowScanner) (*model.CDR, error) {
 // CreateCDRs stores records, all or none. A record whose user, call id and
 // start are already stored is a *model.ConflictError on "items[i].call_id".
 func (s *Store) CreateCDRs(ctx context.Context, cdrs []model.CDR) error {
-	return s.inTx(ctx, func(c conn) error {
-		for i := range cdrs {
-			r := &cdrs[i]
-			r.StartedAt = norm(r.StartedAt)
-			_, err := c.exec(ctx, `INSERT INTO cdrs (`+cdrColumns+`, search_text)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				r.ID, r.TenantID, r.UserID, r.Caller, r.CallerDomain, r.CallerDisplayName, r.Callee, r.CalleeDomain, r.CalleeDisplayName,
-				micros(r.StartedAt), optMicros(r.RangAt), optMicros(r.AnsweredAt), optMicros(r.EndedAt), r.CallID, r.Direction, r.EndReason,
-				r.RerouteReason, r.StatusCode, r.Destination, r.OutboundCallerID, r.DIDCID, r.Trunk, r.Duration, int64(r.Cost),
-				r.BilledAccount, r.ServiceNumber, r.UserData,
-				query.Fold(r.Caller+" "+r.CallerDisplayName+" "+r.Callee+" "+r.CalleeDisplayName+" "+r.Destination))
-			if err != nil {
-				if _, ok := uniqueViolation(err); ok {
-					return model.Conflict(fmt.Sprintf("items[%d].call_id", i), "a record of call %q started at %s is already stored for this user",
-						r.CallID, r.StartedAt.Format(time.RFC3339))
-				}
-				return fmt.Errorf("create cdr: %w", err)
+	return s.inTx(ctx, func(c conn) error { return createCDRs(ctx, c, cdrs) })
+}
+
+func createCDRs(ctx context.Context, c conn, cdrs []model.CDR) error {
+	for i := range cdrs {
+		r := &cdrs[i]
+		r.StartedAt = norm(r.StartedAt)
+		_, err := c.exec(ctx, `INSERT INTO cdrs (`+cdrColumns+`, search_text)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.ID, r.TenantID, r.UserID, r.Caller, r.CallerDomain, r.CallerDisplayName, r.Callee, r.CalleeDomain, r.CalleeDisplayName,
+			micros(r.StartedAt), optMicros(r.RangAt), optMicros(r.AnsweredAt), optMicros(r.EndedAt), r.CallID, r.Direction, r.EndReason,
+			r.RerouteReason, r.StatusCode, r.Destination, r.OutboundCallerID, r.DIDCID, r.Trunk, r.Duration, int64(r.Cost),
+			r.BilledAccount, r.ServiceNumber, r.UserData,
+			query.Fold(r.Caller+" "+r.CallerDisplayName+" "+r.Callee+" "+r.CalleeDisplayName+" "+r.Destination))
+		if err != nil {
+			if _, ok := uniqueViolation(err); ok {
+				return model.Conflict(fmt.Sprintf("items[%d].call_id", i), "a record of call %q started at %s is already stored for this user",
+					r.CallID, r.StartedAt.Format(time.RFC3339))
 			}
-			if err := logChange(ctx, c, r.TenantID, r.UserID, SyncCDR, r.ID, ChangeCreated); err != nil {
-				return err
-			}
+			return fmt.Errorf("create cdr: %w", err)
 		}
-		return nil
-	})
+		if err := logChange(ctx, c, r.TenantID, r.UserID, SyncCDR, r.ID, ChangeCreated); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ListCDRs lists a user's records with the query language, newest first.

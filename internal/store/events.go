@@ -26,9 +26,13 @@ type Event struct {
 // receiver must then treat everything it caches as stale.
 // EventUser is published when a user is changed or deleted (TenantID and
 // ID name it): its presence, its enabled flag, its extension.
+// EventItems is published when a user's collection items change
+// (holidays, phones, ...: TenantID and ID name the user; ID is empty for
+// the tenant-wide items, which users' items may refer to).
 const (
 	EventResync = "resync"
 	EventUser   = "user"
+	EventItems  = "items"
 )
 
 // subscriberBuffer bounds the events waiting for one slow subscriber;
@@ -46,6 +50,8 @@ type eventHub struct {
 
 	mu   sync.Mutex
 	subs map[*subscriber]struct{}
+	// hooks, like observe, see every event first (see OnEvent).
+	hooks []func(Event)
 }
 
 type subscriber struct {
@@ -99,10 +105,39 @@ func (h *eventHub) deliver(evs ...Event) {
 // local applies evs to this node's own caches only (their fan-out to
 // subscribers comes through the PostgreSQL listener).
 func (h *eventHub) local(evs ...Event) {
-	if h.observe != nil && len(evs) > 0 {
+	if len(evs) == 0 {
+		return
+	}
+	if h.observe != nil {
 		h.observe(evs...)
 	}
+	h.mu.Lock()
+	hooks := h.hooks
+	h.mu.Unlock()
+	for _, f := range hooks {
+		for _, ev := range evs {
+			f(ev)
+		}
+	}
 }
+
+// OnEvent registers fn to see every event as this node's own caches do,
+// synchronously: this node's own events once their transaction has
+// committed and before the call that committed it returns, every other
+// event before any subscriber has it (other nodes' through NOTIFY on
+// PostgreSQL, whose listener Subscribe starts), and EventResync when the
+// listener lost its connection. fn may see an event twice; it must be
+// quick and must not use the store. While EventsLive is false a cache fed
+// by fn must not be trusted.
+func (s *Store) OnEvent(fn func(Event)) {
+	s.events.mu.Lock()
+	s.events.hooks = append(s.events.hooks[:len(s.events.hooks):len(s.events.hooks)], fn)
+	s.events.mu.Unlock()
+}
+
+// EventsLive reports whether this node hears every change event now (on
+// PostgreSQL, while its listener listens).
+func (s *Store) EventsLive() bool { return s.eventsLive() }
 
 // Subscribe returns the events of every node (this one included) from now
 // until ctx ends, when the channel is closed. On PostgreSQL the first call

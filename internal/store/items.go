@@ -96,7 +96,7 @@ func (s *Store) CreateItem(ctx context.Context, it *Item, keys ItemKeyField, max
 		if err != nil {
 			return itemConflict("create "+it.Kind, err, keys, it)
 		}
-		return nil
+		return c.publish(ctx, itemsEvent(it.TenantID, it.UserID))
 	})
 }
 
@@ -116,7 +116,7 @@ func (s *Store) UpdateItem(ctx context.Context, tenantID, userID, kind, id strin
 		if err != nil {
 			return itemConflict("update "+kind, err, keys, it)
 		}
-		return nil
+		return c.publish(ctx, itemsEvent(tenantID, userID))
 	})
 }
 
@@ -125,7 +125,10 @@ func (s *Store) DeleteItem(ctx context.Context, tenantID, userID, kind, id strin
 	return s.inTx(ctx, func(c conn) error {
 		res, err := c.exec(ctx, `DELETE FROM user_items WHERE tenant_id = ? AND user_id = ? AND kind = ? AND id = ?`,
 			tenantID, userID, kind, id)
-		return deleted("delete "+kind, res, err)
+		if err := deleted("delete "+kind, res, err); err != nil {
+			return err
+		}
+		return c.publish(ctx, itemsEvent(tenantID, userID))
 	})
 }
 
@@ -143,7 +146,7 @@ func (s *Store) ReplaceItems(ctx context.Context, tenantID, userID, kind string,
 				return fmt.Errorf("replace %s: %w", kind, err)
 			}
 		}
-		return nil
+		return c.publish(ctx, itemsEvent(tenantID, userID))
 	})
 }
 
@@ -162,7 +165,10 @@ func (s *Store) DeleteTenantItem(ctx context.Context, tenantID, kind, id, refKin
 		if err := deleted("delete "+kind, res, err); err != nil {
 			return err
 		}
-		return deleteItemsByUserKey(ctx, c, tenantID, refKind, id)
+		if err := deleteItemsByUserKey(ctx, c, tenantID, refKind, id); err != nil {
+			return err
+		}
+		return c.publish(ctx, itemsEvent(tenantID, "")) // the tenant's items and its users'
 	})
 }
 
@@ -185,7 +191,7 @@ func (s *Store) UpdateItems(ctx context.Context, tenantID, userID, kind string, 
 				return err
 			}
 		}
-		return nil
+		return c.publish(ctx, itemsEvent(tenantID, userID))
 	})
 }
 
@@ -221,4 +227,10 @@ func (s *Store) DeleteUserKeeping(ctx context.Context, tenantID, id string, keep
 		}
 		return deleteUser(ctx, c, tenantID, id)
 	})
+}
+
+// itemsEvent announces a change of a user's items (userID "": of the
+// tenant-wide ones, which every user's may refer to).
+func itemsEvent(tenantID, userID string) Event {
+	return Event{Kind: EventItems, TenantID: tenantID, ID: userID}
 }

@@ -83,6 +83,9 @@ func (s *Store) UpdateAllUsers(ctx context.Context, tenantID string, fn func(*mo
 			if _, err := c.exec(ctx, updateUserSQL, append(vals, tenantID, u.ID)...); err != nil {
 				return userConflict("update users", err, u)
 			}
+			if err := c.publish(ctx, Event{Kind: EventUser, TenantID: tenantID, ID: u.ID}); err != nil {
+				return err
+			}
 			if model.ExtensionContactOf(u) != before {
 				if err := logChange(ctx, c, tenantID, "", SyncExtensionContact, u.ID, ChangeUpdated); err != nil {
 					return err

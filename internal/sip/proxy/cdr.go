@@ -82,7 +82,7 @@ func (p *Proxy) storeCDRs(out []model.CDR) {
 			return
 		}
 	}
-	if err := p.router.WriteCDRs(context.Background(), out); err != nil && !errors.Is(err, model.ErrConflict) {
+	if err := p.writes.CreateCDRs(context.Background(), out); err != nil && !errors.Is(err, model.ErrConflict) {
 		p.log.Warn("sip call record", "error", err)
 	}
 }

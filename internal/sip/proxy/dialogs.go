@@ -60,11 +60,12 @@ func (c *call) addNote(s string) {
 // Follow Me number answered last (Memory Hunt) are kept in the database,
 // so every node, and the directory's routing, sees them.
 type dialogs struct {
-	mu  sync.Mutex
-	m   map[string]*call
-	st  *store.Store
-	now func() time.Time
-	log *slog.Logger
+	mu     sync.Mutex
+	m      map[string]*call
+	st     *store.Store
+	writes *store.CallWrites
+	now    func() time.Time
+	log    *slog.Logger
 }
 
 const maxDialogs = 100000
@@ -92,7 +93,7 @@ func (d *dialogs) persist(id string, c *call) {
 			users = append(users, u.ID)
 		}
 	}
-	if err := d.st.AddActiveCall(context.Background(), id, users, d.now()); err != nil {
+	if err := d.writes.AddActiveCall(context.Background(), id, users, d.now()); err != nil {
 		d.log.Warn("sip active call", "error", err)
 	}
 }
@@ -103,7 +104,7 @@ func (d *dialogs) take(id string) *call {
 	delete(d.m, id)
 	d.mu.Unlock()
 	if c != nil {
-		if err := d.st.RemoveActiveCall(context.Background(), id); err != nil {
+		if err := d.writes.RemoveActiveCall(context.Background(), id); err != nil {
 			d.log.Warn("sip active call", "error", err)
 		}
 	}

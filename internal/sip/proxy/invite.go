@@ -48,7 +48,7 @@ func (p *Proxy) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 		return
 	}
 	a := digest.AOR{Ext: from.Address.User, Domain: strings.ToLower(from.Address.Host)}
-	u, fail, stale := p.auth.Check(ctx, req, a, digest.Proxy, now)
+	u, fail, stale := p.auth.CheckWith(ctx, req, a, digest.Proxy, now, p.router.SIPUser)
 	if u == nil {
 		p.auth.Failed(req, a, fail, now)
 		_ = tx.Respond(p.auth.Challenge(req, a, digest.Proxy, stale, now))

@@ -47,7 +47,7 @@ func (p *Proxy) legStoppedRinging(c *call) {
 		return
 	}
 	c.calleeLeg = false
-	if err := p.st.EndCallLeg(context.Background(), c.tenant.ID, c.callee.ID, c.callID); err != nil {
+	if err := p.writes.EndCallLeg(context.Background(), c.tenant.ID, c.callee.ID, c.callID); err != nil {
 		p.log.Warn("sip call leg", "error", err)
 	}
 }
@@ -57,7 +57,7 @@ func (p *Proxy) legAnswered(c *call) {
 	if !c.callerLeg && !c.calleeLeg {
 		return
 	}
-	if err := p.st.ConfirmCall(context.Background(), c.callID); err != nil {
+	if err := p.writes.ConfirmCall(context.Background(), c.callID); err != nil {
 		p.log.Warn("sip call leg", "error", err)
 	}
 }
@@ -68,13 +68,13 @@ func (p *Proxy) legEnded(c *call) {
 		return
 	}
 	c.callerLeg, c.calleeLeg = false, false
-	if err := p.st.EndCall(context.Background(), c.callID); err != nil {
+	if err := p.writes.EndCall(context.Background(), c.callID); err != nil {
 		p.log.Warn("sip call leg", "error", err)
 	}
 }
 
 func (p *Proxy) setLeg(l store.CallLeg) {
-	if err := p.st.SetCallLeg(context.Background(), l); err != nil {
+	if err := p.writes.SetCallLeg(context.Background(), l); err != nil {
 		p.log.Warn("sip call leg", "error", err)
 	}
 }

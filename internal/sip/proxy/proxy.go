@@ -51,6 +51,7 @@ type Config struct {
 type Proxy struct {
 	router       Router
 	st           *store.Store
+	writes       *store.CallWrites // call legs, calls in progress, records: group commit
 	auth         *digest.Authenticator
 	client       *sipgo.Client
 	self         Self
@@ -85,9 +86,10 @@ func New(cfg Config) *Proxy {
 		cfg.HopKey = make([]byte, 32)
 		_, _ = rand.Read(cfg.HopKey)
 	}
-	return &Proxy{hopKey: cfg.HopKey, router: cfg.Router, st: cfg.Store, auth: cfg.Auth, client: cfg.Client, self: cfg.Self, keyPressWait: cfg.KeyPressWait,
+	writes := cfg.Store.NewCallWrites(cfg.Log)
+	return &Proxy{hopKey: cfg.HopKey, router: cfg.Router, st: cfg.Store, writes: writes, auth: cfg.Auth, client: cfg.Client, self: cfg.Self, keyPressWait: cfg.KeyPressWait,
 		media: cfg.Media, relay: cfg.Relay, anchoredCalls: anchored{m: map[string]string{}}, now: cfg.Now, log: cfg.Log, trunks: map[string]trunkEntry{}, keys: keyWaits{m: map[string]chan string{}},
-		dialogs: dialogs{m: map[string]*call{}, st: cfg.Store, now: cfg.Now, log: cfg.Log}}
+		dialogs: dialogs{m: map[string]*call{}, st: cfg.Store, writes: writes, now: cfg.Now, log: cfg.Log}}
 }
 
 // Handlers are the requests the proxy answers, by method: INVITEs, and

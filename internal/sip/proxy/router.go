@@ -6,10 +6,11 @@ import (
 
 	"github.com/switchboard-pbx/switchboard/internal/model"
 	"github.com/switchboard-pbx/switchboard/internal/routing"
+	"github.com/switchboard-pbx/switchboard/internal/store"
 )
 
 // Router is what the proxy needs of the directory: the plan of a call and
-// the place to write its records. Look-ups of what does not exist return
+// what it reads to make and carry it out. Look-ups of what does not exist return
 // model.ErrNotFound (wrapped).
 type Router interface {
 	// Route returns the plan of a call from caller (an extension of the
@@ -19,11 +20,12 @@ type Router interface {
 	// role's policy, call restrictions); the verdict's Number.Dial is
 	// what goes to the trunk.
 	Outbound(ctx context.Context, tenantID, userID, number string) (routing.Verdict, error)
-	// WriteCDRs stores call records.
-	WriteCDRs(ctx context.Context, cdrs []model.CDR) error
 	// UserByExtension resolves an extension of a tenant to an enabled
 	// user.
 	UserByExtension(ctx context.Context, tenantID, ext string) (*model.User, error)
+	// SIPUser returns the user of extension ext at a tenant's SIP domain
+	// with its credentials (a digest.UserLookup).
+	SIPUser(ctx context.Context, domain, ext string) (*store.SIPUser, error)
 	// Tenant returns a tenant (its domain, trunk and voicemail server).
 	Tenant(ctx context.Context, tenantID string) (*model.Tenant, error)
 	// TrunkTenant returns the tenant whose sip_trunk is at source, an
